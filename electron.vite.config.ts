@@ -1,0 +1,40 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import react from '@vitejs/plugin-react'
+
+// One build for three targets. The main bundle has two entries: `index` (the Electron shell) and `cli`
+// (the `tapdrop` command and the headless hub), so the hub core ships once and runs in both.
+export default defineConfig({
+  main: {
+    build: {
+      // Node 20 runs the CLI/headless hub; Electron 41's Node is newer, so node20 output suits both.
+      target: 'node20',
+      externalizeDeps: true,
+      sourcemap: true,
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          cli: resolve(__dirname, 'src/main/cli/index.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      // A sandboxed preload must be a single CommonJS file.
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'src/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(__dirname, 'src/renderer'),
+    plugins: [react()],
+    build: {
+      sourcemap: false,
+      chunkSizeWarningLimit: 2500,
+      rollupOptions: { input: resolve(__dirname, 'src/renderer/index.html') },
+    },
+  },
+})

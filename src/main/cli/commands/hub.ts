@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Command } from 'commander'
+import { Hub, type HubStarted } from '../../core/hub'
+import { APP_VERSION } from '../../../shared/version'
+
+function rendererDir(): string | null {
+  // The bundle lives in out/main; the built console sits beside it in out/renderer.
+  const dir = join(__dirname, '..', 'renderer')
+  return existsSync(join(dir, 'index.html')) ? dir : null
+}
+
+function describe(s: HubStarted): string {
+  const lines = [
+    `TapDrop ${APP_VERSION} is running (headless).`,
+    `  Admin console:  ${s.adminUrl}   (this PC only)`,
+    s.lanUrl
+      ? `  Phone pages:    ${s.lanUrl}   → tags use ${s.publicUrl}`
+      : `  Phone pages:    NOT LISTENING — ${s.lanError ?? 'unknown reason'}`,
+    `  Data:           ${s.dataDir}`,
+  ]
+  if (s.setupUrl)
+    lines.push('', 'First run: open this link on this PC to create the owner account:', `  ${s.setupUrl}`)
+  lines.push('', 'Press Ctrl+C to stop.')
+  return lines.join('\n')
+}
+
+export function registerHub(program: Command): void {
+  program
+    .command('hub')
+    .description('run the hub without a window (phones and the admin console in a browser)')
+    .option('--config <file>', 'configuration file (default: <data-dir>/config.json)')
+    .option('--admin-host <host>', 'admin console address (default 127.0.0.1)')
+    .option('--admin-port <port>', 'admin console port (default 7410)')
+    .option('--lan-host <host>', 'phone listener address (default 0.0.0.0: all interfaces)')
+    .option('--lan-port <port>', 'phone listener port (default 8080)')
+    .option('--public-url <url>', 'base URL written into tags, e.g. http://192.168.1.20:8080')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug or trace')
+    .action(async (opts: Record<string, string | undefined>, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<{ dataDir?: string; json?: boolean }>()
+      const hub = new Hub({
+        dataDir: globals.dataDir,
+        configFile: opts.config,
+        flags: {
+          adminHost: opts.adminHost,
+          adminPort: opts.adminPort,
+          lanHost: opts.lanHost,
+          lanPort: opts.lanPort,
+          publicUrl: opts.publicUrl,
+          logLevel: opts.logLevel,
+        },
+        console: true,
+        shell: 'headless',
+        rendererDir: rendererDir(),
+      })
+      let stopping = false
+      const stop = (signal: string) => {
+        if (stopping) {
+          process.stderr.write(`${signal} again: exiting now\n`)
+          process.exit(130)
+        }
+        stopping = true
+        process.stderr.write(`${signal}: finishing requests in flight and closing the database…\n`)
+        hub.stop().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            process.stderr.write(`stop failed: ${(err as Error).message}\n`)
+            process.exit(1)
+          },
+        )
+      }
+      process.on('SIGINT', () => stop('SIGINT'))
+      process.on('SIGTERM', () => stop('SIGTERM'))
+      process.on('uncaughtException', (err) => {
+        process.stderr.write(`fatal: ${err.stack ?? err.message}\n`)
+        hub.stop().finally(() => process.exit(1))
+      })
+      const started = await hub.start()
+      if (globals.json) process.stdout.write(JSON.stringify(started) + '\n')
+      else process.stdout.write(describe(started) + '\n')
+      // Keep running until a signal arrives.
+      await new Promise<never>(() => {})
+    })
+}

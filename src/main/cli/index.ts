@@ -1,0 +1,52 @@
+import { Command, CommanderError } from 'commander'
+import { ApiError } from '../../shared/api-client'
+import { APP_VERSION } from '../../shared/version'
+import { ConfigError, DatabaseFromFutureError, HubError } from '../core/errors'
+import { CliError } from './errors'
+import { registerHub } from './commands/hub'
+import { registerUser } from './commands/user'
+
+/** `tapdrop …`: the headless hub and commands that drive a running hub through the admin API. */
+export function buildProgram(): Command {
+  const program = new Command('tapdrop')
+    .description('TapDrop — 碰一碰发视频 store hub')
+    .version(APP_VERSION)
+    .option('--data-dir <dir>', 'data directory (default: the per-user application-data folder)')
+    .option('--json', 'machine-readable output on stdout')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+  registerHub(program)
+  registerUser(program)
+  return program
+}
+
+function reason(err: unknown): { message: string; code: number } {
+  if (err instanceof CliError) return { message: err.message, code: err.exitCode }
+  if (err instanceof ApiError) return { message: `${err.message} (${err.code})`, code: 1 }
+  if (err instanceof ConfigError) return { message: err.message, code: 2 }
+  if (err instanceof DatabaseFromFutureError || err instanceof HubError)
+    return { message: err.message, code: 1 }
+  return { message: (err as Error)?.message ?? String(err), code: 1 }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv)
+    return 0
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      return err.exitCode === 0 ? 0 : 2
+    }
+    const { message, code } = reason(err)
+    process.stderr.write(`tapdrop: ${message.split('\n').join('\n  ')}\n`)
+    return code
+  }
+}
+
+if (require.main === module) {
+  main(process.argv).then((code) => {
+    process.exitCode = code
+  })
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod'
+import { HostSchema, PortSchema, PublicUrlSchema } from '../../../shared/contract/hub'
+import { LanguageSchema } from '../../../shared/contract/common'
+
+const int = (min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+
+/**
+ * Everything the hub can be configured with. Sources, lowest first: built-in defaults, `<data>/config.json`
+ * (also what the Settings page writes), `TAPDROP_*` environment variables, command-line flags.
+ */
+export const ConfigShape = {
+  /** Admin console + API listener. Loopback by default: the store LAN never sees it. */
+  adminHost: HostSchema,
+  adminPort: PortSchema,
+  /** Extra Host header values the admin listener accepts (e.g. a manager's PC name when adminHost is not loopback). */
+  allowedAdminHosts: z.array(z.string().min(1).max(253)).max(20),
+  /** Phone-facing listener: tap pages and media only. */
+  lanHost: HostSchema,
+  lanPort: PortSchema,
+  /** Base URL written into tags; null = derived from the first LAN address and lanPort. */
+  publicUrl: PublicUrlSchema.nullable(),
+  language: LanguageSchema,
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']),
+  logMaxMegabytes: int(1, 1024),
+  logFiles: int(1, 50),
+  sessionIdleMinutes: int(5, 60 * 24 * 30),
+  sessionMaxDays: int(1, 365),
+} as const
+
+export const ConfigSchema = z.strictObject(ConfigShape)
+export type Config = z.infer<typeof ConfigSchema>
+export type ConfigKey = keyof Config
+
+export const DEFAULT_CONFIG: Config = {
+  adminHost: '127.0.0.1',
+  adminPort: 7410,
+  allowedAdminHosts: [],
+  lanHost: '0.0.0.0',
+  lanPort: 8080,
+  publicUrl: null,
+  language: 'zh-CN',
+  logLevel: 'info',
+  logMaxMegabytes: 10,
+  logFiles: 5,
+  sessionIdleMinutes: 12 * 60,
+  sessionMaxDays: 7,
+}
+
+/** `lanPort` → `TAPDROP_LAN_PORT`. */
+export function envName(key: ConfigKey): string {
+  return 'TAPDROP_' + key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase()
+}

@@ -1,0 +1,52 @@
+import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '../../shared/errors'
+
+/** An error the hub expects and can explain; converted once, at the boundary, into the shared envelope. */
+export class HubError extends Error {
+  readonly code: ErrorCode
+  readonly details: Record<string, unknown> | undefined
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message)
+    this.name = 'HubError'
+    this.code = code
+    this.details = details
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code]
+  }
+
+  toBody(): ErrorBody {
+    return this.details
+      ? { code: this.code, message: this.message, details: this.details }
+      : { code: this.code, message: this.message }
+  }
+}
+
+/** Configuration that cannot be used; the hub refuses to start and says which value and where it came from. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+/** The database was written by a newer TapDrop; it is left untouched. */
+export class DatabaseFromFutureError extends Error {
+  constructor(
+    readonly file: string,
+    readonly found: number,
+    readonly supported: number,
+  ) {
+    super(
+      `the database ${file} is at schema version ${found}, but this TapDrop understands up to ${supported}. ` +
+        'It was written by a newer TapDrop; install that version (or newer) to open it. The file was not changed.',
+    )
+    this.name = 'DatabaseFromFutureError'
+  }
+}
+
+export function toErrorBody(err: unknown): ErrorBody {
+  if (err instanceof HubError) return err.toBody()
+  return { code: 'internal-error', message: 'internal error' }
+}

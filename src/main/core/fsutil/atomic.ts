@@ -1,0 +1,38 @@
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs'
+import { dirname, basename, join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+
+/**
+ * Writes a whole file so that a crash at any moment leaves either the old or the new content, never a mix:
+ * write a temporary sibling, fsync it, rename over the target, fsync the folder.
+ */
+export function writeFileAtomic(file: string, data: string | Buffer, mode = 0o644): void {
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+  const fd = openSync(tmp, 'w', mode)
+  try {
+    writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data)
+    fsyncSync(fd)
+  } catch (err) {
+    closeSync(fd)
+    try {
+      unlinkSync(tmp)
+    } catch {
+      /* already gone */
+    }
+    throw err
+  }
+  closeSync(fd)
+  renameSync(tmp, file)
+  syncDir(dirname(file))
+}
+
+export function syncDir(dir: string): void {
+  // Directory fsync makes the rename itself durable; Windows cannot open folders for this, and does not need it.
+  if (process.platform === 'win32') return
+  const fd = openSync(dir, 'r')
+  try {
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+}

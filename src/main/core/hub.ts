@@ -1,0 +1,308 @@
+import { chmodSync, mkdirSync, statSync } from 'node:fs'
+import type { Logger } from 'pino'
+import { APP_VERSION } from '../../shared/version'
+import type { HubInfo } from '../../shared/contract/hub'
+import { AdminServer } from '../admin/server'
+import { LanServer } from '../lan/server'
+import { closeDatabase, openDatabase } from '../db/open'
+import { createRepos, type Repos } from '../db/repos'
+import { AuditService } from './audit/service'
+import { auditHandlers } from './audit/handlers'
+import { AuthService } from './auth/service'
+import { authHandlers } from './auth/handlers'
+import { requireRole, type CallContext } from './auth/actor'
+import { DEFAULT_BRAND, type Brand } from './brand/brand'
+import { loadConfig } from './config/load'
+import { ConfigStore } from './config/store'
+import type { ConfigKey } from './config/schema'
+import { HubError } from './errors'
+import { EventBus } from './events/bus'
+import { mergeHandlers } from './handlers'
+import { createLogSink, type LogSink } from './logger'
+import { originFor } from './network/addresses'
+import { dataPaths, defaultDataDir, type DataPaths } from './paths'
+import { removeRunFile, runningHub, writeRunFile } from './runfile'
+import { SettingsService } from './settings/service'
+import { settingsHandlers } from './settings/handlers'
+import { UsersService } from './users/service'
+import { usersHandlers } from './users/handlers'
+
+export interface HubOptions {
+  /** Defaults to the per-OS application-data folder. */
+  dataDir?: string
+  /** Defaults to <dataDir>/config.json. */
+  configFile?: string
+  flags?: Partial<Record<ConfigKey, unknown>>
+  env?: NodeJS.ProcessEnv
+  /** Print readable log lines on stderr as well as to the log files. */
+  console?: boolean
+  shell?: 'electron' | 'headless'
+  /** The built admin console (out/renderer); null serves a "not built" notice. */
+  rendererDir?: string | null
+}
+
+export interface HubStarted {
+  adminUrl: string
+  lanUrl: string | null
+  lanError: string | null
+  publicUrl: string
+  /** Present on first run only: the one-time link that creates the owner account. */
+  setupUrl: string | null
+  dataDir: string
+}
+
+interface Running {
+  sink: LogSink
+  logger: Logger
+  repos: Repos
+  admin: AdminServer
+  lan: LanServer
+  services: HubServices
+  timers: NodeJS.Timeout[]
+}
+
+export interface HubServices {
+  config: ConfigStore
+  events: EventBus
+  audit: AuditService
+  auth: AuthService
+  users: UsersService
+  settings: SettingsService
+}
+
+/**
+ * The hub: everything TapDrop does, without Electron. The desktop app and `tapdrop hub` both create one and call
+ * start()/stop(). Services are built here, once, and handed to whoever needs them.
+ */
+export class Hub {
+  readonly paths: DataPaths
+  readonly config: ConfigStore
+  private running: Running | null = null
+  private stopping: Promise<void> | null = null
+  private startedAt = new Date()
+  private lanError: string | null = null
+
+  constructor(private readonly options: HubOptions = {}) {
+    this.paths = dataPaths(options.dataDir ?? defaultDataDir(options.env))
+    this.config = new ConfigStore(
+      loadConfig({
+        file: options.configFile ?? this.paths.config,
+        env: options.env ?? process.env,
+        flags: options.flags ?? {},
+      }),
+    )
+  }
+
+  get services(): HubServices {
+    if (!this.running) throw new Error('hub is not running')
+    return this.running.services
+  }
+
+  get logger(): Logger {
+    if (!this.running) throw new Error('hub is not running')
+    return this.running.logger
+  }
+
+  get repos(): Repos {
+    if (!this.running) throw new Error('hub is not running')
+    return this.running.repos
+  }
+
+  async start(): Promise<HubStarted> {
+    if (this.running) throw new Error('hub already started')
+    const { paths } = this
+    mkdirSync(paths.root, { recursive: true, mode: 0o700 })
+    if ((statSync(paths.root).mode & 0o077) !== 0 && process.platform !== 'win32')
+      chmodSync(paths.root, 0o700)
+    const other = await runningHub(paths.runFile)
+    if (other)
+      throw new HubError(
+        'conflict',
+        `a TapDrop hub is already running for ${paths.root} (pid ${other.pid}, ${other.adminUrl})`,
+      )
+
+    const c = this.config.values
+    const sink = await createLogSink({
+      dir: paths.logs,
+      level: c.logLevel,
+      maxMegabytes: c.logMaxMegabytes,
+      files: c.logFiles,
+      console: this.options.console ?? false,
+    })
+    const logger = sink.logger.child({ scope: 'hub' })
+    try {
+      return await this.startWith(sink, logger)
+    } catch (err) {
+      logger.error({ err }, 'hub failed to start')
+      await this.teardown()
+      await sink.close()
+      throw err
+    }
+  }
+
+  private async startWith(sink: LogSink, logger: Logger): Promise<HubStarted> {
+    const { paths } = this
+    const c = this.config.values
+    const { db } = openDatabase(paths.database, {
+      backupsDir: paths.backups,
+      logger: sink.logger.child({ scope: 'db' }),
+    })
+    const repos = createRepos(db)
+    const events = new EventBus()
+    const audit = new AuditService(repos.audit)
+    const auth = new AuthService(
+      repos,
+      audit,
+      () => ({
+        idleMinutes: this.config.values.sessionIdleMinutes,
+        maxDays: this.config.values.sessionMaxDays,
+      }),
+      sink.logger.child({ scope: 'auth' }),
+    )
+    const users = new UsersService(repos, audit, events, sink.logger.child({ scope: 'users' }))
+    const brand = (): Brand => DEFAULT_BRAND
+    let admin: AdminServer | null = null
+    const lan = new LanServer({
+      logger: sink.logger.child({ scope: 'lan' }),
+      brand,
+      defaultLanguage: () => this.config.values.language,
+    })
+    const settings = new SettingsService(this.config, repos, audit, events, {
+      adminUrl: () => admin?.url ?? '',
+      lanListening: () => this.lanUrl(lan),
+      lanPort: () => lan.listening?.port ?? null,
+      rebindLan: async (host, port) => {
+        await lan.rebind(host, port)
+        this.lanError = null
+      },
+    })
+    const services: HubServices = { config: this.config, events, audit, auth, users, settings }
+    const handlers = mergeHandlers(
+      authHandlers(auth, {
+        language: () => this.config.values.language,
+        productName: () => brand().productName[this.config.values.language],
+      }),
+      usersHandlers(users),
+      auditHandlers(audit),
+      settingsHandlers(settings, (ctx) => this.info(ctx)),
+    )
+    admin = new AdminServer({
+      handlers,
+      auth,
+      events,
+      logger: sink.logger.child({ scope: 'admin' }),
+      rendererDir: this.options.rendererDir ?? null,
+      extraHosts: () => this.config.values.allowedAdminHosts,
+    })
+    this.running = { sink, logger, repos, admin, lan, services, timers: [] }
+
+    const adminUrl = await admin.listen(c.adminHost, c.adminPort)
+    try {
+      await lan.listen(c.lanHost, c.lanPort)
+      this.lanError = null
+    } catch (err) {
+      // The console still starts so the owner can pick another port in Settings.
+      this.lanError = (err as Error).message
+      logger.error({ err }, 'LAN listener not started')
+    }
+    const purge = setInterval(() => auth.purgeExpiredSessions(), 3_600_000)
+    purge.unref()
+    this.running.timers.push(purge)
+
+    this.startedAt = new Date()
+    writeRunFile(paths.runFile, paths.run, {
+      pid: process.pid,
+      adminUrl,
+      lanUrl: this.lanUrl(lan),
+      token: auth.localToken,
+      startedAt: this.startedAt.toISOString(),
+      version: APP_VERSION,
+    })
+    const setupToken = auth.issueSetupToken()
+    logger.info(
+      {
+        adminUrl,
+        lanUrl: this.lanUrl(lan),
+        dataDir: paths.root,
+        version: APP_VERSION,
+        setupRequired: setupToken !== null,
+      },
+      'hub started',
+    )
+    return {
+      adminUrl,
+      lanUrl: this.lanUrl(lan),
+      lanError: this.lanError,
+      publicUrl: settings.publicUrl(),
+      // The token rides in the fragment: browsers never send it to any server, so it cannot land in a log.
+      setupUrl: setupToken ? `${adminUrl}/setup#token=${setupToken}` : null,
+      dataDir: paths.root,
+    }
+  }
+
+  private lanUrl(lan: LanServer): string | null {
+    const l = lan.listening
+    if (!l) return null
+    const host = l.host === '0.0.0.0' || l.host === '::' ? '0.0.0.0' : l.host
+    return originFor('http', host, l.port)
+  }
+
+  /** The one-time first-run token, for the Electron window's own setup form. */
+  setupToken(): string | null {
+    return this.running?.services.auth.issueSetupToken() ?? null
+  }
+
+  info(ctx: CallContext): HubInfo {
+    requireRole(ctx, 'viewer')
+    const r = this.running!
+    let databaseBytes = 0
+    for (const suffix of ['', '-wal']) {
+      try {
+        databaseBytes += statSync(this.paths.database + suffix).size
+      } catch {
+        /* no WAL right now */
+      }
+    }
+    const counts = r.repos.users.counts()
+    return {
+      productName: DEFAULT_BRAND.productName[this.config.values.language],
+      version: APP_VERSION,
+      startedAt: this.startedAt.toISOString(),
+      dataDir: this.paths.root,
+      adminUrl: r.admin.url,
+      lanUrl: this.lanUrl(r.lan),
+      publicUrl: r.services.settings.publicUrl(),
+      databaseBytes,
+      users: { total: counts.total, active: counts.active },
+      node: process.versions.node,
+      shell: this.options.shell ?? 'headless',
+    }
+  }
+
+  /** Stops taking requests, lets those in flight finish, closes the database, removes the run file. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      const r = this.running
+      if (!r) return
+      r.logger.info('hub stopping')
+      await this.teardown()
+      r.logger.info('hub stopped')
+      await r.sink.close()
+    })()
+    return this.stopping
+  }
+
+  private async teardown(): Promise<void> {
+    const r = this.running
+    if (!r) return
+    for (const t of r.timers) clearInterval(t)
+    await Promise.allSettled([r.admin.close(), r.lan.close()])
+    try {
+      closeDatabase(r.repos.db)
+    } catch (err) {
+      r.logger.error({ err }, 'closing the database failed')
+    }
+    removeRunFile(this.paths.runFile)
+    this.running = null
+  }
+}

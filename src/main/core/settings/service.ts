@@ -1,0 +1,68 @@
+import type { SettingsUpdate, SettingsView } from '../../../shared/contract/hub'
+import { requireRole, type CallContext } from '../auth/actor'
+import type { AuditService } from '../audit/service'
+import type { ConfigStore } from '../config/store'
+import type { EventBus } from '../events/bus'
+import type { Repos } from '../../db/repos'
+import { effectivePublicUrl, lanAddresses } from '../network/addresses'
+
+export interface RuntimeInfo {
+  adminUrl(): string
+  lanListening(): string | null
+  lanPort(): number | null
+  /** Moves the LAN listener; throws a HubError (and keeps the old one) when the new address cannot be used. */
+  rebindLan(host: string, port: number): Promise<void>
+}
+
+/** The Settings page: network and language. Admin only; every change is audited and written to config.json. */
+export class SettingsService {
+  constructor(
+    private readonly config: ConfigStore,
+    private readonly repos: Repos,
+    private readonly audit: AuditService,
+    private readonly events: EventBus,
+    private readonly runtime: RuntimeInfo,
+  ) {}
+
+  view(ctx: CallContext): SettingsView {
+    requireRole(ctx, 'admin')
+    const c = this.config.values
+    const s = this.config.sources
+    return {
+      lanHost: { value: c.lanHost, source: s.lanHost },
+      lanPort: { value: c.lanPort, source: s.lanPort },
+      publicUrl: { value: c.publicUrl, source: s.publicUrl },
+      language: { value: c.language, source: s.language },
+      effectivePublicUrl: this.publicUrl(),
+      lanAddresses: lanAddresses(),
+      lanListening: this.runtime.lanListening(),
+      adminUrl: this.runtime.adminUrl(),
+    }
+  }
+
+  async update(ctx: CallContext, patch: SettingsUpdate): Promise<SettingsView> {
+    requireRole(ctx, 'admin')
+    const before = this.config.values
+    const { changed, next } = this.config.preview(patch)
+    // Bind the new LAN address before saving it: a port in use is refused and nothing changes.
+    if (changed.includes('lanHost') || changed.includes('lanPort'))
+      await this.runtime.rebindLan(next.lanHost, next.lanPort)
+    if (changed.length) {
+      // The audit row is written first and the file last, inside one transaction: a failed write rolls the row back.
+      this.repos.db.transaction(() => {
+        const details: Record<string, unknown> = {}
+        for (const k of changed) details[k] = { from: before[k], to: next[k] }
+        this.audit.record(ctx, 'settings.update', 'settings', details)
+        this.config.update(patch)
+      })()
+    }
+    if (changed.length) this.events.emit({ type: 'settings-changed' })
+    return this.view(ctx)
+  }
+
+  /** Uses the port actually bound (it differs from the configured one when that is 0: "any free port"). */
+  publicUrl(): string {
+    const c = this.config.values
+    return effectivePublicUrl(c.publicUrl, c.lanHost, this.runtime.lanPort() ?? c.lanPort)
+  }
+}

@@ -1,0 +1,5 @@
+import type { Migration } from '../migration'
+import { m0001Accounts } from './0001-accounts'
+
+/** Every schema step, in order. Append only; each has a test in tests/unit/db/migrations. */
+export const MIGRATIONS: readonly Migration[] = [m0001Accounts]

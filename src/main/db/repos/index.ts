@@ -1,0 +1,16 @@
+import type { Database } from 'better-sqlite3'
+import { usersRepo } from './users'
+import { sessionsRepo } from './sessions'
+import { auditRepo } from './audit'
+
+/** Every repository over the hub's one connection, built once. */
+export function createRepos(db: Database) {
+  return {
+    db,
+    users: usersRepo(db),
+    sessions: sessionsRepo(db),
+    audit: auditRepo(db),
+  }
+}
+
+export type Repos = ReturnType<typeof createRepos>

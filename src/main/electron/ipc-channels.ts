@@ -1,0 +1,6 @@
+/** The preload's named calls; the only IPC channels that exist. */
+export const IPC = {
+  setupToken: 'tapdrop:setup-token',
+  appInfo: 'tapdrop:app-info',
+  notify: 'tapdrop:notify',
+} as const

@@ -1,0 +1,7 @@
+/** What the desktop window's preload exposes as `window.tapdrop`. Absent in a plain browser. */
+export interface TapdropDesktopApi {
+  shell: 'electron'
+  /** The one-time first-run token, so the window's setup form needs no printed link. */
+  setupToken(): Promise<string | null>
+  appInfo(): Promise<{ version: string; lanUrl: string | null; dataDir: string | null } | null>
+}

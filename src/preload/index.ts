@@ -1,0 +1,17 @@
+// The desktop window's only bridge: a few named calls. No ipcRenderer, no Node APIs reach the page.
+import { contextBridge, ipcRenderer } from 'electron'
+import type { TapdropDesktopApi } from './api'
+import { IPC } from '../main/electron/ipc-channels'
+
+const api: TapdropDesktopApi = {
+  shell: 'electron',
+  setupToken: () => ipcRenderer.invoke(IPC.setupToken) as Promise<string | null>,
+  appInfo: () =>
+    ipcRenderer.invoke(IPC.appInfo) as Promise<{
+      version: string
+      lanUrl: string | null
+      dataDir: string | null
+    } | null>,
+}
+
+contextBridge.exposeInMainWorld('tapdrop', api)

@@ -1,0 +1,9 @@
+import type { TapdropDesktopApi } from './api'
+
+declare global {
+  interface Window {
+    tapdrop?: TapdropDesktopApi
+  }
+}
+
+export {}

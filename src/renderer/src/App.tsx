@@ -1,0 +1,99 @@
+import { App as AntApp, ConfigProvider, Result, Spin, Flex } from 'antd'
+import zhCN from 'antd/locale/zh_CN'
+import enUS from 'antd/locale/en_US'
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom'
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { useTranslation } from 'react-i18next'
+import { AuthProvider, useAuth } from './auth/AuthContext'
+import { AppLayout } from './layout/AppLayout'
+import { SetupPage } from './pages/SetupPage'
+import { LoginPage } from './pages/LoginPage'
+import { DashboardPage } from './pages/DashboardPage'
+import { UsersPage } from './pages/UsersPage'
+import { SettingsPage } from './pages/SettingsPage'
+import { AccountPage } from './pages/AccountPage'
+import { ForbiddenPage, NotYetPage } from './pages/Status'
+import { errorMessage } from './api/client'
+import { LiveUpdates } from './api/live'
+import { ApiError } from '../../shared/api-client'
+import type { Role } from '../../shared/roles'
+
+function RequireRole({ role, children }: { role: Role; children: React.ReactNode }) {
+  const { user } = useAuth()
+  return user?.role === role ? <>{children}</> : <ForbiddenPage />
+}
+
+function Routed() {
+  const { t } = useTranslation()
+  const { status, user, error } = useAuth()
+  if (!status) {
+    return (
+      <Flex align="center" justify="center" style={{ minHeight: '100vh' }}>
+        {error ? <Result status="error" title={errorMessage(error)} /> : <Spin size="large" />}
+      </Flex>
+    )
+  }
+  if (status.setupRequired) return <SetupPage />
+  if (!user) return <LoginPage />
+  return (
+    <>
+      <LiveUpdates />
+      <Routes>
+        <Route element={<AppLayout />}>
+          <Route index element={<DashboardPage />} />
+          <Route path="videos/*" element={<NotYetPage what={t('nav.videos')} />} />
+          <Route path="tags/*" element={<NotYetPage what={t('nav.tags')} />} />
+          <Route path="transfers/*" element={<NotYetPage what={t('nav.transfers')} />} />
+          <Route
+            path="users"
+            element={
+              <RequireRole role="admin">
+                <UsersPage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="settings"
+            element={
+              <RequireRole role="admin">
+                <SettingsPage />
+              </RequireRole>
+            }
+          />
+          <Route path="account" element={<AccountPage />} />
+          <Route path="*" element={<Navigate to="/" replace />} />
+        </Route>
+      </Routes>
+    </>
+  )
+}
+
+// Errors the hub explains (403, 409 …) are final; only a hub that is away is worth asking again.
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      retry: (count, err) => count < 3 && err instanceof ApiError && err.code === 'unavailable',
+      refetchOnWindowFocus: false,
+    },
+  },
+})
+
+export function App() {
+  const { i18n } = useTranslation()
+  return (
+    <ConfigProvider
+      locale={i18n.language === 'en' ? enUS : zhCN}
+      theme={{ token: { colorPrimary: '#1f6feb', borderRadius: 8 } }}
+    >
+      <AntApp>
+        <QueryClientProvider client={queryClient}>
+          <BrowserRouter>
+            <AuthProvider>
+              <Routed />
+            </AuthProvider>
+          </BrowserRouter>
+        </QueryClientProvider>
+      </AntApp>
+    </ConfigProvider>
+  )
+}

@@ -1,0 +1,62 @@
+import { createContext, useContext, useEffect, useMemo, type ReactNode } from 'react'
+import { useQueryClient } from '@tanstack/react-query'
+import type { MethodResult } from '../../../shared/contract'
+import type { SessionUser } from '../../../shared/contract/auth'
+import { api } from '../api/client'
+import { useApiQuery } from '../api/queries'
+import { setLanguage, storedLanguage } from '../i18n'
+
+type Status = MethodResult<'auth-status'>
+
+interface AuthState {
+  status: Status | null
+  user: SessionUser | null
+  error: unknown
+  login(username: string, password: string): Promise<void>
+  logout(): Promise<void>
+  setup(input: { token: string; username: string; password: string; displayName?: string }): Promise<void>
+}
+
+const Ctx = createContext<AuthState | null>(null)
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const client = useQueryClient()
+  const status = useApiQuery('auth-status', {}, { staleTime: Infinity })
+
+  // Until the person picks a language, the console follows the hub's default (Settings).
+  useEffect(() => {
+    if (status.data && !storedLanguage()) setLanguage(status.data.language)
+  }, [status.data])
+
+  const value = useMemo<AuthState>(() => {
+    // Whoever was logged in before, nothing of their cached data may show for the next person.
+    const fresh = () => client.resetQueries()
+    return {
+      status: status.data ?? null,
+      user: status.data?.user ?? null,
+      error: status.error,
+      async login(username, password) {
+        await api.invoke('auth-login', { username, password })
+        await fresh()
+      },
+      async logout() {
+        try {
+          await api.invoke('auth-logout', {})
+        } finally {
+          await fresh()
+        }
+      },
+      async setup(input) {
+        await api.invoke('auth-setup', input)
+        await fresh()
+      },
+    }
+  }, [status.data, status.error, client])
+  return <Ctx.Provider value={value}>{children}</Ctx.Provider>
+}
+
+export function useAuth(): AuthState {
+  const v = useContext(Ctx)
+  if (!v) throw new Error('useAuth outside AuthProvider')
+  return v
+}

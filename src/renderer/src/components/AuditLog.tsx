@@ -1,0 +1,58 @@
+import { Button, Card, Table, Typography } from 'antd'
+import { useInfiniteQuery } from '@tanstack/react-query'
+import { useTranslation } from 'react-i18next'
+import type { AuditEntry } from '../../../shared/contract/audit'
+import { api } from '../api/client'
+import { formatTime } from '../format'
+
+/** The newest admin actions, 20 at a time. */
+export function AuditLog() {
+  const { t, i18n } = useTranslation()
+  const query = useInfiniteQuery({
+    queryKey: ['audit-list', { limit: 20 }],
+    queryFn: ({ pageParam }) => api.invoke('audit-list', { limit: 20, beforeId: pageParam }),
+    initialPageParam: undefined as number | undefined,
+    getNextPageParam: (last) => last.nextBeforeId ?? undefined,
+  })
+  const entries = query.data?.pages.flatMap((p) => p.entries) ?? []
+
+  const actionLabel = (a: string) => (i18n.exists(`audit.${a}`) ? t(`audit.${a}`) : a)
+  const details = (d: Record<string, unknown> | null) =>
+    d
+      ? Object.entries(d)
+          .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+          .join(' · ')
+      : ''
+
+  return (
+    <Card title={t('users.audit')} style={{ marginTop: 24 }} styles={{ body: { padding: 0 } }}>
+      <Table<AuditEntry>
+        rowKey="id"
+        size="small"
+        loading={query.isLoading}
+        dataSource={entries}
+        pagination={false}
+        data-testid="audit-table"
+        columns={[
+          { title: t('users.auditWhen'), dataIndex: 'at', width: 170, render: (v: string) => formatTime(v) },
+          { title: t('users.auditWho'), dataIndex: 'actor', width: 140 },
+          { title: t('users.auditWhat'), dataIndex: 'action', width: 160, render: actionLabel },
+          {
+            title: t('users.auditDetails'),
+            dataIndex: 'details',
+            render: (d: Record<string, unknown> | null) => (
+              <Typography.Text type="secondary">{details(d)}</Typography.Text>
+            ),
+          },
+        ]}
+      />
+      {query.hasNextPage && (
+        <div style={{ padding: 12, textAlign: 'center' }}>
+          <Button loading={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>
+            {t('users.loadMore')}
+          </Button>
+        </div>
+      )}
+    </Card>
+  )
+}

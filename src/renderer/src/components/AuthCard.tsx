@@ -1,0 +1,50 @@
+import { Card, Flex, Typography } from 'antd'
+import type { ReactNode } from 'react'
+import { BrandMark } from './BrandMark'
+import { LanguageSwitch } from './LanguageSwitch'
+
+/** The centred card of the login and first-run pages. */
+export function AuthCard({
+  title,
+  subtitle,
+  children,
+}: {
+  title: ReactNode
+  subtitle: ReactNode
+  children: ReactNode
+}) {
+  return (
+    <Flex
+      vertical
+      align="center"
+      justify="center"
+      style={{
+        minHeight: '100vh',
+        background: 'linear-gradient(160deg,#eef4ff 0%,#f7f9fc 55%,#fff7e8 100%)',
+        padding: 24,
+      }}
+    >
+      <Card
+        style={{ width: 420, maxWidth: '100%', boxShadow: '0 12px 40px rgba(31,111,235,.12)' }}
+        styles={{ body: { padding: 32 } }}
+      >
+        <Flex justify="space-between" align="center" style={{ marginBottom: 24 }}>
+          <Flex align="center" gap={10}>
+            <BrandMark size={36} />
+            <Typography.Text strong style={{ fontSize: 18 }}>
+              TapDrop 碰一碰
+            </Typography.Text>
+          </Flex>
+          <LanguageSwitch />
+        </Flex>
+        <Typography.Title level={3} style={{ marginTop: 0, marginBottom: 4 }}>
+          {title}
+        </Typography.Title>
+        <Typography.Paragraph type="secondary" style={{ marginBottom: 24 }}>
+          {subtitle}
+        </Typography.Paragraph>
+        {children}
+      </Card>
+    </Flex>
+  )
+}

@@ -1,0 +1,15 @@
+import { Typography } from 'antd'
+import { useTranslation } from 'react-i18next'
+
+export function CopyText({ text, testId }: { text: string; testId?: string }) {
+  const { t } = useTranslation()
+  return (
+    <Typography.Text
+      copyable={{ text, tooltips: [t('common.copy'), t('common.copied')] }}
+      data-testid={testId}
+      style={{ fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace' }}
+    >
+      {text}
+    </Typography.Text>
+  )
+}

@@ -1,0 +1,28 @@
+import i18n from 'i18next'
+import { initReactI18next } from 'react-i18next'
+import zhCN from './zh-CN'
+import en from './en'
+import type { Language } from '../../../shared/languages'
+
+const STORAGE_KEY = 'tapdrop.lang'
+
+export function storedLanguage(): Language | null {
+  const v = localStorage.getItem(STORAGE_KEY)
+  return v === 'zh-CN' || v === 'en' ? v : null
+}
+
+export function setLanguage(lang: Language): void {
+  localStorage.setItem(STORAGE_KEY, lang)
+  void i18n.changeLanguage(lang)
+  document.documentElement.lang = lang
+}
+
+void i18n.use(initReactI18next).init({
+  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+  lng: storedLanguage() ?? 'zh-CN',
+  fallbackLng: 'zh-CN',
+  interpolation: { escapeValue: false },
+  returnNull: false,
+})
+
+export default i18n

@@ -1,0 +1,215 @@
+import { useEffect, useState } from 'react'
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  Form,
+  Input,
+  InputNumber,
+  List,
+  Radio,
+  Row,
+  Tag,
+  Typography,
+} from 'antd'
+import { useTranslation } from 'react-i18next'
+import type { SettingsView, SettingsUpdate, SettingSource } from '../../../shared/contract/hub'
+import { useQueryClient } from '@tanstack/react-query'
+import { api, errorMessage } from '../api/client'
+import { useApiQuery } from '../api/queries'
+import { PageHeader } from '../components/PageHeader'
+import { CopyText } from '../components/CopyText'
+
+interface FormValues {
+  lanHost: string
+  lanPort: number
+  publicUrl: string
+  language: 'zh-CN' | 'en'
+}
+
+export function SettingsPage() {
+  const { t } = useTranslation()
+  const { message } = App.useApp()
+  const client = useQueryClient()
+  const query = useApiQuery('settings-get', {})
+  const view: SettingsView | null = query.data ?? null
+  const [saving, setSaving] = useState(false)
+  const [form] = Form.useForm<FormValues>()
+
+  // The form follows what the hub holds (first load, after saving, or after another admin's change).
+  useEffect(() => {
+    if (view)
+      form.setFieldsValue({
+        lanHost: view.lanHost.value,
+        lanPort: view.lanPort.value,
+        publicUrl: view.publicUrl.value ?? '',
+        language: view.language.value,
+      })
+  }, [view, form])
+  useEffect(() => {
+    if (query.error) message.error(errorMessage(query.error))
+  }, [query.error, message])
+
+  const lock = (source: SettingSource | undefined) =>
+    source === 'env' ? (
+      <Tag color="orange">{t('settings.lockedEnv')}</Tag>
+    ) : source === 'flag' ? (
+      <Tag color="orange">{t('settings.lockedFlag')}</Tag>
+    ) : null
+  const locked = (source: SettingSource | undefined) => source === 'env' || source === 'flag'
+
+  const save = async (v: FormValues) => {
+    if (!view) return
+    const patch: SettingsUpdate = {}
+    if (!locked(view.lanHost.source) && v.lanHost !== view.lanHost.value) patch.lanHost = v.lanHost
+    if (!locked(view.lanPort.source) && v.lanPort !== view.lanPort.value) patch.lanPort = v.lanPort
+    const url = v.publicUrl.trim() || null
+    if (!locked(view.publicUrl.source) && url !== view.publicUrl.value) patch.publicUrl = url
+    if (!locked(view.language.source) && v.language !== view.language.value) patch.language = v.language
+    setSaving(true)
+    try {
+      client.setQueryData(['settings-get', {}], await api.invoke('settings-update', patch))
+      message.success(t('settings.saved'))
+    } catch (err) {
+      message.error(errorMessage(err))
+    } finally {
+      setSaving(false)
+    }
+  }
+
+  return (
+    <>
+      <PageHeader title={t('settings.title')} />
+      <Row gutter={[16, 16]}>
+        <Col xs={24} xl={14}>
+          <Card title={t('settings.network')}>
+            <Typography.Paragraph type="secondary">{t('settings.networkHelp')}</Typography.Paragraph>
+            <Form<FormValues> form={form} layout="vertical" onFinish={save} disabled={!view}>
+              <Row gutter={16}>
+                <Col span={14}>
+                  <Form.Item
+                    name="lanHost"
+                    label={
+                      <>
+                        {t('settings.lanHost')} {lock(view?.lanHost.source)}
+                      </>
+                    }
+                    extra={t('settings.lanHostHelp')}
+                    rules={[{ required: true }]}
+                  >
+                    <Input disabled={locked(view?.lanHost.source)} data-testid="settings-lan-host" />
+                  </Form.Item>
+                </Col>
+                <Col span={10}>
+                  <Form.Item
+                    name="lanPort"
+                    label={
+                      <>
+                        {t('settings.lanPort')} {lock(view?.lanPort.source)}
+                      </>
+                    }
+                    rules={[{ required: true }]}
+                  >
+                    <InputNumber
+                      min={1}
+                      max={65535}
+                      style={{ width: '100%' }}
+                      disabled={locked(view?.lanPort.source)}
+                      data-testid="settings-lan-port"
+                    />
+                  </Form.Item>
+                </Col>
+              </Row>
+              <Form.Item
+                name="publicUrl"
+                label={
+                  <>
+                    {t('settings.publicUrl')} {lock(view?.publicUrl.source)}
+                  </>
+                }
+                extra={t('settings.publicUrlHelp')}
+              >
+                <Input
+                  placeholder={view ? t('settings.publicUrlAuto', { url: view.effectivePublicUrl }) : ''}
+                  disabled={locked(view?.publicUrl.source)}
+                  data-testid="settings-public-url"
+                />
+              </Form.Item>
+              <Form.Item
+                name="language"
+                label={
+                  <>
+                    {t('settings.language')} {lock(view?.language.source)}
+                  </>
+                }
+                extra={t('settings.languageHelp')}
+              >
+                <Radio.Group disabled={locked(view?.language.source)}>
+                  <Radio.Button value="zh-CN">{t('lang.zh')}</Radio.Button>
+                  <Radio.Button value="en">{t('lang.en')}</Radio.Button>
+                </Radio.Group>
+              </Form.Item>
+              <Button type="primary" htmlType="submit" loading={saving} data-testid="settings-save">
+                {t('common.save')}
+              </Button>
+            </Form>
+          </Card>
+        </Col>
+        <Col xs={24} xl={10}>
+          <Card title={t('settings.addresses')}>
+            {view && (
+              <>
+                <div style={{ marginBottom: 16 }}>
+                  <Typography.Text type="secondary">{t('settings.effective')}</Typography.Text>
+                  <div>
+                    <CopyText text={view.effectivePublicUrl} testId="effective-public-url" />
+                  </div>
+                </div>
+                {view.lanListening ? (
+                  <Alert
+                    type="success"
+                    showIcon
+                    title={`${t('settings.listening')} ${view.lanListening}`}
+                    style={{ marginBottom: 16 }}
+                  />
+                ) : (
+                  <Alert
+                    type="error"
+                    showIcon
+                    title={t('settings.notListening')}
+                    style={{ marginBottom: 16 }}
+                  />
+                )}
+                {view.lanAddresses.length === 0 ? (
+                  <Alert type="warning" showIcon title={t('settings.noAddresses')} />
+                ) : (
+                  <List
+                    size="small"
+                    bordered
+                    dataSource={view.lanAddresses}
+                    renderItem={(a) => (
+                      <List.Item>
+                        <Typography.Text code>{a.address}</Typography.Text>
+                        <Typography.Text type="secondary">
+                          {a.interface} · {a.family}
+                        </Typography.Text>
+                      </List.Item>
+                    )}
+                  />
+                )}
+                <div style={{ marginTop: 16 }}>
+                  <Typography.Text type="secondary">{t('settings.adminUrl')}</Typography.Text>
+                  <div>
+                    <CopyText text={view.adminUrl} />
+                  </div>
+                </div>
+              </>
+            )}
+          </Card>
+        </Col>
+      </Row>
+    </>
+  )
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod'
+import { ROLES } from '../roles'
+import { LANGUAGES } from '../languages'
+
+export const Empty = z.strictObject({})
+export const Ok = z.object({ ok: z.literal(true) })
+
+export const RoleSchema = z.enum(ROLES)
+export const LanguageSchema = z.enum(LANGUAGES)
+export const IdSchema = z.number().int().positive()
+
+// Usernames are case-insensitive: stored lower-case, NFC-normalised; letters of any script are allowed
+// (stores name staff in Chinese), but no spaces or punctuation beyond . _ -.
+export const UsernameSchema = z
+  .string()
+  .trim()
+  .normalize('NFC')
+  .toLowerCase()
+  .min(2, 'at least 2 characters')
+  .max(32, 'at most 32 characters')
+  .regex(/^[\p{L}\p{N}._-]+$/u, 'letters, digits, dot, underscore and dash only')
+
+export const PasswordSchema = z.string().min(8, 'at least 8 characters').max(256, 'at most 256 characters')
+export const DisplayNameSchema = z.string().trim().max(64, 'at most 64 characters')

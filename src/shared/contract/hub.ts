@@ -1,0 +1,91 @@
+import { z } from 'zod'
+import { method } from './define'
+import { Empty, LanguageSchema } from './common'
+
+const HOSTNAME =
+  /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/
+
+/** A listen address: an IPv4/IPv6 literal (0.0.0.0 = every interface) or a host name. */
+export const HostSchema = z.union([z.ipv4(), z.ipv6(), z.string().regex(HOSTNAME)], {
+  error: 'must be an IP address (0.0.0.0 for all interfaces) or a host name',
+})
+
+export const PortSchema = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(0, 'must be between 0 and 65535')
+  .max(65535, 'must be between 0 and 65535')
+
+/**
+ * The base URL written into tags, e.g. `http://192.168.1.20:8080`. Tags hold ~130 bytes on NTAG213, so it is kept
+ * short: scheme, host and port only, at most 64 characters; a trailing slash is dropped.
+ */
+export const PublicUrlSchema = z
+  .string()
+  .trim()
+  .max(64, 'at most 64 characters (it must fit on an NTAG213 tag with the tag code)')
+  .refine((value) => {
+    try {
+      const u = new URL(value)
+      return (
+        (u.protocol === 'http:' || u.protocol === 'https:') &&
+        !u.username &&
+        !u.password &&
+        !u.search &&
+        !u.hash &&
+        (u.pathname === '/' || u.pathname === '')
+      )
+    } catch {
+      return false
+    }
+  }, 'must look like http://192.168.1.20:8080 (scheme, host and port only)')
+  .transform((value) => value.replace(/\/+$/, ''))
+
+export const SettingSourceSchema = z.enum(['default', 'file', 'env', 'flag'])
+export type SettingSource = z.infer<typeof SettingSourceSchema>
+
+const Setting = <T extends z.ZodType>(value: T) => z.object({ value, source: SettingSourceSchema })
+
+export const SettingsViewSchema = z.object({
+  lanHost: Setting(z.string()),
+  lanPort: Setting(z.number()),
+  publicUrl: Setting(z.string().nullable()),
+  language: Setting(LanguageSchema),
+  /** The URL that goes into new tags: publicUrl, or derived from the first LAN address and port. */
+  effectivePublicUrl: z.string(),
+  lanAddresses: z.array(
+    z.object({ interface: z.string(), address: z.string(), family: z.enum(['IPv4', 'IPv6']) }),
+  ),
+  lanListening: z.string().nullable(),
+  adminUrl: z.string(),
+})
+export type SettingsView = z.infer<typeof SettingsViewSchema>
+
+export const SettingsUpdateSchema = z.strictObject({
+  lanHost: HostSchema.optional(),
+  lanPort: PortSchema.optional(),
+  publicUrl: PublicUrlSchema.nullable().optional(),
+  language: LanguageSchema.optional(),
+})
+export type SettingsUpdate = z.infer<typeof SettingsUpdateSchema>
+
+export const HubInfoSchema = z.object({
+  productName: z.string(),
+  version: z.string(),
+  startedAt: z.string(),
+  dataDir: z.string(),
+  adminUrl: z.string(),
+  lanUrl: z.string().nullable(),
+  publicUrl: z.string(),
+  databaseBytes: z.number(),
+  users: z.object({ total: z.number(), active: z.number() }),
+  node: z.string(),
+  shell: z.enum(['electron', 'headless']),
+})
+export type HubInfo = z.infer<typeof HubInfoSchema>
+
+export const hubContract = {
+  'hub-info': method({ input: Empty, output: HubInfoSchema, auth: 'user' }),
+  'settings-get': method({ input: Empty, output: SettingsViewSchema, auth: 'user' }),
+  'settings-update': method({ input: SettingsUpdateSchema, output: SettingsViewSchema, auth: 'user' }),
+}

@@ -1,0 +1,31 @@
+import type { z } from 'zod'
+import { mergeSections, type MethodSpec } from './define'
+import { authContract } from './auth'
+import { usersContract } from './users'
+import { auditContract } from './audit'
+import { hubContract } from './hub'
+
+export const contract = mergeSections<Record<string, MethodSpec>>(
+  authContract,
+  usersContract,
+  auditContract,
+  hubContract,
+) as typeof authContract & typeof usersContract & typeof auditContract & typeof hubContract
+
+export type Contract = typeof contract
+export type MethodName = keyof Contract & string
+/** What a caller passes (before defaults and transforms). */
+export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>
+/** What a handler receives (validated, defaults applied). */
+export type MethodArgs<M extends MethodName> = z.output<Contract[M]['input']>
+export type MethodResult<M extends MethodName> = z.output<Contract[M]['output']>
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(contract, name)
+}
+
+export * from './common'
+export * from './auth'
+export * from './users'
+export * from './audit'
+export * from './hub'

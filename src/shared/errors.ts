@@ -1,0 +1,40 @@
+// Stable error codes shared by the hub, the admin console and the CLI. The HTTP answer is always
+// `{ error: { code, message, details? } }`; UIs translate by code, the message is English for logs and CLI.
+export const ERROR_STATUS = {
+  'bad-request': 400,
+  'validation-failed': 400,
+  'unknown-method': 404,
+  unauthenticated: 401,
+  'invalid-credentials': 401,
+  'setup-token-invalid': 403,
+  forbidden: 403,
+  'host-not-allowed': 403,
+  'origin-not-allowed': 403,
+  'not-found': 404,
+  'user-not-found': 404,
+  conflict: 409,
+  'user-exists': 409,
+  'setup-done': 409,
+  'last-admin': 409,
+  'self-change': 409,
+  'payload-too-large': 413,
+  throttled: 429,
+  'internal-error': 500,
+  unavailable: 503,
+} as const
+
+export type ErrorCode = keyof typeof ERROR_STATUS
+
+export interface ErrorBody {
+  code: ErrorCode
+  message: string
+  details?: Record<string, unknown>
+}
+
+export interface ErrorEnvelope {
+  error: ErrorBody
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_STATUS, value)
+}
