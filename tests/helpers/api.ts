@@ -1,4 +1,6 @@
 import { request as httpRequest } from 'node:http'
+import { createReadStream, statSync } from 'node:fs'
+import { basename } from 'node:path'
 import { createApiClient, type Invoke } from '../../src/shared/api-client'
 
 /**
@@ -67,5 +69,68 @@ export function rawRequest(
     req.on('error', reject)
     req.setTimeout(10_000, () => req.destroy(new Error('timeout')))
     req.end(options.body)
+  })
+}
+
+/**
+ * Streams a file to the upload endpoint like a browser does. `chunked` sends no Content-Length;
+ * `abortAfterBytes` cuts the connection mid-body, as a closed laptop lid would.
+ */
+export function uploadFile(
+  adminUrl: string,
+  file: string,
+  options: {
+    name?: string
+    title?: string
+    cookie?: string | null
+    chunked?: boolean
+    abortAfterBytes?: number
+    headers?: Record<string, string>
+  } = {},
+): Promise<{ status: number; json: any }> {
+  return new Promise((resolve, reject) => {
+    const size = statSync(file).size
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/octet-stream',
+      'X-Tapdrop-Filename': encodeURIComponent(options.name ?? basename(file)),
+      Origin: adminUrl,
+      ...options.headers,
+    }
+    if (options.title) headers['X-Tapdrop-Title'] = encodeURIComponent(options.title)
+    if (options.cookie) headers.Cookie = options.cookie
+    if (!options.chunked) headers['Content-Length'] = String(size)
+    const req = httpRequest(`${adminUrl}/api/videos/upload`, { method: 'POST', headers }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (d) => (body += d))
+      res.on('end', () => {
+        let json: unknown = body
+        try {
+          json = JSON.parse(body)
+        } catch {
+          /* keep text */
+        }
+        resolve({ status: res.statusCode ?? 0, json })
+      })
+    })
+    req.on('error', (err) =>
+      options.abortAfterBytes !== undefined ? resolve({ status: -1, json: null }) : reject(err),
+    )
+    let sent = 0
+    const stream = createReadStream(file, { highWaterMark: 64 * 1024 })
+    stream.on('data', (chunk: string | Buffer) => {
+      sent += chunk.length
+      if (options.abortAfterBytes !== undefined && sent > options.abortAfterBytes) {
+        stream.destroy()
+        req.destroy()
+        setTimeout(() => resolve({ status: -1, json: null }), 300)
+        return
+      }
+      if (!req.write(chunk)) {
+        stream.pause()
+        req.once('drain', () => stream.resume())
+      }
+    })
+    stream.on('end', () => req.end())
   })
 }

@@ -4,6 +4,7 @@ import { Hub, type HubOptions, type HubStarted } from '../../src/main/core/hub'
 import { RENDERER_DIR } from './paths'
 import { tempDir } from './tmp'
 import { TestSession } from './api'
+import { createApiClient } from '../../src/shared/api-client'
 
 export interface TestHub {
   hub: Hub
@@ -58,4 +59,24 @@ export async function loginAs(t: TestHub, username: string, password: string): P
   const s = new TestSession(t.adminUrl)
   await s.invoke('auth-login', { username, password })
   return s
+}
+
+/** The CLI's view of the hub: the local token from the run file, no cookie (can import by path). */
+export function localClient(t: TestHub) {
+  return createApiClient({
+    baseUrl: t.adminUrl,
+    headers: { Authorization: `Bearer ${t.hub.services.auth.localToken}` },
+  })
+}
+
+/** Waits (bounded) until the video is ready or has finally failed. */
+export async function waitForVideo(t: TestHub, id: number, timeoutMs = 120_000) {
+  const api = localClient(t)
+  const until = Date.now() + timeoutMs
+  for (;;) {
+    const v = await api.invoke('video-get', { id })
+    if (v.status === 'ready' || (v.status === 'failed' && v.job?.status !== 'queued')) return v
+    if (Date.now() > until) throw new Error(`video ${id} still ${v.status} after ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
 }

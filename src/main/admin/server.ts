@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http'
-import express from 'express'
+import express, { type Router } from 'express'
 import type { Logger } from 'pino'
 import type { AuthService } from '../core/auth/service'
 import type { EventBus } from '../core/events/bus'
@@ -20,6 +20,8 @@ export interface AdminServerDeps {
   logger: Logger
   rendererDir: string | null
   extraHosts: () => readonly string[]
+  /** Non-JSON routes (uploads, media files), mounted ahead of the JSON API. */
+  routers?: Router[]
 }
 
 /** The admin console and its API. Loopback by default, Host/Origin checked, credentials required. */
@@ -45,11 +47,14 @@ export class AdminServer {
         sendError(res, err, deps.logger)
       }
     })
+    for (const r of deps.routers ?? []) app.use(r)
     app.use(rpcRouter(deps.handlers, deps.auth, deps.logger))
     app.use(staticRouter(deps.rendererDir))
     this.server = createServer(app)
     this.server.headersTimeout = 30_000
-    this.server.requestTimeout = 120_000
+    // Uploads of several GB may take minutes: no limit on the whole request, only on a silent connection.
+    this.server.requestTimeout = 0
+    this.server.timeout = 120_000
     this.socket = new EventsSocket(deps.auth, deps.events, () => this.allowed, deps.logger)
     this.server.on('upgrade', (req, socket, head) => this.socket.handleUpgrade(req, socket, head))
   }

@@ -5,6 +5,7 @@ import { ConfigError, DatabaseFromFutureError, HubError } from '../core/errors'
 import { CliError } from './errors'
 import { registerHub } from './commands/hub'
 import { registerUser } from './commands/user'
+import { registerVideo } from './commands/video'
 
 /** `tapdrop …`: the headless hub and commands that drive a running hub through the admin API. */
 export function buildProgram(): Command {
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
   registerHub(program)
   registerUser(program)
+  registerVideo(program)
   return program
 }
 
@@ -33,7 +35,8 @@ function reason(err: unknown): { message: string; code: number } {
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv)
-    return 0
+    // A command that reports per-item failures (e.g. one refused file of several) sets process.exitCode.
+    return typeof process.exitCode === 'number' ? process.exitCode : 0
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version end here too, with exit code 0.

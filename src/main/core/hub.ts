@@ -26,6 +26,13 @@ import { SettingsService } from './settings/service'
 import { settingsHandlers } from './settings/handlers'
 import { UsersService } from './users/service'
 import { usersHandlers } from './users/handlers'
+import { resolveMediaBinaries, type MediaBinaries } from './media/binaries'
+import { JobQueue } from './jobs/queue'
+import { VideoStorage } from './videos/storage'
+import { TRANSCODE_JOB, VideoService } from './videos/service'
+import { videosHandlers } from './videos/handlers'
+import { uploadRouter } from '../admin/upload'
+import { mediaRouter } from '../admin/media'
 
 export interface HubOptions {
   /** Defaults to the per-OS application-data folder. */
@@ -58,6 +65,7 @@ interface Running {
   admin: AdminServer
   lan: LanServer
   services: HubServices
+  queue: JobQueue
   timers: NodeJS.Timeout[]
 }
 
@@ -68,6 +76,9 @@ export interface HubServices {
   auth: AuthService
   users: UsersService
   settings: SettingsService
+  videos: VideoService
+  queue: JobQueue
+  media: MediaBinaries
 }
 
 /**
@@ -161,6 +172,47 @@ export class Hub {
     )
     const users = new UsersService(repos, audit, events, sink.logger.child({ scope: 'users' }))
     const brand = (): Brand => DEFAULT_BRAND
+
+    // Tests pass a bare env to keep TAPDROP_* out; binaries are still looked up on the real PATH.
+    const media = await resolveMediaBinaries(
+      this.options.env ? { PATH: process.env.PATH, ...this.options.env } : process.env,
+    )
+    if (!media.ffmpeg || !media.ffprobe)
+      logger.warn(
+        { ffmpeg: media.ffmpeg?.path ?? null, ffprobe: media.ffprobe?.path ?? null },
+        'ffmpeg/ffprobe missing: uploads will be refused',
+      )
+    else
+      logger.info(
+        {
+          ffmpeg: `${media.ffmpeg.path} (${media.ffmpeg.source})`,
+          ffprobe: `${media.ffprobe.path} (${media.ffprobe.source})`,
+        },
+        'media tools',
+      )
+    const storage = new VideoStorage(paths, sink.logger.child({ scope: 'storage' }))
+    const videos = new VideoService({
+      repos,
+      storage,
+      config: this.config,
+      audit,
+      events,
+      logger: sink.logger.child({ scope: 'videos' }),
+      media: () => media,
+      tagsUsing: () => 0,
+    })
+    storage.reconcile(repos.videos)
+    repos.videos.resetProcessing(Date.now())
+    const queue = new JobQueue({
+      repo: repos.jobs,
+      handlers: { [TRANSCODE_JOB]: (ctx) => videos.transcode(ctx) },
+      concurrency: () => this.config.values.transcodeConcurrency,
+      retryBaseMs: () => this.config.values.jobRetryBaseSeconds * 1000,
+      logger: sink.logger.child({ scope: 'jobs' }),
+      onEvent: (e) =>
+        e.type === 'state' ? videos.onJobState(e.job) : videos.onJobProgress(e.job, e.progress),
+    })
+    videos.attachQueue(queue)
     let admin: AdminServer | null = null
     const lan = new LanServer({
       logger: sink.logger.child({ scope: 'lan' }),
@@ -175,8 +227,19 @@ export class Hub {
         await lan.rebind(host, port)
         this.lanError = null
       },
+      media: () => media,
     })
-    const services: HubServices = { config: this.config, events, audit, auth, users, settings }
+    const services: HubServices = {
+      config: this.config,
+      events,
+      audit,
+      auth,
+      users,
+      settings,
+      videos,
+      queue,
+      media,
+    }
     const handlers = mergeHandlers(
       authHandlers(auth, {
         language: () => this.config.values.language,
@@ -185,16 +248,19 @@ export class Hub {
       usersHandlers(users),
       auditHandlers(audit),
       settingsHandlers(settings, (ctx) => this.info(ctx)),
+      videosHandlers(videos),
     )
+    const adminLogger = sink.logger.child({ scope: 'admin' })
     admin = new AdminServer({
       handlers,
       auth,
       events,
-      logger: sink.logger.child({ scope: 'admin' }),
+      logger: adminLogger,
       rendererDir: this.options.rendererDir ?? null,
       extraHosts: () => this.config.values.allowedAdminHosts,
+      routers: [uploadRouter(videos, storage, auth, adminLogger), mediaRouter(videos, auth, adminLogger)],
     })
-    this.running = { sink, logger, repos, admin, lan, services, timers: [] }
+    this.running = { sink, logger, repos, admin, lan, services, queue, timers: [] }
 
     const adminUrl = await admin.listen(c.adminHost, c.adminPort)
     try {
@@ -205,6 +271,7 @@ export class Hub {
       this.lanError = (err as Error).message
       logger.error({ err }, 'LAN listener not started')
     }
+    queue.start()
     const purge = setInterval(() => auth.purgeExpiredSessions(), 3_600_000)
     purge.unref()
     this.running.timers.push(purge)
@@ -297,6 +364,8 @@ export class Hub {
     if (!r) return
     for (const t of r.timers) clearInterval(t)
     await Promise.allSettled([r.admin.close(), r.lan.close()])
+    // Transcodes are cut off and stay queued: the next start runs them again from a clean state.
+    await r.queue.stop()
     try {
       closeDatabase(r.repos.db)
     } catch (err) {

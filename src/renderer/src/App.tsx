@@ -12,6 +12,8 @@ import { DashboardPage } from './pages/DashboardPage'
 import { UsersPage } from './pages/UsersPage'
 import { SettingsPage } from './pages/SettingsPage'
 import { AccountPage } from './pages/AccountPage'
+import { VideosPage } from './pages/VideosPage'
+import { VideoDetailPage } from './pages/VideoDetailPage'
 import { ForbiddenPage, NotYetPage } from './pages/Status'
 import { errorMessage } from './api/client'
 import { LiveUpdates } from './api/live'
@@ -41,7 +43,8 @@ function Routed() {
       <Routes>
         <Route element={<AppLayout />}>
           <Route index element={<DashboardPage />} />
-          <Route path="videos/*" element={<NotYetPage what={t('nav.videos')} />} />
+          <Route path="videos" element={<VideosPage />} />
+          <Route path="videos/:id" element={<VideoDetailPage />} />
           <Route path="tags/*" element={<NotYetPage what={t('nav.tags')} />} />
           <Route path="transfers/*" element={<NotYetPage what={t('nav.transfers')} />} />
           <Route

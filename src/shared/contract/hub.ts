@@ -46,7 +46,23 @@ export type SettingSource = z.infer<typeof SettingSourceSchema>
 
 const Setting = <T extends z.ZodType>(value: T) => z.object({ value, source: SettingSourceSchema })
 
+const MediaBinarySchema = z.object({
+  path: z.string(),
+  source: z.enum(['env', 'ffmpeg-static', 'packaged', 'path']),
+  version: z.string().nullable(),
+})
+
 export const SettingsViewSchema = z.object({
+  uploadMaxMegabytes: Setting(z.number()),
+  uploadsPerDayStaff: Setting(z.number()),
+  uploadsPerDayAdmin: Setting(z.number()),
+  transcodeConcurrency: Setting(z.number()),
+  /** Which ffmpeg and ffprobe the hub found, and their versions. */
+  media: z.object({
+    ffmpeg: MediaBinarySchema.nullable(),
+    ffprobe: MediaBinarySchema.nullable(),
+    ladder: z.string(),
+  }),
   lanHost: Setting(z.string()),
   lanPort: Setting(z.number()),
   publicUrl: Setting(z.string().nullable()),
@@ -61,7 +77,16 @@ export const SettingsViewSchema = z.object({
 })
 export type SettingsView = z.infer<typeof SettingsViewSchema>
 
+const count = (max: number) =>
+  z.number().int('must be a whole number').min(0, 'must not be negative').max(max, `must be at most ${max}`)
+
 export const SettingsUpdateSchema = z.strictObject({
+  uploadMaxMegabytes: count(64 * 1024)
+    .min(1, 'must be at least 1')
+    .optional(),
+  uploadsPerDayStaff: count(100_000).optional(),
+  uploadsPerDayAdmin: count(100_000).optional(),
+  transcodeConcurrency: count(16).min(1, 'must be at least 1').optional(),
   lanHost: HostSchema.optional(),
   lanPort: PortSchema.optional(),
   publicUrl: PublicUrlSchema.nullable().optional(),

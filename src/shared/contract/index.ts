@@ -4,13 +4,19 @@ import { authContract } from './auth'
 import { usersContract } from './users'
 import { auditContract } from './audit'
 import { hubContract } from './hub'
+import { videosContract } from './videos'
 
 export const contract = mergeSections<Record<string, MethodSpec>>(
   authContract,
   usersContract,
   auditContract,
   hubContract,
-) as typeof authContract & typeof usersContract & typeof auditContract & typeof hubContract
+  videosContract,
+) as typeof authContract &
+  typeof usersContract &
+  typeof auditContract &
+  typeof hubContract &
+  typeof videosContract
 
 export type Contract = typeof contract
 export type MethodName = keyof Contract & string
@@ -29,3 +35,4 @@ export * from './auth'
 export * from './users'
 export * from './audit'
 export * from './hub'
+export * from './videos'

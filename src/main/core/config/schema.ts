@@ -30,6 +30,17 @@ export const ConfigShape = {
   logFiles: int(1, 50),
   sessionIdleMinutes: int(5, 60 * 24 * 30),
   sessionMaxDays: int(1, 365),
+  /** Largest accepted upload. */
+  uploadMaxMegabytes: int(1, 64 * 1024),
+  /** Uploads are refused when less than this would remain free on the data disk. */
+  minFreeDiskMegabytes: int(0, 1024 * 1024),
+  /** Uploads per person per day (0 = no limit); the local CLI is not limited. */
+  uploadsPerDayStaff: int(0, 100_000),
+  uploadsPerDayAdmin: int(0, 100_000),
+  /** Transcodes at once. One ffmpeg already uses every core; two only help on big machines. */
+  transcodeConcurrency: int(1, 16),
+  /** Wait before the first retry of a failed job; each further retry waits four times longer. */
+  jobRetryBaseSeconds: int(0, 3600),
 } as const
 
 export const ConfigSchema = z.strictObject(ConfigShape)
@@ -49,6 +60,12 @@ export const DEFAULT_CONFIG: Config = {
   logFiles: 5,
   sessionIdleMinutes: 12 * 60,
   sessionMaxDays: 7,
+  uploadMaxMegabytes: 4096,
+  minFreeDiskMegabytes: 1024,
+  uploadsPerDayStaff: 50,
+  uploadsPerDayAdmin: 0,
+  transcodeConcurrency: 1,
+  jobRetryBaseSeconds: 10,
 }
 
 /** `lanPort` → `TAPDROP_LAN_PORT`. */

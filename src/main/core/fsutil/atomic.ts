@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs'
 import { dirname, basename, join } from 'node:path'
 import { randomBytes } from 'node:crypto'
+import { open } from 'node:fs/promises'
 
 /**
  * Writes a whole file so that a crash at any moment leaves either the old or the new content, never a mix:
@@ -34,5 +35,18 @@ export function syncDir(dir: string): void {
     fsyncSync(fd)
   } finally {
     closeSync(fd)
+  }
+}
+
+/**
+ * Flushes a file's data to disk before the database records it, so a power cut cannot leave a row without its
+ * bytes. Asynchronous: flushing gigabytes must not stall the event loop that serves phones.
+ */
+export async function fsyncFile(file: string): Promise<void> {
+  const handle = await open(file, 'r+')
+  try {
+    await handle.datasync()
+  } finally {
+    await handle.close()
   }
 }

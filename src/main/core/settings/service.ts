@@ -5,6 +5,8 @@ import type { ConfigStore } from '../config/store'
 import type { EventBus } from '../events/bus'
 import type { Repos } from '../../db/repos'
 import { effectivePublicUrl, lanAddresses } from '../network/addresses'
+import type { MediaBinaries } from '../media/binaries'
+import { PHONE_LADDER } from '../media/ladder'
 
 export interface RuntimeInfo {
   adminUrl(): string
@@ -12,6 +14,7 @@ export interface RuntimeInfo {
   lanPort(): number | null
   /** Moves the LAN listener; throws a HubError (and keeps the old one) when the new address cannot be used. */
   rebindLan(host: string, port: number): Promise<void>
+  media(): MediaBinaries
 }
 
 /** The Settings page: network and language. Admin only; every change is audited and written to config.json. */
@@ -28,7 +31,13 @@ export class SettingsService {
     requireRole(ctx, 'admin')
     const c = this.config.values
     const s = this.config.sources
+    const media = this.runtime.media()
     return {
+      uploadMaxMegabytes: { value: c.uploadMaxMegabytes, source: s.uploadMaxMegabytes },
+      uploadsPerDayStaff: { value: c.uploadsPerDayStaff, source: s.uploadsPerDayStaff },
+      uploadsPerDayAdmin: { value: c.uploadsPerDayAdmin, source: s.uploadsPerDayAdmin },
+      transcodeConcurrency: { value: c.transcodeConcurrency, source: s.transcodeConcurrency },
+      media: { ffmpeg: media.ffmpeg, ffprobe: media.ffprobe, ladder: PHONE_LADDER.name },
       lanHost: { value: c.lanHost, source: s.lanHost },
       lanPort: { value: c.lanPort, source: s.lanPort },
       publicUrl: { value: c.publicUrl, source: s.publicUrl },

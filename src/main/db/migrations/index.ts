@@ -1,5 +1,6 @@
 import type { Migration } from '../migration'
 import { m0001Accounts } from './0001-accounts'
+import { m0002Videos } from './0002-videos'
 
 /** Every schema step, in order. Append only; each has a test in tests/unit/db/migrations. */
-export const MIGRATIONS: readonly Migration[] = [m0001Accounts]
+export const MIGRATIONS: readonly Migration[] = [m0001Accounts, m0002Videos]

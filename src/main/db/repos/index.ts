@@ -2,6 +2,8 @@ import type { Database } from 'better-sqlite3'
 import { usersRepo } from './users'
 import { sessionsRepo } from './sessions'
 import { auditRepo } from './audit'
+import { videosRepo } from './videos'
+import { jobsRepo } from './jobs'
 
 /** Every repository over the hub's one connection, built once. */
 export function createRepos(db: Database) {
@@ -10,6 +12,8 @@ export function createRepos(db: Database) {
     users: usersRepo(db),
     sessions: sessionsRepo(db),
     audit: auditRepo(db),
+    videos: videosRepo(db),
+    jobs: jobsRepo(db),
   }
 }
 

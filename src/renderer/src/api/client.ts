@@ -7,6 +7,9 @@ export const api = createApiClient({ baseUrl: '' })
 /** A person-readable message for any failure, in the current language, keyed by the hub's stable error code. */
 export function errorMessage(err: unknown): string {
   if (err instanceof ApiError) {
+    const reason = err.details?.reason
+    if (err.code === 'video-refused' && typeof reason === 'string' && i18n.exists(`refusal.${reason}`))
+      return i18n.t(`refusal.${reason}`)
     const key = `errors.${err.code}`
     const seconds = (err.details?.retryAfterSeconds as number | undefined) ?? ''
     const text = i18n.t(key, { message: err.message, seconds })

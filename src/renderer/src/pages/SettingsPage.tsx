@@ -4,6 +4,9 @@ import {
   App,
   Button,
   Card,
+  Descriptions,
+  Divider,
+  Flex,
   Col,
   Form,
   Input,
@@ -23,6 +26,10 @@ import { PageHeader } from '../components/PageHeader'
 import { CopyText } from '../components/CopyText'
 
 interface FormValues {
+  uploadMaxMegabytes: number
+  uploadsPerDayStaff: number
+  uploadsPerDayAdmin: number
+  transcodeConcurrency: number
   lanHost: string
   lanPort: number
   publicUrl: string
@@ -63,6 +70,13 @@ export function SettingsPage() {
   const save = async (v: FormValues) => {
     if (!view) return
     const patch: SettingsUpdate = {}
+    for (const key of [
+      'uploadMaxMegabytes',
+      'uploadsPerDayStaff',
+      'uploadsPerDayAdmin',
+      'transcodeConcurrency',
+    ] as const)
+      if (!locked(view[key].source) && v[key] !== view[key].value) patch[key] = v[key]
     if (!locked(view.lanHost.source) && v.lanHost !== view.lanHost.value) patch.lanHost = v.lanHost
     if (!locked(view.lanPort.source) && v.lanPort !== view.lanPort.value) patch.lanPort = v.lanPort
     const url = v.publicUrl.trim() || null
@@ -151,6 +165,77 @@ export function SettingsPage() {
                   <Radio.Button value="en">{t('lang.en')}</Radio.Button>
                 </Radio.Group>
               </Form.Item>
+              <Divider titlePlacement="start">{t('settings.media')}</Divider>
+              <Row gutter={16}>
+                <Col span={12}>
+                  <Form.Item
+                    name="uploadMaxMegabytes"
+                    label={
+                      <>
+                        {t('settings.uploadMax')} {lock(view?.uploadMaxMegabytes.source)}
+                      </>
+                    }
+                  >
+                    <InputNumber
+                      min={1}
+                      max={65536}
+                      style={{ width: '100%' }}
+                      disabled={locked(view?.uploadMaxMegabytes.source)}
+                    />
+                  </Form.Item>
+                </Col>
+                <Col span={12}>
+                  <Form.Item
+                    name="transcodeConcurrency"
+                    label={
+                      <>
+                        {t('settings.transcodeConcurrency')} {lock(view?.transcodeConcurrency.source)}
+                      </>
+                    }
+                  >
+                    <InputNumber
+                      min={1}
+                      max={16}
+                      style={{ width: '100%' }}
+                      disabled={locked(view?.transcodeConcurrency.source)}
+                    />
+                  </Form.Item>
+                </Col>
+                <Col span={12}>
+                  <Form.Item
+                    name="uploadsPerDayStaff"
+                    label={
+                      <>
+                        {t('settings.uploadsStaff')} {lock(view?.uploadsPerDayStaff.source)}
+                      </>
+                    }
+                  >
+                    <InputNumber
+                      min={0}
+                      max={100000}
+                      style={{ width: '100%' }}
+                      disabled={locked(view?.uploadsPerDayStaff.source)}
+                    />
+                  </Form.Item>
+                </Col>
+                <Col span={12}>
+                  <Form.Item
+                    name="uploadsPerDayAdmin"
+                    label={
+                      <>
+                        {t('settings.uploadsAdmin')} {lock(view?.uploadsPerDayAdmin.source)}
+                      </>
+                    }
+                  >
+                    <InputNumber
+                      min={0}
+                      max={100000}
+                      style={{ width: '100%' }}
+                      disabled={locked(view?.uploadsPerDayAdmin.source)}
+                    />
+                  </Form.Item>
+                </Col>
+              </Row>
               <Button type="primary" htmlType="submit" loading={saving} data-testid="settings-save">
                 {t('common.save')}
               </Button>
@@ -206,6 +291,35 @@ export function SettingsPage() {
                   </div>
                 </div>
               </>
+            )}
+          </Card>
+          <Card title={t('settings.media')} style={{ marginTop: 16 }} data-testid="media-tools">
+            {view && (
+              <Descriptions column={1} size="small">
+                {(['ffmpeg', 'ffprobe'] as const).map((tool) => {
+                  const b = view.media[tool]
+                  return (
+                    <Descriptions.Item key={tool} label={t(`settings.${tool}`)}>
+                      {b ? (
+                        <Flex vertical>
+                          <Typography.Text code style={{ fontSize: 12 }}>
+                            {b.path}
+                          </Typography.Text>
+                          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                            {t(`settings.source.${b.source}`)} ·{' '}
+                            {b.version?.replace(/ Copyright.*$/, '') ?? '?'}
+                          </Typography.Text>
+                        </Flex>
+                      ) : (
+                        <Tag color="red">{t('settings.missing')}</Tag>
+                      )}
+                    </Descriptions.Item>
+                  )
+                })}
+                <Descriptions.Item label={t('settings.ladder')}>
+                  <Typography.Text code>{view.media.ladder}</Typography.Text>
+                </Descriptions.Item>
+              </Descriptions>
             )}
           </Card>
         </Col>

@@ -1,0 +1,143 @@
+import { rm } from 'node:fs/promises'
+import type { IncomingMessage } from 'node:http'
+import express, { type Request, type Response, type Router } from 'express'
+import type { Logger } from 'pino'
+import type { AuthService } from '../core/auth/service'
+import { HubError } from '../core/errors'
+import { HashingCounter, incomingFile, LimitExceededError, type VideoStorage } from '../core/videos/storage'
+import { RefusedError, type VideoService } from '../core/videos/service'
+import { callContext } from './context'
+import { REFUSAL_TEXT } from '../../shared/video-refusals'
+import { sendError } from './rpc'
+
+class ClientGoneError extends Error {}
+
+/**
+ * Copies the request body into `temp` through the hashing counter. Unlike stream.pipeline, this leaves the
+ * request alone when the size limit trips, so the hub can still answer 422 before closing the connection.
+ */
+function receive(req: IncomingMessage, counter: HashingCounter, temp: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const out = incomingFile(temp)
+    let settled = false
+    const fail = (err: Error) => {
+      if (settled) return
+      settled = true
+      req.unpipe(counter)
+      counter.unpipe(out)
+      out.destroy()
+      reject(err)
+    }
+    counter.on('error', fail)
+    out.on('error', fail)
+    req.on('close', () => {
+      if (!req.complete) fail(new ClientGoneError('the client went away'))
+    })
+    out.on('finish', () => {
+      if (settled) return
+      settled = true
+      resolve()
+    })
+    req.pipe(counter).pipe(out)
+  })
+}
+
+function headerText(req: Request, name: string, max: number): string | null {
+  const raw = req.get(name)
+  if (raw === undefined) return null
+  let text: string
+  try {
+    text = decodeURIComponent(raw)
+  } catch {
+    throw new HubError('bad-request', `${name} must be URI-encoded`)
+  }
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
+  if (text.length > max || /[\u0000-\u001f\u007f]/.test(text))
+    throw new HubError('bad-request', `${name} is not a valid name`)
+  return text
+}
+
+/**
+ * `POST /api/videos/upload`: the raw file as the body (no multipart), its name in `X-Tapdrop-Filename` (URI-encoded),
+ * optionally `X-Tapdrop-Title`. Streamed to a temp file with 1 MiB writes while hashing, so a multi-GB file never
+ * sits in memory; role, quota, size and free disk are checked before a byte is read.
+ */
+export function uploadRouter(
+  videos: VideoService,
+  storage: VideoStorage,
+  auth: AuthService,
+  logger: Logger,
+): Router {
+  const router = express.Router()
+  router.post('/api/videos/upload', async (req: Request, res: Response) => {
+    res.setHeader('Cache-Control', 'no-store')
+    let temp: string | null = null
+    try {
+      const ctx = callContext(req, res, auth)
+      if (ctx.actor.kind === 'anonymous') throw new HubError('unauthenticated', 'log in first')
+      const name = headerText(req, 'X-Tapdrop-Filename', 255)
+      if (!name) throw new HubError('bad-request', 'X-Tapdrop-Filename is required')
+      const title = headerText(req, 'X-Tapdrop-Title', 120) ?? undefined
+      const lengthHeader = req.get('content-length')
+      const declared = lengthHeader !== undefined ? Number(lengthHeader) : null
+      if (declared !== null && (!Number.isSafeInteger(declared) || declared < 0))
+        throw new HubError('bad-request', 'bad Content-Length')
+      videos.assertCanUpload(ctx, declared)
+
+      temp = storage.newTempPath()
+      const counter = new HashingCounter(videos.maxBytes())
+      const t0 = performance.now()
+      await receive(req, counter, temp)
+      const t1 = performance.now()
+      if (declared !== null && counter.bytes !== declared)
+        throw new HubError('bad-request', 'the upload ended early')
+      const result = await videos.ingest(ctx, {
+        tempPath: temp,
+        originalName: name,
+        title,
+        sizeBytes: counter.bytes,
+        sha256: counter.hash.digest('hex'),
+      })
+      temp = null // ingest owns it now (stored or removed)
+      logger.info(
+        {
+          bytes: counter.bytes,
+          receiveMs: Math.round(t1 - t0),
+          checkAndStoreMs: Math.round(performance.now() - t1),
+          status: result.status,
+        },
+        'upload handled',
+      )
+      if (result.status === 'refused') {
+        const messageZh = result.reason ? REFUSAL_TEXT[result.reason]['zh-CN'] : null
+        res
+          .status(422)
+          .json({
+            error: {
+              code: 'video-refused',
+              message: result.error,
+              details: { reason: result.reason, messageZh, result },
+            },
+          })
+        return
+      }
+      res.status(result.duplicate ? 200 : 201).json({ result })
+    } catch (err) {
+      if (temp) await rm(temp, { force: true })
+      if (err instanceof ClientGoneError || res.headersSent) {
+        logger.info({ err: (err as Error).message }, 'upload abandoned by the client')
+        return
+      }
+      // The client may still be sending: keep the connection, discard the rest of the body, and answer. Closing
+      // it instead would reset the connection mid-send, and the client would see a network error, not the reason.
+      if (!req.complete) req.resume()
+      if (err instanceof LimitExceededError) return sendError(res, new RefusedError('too-large'), logger)
+      if (err instanceof RefusedError) {
+        res.status(422).json({ error: err.toBody() })
+        return
+      }
+      sendError(res, err, logger, { route: 'upload' })
+    }
+  })
+  return router
+}

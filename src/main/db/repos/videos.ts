@@ -1,0 +1,174 @@
+import type { Database } from 'better-sqlite3'
+
+export type VideoStatus = 'queued' | 'processing' | 'ready' | 'failed'
+
+export interface VideoRecord {
+  id: number
+  title: string
+  description: string
+  originalName: string
+  sourcePath: string
+  sizeBytes: number
+  sha256: string
+  durationMs: number
+  width: number
+  height: number
+  rotation: number
+  container: string
+  videoCodec: string
+  audioCodec: string | null
+  pixFmt: string | null
+  frameRate: number | null
+  bitRate: number | null
+  status: VideoStatus
+  error: string | null
+  posterPath: string | null
+  thumbPath: string | null
+  uploadedBy: number | null
+  uploaderName: string
+  createdAt: number
+  updatedAt: number
+}
+
+export interface RenditionRecord {
+  id: number
+  videoId: number
+  label: string
+  width: number
+  height: number
+  path: string
+  sizeBytes: number
+  bitRate: number | null
+  durationMs: number | null
+}
+
+type Row = Record<string, unknown>
+
+function toVideo(r: Row): VideoRecord {
+  return {
+    id: r.id as number,
+    title: r.title as string,
+    description: r.description as string,
+    originalName: r.original_name as string,
+    sourcePath: r.source_path as string,
+    sizeBytes: r.size_bytes as number,
+    sha256: r.sha256 as string,
+    durationMs: r.duration_ms as number,
+    width: r.width as number,
+    height: r.height as number,
+    rotation: r.rotation as number,
+    container: r.container as string,
+    videoCodec: r.video_codec as string,
+    audioCodec: (r.audio_codec as string | null) ?? null,
+    pixFmt: (r.pix_fmt as string | null) ?? null,
+    frameRate: (r.frame_rate as number | null) ?? null,
+    bitRate: (r.bit_rate as number | null) ?? null,
+    status: r.status as VideoStatus,
+    error: (r.error as string | null) ?? null,
+    posterPath: (r.poster_path as string | null) ?? null,
+    thumbPath: (r.thumb_path as string | null) ?? null,
+    uploadedBy: (r.uploaded_by as number | null) ?? null,
+    uploaderName: r.uploader_name as string,
+    createdAt: r.created_at as number,
+    updatedAt: r.updated_at as number,
+  }
+}
+
+function toRendition(r: Row): RenditionRecord {
+  return {
+    id: r.id as number,
+    videoId: r.video_id as number,
+    label: r.label as string,
+    width: r.width as number,
+    height: r.height as number,
+    path: r.path as string,
+    sizeBytes: r.size_bytes as number,
+    bitRate: (r.bit_rate as number | null) ?? null,
+    durationMs: (r.duration_ms as number | null) ?? null,
+  }
+}
+
+export type NewVideo = Omit<
+  VideoRecord,
+  'id' | 'status' | 'error' | 'posterPath' | 'thumbPath' | 'createdAt' | 'updatedAt'
+> & { now: number }
+
+export type VideosRepo = ReturnType<typeof videosRepo>
+
+export function videosRepo(db: Database) {
+  const insert = db.prepare(`
+    INSERT INTO videos (title, description, original_name, source_path, size_bytes, sha256, duration_ms, width, height, rotation,
+                        container, video_codec, audio_codec, pix_fmt, frame_rate, bit_rate, status, uploaded_by, uploader_name,
+                        created_at, updated_at)
+    VALUES (@title, @description, @originalName, @sourcePath, @sizeBytes, @sha256, @durationMs, @width, @height, @rotation,
+            @container, @videoCodec, @audioCodec, @pixFmt, @frameRate, @bitRate, 'queued', @uploadedBy, @uploaderName, @now, @now)`)
+  const byId = db.prepare<[number], Row>('SELECT * FROM videos WHERE id = ?')
+  const bySha = db.prepare<[string], Row>('SELECT * FROM videos WHERE sha256 = ?')
+  const all = db.prepare<[], Row>('SELECT * FROM videos ORDER BY id DESC')
+  const setStatus = db.prepare('UPDATE videos SET status = ?, error = ?, updated_at = ? WHERE id = ?')
+  const setImages = db.prepare(
+    'UPDATE videos SET poster_path = ?, thumb_path = ?, updated_at = ? WHERE id = ?',
+  )
+  const setText = db.prepare('UPDATE videos SET title = ?, description = ?, updated_at = ? WHERE id = ?')
+  const remove = db.prepare('DELETE FROM videos WHERE id = ?')
+  const uploadsSince = db.prepare<[number, number], { n: number }>(
+    'SELECT count(*) AS n FROM videos WHERE uploaded_by = ? AND created_at >= ?',
+  )
+  const renditionsOf = db.prepare<[number], Row>(
+    'SELECT * FROM renditions WHERE video_id = ? ORDER BY height * width DESC',
+  )
+  const allRenditions = db.prepare<[], Row>('SELECT * FROM renditions ORDER BY video_id, height * width DESC')
+  const clearRenditions = db.prepare('DELETE FROM renditions WHERE video_id = ?')
+  const insertRendition = db.prepare(`
+    INSERT INTO renditions (video_id, label, width, height, path, size_bytes, bit_rate, duration_ms)
+    VALUES (@videoId, @label, @width, @height, @path, @sizeBytes, @bitRate, @durationMs)`)
+  const resetProcessing = db.prepare(
+    "UPDATE videos SET status = 'queued', updated_at = ? WHERE status = 'processing'",
+  )
+
+  return {
+    insert(v: NewVideo): number {
+      return Number(insert.run(v).lastInsertRowid)
+    },
+    findById(id: number): VideoRecord | null {
+      const r = byId.get(id)
+      return r ? toVideo(r) : null
+    },
+    findBySha(sha256: string): VideoRecord | null {
+      const r = bySha.get(sha256)
+      return r ? toVideo(r) : null
+    },
+    list(): VideoRecord[] {
+      return all.all().map(toVideo)
+    },
+    setStatus(id: number, status: VideoStatus, error: string | null, now: number): void {
+      setStatus.run(status, error, now, id)
+    },
+    setImages(id: number, poster: string | null, thumb: string | null, now: number): void {
+      setImages.run(poster, thumb, now, id)
+    },
+    setText(id: number, title: string, description: string, now: number): void {
+      setText.run(title, description, now, id)
+    },
+    delete(id: number): void {
+      remove.run(id)
+    },
+    uploadsSince(userId: number, since: number): number {
+      return uploadsSince.get(userId, since)!.n
+    },
+    renditions(videoId: number): RenditionRecord[] {
+      return renditionsOf.all(videoId).map(toRendition)
+    },
+    allRenditions(): RenditionRecord[] {
+      return allRenditions.all().map(toRendition)
+    },
+    replaceRenditions(videoId: number, renditions: Array<Omit<RenditionRecord, 'id' | 'videoId'>>): void {
+      clearRenditions.run(videoId)
+      for (const r of renditions) insertRendition.run({ ...r, videoId })
+    },
+    /** After a crash: whatever was being transcoded goes back to the queue. */
+    resetProcessing(now: number): number {
+      return resetProcessing.run(now).changes
+    },
+  }
+}

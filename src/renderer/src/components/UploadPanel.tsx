@@ -1,0 +1,146 @@
+import { useRef, useState } from 'react'
+import { Button, Card, Flex, List, Progress, Typography, Upload } from 'antd'
+import { CloseOutlined, InboxOutlined } from '@ant-design/icons'
+import { useTranslation } from 'react-i18next'
+import { useQueryClient } from '@tanstack/react-query'
+import type { ImportResult } from '../../../shared/contract/videos'
+import { errorMessage } from '../api/client'
+import { uploadVideo } from '../api/upload'
+import { useApiQuery } from '../api/queries'
+import { formatBytes } from '../format'
+
+interface Item {
+  key: string
+  name: string
+  size: number
+  sent: number
+  state: 'uploading' | 'done' | 'refused' | 'error' | 'cancelled'
+  message: string | null
+  controller: AbortController
+}
+
+/** Drag and drop, several files at once, a progress bar and a cancel button per file. */
+export function UploadPanel() {
+  const { t } = useTranslation()
+  const client = useQueryClient()
+  const limits = useApiQuery('video-limits', {})
+  const [items, setItems] = useState<Item[]>([])
+  const seq = useRef(0)
+  const patch = (key: string, p: Partial<Item>) =>
+    setItems((all) => all.map((i) => (i.key === key ? { ...i, ...p } : i)))
+
+  const start = (file: File) => {
+    const key = `${++seq.current}`
+    const controller = new AbortController()
+    setItems((all) => [
+      { key, name: file.name, size: file.size, sent: 0, state: 'uploading', message: null, controller },
+      ...all,
+    ])
+    uploadVideo(file, { signal: controller.signal, onProgress: (sent) => patch(key, { sent }) }).then(
+      (r: ImportResult) => {
+        patch(key, {
+          state: 'done',
+          sent: file.size,
+          message: r.duplicate ? t('videos.duplicate') : t('videos.stored'),
+        })
+        void client.invalidateQueries({ queryKey: ['video-list'] })
+        void client.invalidateQueries({ queryKey: ['video-limits'] })
+      },
+      (err: unknown) => {
+        if (err instanceof DOMException && err.name === 'AbortError')
+          patch(key, { state: 'cancelled', message: t('videos.cancelled') })
+        else if ((err as { code?: string }).code === 'video-refused')
+          patch(key, { state: 'refused', sent: file.size, message: errorMessage(err) })
+        else patch(key, { state: 'error', message: errorMessage(err) })
+      },
+    )
+  }
+
+  const canUpload = limits.data?.canUpload ?? false
+  const max = limits.data ? formatBytes(limits.data.maxBytes) : '…'
+  return (
+    <Card styles={{ body: { padding: 16 } }}>
+      <Upload.Dragger
+        multiple
+        accept="video/*,.mkv,.ts,.mts,.m2ts,.flv,.3gp,.avi,.wmv,.mpg,.mpeg,.vob,.m4v,.webm"
+        showUploadList={false}
+        disabled={!canUpload}
+        beforeUpload={(file) => {
+          start(file)
+          return false
+        }}
+        data-testid="upload-dragger"
+      >
+        <p className="ant-upload-drag-icon">
+          <InboxOutlined />
+        </p>
+        <p className="ant-upload-text">{canUpload ? t('videos.drop') : t('videos.dropViewer')}</p>
+        <p className="ant-upload-hint">
+          {t('videos.dropHint', { max })}
+          {limits.data?.uploadsLeftToday != null &&
+            ` · ${t('videos.quotaLeft', { n: limits.data.uploadsLeftToday })}`}
+        </p>
+      </Upload.Dragger>
+      {items.length > 0 && (
+        <List
+          size="small"
+          style={{ marginTop: 12 }}
+          header={<Typography.Text strong>{t('videos.uploads')}</Typography.Text>}
+          dataSource={items}
+          data-testid="upload-list"
+          renderItem={(i) => (
+            <List.Item
+              data-testid="upload-item"
+              data-state={i.state}
+              actions={
+                i.state === 'uploading'
+                  ? [
+                      <Button
+                        key="x"
+                        size="small"
+                        icon={<CloseOutlined />}
+                        onClick={() => i.controller.abort()}
+                      >
+                        {t('videos.cancel')}
+                      </Button>,
+                    ]
+                  : []
+              }
+            >
+              <Flex vertical style={{ width: '100%' }} gap={2}>
+                <Flex justify="space-between">
+                  <Typography.Text ellipsis style={{ maxWidth: 420 }}>
+                    {i.name}
+                  </Typography.Text>
+                  <Typography.Text type="secondary">{formatBytes(i.size)}</Typography.Text>
+                </Flex>
+                <Progress
+                  size="small"
+                  percent={i.size ? Math.floor((i.sent / i.size) * 100) : 100}
+                  status={
+                    i.state === 'uploading'
+                      ? 'active'
+                      : i.state === 'done'
+                        ? 'success'
+                        : i.state === 'cancelled'
+                          ? 'normal'
+                          : 'exception'
+                  }
+                />
+                {i.message && (
+                  <Typography.Text
+                    type={i.state === 'done' ? 'secondary' : 'danger'}
+                    style={{ fontSize: 12 }}
+                    data-testid="upload-message"
+                  >
+                    {i.message}
+                  </Typography.Text>
+                )}
+              </Flex>
+            </List.Item>
+          )}
+        />
+      )}
+    </Card>
+  )
+}
