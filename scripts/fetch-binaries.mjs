@@ -46,11 +46,21 @@ if (existsSync(ffmpegStatic)) {
   const bin = join(ffmpegStatic, process.platform === 'win32' ? 'ffmpeg.exe' : 'ffmpeg')
   if (existsSync(bin)) console.log('ffmpeg-static: binary present')
   else {
-    const r = spawnSync(process.execPath, [join(ffmpegStatic, 'install.js')], { env: process.env, encoding: 'utf8', timeout: 180_000 })
+    const r = spawnSync(process.execPath, [join(ffmpegStatic, 'install.js')], {
+      env: process.env,
+      encoding: 'utf8',
+      timeout: 180_000,
+    })
     if (r.status === 0 && existsSync(bin)) console.log('ffmpeg-static: binary downloaded')
     else {
-      const why = `${r.stderr ?? ''}${r.stdout ?? ''}`.match(/(ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|getaddrinfo[^\n]*|403|404)/)?.[0] ?? (r.error?.message || `exit ${r.status}`)
-      console.log(`ffmpeg-static: the binary could not be downloaded (${why}); the hub uses ffmpeg from PATH instead.`)
+      const why =
+        `${r.stderr ?? ''}${r.stdout ?? ''}`.match(
+          /(ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|getaddrinfo[^\n]*|403|404)/,
+        )?.[0] ??
+        (r.error?.message || `exit ${r.status}`)
+      console.log(
+        `ffmpeg-static: the binary could not be downloaded (${why}); the hub uses ffmpeg from PATH instead.`,
+      )
     }
   }
 }

@@ -1,3 +1,5 @@
+import type { DeliveryStatus, Transfer } from './contract/transfers'
+
 // Events the hub pushes to the admin console over its authenticated WebSocket (/api/events).
 // Each is a snapshot of what changed (not a delta), so a client that missed one catches up with the next.
 export type HubEvent =
@@ -15,5 +17,33 @@ export type HubEvent =
       speed: number | null
       etaSeconds: number | null
     }
+  | { type: 'tags-changed' }
+  /** A phone tapped a tag (whatever came of it: delivered, quota used up, unknown tag …). */
+  | {
+      type: 'tap'
+      at: string
+      tagCode: string
+      tagLabel: string | null
+      outcome: TapOutcome
+      deviceId: string
+      transferId: number | null
+    }
+  /** A transfer's state or progress (progress about four times a second per transfer, at most). */
+  | { type: 'transfer'; phase: TransferPhase; transfer: Transfer }
+  /** The admission queue: how many stream, who waits. */
+  | { type: 'queue'; status: DeliveryStatus }
+
+export type TapOutcome =
+  | 'delivered'
+  | 'repeat'
+  | 'queued'
+  | 'quota'
+  | 'tag-cap'
+  | 'unknown-tag'
+  | 'disabled'
+  | 'not-ready'
+  | 'rate-limited'
+export type TransferPhase =
+  'created' | 'queued' | 'admitted' | 'started' | 'progress' | 'completed' | 'aborted' | 'failed' | 'expired'
 
 export type HubEventType = HubEvent['type']

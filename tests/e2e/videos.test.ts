@@ -42,7 +42,7 @@ describe('video library in the admin console', () => {
       await page.getByTestId('nav-videos').click()
       await page.getByText('拖拽视频到这里').waitFor()
       const portrait = goodCorpus().find((c) => c.name === 'portrait-hevc-rotated.mov')!.path
-        await page.locator('input[type=file]').setInputFiles([landscape, portrait])
+      await page.locator('input[type=file]').setInputFiles([landscape, portrait])
       await page.getByTestId('upload-item').nth(1).waitFor()
       // Both files arrive; each shows its own bar and ends as stored.
       await page.waitForFunction(

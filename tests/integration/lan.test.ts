@@ -1,7 +1,8 @@
 import { createServer } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestHub, setupOwner, type TestHub } from '../helpers/hub'
-import { post, type TestSession } from '../helpers/api'
+import { post, rawRequest, type TestSession } from '../helpers/api'
+import WebSocket from 'ws'
 
 let t: TestHub
 let owner: TestSession
@@ -68,11 +69,50 @@ describe('LAN (phone) listener', () => {
     for (const [path, init] of probes) {
       const r = await fetch(`${t.lanUrl}${path}`, init)
       const body = await r.text()
-      expect(r.status, path).toBe(404)
+      // Only GET and HEAD exist on the phone port; every admin path is simply not there.
+      expect(r.status, path).toBe(init.method === 'POST' ? 405 : 404)
       expect(body, path).not.toContain('"result"')
       expect(body, path).not.toContain('<div id="root">')
       expect(r.headers.get('set-cookie'), path).toBeNull()
     }
+  })
+
+  it('serves only its own page script, with no directory listing or path traversal', async () => {
+    const js = await fetch(`${t.lanUrl}/s/tap.js`)
+    expect(js.status).toBe(200)
+    expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
+    expect(js.headers.get('etag')).toMatch(/^"[\w-]{16}"$/)
+    expect(
+      (await fetch(`${t.lanUrl}/s/tap.js`, { headers: { 'If-None-Match': js.headers.get('etag')! } })).status,
+    ).toBe(304)
+    for (const path of [
+      '/s/',
+      '/s/other.js',
+      '/s/..%2f..%2fetc%2fpasswd',
+      '/t/..%2f..%2fapi',
+      '/m/../../tapdrop.db',
+      '/media/',
+      '/t/',
+    ]) {
+      const r = await rawRequest(`${t.lanUrl}${path}`)
+      expect(r.status, path).toBe(404)
+      expect(r.body, path).not.toMatch(/root:|SQLite format/)
+    }
+  })
+
+  it('accepts WebSockets only for the queue channel of a transfer', async () => {
+    const tryWs = (path: string) =>
+      new Promise<number>((resolve) => {
+        const ws = new WebSocket(`${t.lanUrl.replace('http', 'ws')}${path}`)
+        ws.on('unexpected-response', (_q, res) => resolve(res.statusCode ?? 0))
+        ws.on('open', () => {
+          ws.close()
+          resolve(101)
+        })
+        ws.on('error', () => resolve(-1))
+      })
+    expect(await tryWs('/api/events')).toBe(404)
+    expect(await tryWs('/q/short')).toBe(404)
   })
 
   it('sends strict security headers', async () => {

@@ -19,7 +19,14 @@ beforeAll(async () => {
   // Retries wait 1 s, then 4 s: long enough to see the back-off, short enough for a test.
   writeFileSync(
     join(dir.path, 'config.json'),
-    JSON.stringify({ adminPort: 0, lanPort: 0, lanHost: '127.0.0.1', jobRetryBaseSeconds: 1 }),
+    JSON.stringify({
+      adminPort: 0,
+      lanPort: 0,
+      lanHost: '127.0.0.1',
+      jobRetryBaseSeconds: 1,
+      tapRateLimitPerMinute: 0,
+      mdns: false,
+    }),
   )
   t = await startTestHub({ dataDir: dir.path })
   owner = await setupOwner(t)

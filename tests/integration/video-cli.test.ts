@@ -94,6 +94,88 @@ describe('tapdrop video …', () => {
     },
   )
 
+  it(
+    'creates tags without hardware, lists them, and lists transfers after a phone downloads',
+    { timeout: 60_000 },
+    async () => {
+      const list = JSON.parse(
+        (await runCli(['video', 'list', '--json', '--data-dir', dir.path])).stdout,
+      ) as Array<{ id: number }>
+      const videoId = list[0]!.id
+      const made = await runCli([
+        'tag',
+        'create',
+        '--video',
+        String(videoId),
+        '--label',
+        '收银台',
+        '--tier',
+        'vip',
+        '--json',
+        '--data-dir',
+        dir.path,
+      ])
+      expect(made.code).toBe(0)
+      const tag = JSON.parse(made.stdout)
+      expect(tag).toMatchObject({ label: '收银台', tier: 'vip', strategy: 'fixed', videoIds: [videoId] })
+      expect(tag.code).toMatch(/^[\w-]{12}$/)
+      expect(tag.url).toBe(`${hub.info.lanUrl}/t/${tag.code}`)
+      const pool = await runCli([
+        'tag',
+        'create',
+        '--video',
+        String(videoId),
+        '--pool',
+        String(videoId),
+        '--data-dir',
+        dir.path,
+      ])
+      expect(pool.code).toBe(1)
+      expect(pool.stderr).toContain('a video is listed twice')
+      const bad = await runCli(['tag', 'create', '--video', 'abc', '--data-dir', dir.path])
+      expect([bad.code, bad.stderr]).toEqual([2, 'tapdrop: --video must be video ids like 3 or 3,4,5\n'])
+      const tags = JSON.parse((await runCli(['tag', 'list', '--json', '--data-dir', dir.path])).stdout)
+      expect(tags).toEqual([expect.objectContaining({ code: tag.code, url: tag.url })])
+
+      const before = new Date().toISOString()
+      const page = await (
+        await fetch(tag.url, {
+          headers: {
+            'User-Agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148 Safari/604.1',
+          },
+        })
+      ).text()
+      const token = /data-token="([\w-]{24})"/.exec(page)![1]
+      const media = await fetch(`${hub.info.lanUrl}/m/${token}`)
+      const bytes = (await media.arrayBuffer()).byteLength
+      await new Promise((r) => setTimeout(r, 1200))
+      const tr = await runCli(['transfers', '--since', before, '--json', '--data-dir', dir.path])
+      expect(tr.code).toBe(0)
+      expect(JSON.parse(tr.stdout)).toEqual([
+        expect.objectContaining({
+          tagCode: tag.code,
+          videoId,
+          rendition: '720p',
+          bytesSent: bytes,
+          bytesTotal: bytes,
+          status: 'completed',
+          tier: 'vip',
+        }),
+      ])
+      const none = await runCli([
+        'transfers',
+        '--since',
+        new Date(Date.now() + 60_000).toISOString(),
+        '--json',
+        '--data-dir',
+        dir.path,
+      ])
+      expect(JSON.parse(none.stdout)).toEqual([])
+      const wrong = await runCli(['transfers', '--since', 'yesterday', '--data-dir', dir.path])
+      expect(wrong.code).toBe(2)
+    },
+  )
+
   it('says so when a path is not a readable file', async () => {
     const r = await runCli(['video', 'add', join(dir.path, 'nope.mp4'), '--json', '--data-dir', dir.path])
     expect(r.code).toBe(1)

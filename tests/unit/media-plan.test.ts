@@ -5,7 +5,9 @@ import { isTruncated, refusalFor } from '../../src/main/core/media/validate'
 import { ladderFilterGraph, ladderInvocation, invocationArgs } from '../../src/main/core/media/ladder-command'
 import { parseTimemark } from '../../src/main/core/media/ffmpeg'
 
-function info(over: Omit<Partial<ProbeInfo>, 'video'> & { video?: Partial<NonNullable<ProbeInfo['video']>> | null } = {}): ProbeInfo {
+function info(
+  over: Omit<Partial<ProbeInfo>, 'video'> & { video?: Partial<NonNullable<ProbeInfo['video']>> | null } = {},
+): ProbeInfo {
   const { video, ...rest } = over
   return {
     container: 'mov,mp4,m4a,3gp,3g2,mj2',

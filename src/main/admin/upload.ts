@@ -110,15 +110,13 @@ export function uploadRouter(
       )
       if (result.status === 'refused') {
         const messageZh = result.reason ? REFUSAL_TEXT[result.reason]['zh-CN'] : null
-        res
-          .status(422)
-          .json({
-            error: {
-              code: 'video-refused',
-              message: result.error,
-              details: { reason: result.reason, messageZh, result },
-            },
-          })
+        res.status(422).json({
+          error: {
+            code: 'video-refused',
+            message: result.error,
+            details: { reason: result.reason, messageZh, result },
+          },
+        })
         return
       }
       res.status(result.duplicate ? 200 : 201).json({ result })

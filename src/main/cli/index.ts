@@ -6,6 +6,8 @@ import { CliError } from './errors'
 import { registerHub } from './commands/hub'
 import { registerUser } from './commands/user'
 import { registerVideo } from './commands/video'
+import { registerTag } from './commands/tag'
+import { registerTransfers } from './commands/transfers'
 
 /** `tapdrop …`: the headless hub and commands that drive a running hub through the admin API. */
 export function buildProgram(): Command {
@@ -20,6 +22,8 @@ export function buildProgram(): Command {
   registerHub(program)
   registerUser(program)
   registerVideo(program)
+  registerTag(program)
+  registerTransfers(program)
   return program
 }
 

@@ -15,11 +15,17 @@ import { DEFAULT_BRAND, type Brand } from './brand/brand'
 import { loadConfig } from './config/load'
 import { ConfigStore } from './config/store'
 import type { ConfigKey } from './config/schema'
-import { HubError } from './errors'
+import { ConfigError, HubError } from './errors'
 import { EventBus } from './events/bus'
 import { mergeHandlers } from './handlers'
 import { createLogSink, type LogSink } from './logger'
-import { originFor } from './network/addresses'
+import { effectivePublicUrl, originFor } from './network/addresses'
+import { MdnsAnnouncer } from './network/mdns'
+import { DeliveryService } from './delivery/service'
+import { transfersHandlers } from './delivery/handlers'
+import { TagsService, reachableOrigins } from './tags/service'
+import { tagsHandlers } from './tags/handlers'
+import { loadTls } from '../lan/tls'
 import { dataPaths, defaultDataDir, type DataPaths } from './paths'
 import { removeRunFile, runningHub, writeRunFile } from './runfile'
 import { SettingsService } from './settings/service'
@@ -66,6 +72,8 @@ interface Running {
   lan: LanServer
   services: HubServices
   queue: JobQueue
+  delivery: DeliveryService
+  mdns: MdnsAnnouncer
   timers: NodeJS.Timeout[]
 }
 
@@ -79,6 +87,8 @@ export interface HubServices {
   videos: VideoService
   queue: JobQueue
   media: MediaBinaries
+  tags: TagsService
+  delivery: DeliveryService
 }
 
 /**
@@ -154,10 +164,18 @@ export class Hub {
   private async startWith(sink: LogSink, logger: Logger): Promise<HubStarted> {
     const { paths } = this
     const c = this.config.values
-    const { db } = openDatabase(paths.database, {
-      backupsDir: paths.backups,
-      logger: sink.logger.child({ scope: 'db' }),
-    })
+    const scoped = (scope: string) => sink.logger.child({ scope })
+    // HTTPS material is checked before anything opens, so a bad certificate stops the start with its reason.
+    if (Boolean(c.lanTlsCert) !== Boolean(c.lanTlsKey))
+      throw new ConfigError(['lanTlsCert and lanTlsKey go together: set both or neither'])
+    const tls = c.lanTlsCert && c.lanTlsKey ? loadTls(c.lanTlsCert, c.lanTlsKey) : null
+    if (tls)
+      logger.info(
+        { subject: tls.subject, validTo: tls.validTo.toISOString(), hosts: tls.hosts },
+        'HTTPS on the phone listener',
+      )
+
+    const { db } = openDatabase(paths.database, { backupsDir: paths.backups, logger: scoped('db') })
     const repos = createRepos(db)
     const events = new EventBus()
     const audit = new AuditService(repos.audit)
@@ -168,9 +186,9 @@ export class Hub {
         idleMinutes: this.config.values.sessionIdleMinutes,
         maxDays: this.config.values.sessionMaxDays,
       }),
-      sink.logger.child({ scope: 'auth' }),
+      scoped('auth'),
     )
-    const users = new UsersService(repos, audit, events, sink.logger.child({ scope: 'users' }))
+    const users = new UsersService(repos, audit, events, scoped('users'))
     const brand = (): Brand => DEFAULT_BRAND
 
     // Tests pass a bare env to keep TAPDROP_* out; binaries are still looked up on the real PATH.
@@ -190,16 +208,16 @@ export class Hub {
         },
         'media tools',
       )
-    const storage = new VideoStorage(paths, sink.logger.child({ scope: 'storage' }))
+    const storage = new VideoStorage(paths, scoped('storage'))
     const videos = new VideoService({
       repos,
       storage,
       config: this.config,
       audit,
       events,
-      logger: sink.logger.child({ scope: 'videos' }),
+      logger: scoped('videos'),
       media: () => media,
-      tagsUsing: () => 0,
+      tagsUsing: (videoId) => repos.tags.countUsingVideo(videoId),
     })
     storage.reconcile(repos.videos)
     repos.videos.resetProcessing(Date.now())
@@ -208,17 +226,51 @@ export class Hub {
       handlers: { [TRANSCODE_JOB]: (ctx) => videos.transcode(ctx) },
       concurrency: () => this.config.values.transcodeConcurrency,
       retryBaseMs: () => this.config.values.jobRetryBaseSeconds * 1000,
-      logger: sink.logger.child({ scope: 'jobs' }),
+      logger: scoped('jobs'),
       onEvent: (e) =>
         e.type === 'state' ? videos.onJobState(e.job) : videos.onJobProgress(e.job, e.progress),
     })
     videos.attachQueue(queue)
-    let admin: AdminServer | null = null
+
+    const delivery = new DeliveryService({
+      repos,
+      config: this.config,
+      events,
+      storage,
+      logger: scoped('delivery'),
+    })
     const lan = new LanServer({
-      logger: sink.logger.child({ scope: 'lan' }),
+      logger: scoped('lan'),
       brand,
       defaultLanguage: () => this.config.values.language,
+      delivery,
+      tls: () => tls,
     })
+    const scheme = tls ? 'https' : 'http'
+    const publicUrl = () => {
+      const v = this.config.values
+      return effectivePublicUrl(v.publicUrl, v.lanHost, lan.listening?.port ?? v.lanPort, undefined, scheme)
+    }
+    const tags = new TagsService({
+      repos,
+      audit,
+      events,
+      logger: scoped('tags'),
+      publicUrl,
+      reachableOrigins: () =>
+        reachableOrigins(publicUrl(), scheme, this.config.values.lanHost, lan.listening?.port ?? null),
+    })
+    // The tap path caches tags and titles; any edit clears the cache.
+    events.subscribe(() => delivery.invalidate(), ['tags-changed', 'videos-changed'])
+    const mdns = new MdnsAnnouncer(scoped('mdns'))
+    const announce = () => {
+      const l = lan.listening
+      if (this.config.values.mdns && l && l.host !== '127.0.0.1' && l.host !== '::1')
+        mdns.announce(l.port, l.scheme, brand().shortName)
+      else mdns.stop()
+    }
+
+    let admin: AdminServer | null = null
     const settings = new SettingsService(this.config, repos, audit, events, {
       adminUrl: () => admin?.url ?? '',
       lanListening: () => this.lanUrl(lan),
@@ -226,8 +278,15 @@ export class Hub {
       rebindLan: async (host, port) => {
         await lan.rebind(host, port)
         this.lanError = null
+        announce()
       },
       media: () => media,
+      publicUrl,
+      tagBaseUrls: () => tags.baseUrlReport(),
+      tls: () =>
+        tls ? { subject: tls.subject, validTo: tls.validTo.toISOString(), hosts: tls.hosts } : null,
+      mdns: () => mdns.published,
+      announce,
     })
     const services: HubServices = {
       config: this.config,
@@ -239,6 +298,8 @@ export class Hub {
       videos,
       queue,
       media,
+      tags,
+      delivery,
     }
     const handlers = mergeHandlers(
       authHandlers(auth, {
@@ -249,8 +310,10 @@ export class Hub {
       auditHandlers(audit),
       settingsHandlers(settings, (ctx) => this.info(ctx)),
       videosHandlers(videos),
+      tagsHandlers(tags),
+      transfersHandlers(delivery),
     )
-    const adminLogger = sink.logger.child({ scope: 'admin' })
+    const adminLogger = scoped('admin')
     admin = new AdminServer({
       handlers,
       auth,
@@ -260,12 +323,14 @@ export class Hub {
       extraHosts: () => this.config.values.allowedAdminHosts,
       routers: [uploadRouter(videos, storage, auth, adminLogger), mediaRouter(videos, auth, adminLogger)],
     })
-    this.running = { sink, logger, repos, admin, lan, services, queue, timers: [] }
+    this.running = { sink, logger, repos, admin, lan, services, queue, delivery, mdns, timers: [] }
 
     const adminUrl = await admin.listen(c.adminHost, c.adminPort)
+    delivery.start()
     try {
       await lan.listen(c.lanHost, c.lanPort)
       this.lanError = null
+      announce()
     } catch (err) {
       // The console still starts so the owner can pick another port in Settings.
       this.lanError = (err as Error).message
@@ -300,7 +365,7 @@ export class Hub {
       adminUrl,
       lanUrl: this.lanUrl(lan),
       lanError: this.lanError,
-      publicUrl: settings.publicUrl(),
+      publicUrl: publicUrl(),
       // The token rides in the fragment: browsers never send it to any server, so it cannot land in a log.
       setupUrl: setupToken ? `${adminUrl}/setup#token=${setupToken}` : null,
       dataDir: paths.root,
@@ -311,7 +376,7 @@ export class Hub {
     const l = lan.listening
     if (!l) return null
     const host = l.host === '0.0.0.0' || l.host === '::' ? '0.0.0.0' : l.host
-    return originFor('http', host, l.port)
+    return originFor(l.scheme, host, l.port)
   }
 
   /** The one-time first-run token, for the Electron window's own setup form. */
@@ -363,7 +428,10 @@ export class Hub {
     const r = this.running
     if (!r) return
     for (const t of r.timers) clearInterval(t)
+    r.mdns.stop()
     await Promise.allSettled([r.admin.close(), r.lan.close()])
+    // Byte counts of the last second are saved before the database closes.
+    r.delivery.stop()
     // Transcodes are cut off and stay queued: the next start runs them again from a clean state.
     await r.queue.stop()
     try {

@@ -1,52 +1,74 @@
-import { createServer, type Server, type IncomingMessage, type ServerResponse } from 'node:http'
-import express, { type Request, type Response } from 'express'
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import type { Duplex } from 'node:stream'
 import type { Logger } from 'pino'
+import { WebSocketServer } from 'ws'
 import type { Brand } from '../core/brand/brand'
+import { downloadName, type DeliveryService } from '../core/delivery/service'
+import { DEVICE_COOKIE } from '../core/delivery/device'
 import { HubError } from '../core/errors'
 import { PHONE_CSP, setBaseSecurityHeaders } from '../http/headers'
 import { closeGracefully, describeListenError, listen } from '../http/listen'
+import { readCookie } from '../http/cookies'
 import { pickLanguage, type Language } from '../../shared/languages'
 import { messagePage } from './pages/layout'
-import { PHONE_MESSAGES } from './pages/messages'
+import { PHONE_MESSAGES, type PhoneMessages } from './pages/messages'
+import { tapPage } from './pages/tap'
+import { serveMedia } from './media'
+import { PHONE_ASSETS } from './assets'
+import type { TlsMaterial } from './tls'
 
 export interface LanServerDeps {
   logger: Logger
   brand: () => Brand
   defaultLanguage: () => Language
+  delivery: DeliveryService
+  tls: () => TlsMaterial | null
+}
+
+const REFUSAL_TEXT: Record<string, [keyof PhoneMessages, keyof PhoneMessages, string]> = {
+  'unknown-tag': ['unknownTagTitle', 'unknownTagBody', '?'],
+  disabled: ['disabledTitle', 'disabledBody', '!'],
+  quota: ['quotaTitle', 'quotaBody', '☺'],
+  'tag-cap': ['tagCapTitle', 'tagCapBody', '☺'],
+  'not-ready': ['notReadyTitle', 'notReadyBody', '…'],
+  'rate-limited': ['rateLimitedTitle', 'rateLimitedBody', '!'],
 }
 
 /**
- * The phone-facing listener on the store LAN. It serves tap pages, media and the queue channel only; the admin
- * API and console do not exist here (they live on a separate, loopback listener).
+ * The phone-facing listener on the store LAN, on plain node:http (the media path is measured against nginx, and
+ * every layer costs throughput there). It answers only: /healthz, tap pages /t/<code>, media /m/<token>[/poster.jpg],
+ * the page script /s/<name>, and the queue channel /q/<token>. The admin API and console do not exist here.
  */
 export class LanServer {
   private server: Server
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 })
   private host: string | null = null
   private port = 0
+  private scheme: 'http' | 'https' = 'http'
 
   constructor(private readonly deps: LanServerDeps) {
     this.server = this.build()
   }
 
   private build(): Server {
-    const app = express()
-    app.disable('x-powered-by')
-    app.set('etag', false)
-    app.use((_req, res, next) => {
-      setBaseSecurityHeaders(res)
-      res.setHeader('Content-Security-Policy', PHONE_CSP)
-      next()
-    })
-    app.get('/healthz', (_req, res) => {
-      res.setHeader('Cache-Control', 'no-store')
-      res.json({ ok: true })
-    })
-    app.get('/t/:code', (req, res) => this.unknownTag(req, res))
-    app.use((req, res) => this.notFound(req, res))
-    const server = createServer(app)
+    const tls = this.deps.tls()
+    this.scheme = tls ? 'https' : 'http'
+    const handler = (req: IncomingMessage, res: ServerResponse) => this.handle(req, res)
+    const server = tls
+      ? (createHttpsServer({ cert: tls.cert, key: tls.key }, handler) as unknown as Server)
+      : createHttpServer(handler)
     server.headersTimeout = 15_000
-    server.requestTimeout = 60_000
+    // No overall request timeout: a phone may take minutes to download a video on a crowded Wi-Fi.
+    server.requestTimeout = 0
+    server.keepAliveTimeout = 10_000
     server.on('clientError', (_err, socket) => socket.destroy())
+    server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head))
     return server
   }
 
@@ -54,38 +76,171 @@ export class LanServer {
     return pickLanguage(req.headers['accept-language'], this.deps.defaultLanguage())
   }
 
-  private unknownTag(req: Request, res: Response): void {
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    setBaseSecurityHeaders(res)
+    res.setHeader('Content-Security-Policy', PHONE_CSP)
+    try {
+      const path = (req.url ?? '/').split('?')[0]!
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.setHeader('Allow', 'GET, HEAD')
+        return this.page(req, res, 405, 'notFoundTitle', 'notFoundBody', '?')
+      }
+      if (path === '/healthz') {
+        res.setHeader('Content-Type', 'application/json')
+        res.setHeader('Cache-Control', 'no-store')
+        res.end('{"ok":true}')
+        return
+      }
+      let m = /^\/t\/([^/]{1,64})$/.exec(path)
+      if (m) return this.tap(req, res, decodeURIComponentSafe(m[1]!))
+      m = /^\/m\/([A-Za-z0-9_-]{24})(\/poster\.jpg)?$/.exec(path)
+      if (m) return this.media(req, res, m[1]!, m[2] ? 'poster' : 'video')
+      m = /^\/s\/([a-z]+\.js)$/.exec(path)
+      if (m && PHONE_ASSETS.has(m[1]!)) {
+        const a = PHONE_ASSETS.get(m[1]!)!
+        res.setHeader('Content-Type', a.type)
+        res.setHeader('ETag', a.etag)
+        res.setHeader('Cache-Control', 'public, max-age=86400')
+        if (req.headers['if-none-match'] === a.etag) {
+          res.statusCode = 304
+          res.end()
+          return
+        }
+        res.setHeader('Content-Length', String(a.body.length))
+        res.end(req.method === 'HEAD' ? undefined : a.body)
+        return
+      }
+      this.page(req, res, 404, 'notFoundTitle', 'notFoundBody', '?')
+    } catch (err) {
+      this.deps.logger.error({ err, url: req.url?.slice(0, 200) }, 'phone request failed')
+      if (!res.headersSent) this.page(req, res, 500, 'notReadyTitle', 'notReadyBody', '!')
+      else res.destroy()
+    }
+  }
+
+  private tap(req: IncomingMessage, res: ServerResponse, code: string): void {
     const lang = this.lang(req)
-    const m = PHONE_MESSAGES[lang]
-    this.sendPage(
+    const result = this.deps.delivery.tap({
+      code,
+      deviceId: readCookie(req.headers.cookie, DEVICE_COOKIE),
+      ip: clientIp(req),
+      userAgent: req.headers['user-agent'],
+    })
+    if (result.newDevice) {
+      res.setHeader(
+        'Set-Cookie',
+        `${DEVICE_COOKIE}=${result.deviceId}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly${this.scheme === 'https' ? '; Secure' : ''}`,
+      )
+    }
+    if (result.kind === 'refused') {
+      if (result.retryAfterSeconds) res.setHeader('Retry-After', String(result.retryAfterSeconds))
+      const [title, body, icon] = REFUSAL_TEXT[result.reason] ?? ['notFoundTitle', 'notFoundBody', '?']
+      return this.page(req, res, result.status, title, body, icon)
+    }
+    const r = result.transfer.record
+    const html = tapPage({
+      lang,
+      brand: this.deps.brand(),
+      token: r.token,
+      title: result.videoTitle,
+      downloadName: downloadName(result.videoTitle, r.rendition),
+      position: result.position,
+      device: result.device,
+    })
+    this.send(res, 200, html, req.method === 'HEAD')
+  }
+
+  private media(req: IncomingMessage, res: ServerResponse, token: string, kind: 'video' | 'poster'): void {
+    const found = this.deps.delivery.media(token, kind)
+    if (!found.ok) {
+      if (found.retryAfterSeconds) res.setHeader('Retry-After', String(found.retryAfterSeconds))
+      if (found.reason === 'expired' || found.reason === 'gone')
+        return this.page(req, res, found.status, 'expiredTitle', 'expiredBody', '!')
+      if (found.reason === 'busy') return this.page(req, res, 503, 'notReadyTitle', 'notReadyBody', '…')
+      return this.page(req, res, 404, 'notFoundTitle', 'notFoundBody', '?')
+    }
+    const download = kind === 'video' && (req.url ?? '').includes('?dl=1')
+    const delivery = this.deps.delivery
+    const t = found.transfer
+    serveMedia(
+      req,
       res,
-      404,
-      messagePage({ lang, brand: this.deps.brand(), title: m.unknownTagTitle, text: m.unknownTagBody }),
+      {
+        path: found.path,
+        size: found.size,
+        mtimeMs: found.mtimeMs,
+        contentType: found.contentType,
+        downloadName: download ? found.filename : undefined,
+      },
+      kind === 'poster'
+        ? undefined
+        : {
+            started: () => delivery.streamStarted(t),
+            sent: (offset, length) => delivery.sent(t, offset, length),
+            ended: (cut) => delivery.streamEnded(t, cut),
+            failed: (reason) => {
+              this.deps.logger.error({ transferId: t.record.id, reason }, 'media read failed')
+              delivery.streamFailed(t, reason)
+            },
+          },
     )
   }
 
-  private notFound(req: Request, res: Response): void {
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const m = /^\/q\/([A-Za-z0-9_-]{24})$/.exec((req.url ?? '').split('?')[0]!)
+    const origin = req.headers.origin
+    let sameOrigin = true
+    if (origin) {
+      try {
+        sameOrigin = new URL(origin).host === req.headers.host
+      } catch {
+        sameOrigin = false
+      }
+    }
+    if (!m || !sameOrigin) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+      return
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const stop = this.deps.delivery.watch(m[1]!, (u) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(u))
+      })
+      if (!stop) {
+        ws.send(JSON.stringify({ position: 0, status: 'expired' }))
+        ws.close()
+        return
+      }
+      ws.on('close', stop)
+      ws.on('error', () => ws.terminate())
+    })
+  }
+
+  private page(
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    title: keyof PhoneMessages,
+    text: keyof PhoneMessages,
+    icon: string,
+  ): void {
     const lang = this.lang(req)
     const m = PHONE_MESSAGES[lang]
-    this.sendPage(
+    this.send(
       res,
-      404,
-      messagePage({
-        lang,
-        brand: this.deps.brand(),
-        title: m.notFoundTitle,
-        text: m.notFoundBody,
-        icon: '?',
-      }),
+      status,
+      messagePage({ lang, brand: this.deps.brand(), title: m[title], text: m[text], icon }),
+      req.method === 'HEAD',
     )
   }
 
-  private sendPage(res: ServerResponse, status: number, html: string): void {
+  private send(res: ServerResponse, status: number, html: string, headOnly: boolean): void {
+    const body = Buffer.from(html)
     res.statusCode = status
     res.setHeader('Content-Type', 'text/html; charset=utf-8')
     res.setHeader('Cache-Control', 'no-store')
     res.setHeader('Vary', 'Accept-Language')
-    res.end(html)
+    res.setHeader('Content-Length', String(body.length))
+    res.end(headOnly ? undefined : body)
   }
 
   async listen(host: string, port: number): Promise<void> {
@@ -120,12 +275,26 @@ export class LanServer {
     this.deps.logger.info({ host, port: this.port }, 'LAN listener moved')
   }
 
-  get listening(): { host: string; port: number } | null {
-    return this.host === null ? null : { host: this.host, port: this.port }
+  get listening(): { host: string; port: number; scheme: 'http' | 'https' } | null {
+    return this.host === null ? null : { host: this.host, port: this.port, scheme: this.scheme }
   }
 
   async close(): Promise<void> {
-    await closeGracefully(this.server)
+    for (const ws of this.wss.clients) ws.terminate()
+    await closeGracefully(this.server, 3000)
     this.host = null
   }
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s)
+  } catch {
+    return s
+  }
+}
+
+function clientIp(req: IncomingMessage): string | null {
+  const ip = req.socket.remoteAddress ?? null
+  return ip?.startsWith('::ffff:') ? ip.slice(7) : ip
 }

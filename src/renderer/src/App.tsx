@@ -14,7 +14,9 @@ import { SettingsPage } from './pages/SettingsPage'
 import { AccountPage } from './pages/AccountPage'
 import { VideosPage } from './pages/VideosPage'
 import { VideoDetailPage } from './pages/VideoDetailPage'
-import { ForbiddenPage, NotYetPage } from './pages/Status'
+import { TagsPage } from './pages/TagsPage'
+import { TransfersPage } from './pages/TransfersPage'
+import { ForbiddenPage } from './pages/Status'
 import { errorMessage } from './api/client'
 import { LiveUpdates } from './api/live'
 import { ApiError } from '../../shared/api-client'
@@ -26,7 +28,6 @@ function RequireRole({ role, children }: { role: Role; children: React.ReactNode
 }
 
 function Routed() {
-  const { t } = useTranslation()
   const { status, user, error } = useAuth()
   if (!status) {
     return (
@@ -45,8 +46,8 @@ function Routed() {
           <Route index element={<DashboardPage />} />
           <Route path="videos" element={<VideosPage />} />
           <Route path="videos/:id" element={<VideoDetailPage />} />
-          <Route path="tags/*" element={<NotYetPage what={t('nav.tags')} />} />
-          <Route path="transfers/*" element={<NotYetPage what={t('nav.transfers')} />} />
+          <Route path="tags" element={<TagsPage />} />
+          <Route path="transfers" element={<TransfersPage />} />
           <Route
             path="users"
             element={

@@ -52,7 +52,22 @@ const MediaBinarySchema = z.object({
   version: z.string().nullable(),
 })
 
+const RenditionTarget = z.enum(['1080p', '720p', '480p'])
+
 export const SettingsViewSchema = z.object({
+  quotaNormal: Setting(z.number()),
+  quotaVip: Setting(z.number()),
+  maxStreams: Setting(z.number()),
+  queueMaxWaitSeconds: Setting(z.number()),
+  renditionPhone: Setting(RenditionTarget),
+  renditionTablet: Setting(RenditionTarget),
+  renditionOther: Setting(RenditionTarget),
+  tapRateLimitPerMinute: Setting(z.number()),
+  /** HTTPS on the phone listener (certificate from config.json, env or flags; shown here, not edited). */
+  tls: z.object({ subject: z.string(), validTo: z.string(), hosts: z.array(z.string()) }).nullable(),
+  mdns: z.object({ enabled: z.boolean(), announced: z.boolean() }),
+  /** Base URLs tags were issued with, and whether phones can still reach this hub there. */
+  tagBaseUrls: z.array(z.object({ baseUrl: z.string(), tags: z.number(), reachable: z.boolean() })),
   uploadMaxMegabytes: Setting(z.number()),
   uploadsPerDayStaff: Setting(z.number()),
   uploadsPerDayAdmin: Setting(z.number()),
@@ -81,6 +96,15 @@ const count = (max: number) =>
   z.number().int('must be a whole number').min(0, 'must not be negative').max(max, `must be at most ${max}`)
 
 export const SettingsUpdateSchema = z.strictObject({
+  quotaNormal: count(100_000).optional(),
+  quotaVip: count(100_000).optional(),
+  maxStreams: count(1000).min(1, 'must be at least 1').optional(),
+  queueMaxWaitSeconds: count(3600).min(10, 'must be at least 10').optional(),
+  renditionPhone: RenditionTarget.optional(),
+  renditionTablet: RenditionTarget.optional(),
+  renditionOther: RenditionTarget.optional(),
+  tapRateLimitPerMinute: count(100_000).optional(),
+  mdns: z.boolean().optional(),
   uploadMaxMegabytes: count(64 * 1024)
     .min(1, 'must be at least 1')
     .optional(),

@@ -5,6 +5,8 @@ import { usersContract } from './users'
 import { auditContract } from './audit'
 import { hubContract } from './hub'
 import { videosContract } from './videos'
+import { tagsContract } from './tags'
+import { transfersContract } from './transfers'
 
 export const contract = mergeSections<Record<string, MethodSpec>>(
   authContract,
@@ -12,11 +14,15 @@ export const contract = mergeSections<Record<string, MethodSpec>>(
   auditContract,
   hubContract,
   videosContract,
+  tagsContract,
+  transfersContract,
 ) as typeof authContract &
   typeof usersContract &
   typeof auditContract &
   typeof hubContract &
-  typeof videosContract
+  typeof videosContract &
+  typeof tagsContract &
+  typeof transfersContract
 
 export type Contract = typeof contract
 export type MethodName = keyof Contract & string
@@ -36,3 +42,5 @@ export * from './users'
 export * from './audit'
 export * from './hub'
 export * from './videos'
+export * from './tags'
+export * from './transfers'

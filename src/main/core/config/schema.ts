@@ -41,6 +41,26 @@ export const ConfigShape = {
   transcodeConcurrency: int(1, 16),
   /** Wait before the first retry of a failed job; each further retry waits four times longer. */
   jobRetryBaseSeconds: int(0, 3600),
+  /** Videos a phone may take per day from normal / VIP tags (0 = no limit). */
+  quotaNormal: int(0, 100_000),
+  quotaVip: int(0, 100_000),
+  /** Phones downloading at once; the rest wait in line (VIP first, then smaller files, then arrival). */
+  maxStreams: int(1, 1000),
+  /** Longest wait in line before the phone is asked to tap again. */
+  queueMaxWaitSeconds: int(10, 3600),
+  /** Rendition by kind of device: the largest rendition not above this is delivered. */
+  renditionPhone: z.enum(['1080p', '720p', '480p']),
+  renditionTablet: z.enum(['1080p', '720p', '480p']),
+  renditionOther: z.enum(['1080p', '720p', '480p']),
+  /** Taps per minute from one address (0 = no limit). */
+  tapRateLimitPerMinute: int(0, 100_000),
+  /** How long a transfer's media link works. */
+  transferTtlHours: int(1, 24 * 30),
+  /** HTTPS on the phone listener: PEM files the store provides. Both or neither. */
+  lanTlsCert: z.string().min(1).nullable(),
+  lanTlsKey: z.string().min(1).nullable(),
+  /** Announce the hub on the LAN by mDNS (Bonjour / zeroconf). */
+  mdns: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]),
 } as const
 
 export const ConfigSchema = z.strictObject(ConfigShape)
@@ -66,6 +86,18 @@ export const DEFAULT_CONFIG: Config = {
   uploadsPerDayAdmin: 0,
   transcodeConcurrency: 1,
   jobRetryBaseSeconds: 10,
+  quotaNormal: 3,
+  quotaVip: 10,
+  maxStreams: 8,
+  queueMaxWaitSeconds: 180,
+  renditionPhone: '720p',
+  renditionTablet: '1080p',
+  renditionOther: '1080p',
+  tapRateLimitPerMinute: 60,
+  transferTtlHours: 24,
+  lanTlsCert: null,
+  lanTlsKey: null,
+  mdns: true,
 }
 
 /** `lanPort` → `TAPDROP_LAN_PORT`. */

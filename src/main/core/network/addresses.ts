@@ -34,9 +34,10 @@ export function effectivePublicUrl(
   lanHost: string,
   lanPort: number,
   addresses = lanAddresses(),
+  scheme: 'http' | 'https' = 'http',
 ): string {
   if (configured) return configured
   const bound = lanHost !== '0.0.0.0' && lanHost !== '::' ? lanHost : null
   const host = bound ?? addresses.find((a) => a.family === 'IPv4')?.address ?? '127.0.0.1'
-  return originFor('http', host, lanPort)
+  return originFor(scheme, host, lanPort)
 }

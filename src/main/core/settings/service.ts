@@ -4,7 +4,7 @@ import type { AuditService } from '../audit/service'
 import type { ConfigStore } from '../config/store'
 import type { EventBus } from '../events/bus'
 import type { Repos } from '../../db/repos'
-import { effectivePublicUrl, lanAddresses } from '../network/addresses'
+import { lanAddresses } from '../network/addresses'
 import type { MediaBinaries } from '../media/binaries'
 import { PHONE_LADDER } from '../media/ladder'
 
@@ -15,6 +15,13 @@ export interface RuntimeInfo {
   /** Moves the LAN listener; throws a HubError (and keeps the old one) when the new address cannot be used. */
   rebindLan(host: string, port: number): Promise<void>
   media(): MediaBinaries
+  /** The base URL new tags get. */
+  publicUrl(): string
+  tagBaseUrls(): Array<{ baseUrl: string; tags: number; reachable: boolean }>
+  tls(): { subject: string; validTo: string; hosts: string[] } | null
+  mdns(): boolean
+  /** Starts or stops the mDNS announcement to match the settings. */
+  announce(): void
 }
 
 /** The Settings page: network and language. Admin only; every change is audited and written to config.json. */
@@ -32,7 +39,31 @@ export class SettingsService {
     const c = this.config.values
     const s = this.config.sources
     const media = this.runtime.media()
+    const pick = <
+      K extends
+        | 'quotaNormal'
+        | 'quotaVip'
+        | 'maxStreams'
+        | 'queueMaxWaitSeconds'
+        | 'renditionPhone'
+        | 'renditionTablet'
+        | 'renditionOther'
+        | 'tapRateLimitPerMinute',
+    >(
+      k: K,
+    ) => ({ value: c[k], source: s[k] })
     return {
+      quotaNormal: pick('quotaNormal'),
+      quotaVip: pick('quotaVip'),
+      maxStreams: pick('maxStreams'),
+      queueMaxWaitSeconds: pick('queueMaxWaitSeconds'),
+      renditionPhone: pick('renditionPhone'),
+      renditionTablet: pick('renditionTablet'),
+      renditionOther: pick('renditionOther'),
+      tapRateLimitPerMinute: pick('tapRateLimitPerMinute'),
+      tls: this.runtime.tls(),
+      mdns: { enabled: c.mdns, announced: this.runtime.mdns() },
+      tagBaseUrls: this.runtime.tagBaseUrls(),
       uploadMaxMegabytes: { value: c.uploadMaxMegabytes, source: s.uploadMaxMegabytes },
       uploadsPerDayStaff: { value: c.uploadsPerDayStaff, source: s.uploadsPerDayStaff },
       uploadsPerDayAdmin: { value: c.uploadsPerDayAdmin, source: s.uploadsPerDayAdmin },
@@ -65,13 +96,12 @@ export class SettingsService {
         this.config.update(patch)
       })()
     }
+    if (changed.includes('mdns')) this.runtime.announce()
     if (changed.length) this.events.emit({ type: 'settings-changed' })
     return this.view(ctx)
   }
 
-  /** Uses the port actually bound (it differs from the configured one when that is 0: "any free port"). */
   publicUrl(): string {
-    const c = this.config.values
-    return effectivePublicUrl(c.publicUrl, c.lanHost, this.runtime.lanPort() ?? c.lanPort)
+    return this.runtime.publicUrl()
   }
 }

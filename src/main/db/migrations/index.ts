@@ -1,6 +1,7 @@
 import type { Migration } from '../migration'
 import { m0001Accounts } from './0001-accounts'
 import { m0002Videos } from './0002-videos'
+import { m0003Delivery } from './0003-delivery'
 
 /** Every schema step, in order. Append only; each has a test in tests/unit/db/migrations. */
-export const MIGRATIONS: readonly Migration[] = [m0001Accounts, m0002Videos]
+export const MIGRATIONS: readonly Migration[] = [m0001Accounts, m0002Videos, m0003Delivery]

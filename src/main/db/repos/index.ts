@@ -4,6 +4,8 @@ import { sessionsRepo } from './sessions'
 import { auditRepo } from './audit'
 import { videosRepo } from './videos'
 import { jobsRepo } from './jobs'
+import { tagsRepo } from './tags'
+import { deliveryRepo } from './delivery'
 
 /** Every repository over the hub's one connection, built once. */
 export function createRepos(db: Database) {
@@ -14,6 +16,8 @@ export function createRepos(db: Database) {
     audit: auditRepo(db),
     videos: videosRepo(db),
     jobs: jobsRepo(db),
+    tags: tagsRepo(db),
+    delivery: deliveryRepo(db),
   }
 }
 

@@ -6,7 +6,13 @@ import { esc } from './html'
  * The frame of every phone page: tiny, server-rendered, no script needed to read it, brand colours inline.
  * Kept well under a few KB so a cheap phone on a busy Wi-Fi shows it at once.
  */
-export function phonePage(options: { lang: Language; brand: Brand; title: string; body: string }): string {
+export function phonePage(options: {
+  lang: Language
+  brand: Brand
+  title: string
+  body: string
+  extraStyle?: string
+}): string {
   const { lang, brand } = options
   const name = brand.productName[lang]
   return `<!doctype html>
@@ -15,13 +21,14 @@ export function phonePage(options: { lang: Language; brand: Brand; title: string
 <meta name="color-scheme" content="light">
 <title>${esc(options.title)} · ${esc(name)}</title>
 <style>
-*{box-sizing:border-box}body{margin:0;font:16px/1.5 -apple-system,BlinkMacSystemFont,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:#1f2328;background:#f6f8fa}
+*{box-sizing:border-box}:root{--primary:${esc(brand.colors.primary)}}[hidden]{display:none!important}body{margin:0;font:16px/1.5 -apple-system,BlinkMacSystemFont,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:#1f2328;background:#f6f8fa}
 header{background:${esc(brand.colors.primary)};color:#fff;padding:14px 20px;font-weight:600;font-size:17px}
 main{max-width:560px;margin:0 auto;padding:24px 20px}
 .card{background:#fff;border-radius:14px;padding:24px;box-shadow:0 1px 3px rgba(0,0,0,.08)}
 h1{font-size:20px;margin:0 0 8px}p{margin:0;color:#57606a}
 .icon{width:48px;height:48px;border-radius:50%;background:${esc(brand.colors.accent)};color:#fff;display:flex;align-items:center;justify-content:center;font-size:26px;margin-bottom:16px}
 footer{text-align:center;color:#8c959f;font-size:12px;padding:24px}
+${options.extraStyle ?? ''}
 </style></head>
 <body><header>${esc(name)}</header><main>${options.body}</main><footer>${esc(brand.phone.footer[lang])}</footer></body></html>`
 }

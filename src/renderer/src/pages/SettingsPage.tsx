@@ -13,6 +13,8 @@ import {
   InputNumber,
   List,
   Radio,
+  Select,
+  Switch,
   Row,
   Tag,
   Typography,
@@ -25,7 +27,19 @@ import { useApiQuery } from '../api/queries'
 import { PageHeader } from '../components/PageHeader'
 import { CopyText } from '../components/CopyText'
 
+const TARGETS = ['1080p', '720p', '480p'] as const
+type Target = (typeof TARGETS)[number]
+
 interface FormValues {
+  quotaNormal: number
+  quotaVip: number
+  maxStreams: number
+  queueMaxWaitSeconds: number
+  renditionPhone: Target
+  renditionTablet: Target
+  renditionOther: Target
+  tapRateLimitPerMinute: number
+  mdns: boolean
   uploadMaxMegabytes: number
   uploadsPerDayStaff: number
   uploadsPerDayAdmin: number
@@ -165,6 +179,118 @@ export function SettingsPage() {
                   <Radio.Button value="en">{t('lang.en')}</Radio.Button>
                 </Radio.Group>
               </Form.Item>
+              <Divider titlePlacement="start">{t('settings.delivery')}</Divider>
+              <Row gutter={16}>
+                <Col span={12}>
+                  <Form.Item
+                    name="quotaNormal"
+                    label={
+                      <>
+                        {t('settings.quotaNormal')} {lock(view?.quotaNormal.source)}
+                      </>
+                    }
+                  >
+                    <InputNumber
+                      min={0}
+                      max={100000}
+                      style={{ width: '100%' }}
+                      disabled={locked(view?.quotaNormal.source)}
+                      data-testid="settings-quota-normal"
+                    />
+                  </Form.Item>
+                </Col>
+                <Col span={12}>
+                  <Form.Item
+                    name="quotaVip"
+                    label={
+                      <>
+                        {t('settings.quotaVip')} {lock(view?.quotaVip.source)}
+                      </>
+                    }
+                  >
+                    <InputNumber
+                      min={0}
+                      max={100000}
+                      style={{ width: '100%' }}
+                      disabled={locked(view?.quotaVip.source)}
+                    />
+                  </Form.Item>
+                </Col>
+                <Col span={12}>
+                  <Form.Item
+                    name="maxStreams"
+                    label={
+                      <>
+                        {t('settings.maxStreams')} {lock(view?.maxStreams.source)}
+                      </>
+                    }
+                    extra={t('settings.maxStreamsHint')}
+                  >
+                    <InputNumber
+                      min={1}
+                      max={1000}
+                      style={{ width: '100%' }}
+                      disabled={locked(view?.maxStreams.source)}
+                    />
+                  </Form.Item>
+                </Col>
+                <Col span={12}>
+                  <Form.Item
+                    name="queueMaxWaitSeconds"
+                    label={
+                      <>
+                        {t('settings.queueMaxWait')} {lock(view?.queueMaxWaitSeconds.source)}
+                      </>
+                    }
+                  >
+                    <InputNumber
+                      min={10}
+                      max={3600}
+                      style={{ width: '100%' }}
+                      disabled={locked(view?.queueMaxWaitSeconds.source)}
+                    />
+                  </Form.Item>
+                </Col>
+                {(['renditionPhone', 'renditionTablet', 'renditionOther'] as const).map((k) => (
+                  <Col span={8} key={k}>
+                    <Form.Item
+                      name={k}
+                      label={
+                        <>
+                          {t(`settings.${k}`)} {lock(view?.[k].source)}
+                        </>
+                      }
+                    >
+                      <Select
+                        options={TARGETS.map((x) => ({ value: x, label: x }))}
+                        disabled={locked(view?.[k].source)}
+                      />
+                    </Form.Item>
+                  </Col>
+                ))}
+                <Col span={12}>
+                  <Form.Item
+                    name="tapRateLimitPerMinute"
+                    label={
+                      <>
+                        {t('settings.tapRate')} {lock(view?.tapRateLimitPerMinute.source)}
+                      </>
+                    }
+                  >
+                    <InputNumber
+                      min={0}
+                      max={100000}
+                      style={{ width: '100%' }}
+                      disabled={locked(view?.tapRateLimitPerMinute.source)}
+                    />
+                  </Form.Item>
+                </Col>
+                <Col span={12}>
+                  <Form.Item name="mdns" label={t('settings.mdns')} valuePropName="checked">
+                    <Switch />
+                  </Form.Item>
+                </Col>
+              </Row>
               <Divider titlePlacement="start">{t('settings.media')}</Divider>
               <Row gutter={16}>
                 <Col span={12}>
@@ -291,6 +417,55 @@ export function SettingsPage() {
                   </div>
                 </div>
               </>
+            )}
+          </Card>
+          <Card title={t('settings.https')} style={{ marginTop: 16 }}>
+            {view && (
+              <Flex vertical gap={12}>
+                {view.tls ? (
+                  <Alert
+                    type="success"
+                    showIcon
+                    title={t('settings.httpsOn', {
+                      subject: view.tls.subject.replace(/\n/g, ', '),
+                      until: view.tls.validTo.slice(0, 10),
+                    })}
+                  />
+                ) : (
+                  <Alert type="info" showIcon title={t('settings.httpsOff')} />
+                )}
+                <Typography.Text>
+                  {t('settings.mdns')}:{' '}
+                  {view.mdns.announced ? (
+                    <Tag color="green">{t('settings.mdnsOn')}</Tag>
+                  ) : (
+                    <Tag>{t('settings.mdnsOff')}</Tag>
+                  )}
+                </Typography.Text>
+                {view.tagBaseUrls.length > 0 && (
+                  <div>
+                    <Typography.Text type="secondary">{t('settings.tagUrls')}</Typography.Text>
+                    <List
+                      size="small"
+                      dataSource={view.tagBaseUrls}
+                      data-testid="tag-base-urls"
+                      renderItem={(b) => (
+                        <List.Item>
+                          <Typography.Text code>{b.baseUrl}</Typography.Text>
+                          <span>
+                            {b.tags} ×{' '}
+                            {b.reachable ? (
+                              <Tag color="green">{t('settings.reachable')}</Tag>
+                            ) : (
+                              <Tag color="red">{t('settings.unreachable')}</Tag>
+                            )}
+                          </span>
+                        </List.Item>
+                      )}
+                    />
+                  </div>
+                )}
+              </Flex>
             )}
           </Card>
           <Card title={t('settings.media')} style={{ marginTop: 16 }} data-testid="media-tools">

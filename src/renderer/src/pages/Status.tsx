@@ -12,8 +12,3 @@ export function ForbiddenPage() {
     />
   )
 }
-
-export function NotYetPage({ what }: { what: string }) {
-  const { t } = useTranslation()
-  return <Result status="info" title={t('soon.title', { what })} subTitle={t('soon.text')} />
-}

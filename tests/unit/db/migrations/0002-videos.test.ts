@@ -31,16 +31,32 @@ describe('migration 2: videos, renditions, jobs', () => {
   it('removes renditions and jobs with their video', () => {
     const db = fresh()
     const id = video(db, 'cc')
-    db.prepare("INSERT INTO renditions (video_id, label, width, height, path, size_bytes) VALUES (?, '480p', 854, 480, 'p', 1)").run(id)
-    db.prepare("INSERT INTO jobs (kind, video_id, payload, status, priority, size_key, max_attempts, next_run_at, created_at, updated_at) VALUES ('transcode', ?, '{}', 'queued', 20, 1, 3, 1, 1, 1)").run(id)
-    expect(() => db.prepare("INSERT INTO renditions (video_id, label, width, height, path, size_bytes) VALUES (?, '480p', 854, 480, 'p', 1)").run(id)).toThrow(/UNIQUE/)
+    db.prepare(
+      "INSERT INTO renditions (video_id, label, width, height, path, size_bytes) VALUES (?, '480p', 854, 480, 'p', 1)",
+    ).run(id)
+    db.prepare(
+      "INSERT INTO jobs (kind, video_id, payload, status, priority, size_key, max_attempts, next_run_at, created_at, updated_at) VALUES ('transcode', ?, '{}', 'queued', 20, 1, 3, 1, 1, 1)",
+    ).run(id)
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO renditions (video_id, label, width, height, path, size_bytes) VALUES (?, '480p', 854, 480, 'p', 1)",
+        )
+        .run(id),
+    ).toThrow(/UNIQUE/)
     db.prepare('DELETE FROM videos WHERE id = ?').run(id)
-    expect(db.prepare('SELECT (SELECT count(*) FROM renditions) + (SELECT count(*) FROM jobs) AS n').get()).toEqual({ n: 0 })
+    expect(
+      db.prepare('SELECT (SELECT count(*) FROM renditions) + (SELECT count(*) FROM jobs) AS n').get(),
+    ).toEqual({ n: 0 })
   })
 
   it('picks the next job by priority, then size, through an index', () => {
     const db = fresh()
-    const plan = db.prepare("EXPLAIN QUERY PLAN SELECT * FROM jobs WHERE status = 'queued' AND next_run_at <= 5 ORDER BY priority DESC, size_key, id LIMIT 1").all() as Array<{ detail: string }>
+    const plan = db
+      .prepare(
+        "EXPLAIN QUERY PLAN SELECT * FROM jobs WHERE status = 'queued' AND next_run_at <= 5 ORDER BY priority DESC, size_key, id LIMIT 1",
+      )
+      .all() as Array<{ detail: string }>
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING INDEX jobs_next/)
   })
 })

@@ -1,0 +1,248 @@
+// npm run bench:serve [-- --seconds 8 --mib 50]
+// The hub's phone listener against Debian's nginx on loopback, in one run:
+//   media: the same 50 MiB file, full downloads and 1 MiB ranges, at 1, 16 and 64 connections (wrk), accounting on;
+//   tap page: requests/s of /t/<code> (a tap recorded and a transfer created per request) vs nginx serving a static
+//   page of the same size.
+// Prints throughput and ratios. Targets: media ≥ 0.9× nginx at 64 (full file), ≥ 0.8× for 1 MiB ranges;
+// tap page ≥ 0.3× nginx. nginx runs as configured by Debian (sendfile on), started and stopped by PID here.
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import Database from 'better-sqlite3'
+import { arg, run, table } from './common'
+
+const seconds = Number(arg('seconds', '8'))
+const mib = Number(arg('mib', '50'))
+const work = mkdtempSync(join(tmpdir(), 'tapdrop-bench-serve-'))
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer()
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+interface WrkResult {
+  rps: number
+  mibps: number
+  errors: string
+}
+
+/** Runs wrk without blocking: the hub under test serves from this very process. */
+function wrk(url: string, connections: number, headers: string[] = []): Promise<WrkResult> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'wrk',
+      [
+        '-t',
+        String(Math.min(2, connections)),
+        '-c',
+        String(connections),
+        '-d',
+        `${seconds}s`,
+        '--timeout',
+        '30s',
+        ...headers.flatMap((h) => ['-H', h]),
+        url,
+      ],
+      { encoding: 'utf8' },
+      (err, out) => (err ? reject(err) : resolve(parseWrk(out))),
+    )
+  })
+}
+
+function parseWrk(out: string): WrkResult {
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0)
+  const t = /Transfer\/sec:\s+([\d.]+)([KMG]?B)/.exec(out)
+  const unit = t?.[2] === 'GB' ? 1024 : t?.[2] === 'MB' ? 1 : t?.[2] === 'KB' ? 1 / 1024 : 1 / 1048576
+  const errors = [/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1], /Socket errors: ([^\n]+)/.exec(out)?.[1]]
+    .filter(Boolean)
+    .join('; ')
+  return { rps, mibps: Number(t?.[1] ?? 0) * unit, errors }
+}
+
+async function main() {
+  for (const tool of ['nginx', 'wrk', 'ffmpeg']) {
+    try {
+      execFileSync('which', [tool], { stdio: 'ignore' })
+    } catch {
+      throw new Error(
+        `${tool} is not installed; run the set-up command (it installs nginx-light, wrk and ffmpeg)`,
+      )
+    }
+  }
+  // The hub as a store runs it: the built app, its own process, on embedded defaults except plenty of download
+  // slots, no daily quota and no per-address tap limit (wrk is one address hammering one tag), so the figures
+  // measure serving, not the store's protective limits.
+  const root = join(__dirname, '..', '..')
+  const dataDir = join(work, 'data')
+  mkdirSync(dataDir)
+  writeFileSync(
+    join(dataDir, 'config.json'),
+    JSON.stringify({
+      adminPort: 0,
+      lanPort: 0,
+      lanHost: '127.0.0.1',
+      mdns: false,
+      tapRateLimitPerMinute: 0,
+      maxStreams: 1000,
+      quotaNormal: 0,
+      logLevel: 'warn',
+    }),
+  )
+  const cli = (args: string[]) =>
+    execFileSync(process.execPath, [join(root, 'bin', 'tapdrop.cjs'), ...args, '--data-dir', dataDir], {
+      encoding: 'utf8',
+    })
+  const hubProcess = spawn(
+    process.execPath,
+    [join(root, 'bin', 'tapdrop.cjs'), 'hub', '--json', '--data-dir', dataDir],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  )
+  const started = await new Promise<{ lanUrl: string }>((resolve, reject) => {
+    let out = ''
+    hubProcess.stdout!.on('data', (d) => {
+      out += d
+      const line = out.split('\n').find((l) => l.startsWith('{'))
+      if (line) resolve(JSON.parse(line))
+    })
+    hubProcess.on('exit', (code) => reject(new Error(`hub exited ${code}; run npm run build first`)))
+  })
+  const lanUrl = started.lanUrl
+  let nginx: ChildProcess | null = null
+  try {
+    const clip = join(work, 'clip.mp4')
+    await run('ffmpeg', [
+      '-hide_banner',
+      '-y',
+      '-f',
+      'lavfi',
+      '-t',
+      '1',
+      '-i',
+      'testsrc2=size=640x360:rate=30',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      clip,
+    ])
+    const video = JSON.parse(cli(['video', 'add', clip, '--wait', '--json'])) as {
+      id: number
+      renditions: Array<{ path: string; label: string }>
+    }
+    // The served file: 50 MiB written in place of the rendition (serving does not look inside).
+    const big = join(dataDir, video.renditions[0]!.path)
+    writeFileSync(big, randomBytes(mib << 20))
+    const db = new Database(join(dataDir, 'tapdrop.db'))
+    db.prepare('UPDATE renditions SET size_bytes = ? WHERE video_id = ?').run(mib << 20, video.id)
+    db.close()
+    const tag = JSON.parse(
+      cli(['tag', 'create', '--video', String(video.id), '--label', 'bench', '--json']),
+    ) as { code: string }
+    const page = await fetch(`${lanUrl}/t/${tag.code}`, {
+      headers: {
+        'User-Agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148 Safari/604.1',
+      },
+    })
+    const html = await page.text()
+    const token = /data-token="([\w-]{24})"/.exec(html)![1]!
+
+    // nginx with Debian's own settings (sendfile, tcp_nopush), serving the same bytes and a page of the same size.
+    // nginx workers run as an unprivileged user: the folder must be readable by them (mkdtemp makes it 0700).
+    chmodSync(work, 0o755)
+    const www = join(work, 'www')
+    mkdirSync(www, { mode: 0o755 })
+    execFileSync('cp', [big, join(www, 'video.mp4')])
+    writeFileSync(join(www, 'page.html'), html)
+    const nport = await freePort()
+    writeFileSync(
+      join(work, 'nginx.conf'),
+      `worker_processes auto; daemon off; pid ${work}/nginx.pid; error_log ${work}/nginx-error.log warn;
+events { worker_connections 2048; }
+http { include /etc/nginx/mime.types; sendfile on; tcp_nopush on; keepalive_timeout 65; access_log off;
+  server { listen 127.0.0.1:${nport}; root ${www}; } }\n`,
+    )
+    nginx = spawn('nginx', ['-c', join(work, 'nginx.conf'), '-p', work], { stdio: 'ignore' })
+    await new Promise((r) => setTimeout(r, 500))
+    const ngUrl = `http://127.0.0.1:${nport}`
+
+    const probe = await fetch(`${ngUrl}/video.mp4`, { method: 'HEAD' })
+    if (probe.status !== 200)
+      throw new Error(`nginx answered ${probe.status} for the test file; see ${work}/nginx-error.log`)
+    const rows: Array<Array<string | number>> = [
+      ['case', 'connections', 'nginx', 'hub', 'hub / nginx', 'errors (hub)'],
+    ]
+    const ratios: Record<string, number> = {}
+    const range = 'Range: bytes=1048576-2097151'
+    for (const c of [1, 16, 64]) {
+      const n = await wrk(`${ngUrl}/video.mp4`, c)
+      const h = await wrk(`${lanUrl}/m/${token}`, c)
+      ratios[`full-${c}`] = h.mibps / n.mibps
+      rows.push([
+        `media, full ${mib} MiB`,
+        c,
+        `${n.mibps.toFixed(0)} MiB/s`,
+        `${h.mibps.toFixed(0)} MiB/s`,
+        ratios[`full-${c}`]!.toFixed(2),
+        h.errors || '—',
+      ])
+    }
+    for (const c of [1, 16, 64]) {
+      const n = await wrk(`${ngUrl}/video.mp4`, c, [range])
+      const h = await wrk(`${lanUrl}/m/${token}`, c, [range])
+      ratios[`range-${c}`] = h.mibps / n.mibps
+      rows.push([
+        'media, 1 MiB ranges',
+        c,
+        `${n.mibps.toFixed(0)} MiB/s`,
+        `${h.mibps.toFixed(0)} MiB/s`,
+        ratios[`range-${c}`]!.toFixed(2),
+        h.errors || '—',
+      ])
+    }
+    const np = await wrk(`${ngUrl}/page.html`, 64)
+    const hp = await wrk(`${lanUrl}/t/${tag.code}`, 64)
+    ratios.page = hp.rps / np.rps
+    rows.push([
+      `tap page (${Buffer.byteLength(html)} B)`,
+      64,
+      `${np.rps.toFixed(0)} req/s`,
+      `${hp.rps.toFixed(0)} req/s`,
+      ratios.page.toFixed(2),
+      hp.errors || '—',
+    ])
+    await new Promise((r) => setTimeout(r, 1500)) // the hub writes taps and transfers in batches
+    const check = new Database(join(dataDir, 'tapdrop.db'), { readonly: true })
+    const counts = check
+      .prepare('SELECT (SELECT count(*) FROM taps) AS taps, (SELECT count(*) FROM transfers) AS transfers')
+      .get() as { taps: number; transfers: number }
+    check.close()
+    console.log(
+      `\n${seconds} s per measurement, loopback, wrk; accounting on (the tap page run recorded ${counts.taps} taps and ${counts.transfers} transfers)`,
+    )
+    console.log(table(rows))
+    const verdict = (name: string, value: number, target: number) =>
+      console.log(`${name} = ${value.toFixed(2)}  (target ≥ ${target})  ${value >= target ? 'OK' : 'MISSED'}`)
+    console.log('')
+    verdict('media full file, 64 connections, hub / nginx', ratios['full-64']!, 0.9)
+    verdict('media 1 MiB ranges, 64 connections, hub / nginx', ratios['range-64']!, 0.8)
+    verdict('tap page, hub / nginx', ratios.page, 0.3)
+  } finally {
+    if (nginx?.pid) process.kill(nginx.pid, 'SIGTERM')
+    hubProcess.kill('SIGTERM')
+    await new Promise((r) => hubProcess.once('exit', r))
+    rmSync(work, { recursive: true, force: true })
+  }
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exit(1)
+})

@@ -1,0 +1,249 @@
+import type { Logger } from 'pino'
+import type { DeliveryRepo, NewTap, TransferRecord, TransferStatus } from '../../db/repos/delivery'
+import { Coverage } from './coverage'
+
+export type BookPhase =
+  'started' | 'progress' | 'completed' | 'aborted' | 'failed' | 'expired' | 'queued' | 'admitted' | 'created'
+
+export interface LiveTransfer {
+  record: TransferRecord
+  coverage: Coverage
+  openStreams: number
+  lastEmit: number
+}
+
+const FINISHED: ReadonlySet<TransferStatus> = new Set(['completed', 'failed', 'expired'])
+
+/**
+ * Taps and transfers in flight. Nothing on the tap or media path waits for SQLite: new taps and transfers get
+ * their ids here and are written in one transaction within ~50 ms; bytes are counted in memory as they go out and
+ * saved once a second (at once when a transfer ends). A crash loses at most that last moment; what SQLite holds
+ * is always whole.
+ */
+export class TransferBook {
+  private readonly live = new Map<number, LiveTransfer>()
+  private readonly byToken = new Map<string, number>()
+  private readonly dirty = new Set<number>()
+  private pendingTaps: Array<NewTap & { id: number }> = []
+  private created: LiveTransfer[] = []
+  private nextTapId = 1
+  private nextTransferId = 1
+  private timer: NodeJS.Timeout | null = null
+  private flushSoon: NodeJS.Immediate | null = null
+  private flushShortly: NodeJS.Timeout | null = null
+  private lastEvict = 0
+
+  constructor(
+    private readonly repo: DeliveryRepo,
+    private readonly onChange: (t: LiveTransfer, phase: BookPhase) => void,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** After a restart, nothing is being sent any more: transfers cut off mid-way can still be resumed. */
+  start(): void {
+    const fixed: TransferRecord[] = []
+    for (const r of this.repo.unfinished()) {
+      const status: TransferStatus =
+        r.status === 'queued' ? 'expired' : r.status === 'active' ? 'aborted' : r.status
+      if (status !== r.status)
+        fixed.push({
+          ...r,
+          status,
+          finishedAt: status === 'expired' ? this.now() : r.finishedAt,
+          updatedAt: this.now(),
+        })
+    }
+    if (fixed.length) this.repo.writeBatch({ taps: [], created: [], updated: fixed })
+    const ids = this.repo.maxIds()
+    this.nextTapId = ids.taps + 1
+    this.nextTransferId = ids.transfers + 1
+    this.timer = setInterval(() => this.flush(), 1000)
+    this.timer.unref()
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer)
+    if (this.flushSoon) clearImmediate(this.flushSoon)
+    if (this.flushShortly) clearTimeout(this.flushShortly)
+    this.flush()
+  }
+
+  /** Records a tap (written with the next batch); returns its id. */
+  addTap(tap: NewTap): number {
+    const id = this.nextTapId++
+    this.pendingTaps.push({ ...tap, id })
+    this.soon()
+    return id
+  }
+
+  /** A new transfer: its id now, its row with the next batch. */
+  create(record: Omit<TransferRecord, 'id'>): LiveTransfer {
+    const t = this.add({ ...record, id: this.nextTransferId++ })
+    this.created.push(t)
+    this.soon()
+    return t
+  }
+
+  add(record: TransferRecord): LiveTransfer {
+    const t: LiveTransfer = { record, coverage: new Coverage(record.coverage), openStreams: 0, lastEmit: 0 }
+    this.live.set(record.id, t)
+    this.byToken.set(record.token, record.id)
+    return t
+  }
+
+  /** Transfers created but not written yet (quota, cap and reuse checks add these to what SQLite says). */
+  unwritten(): readonly LiveTransfer[] {
+    return this.created
+  }
+
+  private soon(): void {
+    if (this.pendingTaps.length + this.created.length >= 500) return this.urgent()
+    this.flushShortly ??= setTimeout(() => {
+      this.flushShortly = null
+      this.flush()
+    }, 50)
+  }
+
+  byTokenOrLoad(token: string): LiveTransfer | null {
+    const id = this.byToken.get(token)
+    if (id !== undefined) return this.live.get(id) ?? null
+    const r = this.repo.findByToken(token)
+    return r ? this.add(r) : null
+  }
+
+  byId(id: number): LiveTransfer | null {
+    const t = this.live.get(id)
+    if (t) return t
+    const r = this.repo.findById(id)
+    return r ? this.add(r) : null
+  }
+
+  get(id: number): LiveTransfer | undefined {
+    return this.live.get(id)
+  }
+
+  liveTransfers(): LiveTransfer[] {
+    return [...this.live.values()]
+  }
+
+  streamStarted(t: LiveTransfer): void {
+    t.openStreams++
+    t.record.requests++
+    const r = t.record
+    const first = r.status !== 'active' && r.status !== 'completed'
+    if (first && r.status !== 'failed' && r.status !== 'expired') {
+      r.status = 'active'
+      r.startedAt ??= this.now()
+      r.finishedAt = null
+    }
+    this.touch(t)
+    if (first) this.onChange(t, 'started')
+  }
+
+  /** `length` bytes starting at `offset` of the file went out on the wire. */
+  sent(t: LiveTransfer, offset: number, length: number): void {
+    const r = t.record
+    r.wireBytes += length
+    t.coverage.add(offset, offset + length)
+    r.bytesSent = t.coverage.bytes
+    this.touch(t)
+    if (r.status !== 'completed' && t.coverage.covers(r.bytesTotal)) {
+      r.status = 'completed'
+      r.finishedAt = this.now()
+      r.coverage = t.coverage.toJSON()
+      this.urgent()
+      this.onChange(t, 'completed')
+      return
+    }
+    const n = this.now()
+    if (n - t.lastEmit >= 250) {
+      t.lastEmit = n
+      this.onChange(t, 'progress')
+    }
+  }
+
+  /** A response ended; `cut` when the phone went away before it was all sent. */
+  streamEnded(t: LiveTransfer, cut: boolean): void {
+    t.openStreams = Math.max(0, t.openStreams - 1)
+    if (cut && t.openStreams === 0 && t.record.status === 'active') this.setStatus(t, 'aborted', null)
+    else this.touch(t)
+  }
+
+  setStatus(
+    t: LiveTransfer,
+    status: TransferStatus,
+    error: string | null,
+    phase: BookPhase = status as BookPhase,
+  ): void {
+    const r = t.record
+    r.status = status
+    r.error = error
+    if (FINISHED.has(status) || status === 'aborted') r.finishedAt = this.now()
+    if (status === 'pending' && !r.admittedAt) r.admittedAt = this.now()
+    this.touch(t)
+    // Final states are saved at once; waiting and admission changes ride with the next regular write.
+    if (FINISHED.has(status) || status === 'aborted') this.urgent()
+    else this.soon()
+    this.onChange(t, phase)
+  }
+
+  private touch(t: LiveTransfer): void {
+    t.record.updatedAt = this.now()
+    this.dirty.add(t.record.id)
+  }
+
+  private urgent(): void {
+    this.flushSoon ??= setImmediate(() => {
+      this.flushSoon = null
+      this.flush()
+    })
+  }
+
+  flush(): void {
+    if (this.dirty.size === 0 && this.pendingTaps.length === 0 && this.created.length === 0) return
+    const taps = this.pendingTaps
+    const created = this.created
+    const createdIds = new Set(created.map((t) => t.record.id))
+    const updated: TransferRecord[] = []
+    for (const t of created) t.record.coverage = t.coverage.toJSON()
+    for (const id of this.dirty) {
+      const t = this.live.get(id)
+      if (!t || createdIds.has(id)) continue
+      t.record.coverage = t.coverage.toJSON()
+      updated.push(t.record)
+    }
+    const dirty = new Set(this.dirty)
+    this.pendingTaps = []
+    this.created = []
+    this.dirty.clear()
+    try {
+      this.repo.writeBatch({ taps, created: created.map((t) => t.record), updated })
+    } catch (err) {
+      // Nothing is lost: the same rows go into the next attempt.
+      this.pendingTaps = [...taps, ...this.pendingTaps]
+      this.created = [...created, ...this.created]
+      for (const id of dirty) this.dirty.add(id)
+      this.logger.error(
+        { err, taps: taps.length, created: created.length, updated: updated.length },
+        'saving taps and transfers failed; will retry',
+      )
+      return
+    }
+    this.evict()
+  }
+
+  /** Keeps memory flat: transfers idle for ten minutes leave the book (checked every few seconds, not per batch). */
+  private evict(): void {
+    if (this.live.size < 5000 || this.now() - this.lastEvict < 5000) return
+    this.lastEvict = this.now()
+    const cutoff = this.now() - 10 * 60_000
+    // Called right after a successful write: nothing is waiting to be inserted, so only dirty rows must stay.
+    for (const [id, t] of this.live) {
+      if (t.openStreams === 0 && t.record.updatedAt < cutoff && !this.dirty.has(id)) {
+        this.live.delete(id)
+        this.byToken.delete(t.record.token)
+      }
+    }
+  }
+}

@@ -1,0 +1,17 @@
+import type { HandlerMap } from '../handlers'
+import type { TagsService } from './service'
+
+export function tagsHandlers(
+  tags: TagsService,
+): HandlerMap<'tag-list' | 'tag-get' | 'tag-create' | 'tag-update' | 'tag-delete'> {
+  return {
+    'tag-list': (_args, ctx) => tags.list(ctx),
+    'tag-get': (args, ctx) => tags.get(ctx, args.id),
+    'tag-create': (args, ctx) => tags.create(ctx, args),
+    'tag-update': (args, ctx) => tags.update(ctx, args),
+    'tag-delete': (args, ctx) => {
+      tags.delete(ctx, args.id)
+      return { ok: true as const }
+    },
+  }
+}

@@ -1,0 +1,218 @@
+import type { Logger } from 'pino'
+import type { Repos } from '../../db/repos'
+import type { TagRecord, Tier, Strategy } from '../../db/repos/tags'
+import type { Tag } from '../../../shared/contract/tags'
+import { actorUserId, requireRole, type CallContext } from '../auth/actor'
+import type { AuditService } from '../audit/service'
+import type { EventBus } from '../events/bus'
+import { HubError } from '../errors'
+import { lanAddresses, originFor } from '../network/addresses'
+import { newTagCode, tagUrl } from './codes'
+
+export interface TagsDeps {
+  repos: Repos
+  audit: AuditService
+  events: EventBus
+  logger: Logger
+  /** The base URL new tags get (Settings). */
+  publicUrl: () => string
+  /** Origins phones can reach this hub at right now (for the "issued for another address" warning). */
+  reachableOrigins: () => Set<string>
+  now?: () => number
+}
+
+/** Tags and what they deliver. Staff create and edit them (they place them in the store); admins may delete. */
+export class TagsService {
+  private readonly now: () => number
+  private readonly listeners = new Set<() => void>()
+
+  constructor(private readonly d: TagsDeps) {
+    this.now = d.now ?? Date.now
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  private changed(): void {
+    for (const l of this.listeners) l()
+    this.d.events.emit({ type: 'tags-changed' })
+  }
+
+  list(ctx: CallContext): Tag[] {
+    requireRole(ctx, 'viewer')
+    const stats = this.d.repos.delivery.tagTapStats(startOfDay(this.now()))
+    const titles = this.videoTitles()
+    const reachable = this.d.reachableOrigins()
+    return this.d.repos.tags.list().map((t) => this.toTag(t, titles, reachable, stats))
+  }
+
+  get(ctx: CallContext, id: number): Tag {
+    requireRole(ctx, 'viewer')
+    return this.view(this.mustFind(id))
+  }
+
+  create(
+    ctx: CallContext,
+    input: { videoIds: number[]; strategy?: Strategy; label: string; tier: Tier; dailyCap: number | null },
+  ): Tag {
+    requireRole(ctx, 'staff')
+    this.assertVideos(input.videoIds)
+    const strategy = input.strategy ?? (input.videoIds.length > 1 ? 'rotate' : 'fixed')
+    const id = this.d.repos.db.transaction(() => {
+      // 72 random bits make a clash practically impossible; the unique index would catch one anyway.
+      let code = newTagCode()
+      while (this.d.repos.tags.findByCode(code)) code = newTagCode()
+      const tagId = this.d.repos.tags.insert({
+        code,
+        label: input.label,
+        tier: input.tier,
+        strategy,
+        dailyCap: input.dailyCap,
+        baseUrl: this.d.publicUrl(),
+        createdBy: actorUserId(ctx.actor),
+        now: this.now(),
+      })
+      this.d.repos.tags.setVideos(tagId, input.videoIds)
+      this.d.audit.record(ctx, 'tag.create', `tag:${tagId}`, {
+        code,
+        label: input.label,
+        videos: input.videoIds,
+        tier: input.tier,
+      })
+      return tagId
+    })()
+    this.d.logger.info({ tagId: id }, 'tag created')
+    this.changed()
+    return this.view(this.mustFind(id))
+  }
+
+  update(
+    ctx: CallContext,
+    input: {
+      id: number
+      videoIds?: number[]
+      strategy?: Strategy
+      label?: string
+      tier?: Tier
+      enabled?: boolean
+      dailyCap?: number | null
+    },
+  ): Tag {
+    requireRole(ctx, 'staff')
+    const t = this.mustFind(input.id)
+    if (input.videoIds) this.assertVideos(input.videoIds)
+    this.d.repos.db.transaction(() => {
+      this.d.repos.tags.update({
+        id: t.id,
+        label: input.label ?? t.label,
+        tier: input.tier ?? t.tier,
+        enabled: input.enabled ?? t.enabled,
+        strategy: input.strategy ?? t.strategy,
+        dailyCap: input.dailyCap === undefined ? t.dailyCap : input.dailyCap,
+        now: this.now(),
+      })
+      // Rebinding changes nothing on the tag itself: the binding lives here.
+      if (input.videoIds) this.d.repos.tags.setVideos(t.id, input.videoIds)
+      const { id: _id, ...changes } = input
+      this.d.audit.record(ctx, 'tag.update', `tag:${t.id}`, { code: t.code, ...changes })
+    })()
+    this.changed()
+    return this.view(this.mustFind(t.id))
+  }
+
+  delete(ctx: CallContext, id: number): void {
+    requireRole(ctx, 'admin')
+    const t = this.mustFind(id)
+    this.d.repos.db.transaction(() => {
+      this.d.repos.tags.delete(t.id)
+      this.d.audit.record(ctx, 'tag.delete', `tag:${t.id}`, { code: t.code, label: t.label })
+    })()
+    this.changed()
+  }
+
+  private assertVideos(ids: number[]): void {
+    for (const id of ids)
+      if (!this.d.repos.videos.findById(id)) throw new HubError('video-not-found', `no video with id ${id}`)
+  }
+
+  private mustFind(id: number): TagRecord {
+    const t = this.d.repos.tags.findById(id)
+    if (!t) throw new HubError('not-found', `no tag with id ${id}`)
+    return t
+  }
+
+  private videoTitles(): Map<number, { title: string; status: string }> {
+    return new Map(this.d.repos.videos.list().map((v) => [v.id, { title: v.title, status: v.status }]))
+  }
+
+  private view(t: TagRecord): Tag {
+    return this.toTag(
+      t,
+      this.videoTitles(),
+      this.d.reachableOrigins(),
+      this.d.repos.delivery.tagTapStats(startOfDay(this.now())),
+    )
+  }
+
+  toTag(
+    t: TagRecord,
+    titles: Map<number, { title: string; status: string }>,
+    reachable: Set<string>,
+    stats: Map<number, { taps: number; lastTap: number | null }>,
+  ): Tag {
+    const s = stats.get(t.id)
+    return {
+      id: t.id,
+      code: t.code,
+      url: tagUrl(t.baseUrl, t.code),
+      label: t.label,
+      tier: t.tier,
+      enabled: t.enabled,
+      strategy: t.strategy,
+      dailyCap: t.dailyCap,
+      videos: t.videoIds.map((id) => ({
+        id,
+        title: titles.get(id)?.title ?? `#${id}`,
+        status: titles.get(id)?.status ?? 'missing',
+      })),
+      baseUrl: t.baseUrl,
+      baseUrlReachable: reachable.has(t.baseUrl),
+      uid: t.uid,
+      chip: t.chip,
+      programmedAt: t.programmedAt ? new Date(t.programmedAt).toISOString() : null,
+      createdAt: new Date(t.createdAt).toISOString(),
+      tapsToday: s?.taps ?? 0,
+      lastTapAt: s?.lastTap ? new Date(s.lastTap).toISOString() : null,
+    }
+  }
+
+  /** How many tags were issued for each base URL, and whether phones can still reach it. */
+  baseUrlReport(): Array<{ baseUrl: string; tags: number; reachable: boolean }> {
+    const reachable = this.d.reachableOrigins()
+    return this.d.repos.tags
+      .baseUrls()
+      .map((b) => ({ baseUrl: b.baseUrl, tags: b.count, reachable: reachable.has(b.baseUrl) }))
+  }
+}
+
+export function startOfDay(t: number): number {
+  const d = new Date(t)
+  d.setHours(0, 0, 0, 0)
+  return d.getTime()
+}
+
+/** Every origin a phone could use for this hub now: the configured public URL and each LAN address with the port. */
+export function reachableOrigins(
+  publicUrl: string,
+  scheme: 'http' | 'https',
+  lanHost: string,
+  port: number | null,
+): Set<string> {
+  const out = new Set([publicUrl])
+  if (port === null) return out
+  const hosts = lanHost === '0.0.0.0' || lanHost === '::' ? lanAddresses().map((a) => a.address) : [lanHost]
+  for (const h of [...hosts, '127.0.0.1', 'localhost']) out.add(originFor(scheme, h, port))
+  return out
+}

@@ -1,0 +1,173 @@
+import type { Database } from 'better-sqlite3'
+import type { Tier } from './tags'
+
+export type TransferStatus = 'pending' | 'queued' | 'active' | 'completed' | 'aborted' | 'failed' | 'expired'
+
+export interface TransferRecord {
+  id: number
+  token: string
+  tapId: number | null
+  tagId: number | null
+  tagCode: string
+  videoId: number | null
+  rendition: string
+  deviceId: string
+  tier: Tier
+  ip: string | null
+  userAgent: string | null
+  bytesTotal: number
+  bytesSent: number
+  wireBytes: number
+  requests: number
+  coverage: Array<[number, number]>
+  status: TransferStatus
+  error: string | null
+  createdAt: number
+  admittedAt: number | null
+  startedAt: number | null
+  finishedAt: number | null
+  updatedAt: number
+}
+
+type Row = Record<string, unknown>
+
+function toTransfer(r: Row): TransferRecord {
+  return {
+    id: r.id as number,
+    token: r.token as string,
+    tapId: (r.tap_id as number | null) ?? null,
+    tagId: (r.tag_id as number | null) ?? null,
+    tagCode: r.tag_code as string,
+    videoId: (r.video_id as number | null) ?? null,
+    rendition: r.rendition as string,
+    deviceId: r.device_id as string,
+    tier: r.tier as Tier,
+    ip: (r.ip as string | null) ?? null,
+    userAgent: (r.user_agent as string | null) ?? null,
+    bytesTotal: r.bytes_total as number,
+    bytesSent: r.bytes_sent as number,
+    wireBytes: r.wire_bytes as number,
+    requests: r.requests as number,
+    coverage: JSON.parse(r.coverage as string) as Array<[number, number]>,
+    status: r.status as TransferStatus,
+    error: (r.error as string | null) ?? null,
+    createdAt: r.created_at as number,
+    admittedAt: (r.admitted_at as number | null) ?? null,
+    startedAt: (r.started_at as number | null) ?? null,
+    finishedAt: (r.finished_at as number | null) ?? null,
+    updatedAt: r.updated_at as number,
+  }
+}
+
+export interface NewTap {
+  tagId: number | null
+  tagCode: string
+  deviceId: string
+  ip: string | null
+  userAgent: string | null
+  at: number
+  outcome: string
+}
+
+export type DeliveryRepo = ReturnType<typeof deliveryRepo>
+
+/** Taps and transfers. Progress updates arrive in batches from the accounting book, never one per packet. */
+export function deliveryRepo(db: Database) {
+  const insertTap = db.prepare(
+    'INSERT INTO taps (id, tag_id, tag_code, device_id, ip, user_agent, at, outcome) VALUES (@id, @tagId, @tagCode, @deviceId, @ip, @userAgent, @at, @outcome)',
+  )
+  const insertTransfer = db.prepare(`
+    INSERT INTO transfers (id, token, tap_id, tag_id, tag_code, video_id, rendition, device_id, tier, ip, user_agent, bytes_total, bytes_sent, wire_bytes,
+                           requests, coverage, status, error, created_at, admitted_at, started_at, finished_at, updated_at)
+    VALUES (@id, @token, @tapId, @tagId, @tagCode, @videoId, @rendition, @deviceId, @tier, @ip, @userAgent, @bytesTotal, @bytesSent, @wireBytes,
+            @requests, @coverage, @status, @error, @createdAt, @admittedAt, @startedAt, @finishedAt, @updatedAt)`)
+  const maxIds = db.prepare<[], { taps: number | null; transfers: number | null }>(
+    'SELECT (SELECT max(id) FROM taps) AS taps, (SELECT max(id) FROM transfers) AS transfers',
+  )
+  const byToken = db.prepare<[string], Row>('SELECT * FROM transfers WHERE token = ?')
+  const byId = db.prepare<[number], Row>('SELECT * FROM transfers WHERE id = ?')
+  const progress = db.prepare(`
+    UPDATE transfers SET bytes_sent = @bytesSent, wire_bytes = @wireBytes, requests = @requests, coverage = @coverage, status = @status,
+           error = @error, admitted_at = @admittedAt, started_at = @startedAt, finished_at = @finishedAt, updated_at = @updatedAt
+     WHERE id = @id`)
+  const deviceSince = db.prepare<[string, string, number], { n: number }>(
+    "SELECT count(*) AS n FROM transfers WHERE device_id = ? AND tier = ? AND created_at >= ? AND status NOT IN ('expired', 'failed')",
+  )
+  const tagSince = db.prepare<[number, number], { n: number }>(
+    'SELECT count(*) AS n FROM transfers WHERE tag_id = ? AND created_at >= ?',
+  )
+  const perVideoForTag = db.prepare<[number], { video_id: number; n: number }>(
+    'SELECT video_id, count(*) AS n FROM transfers WHERE tag_id = ? GROUP BY video_id',
+  )
+  const recentForDeviceTag = db.prepare<[string, number, number], Row>(
+    `SELECT * FROM transfers WHERE device_id = ? AND tag_id = ? AND created_at >= ? AND status NOT IN ('failed', 'expired') ORDER BY id DESC LIMIT 1`,
+  )
+  const since = db.prepare<[number, number], Row>(
+    'SELECT * FROM transfers WHERE created_at >= ? ORDER BY id DESC LIMIT ?',
+  )
+  const unfinished = db.prepare<[], Row>(
+    "SELECT * FROM transfers WHERE status IN ('pending', 'queued', 'active')",
+  )
+  const counts = db.prepare<[], { taps: number; transfers: number }>(
+    'SELECT (SELECT count(*) FROM taps) AS taps, (SELECT count(*) FROM transfers) AS transfers',
+  )
+  const tagStats = db.prepare<[number], { tag_id: number; taps: number; last_tap: number | null }>(
+    'SELECT tag_id, count(*) AS taps, max(at) AS last_tap FROM taps WHERE tag_id IS NOT NULL AND at >= ? GROUP BY tag_id',
+  )
+
+  return {
+    /** The highest ids in use: new taps and transfers get theirs in memory and are written in batches. */
+    maxIds(): { taps: number; transfers: number } {
+      const r = maxIds.get()!
+      return { taps: r.taps ?? 0, transfers: r.transfers ?? 0 }
+    },
+    /** One transaction: new taps, new transfers, then progress of known transfers. */
+    writeBatch: db.transaction(
+      (batch: {
+        taps: Array<NewTap & { id: number }>
+        created: TransferRecord[]
+        updated: TransferRecord[]
+      }) => {
+        for (const t of batch.taps) insertTap.run(t)
+        for (const t of batch.created) insertTransfer.run({ ...t, coverage: JSON.stringify(t.coverage) })
+        for (const t of batch.updated) progress.run({ ...t, coverage: JSON.stringify(t.coverage) })
+      },
+    ),
+    findByToken(token: string): TransferRecord | null {
+      const r = byToken.get(token)
+      return r ? toTransfer(r) : null
+    },
+    findById(id: number): TransferRecord | null {
+      const r = byId.get(id)
+      return r ? toTransfer(r) : null
+    },
+    saveProgress: db.transaction((rows: TransferRecord[]) => {
+      for (const t of rows) progress.run({ ...t, coverage: JSON.stringify(t.coverage) })
+    }),
+    countForDeviceSince(deviceId: string, tier: Tier, at: number): number {
+      return deviceSince.get(deviceId, tier, at)!.n
+    },
+    countForTagSince(tagId: number, at: number): number {
+      return tagSince.get(tagId, at)!.n
+    },
+    deliveriesPerVideo(tagId: number): Map<number, number> {
+      return new Map(perVideoForTag.all(tagId).map((r) => [r.video_id, r.n]))
+    },
+    recentForDeviceAndTag(deviceId: string, tagId: number, since: number): TransferRecord | null {
+      const r = recentForDeviceTag.get(deviceId, tagId, since)
+      return r ? toTransfer(r) : null
+    },
+    listSince(at: number, limit: number): TransferRecord[] {
+      return since.all(at, limit).map(toTransfer)
+    },
+    unfinished(): TransferRecord[] {
+      return unfinished.all().map(toTransfer)
+    },
+    counts() {
+      return counts.get()!
+    },
+    tagTapStats(since: number): Map<number, { taps: number; lastTap: number | null }> {
+      return new Map(tagStats.all(since).map((r) => [r.tag_id, { taps: r.taps, lastTap: r.last_tap }]))
+    },
+  }
+}

@@ -1,0 +1,142 @@
+import type { Database } from 'better-sqlite3'
+
+export type Tier = 'normal' | 'vip'
+export type Strategy = 'fixed' | 'rotate' | 'random' | 'least-delivered'
+
+export interface TagRecord {
+  id: number
+  code: string
+  label: string
+  tier: Tier
+  enabled: boolean
+  strategy: Strategy
+  rotateCursor: number
+  dailyCap: number | null
+  baseUrl: string
+  uid: string | null
+  chip: string | null
+  programmedAt: number | null
+  createdBy: number | null
+  createdAt: number
+  updatedAt: number
+  /** The videos it delivers, in pool order (one for a single-video tag). */
+  videoIds: number[]
+}
+
+type Row = Record<string, unknown>
+
+export type TagsRepo = ReturnType<typeof tagsRepo>
+
+export function tagsRepo(db: Database) {
+  const insert = db.prepare(`
+    INSERT INTO tags (code, label, tier, strategy, daily_cap, base_url, created_by, created_at, updated_at)
+    VALUES (@code, @label, @tier, @strategy, @dailyCap, @baseUrl, @createdBy, @now, @now)`)
+  const byId = db.prepare<[number], Row>('SELECT * FROM tags WHERE id = ?')
+  const byCode = db.prepare<[string], Row>('SELECT * FROM tags WHERE code = ?')
+  const all = db.prepare<[], Row>('SELECT * FROM tags ORDER BY id DESC')
+  const videosOf = db.prepare<[number], { video_id: number }>(
+    'SELECT video_id FROM tag_videos WHERE tag_id = ? ORDER BY position',
+  )
+  const allVideos = db.prepare<[], { tag_id: number; video_id: number }>(
+    'SELECT tag_id, video_id FROM tag_videos ORDER BY tag_id, position',
+  )
+  const clearVideos = db.prepare('DELETE FROM tag_videos WHERE tag_id = ?')
+  const addVideo = db.prepare('INSERT INTO tag_videos (tag_id, video_id, position) VALUES (?, ?, ?)')
+  const update = db.prepare(`
+    UPDATE tags SET label = @label, tier = @tier, enabled = @enabled, strategy = @strategy, daily_cap = @dailyCap, updated_at = @now
+    WHERE id = @id`)
+  const setCursor = db.prepare('UPDATE tags SET rotate_cursor = ? WHERE id = ?')
+  const usingVideo = db.prepare<[number], { n: number }>(
+    'SELECT count(DISTINCT tag_id) AS n FROM tag_videos WHERE video_id = ?',
+  )
+  const remove = db.prepare('DELETE FROM tags WHERE id = ?')
+  const baseUrls = db.prepare<[], { base_url: string; n: number }>(
+    'SELECT base_url, count(*) AS n FROM tags GROUP BY base_url',
+  )
+  const setHardware = db.prepare(
+    'UPDATE tags SET uid = ?, chip = ?, programmed_at = ?, updated_at = ? WHERE id = ?',
+  )
+
+  const toTag = (r: Row, videoIds: number[]): TagRecord => ({
+    id: r.id as number,
+    code: r.code as string,
+    label: r.label as string,
+    tier: r.tier as Tier,
+    enabled: r.enabled === 1,
+    strategy: r.strategy as Strategy,
+    rotateCursor: r.rotate_cursor as number,
+    dailyCap: (r.daily_cap as number | null) ?? null,
+    baseUrl: r.base_url as string,
+    uid: (r.uid as string | null) ?? null,
+    chip: (r.chip as string | null) ?? null,
+    programmedAt: (r.programmed_at as number | null) ?? null,
+    createdBy: (r.created_by as number | null) ?? null,
+    createdAt: r.created_at as number,
+    updatedAt: r.updated_at as number,
+    videoIds,
+  })
+  const withVideos = (r: Row | undefined) =>
+    r
+      ? toTag(
+          r,
+          videosOf.all(r.id as number).map((v) => v.video_id),
+        )
+      : null
+
+  return {
+    insert(t: {
+      code: string
+      label: string
+      tier: Tier
+      strategy: Strategy
+      dailyCap: number | null
+      baseUrl: string
+      createdBy: number | null
+      now: number
+    }): number {
+      return Number(insert.run(t).lastInsertRowid)
+    },
+    setVideos(tagId: number, videoIds: number[]): void {
+      clearVideos.run(tagId)
+      videoIds.forEach((v, i) => addVideo.run(tagId, v, i))
+    },
+    findById(id: number): TagRecord | null {
+      return withVideos(byId.get(id))
+    },
+    findByCode(code: string): TagRecord | null {
+      return withVideos(byCode.get(code))
+    },
+    list(): TagRecord[] {
+      const pools = new Map<number, number[]>()
+      for (const { tag_id, video_id } of allVideos.all())
+        pools.set(tag_id, [...(pools.get(tag_id) ?? []), video_id])
+      return all.all().map((r) => toTag(r, pools.get(r.id as number) ?? []))
+    },
+    update(t: {
+      id: number
+      label: string
+      tier: Tier
+      enabled: boolean
+      strategy: Strategy
+      dailyCap: number | null
+      now: number
+    }): void {
+      update.run({ ...t, enabled: t.enabled ? 1 : 0 })
+    },
+    setCursor(id: number, cursor: number): void {
+      setCursor.run(cursor, id)
+    },
+    countUsingVideo(videoId: number): number {
+      return usingVideo.get(videoId)!.n
+    },
+    delete(id: number): void {
+      remove.run(id)
+    },
+    baseUrls(): Array<{ baseUrl: string; count: number }> {
+      return baseUrls.all().map((r) => ({ baseUrl: r.base_url, count: r.n }))
+    },
+    setHardware(id: number, uid: string | null, chip: string | null, at: number | null, now: number): void {
+      setHardware.run(uid, chip, at, now, id)
+    },
+  }
+}

@@ -1,0 +1,110 @@
+import { createReadStream } from 'node:fs'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { ifRangeAllows, parseRange } from '../core/delivery/range'
+
+export interface MediaFile {
+  path: string
+  size: number
+  mtimeMs: number
+  contentType: string
+  /** Set for the "save" variant: sent as an attachment with this name. */
+  downloadName?: string
+}
+
+export interface MediaHooks {
+  started(): void
+  /** `length` bytes at `offset` were handed to the network. */
+  sent(offset: number, length: number): void
+  ended(cut: boolean): void
+  failed(reason: string): void
+}
+
+/** RFC 6266 / 5987: an ASCII fallback and the UTF-8 name, so Chinese titles survive on every phone. */
+export function contentDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())}`
+}
+
+// 1 MiB reads: measured here, Node streams with 64 KiB reads reach about 0.6× nginx, with 1 MiB about 0.9–1.3×.
+const CHUNK = 1 << 20
+
+/**
+ * Serves one file with single-range support (206/416, If-Range, ETag, Last-Modified, HEAD), streamed from disk.
+ * Bytes are counted when the socket has taken them, so a phone that walks away is not credited with the rest.
+ */
+export function serveMedia(
+  req: IncomingMessage,
+  res: ServerResponse,
+  f: MediaFile,
+  hooks?: MediaHooks,
+): void {
+  const etag = `"${f.size.toString(16)}-${Math.floor(f.mtimeMs).toString(16)}"`
+  const lastModified = new Date(Math.floor(f.mtimeMs / 1000) * 1000).toUTCString()
+  res.setHeader('Accept-Ranges', 'bytes')
+  res.setHeader('ETag', etag)
+  res.setHeader('Last-Modified', lastModified)
+  res.setHeader('Content-Type', f.contentType)
+  res.setHeader('Cache-Control', 'private, max-age=3600')
+  if (f.downloadName) res.setHeader('Content-Disposition', contentDisposition(f.downloadName))
+
+  const rangeHeader = ifRangeAllows(req.headers['if-range'] as string | undefined, etag, lastModified)
+    ? req.headers.range
+    : undefined
+  if (!rangeHeader && req.headers['if-none-match'] === etag) {
+    res.statusCode = 304
+    res.end()
+    return
+  }
+  const range = parseRange(rangeHeader, f.size)
+  if (range.kind === 'unsatisfiable') {
+    res.statusCode = 416
+    res.setHeader('Content-Range', `bytes */${f.size}`)
+    res.setHeader('Content-Length', '0')
+    res.end()
+    return
+  }
+  const start = range.kind === 'partial' ? range.start : 0
+  const end = range.kind === 'partial' ? range.end : f.size - 1
+  res.statusCode = range.kind === 'partial' ? 206 : 200
+  if (range.kind === 'partial') res.setHeader('Content-Range', `bytes ${start}-${end}/${f.size}`)
+  res.setHeader('Content-Length', String(Math.max(0, end - start + 1)))
+  if (req.method === 'HEAD' || f.size === 0) {
+    res.end()
+    return
+  }
+
+  hooks?.started()
+  const stream = createReadStream(f.path, { start, end, highWaterMark: CHUNK })
+  let offset = start
+  let done = false
+  const finish = (cut: boolean) => {
+    if (done) return
+    done = true
+    hooks?.ended(cut)
+  }
+  stream.on('data', (chunk: Buffer | string) => {
+    const at = offset
+    const length = chunk.length
+    offset += length
+    const ok = res.write(chunk, (err) => {
+      if (!err) hooks?.sent(at, length)
+    })
+    if (!ok) {
+      stream.pause()
+      res.once('drain', () => stream.resume())
+    }
+  })
+  stream.on('end', () => res.end())
+  stream.on('error', (err) => {
+    done = true
+    hooks?.failed(`reading the file failed: ${err.message}`)
+    res.destroy(err)
+  })
+  res.on('finish', () => finish(false))
+  res.on('close', () => {
+    if (!res.writableFinished) {
+      stream.destroy()
+      finish(true)
+    }
+  })
+}

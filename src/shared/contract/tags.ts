@@ -1,0 +1,68 @@
+import { z } from 'zod'
+import { method } from './define'
+import { Empty, IdSchema, Ok } from './common'
+
+export const TierSchema = z.enum(['normal', 'vip'])
+export const StrategySchema = z.enum(['fixed', 'rotate', 'random', 'least-delivered'])
+export type Strategy = z.infer<typeof StrategySchema>
+
+export const TagSchema = z.object({
+  id: z.number(),
+  code: z.string(),
+  /** The URL a tag carries: base URL + /t/ + code. */
+  url: z.string(),
+  label: z.string(),
+  tier: TierSchema,
+  enabled: z.boolean(),
+  strategy: StrategySchema,
+  dailyCap: z.number().nullable(),
+  videos: z.array(z.object({ id: z.number(), title: z.string(), status: z.string() })),
+  baseUrl: z.string(),
+  /** False when the tag was issued for an address this hub no longer has (phones would not reach it). */
+  baseUrlReachable: z.boolean(),
+  uid: z.string().nullable(),
+  chip: z.string().nullable(),
+  programmedAt: z.string().nullable(),
+  createdAt: z.string(),
+  tapsToday: z.number(),
+  lastTapAt: z.string().nullable(),
+})
+export type Tag = z.infer<typeof TagSchema>
+
+const Label = z.string().trim().max(40, 'at most 40 characters')
+const DailyCap = z.number().int().min(1, 'at least 1').max(1_000_000).nullable()
+const VideoIds = z
+  .array(IdSchema)
+  .min(1, 'choose at least one video')
+  .max(50, 'at most 50 videos')
+  .refine((ids) => new Set(ids).size === ids.length, 'a video is listed twice')
+
+export const tagsContract = {
+  'tag-list': method({ input: Empty, output: z.array(TagSchema), auth: 'user' }),
+  'tag-get': method({ input: z.strictObject({ id: IdSchema }), output: TagSchema, auth: 'user' }),
+  'tag-create': method({
+    input: z.strictObject({
+      videoIds: VideoIds,
+      strategy: StrategySchema.optional(),
+      label: Label.default(''),
+      tier: TierSchema.default('normal'),
+      dailyCap: DailyCap.default(null),
+    }),
+    output: TagSchema,
+    auth: 'user',
+  }),
+  'tag-update': method({
+    input: z.strictObject({
+      id: IdSchema,
+      videoIds: VideoIds.optional(),
+      strategy: StrategySchema.optional(),
+      label: Label.optional(),
+      tier: TierSchema.optional(),
+      enabled: z.boolean().optional(),
+      dailyCap: DailyCap.optional(),
+    }),
+    output: TagSchema,
+    auth: 'user',
+  }),
+  'tag-delete': method({ input: z.strictObject({ id: IdSchema }), output: Ok, auth: 'user' }),
+}

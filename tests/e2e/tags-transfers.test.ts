@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright'
+import { startTestHub, setupOwner, readyVideo, OWNER, type TestHub } from '../helpers/hub'
+import type { TestSession } from '../helpers/api'
+import { launchChromium, screenshotPath } from '../helpers/browser'
+import { clip } from '../helpers/corpus'
+import { Phone, PHONE_UA } from '../helpers/phone'
+
+let t: TestHub
+let owner: TestSession
+let browser: Browser
+beforeAll(async () => {
+  const a = clip('console-tag-a.mp4', 2, '1280x720')
+  const b = clip('console-tag-b.mp4', 2, '1280x720')
+  t = await startTestHub()
+  owner = await setupOwner(t)
+  await readyVideo(t, a, '春季新品')
+  await readyVideo(t, b, '会员专享')
+  browser = await launchChromium()
+}, 300_000)
+afterAll(async () => {
+  await browser?.close()
+  await t?.stop()
+})
+
+async function loggedIn(lang: 'zh-CN' | 'en'): Promise<Page> {
+  const context = await browser.newContext({ locale: lang, viewport: { width: 1440, height: 900 } })
+  const page = await context.newPage()
+  await page.addInitScript((l) => localStorage.setItem('tapdrop.lang', l), lang)
+  await page.goto(t.adminUrl)
+  await page.getByTestId('login-username').fill(OWNER.username)
+  await page.getByTestId('login-password').fill(OWNER.password)
+  await page.getByTestId('login-submit').click()
+  await page.getByTestId('hub-info').waitFor()
+  return page
+}
+
+describe('tags and transfers in the admin console', () => {
+  it('creates a tag in the console, shows its URL and QR code (zh-CN)', { timeout: 120_000 }, async () => {
+    const page = await loggedIn('zh-CN')
+    await page.getByTestId('nav-tags').click()
+    await page.getByTestId('tag-add').click()
+    await page.getByTestId('tag-label').fill('收银台')
+    await page.getByTestId('tag-videos').click()
+    await page.getByTitle('春季新品').click()
+    await page.getByTitle('会员专享').click()
+    await page.keyboard.press('Escape')
+    await page.getByTestId('tag-save').click()
+    await page.getByRole('cell', { name: /收银台/ }).waitFor()
+    await owner.invoke('tag-create', { videoIds: [2], label: '3号桌', tier: 'vip' })
+    await page.getByRole('cell', { name: /3号桌/ }).waitFor()
+    const tags = await owner.invoke('tag-list', {})
+    const cashier = tags.find((x) => x.label === '收银台')!
+    expect(cashier).toMatchObject({
+      strategy: 'rotate',
+      videos: [{ title: '春季新品' }, { title: '会员专享' }],
+    })
+    await page.getByTestId(`qr-${cashier.id}`).click()
+    await page.locator('.ant-qrcode canvas').waitFor()
+    await page
+      .locator('.ant-message-notice')
+      .waitFor({ state: 'detached' })
+      .catch(() => {})
+    await page.screenshot({ path: screenshotPath('40-tags-zh') })
+    await page.context().close()
+  })
+
+  it('shows a phone’s transfer live and its progress to completed (en)', { timeout: 120_000 }, async () => {
+    const page = await loggedIn('en')
+    await page.getByTestId('nav-transfers').click()
+    await page.getByTestId('transfers-table').waitFor()
+    const tag = (await owner.invoke('tag-list', {})).find((x) => x.label === '收银台')!
+    const phone = new Phone(t.lanUrl, PHONE_UA.android)
+    const r = await phone.tap(tag.code)
+    const row = page.getByTestId(/^transfer-status-/).first()
+    await row.waitFor({ timeout: 5000 })
+    expect(await (await phone.download(r.token!)).status).toBe(200)
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid^=transfer-status-]')?.getAttribute('data-status') ===
+        'completed',
+      undefined,
+      { timeout: 5000 },
+    )
+    expect(await page.getByText('Completed').first().isVisible()).toBe(true)
+    // Let the progress bar's width transition and the queue tile (updated at most 4×/s) settle.
+    await page.waitForFunction(
+      () => document.querySelector('.ant-statistic-content-value')?.textContent?.trim() === '0',
+      undefined,
+      { timeout: 5000 },
+    )
+    await page.waitForTimeout(500)
+    await page.screenshot({ path: screenshotPath('41-transfers-en') })
+    await page.getByTestId('language-switch').getByText('中文').click()
+    await page.getByText('传输记录').first().waitFor()
+    await page.screenshot({ path: screenshotPath('42-transfers-zh') })
+    await page.getByTestId('nav-tags').click()
+    await page.getByRole('cell', { name: /收银台/ }).waitFor()
+    await page.getByTestId('language-switch').getByText('English').click()
+    await page.getByText('NFC tags').first().waitFor()
+    await page.screenshot({ path: screenshotPath('43-tags-en') })
+    await page.context().close()
+  })
+})

@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { request } from 'node:http'
+import Database from 'better-sqlite3'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestHub, setupOwner, readyVideo, bigRendition, type TestHub } from '../helpers/hub'
+import { Phone } from '../helpers/phone'
+import { clip } from '../helpers/corpus'
+
+let t: TestHub
+let file: Buffer
+let code: string
+let bigCode: string
+let big: Buffer
+beforeAll(async () => {
+  const src = clip('range-source.mp4', 4, '1280x720', ['-b:v', '3M'])
+  t = await startTestHub()
+  const owner = await setupOwner(t)
+  await owner.invoke('settings-update', { maxStreams: 1000 })
+  const v = await readyVideo(t, src, 'range')
+  file = readFileSync(join(t.dataDir, v.renditions.find((r) => r.label === '720p')!.path))
+  code = (await owner.invoke('tag-create', { videoIds: [v.id] })).code
+  const v2 = await readyVideo(t, clip('range-big.mp4', 1, '1280x720'), 'big')
+  big = bigRendition(t, v2.id, '720p', 48 << 20)
+  bigCode = (await owner.invoke('tag-create', { videoIds: [v2.id] })).code
+}, 300_000)
+afterAll(() => t?.stop())
+
+async function freshTransfer(): Promise<{ phone: Phone; token: string }> {
+  const phone = new Phone(t.lanUrl)
+  const r = await phone.tap(code)
+  return { phone, token: r.token! }
+}
+
+function transferRow(token: string) {
+  t.hub.services.delivery.book.flush()
+  const d = new Database(join(t.dataDir, 'tapdrop.db'), { readonly: true })
+  const row = d
+    .prepare('SELECT status, bytes_sent, bytes_total, wire_bytes, requests FROM transfers WHERE token = ?')
+    .get(token)
+  d.close()
+  return row as {
+    status: string
+    bytes_sent: number
+    bytes_total: number
+    wire_bytes: number
+    requests: number
+  }
+}
+
+describe('HTTP Range on media', () => {
+  it('serves the start, the middle and the suffix exactly', async () => {
+    const { phone, token } = await freshTransfer()
+    const size = file.length
+    const cases: Array<[string, number, number]> = [
+      ['bytes=0-1023', 0, 1023],
+      [
+        `bytes=${Math.floor(size / 2)}-${Math.floor(size / 2) + 4095}`,
+        Math.floor(size / 2),
+        Math.floor(size / 2) + 4095,
+      ],
+      ['bytes=-2048', size - 2048, size - 1],
+      [`bytes=${size - 10}-`, size - 10, size - 1],
+      [`bytes=${size - 5}-${size + 1000}`, size - 5, size - 1],
+    ]
+    for (const [range, start, end] of cases) {
+      const r = await phone.download(token, { Range: range })
+      expect(r.status, range).toBe(206)
+      expect(r.headers.get('content-range'), range).toBe(`bytes ${start}-${end}/${size}`)
+      expect(r.headers.get('content-length'), range).toBe(String(end - start + 1))
+      expect(r.bytes.equals(file.subarray(start, end + 1)), range).toBe(true)
+    }
+  })
+
+  it('answers 416 with the size when the range is past the end, and the whole file for what it ignores', async () => {
+    const { phone, token } = await freshTransfer()
+    const over = await phone.download(token, { Range: `bytes=${file.length}-` })
+    expect(over.status).toBe(416)
+    expect(over.headers.get('content-range')).toBe(`bytes */${file.length}`)
+    const multi = await phone.download(token, { Range: 'bytes=0-1,4-5' })
+    expect(multi.status).toBe(200)
+    expect(multi.bytes.length).toBe(file.length)
+  })
+
+  it('honours If-Range: same ETag gives the range, another gives the whole file', async () => {
+    const { phone, token } = await freshTransfer()
+    const head = await fetch(`${t.lanUrl}/m/${token}`, { method: 'HEAD', headers: phone.headers() })
+    expect(head.status).toBe(200)
+    expect(head.headers.get('content-length')).toBe(String(file.length))
+    expect(head.headers.get('accept-ranges')).toBe('bytes')
+    expect(head.headers.get('content-type')).toBe('video/mp4')
+    const etag = head.headers.get('etag')!
+    const lastModified = head.headers.get('last-modified')!
+    expect(etag).toMatch(/^"[0-9a-f]+-[0-9a-f]+"$/)
+    expect(new Date(lastModified).getTime()).toBeGreaterThan(0)
+    expect((await phone.download(token, { Range: 'bytes=100-199', 'If-Range': etag })).status).toBe(206)
+    expect((await phone.download(token, { Range: 'bytes=100-199', 'If-Range': lastModified })).status).toBe(
+      206,
+    )
+    const changed = await phone.download(token, { Range: 'bytes=100-199', 'If-Range': '"0-0"' })
+    expect(changed.status).toBe(200)
+    expect(changed.bytes.length).toBe(file.length)
+    expect((await phone.download(token, { 'If-None-Match': etag })).status).toBe(304)
+    // A HEAD moves no bytes and counts none.
+    expect(transferRow(token).wire_bytes).toBe(changed.bytes.length + 100 + 100)
+  })
+
+  it('offers the download variant as an attachment named after the video', async () => {
+    const { phone, token } = await freshTransfer()
+    const res = await fetch(`${t.lanUrl}/m/${token}?dl=1`, { method: 'HEAD', headers: phone.headers() })
+    expect(res.headers.get('content-disposition')).toBe(
+      `attachment; filename="range-720p.mp4"; filename*=UTF-8''range-720p.mp4`,
+    )
+  })
+
+  it('a download cut off halfway and resumed with Range ends as one completed transfer with the exact byte count', async () => {
+    // 48 MiB: far more than socket buffers hold, so cutting the connection really leaves bytes unsent.
+    const file = big
+    const phone = new Phone(t.lanUrl)
+    const token = (await phone.tap(bigCode)).token!
+    // First attempt: read about half, then drop the connection (the phone walked out of Wi-Fi range).
+    const got = await new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = []
+      let n = 0
+      const req = request(
+        `${t.lanUrl}/m/${token}`,
+        { headers: { ...phone.headers(), 'Accept-Encoding': 'identity' } },
+        (res) => {
+          res.on('data', (c: Buffer) => {
+            chunks.push(c)
+            n += c.length
+            if (n >= file.length / 2) {
+              req.destroy()
+              resolve(Buffer.concat(chunks))
+            }
+          })
+        },
+      )
+      req.on('error', () => resolve(Buffer.concat(chunks)))
+      req.setTimeout(10_000, () => reject(new Error('timeout')))
+      req.end()
+    })
+    await new Promise((r) => setTimeout(r, 300))
+    const cut = transferRow(token)
+    expect(cut.status).toBe('aborted')
+    expect(cut.bytes_sent).toBeGreaterThan(0)
+    expect(cut.bytes_sent).toBeLessThan(file.length)
+    // Resume from what we have: the rest arrives, and together they are the file.
+    const rest = await phone.download(token, { Range: `bytes=${got.length}-` })
+    expect(rest.status).toBe(206)
+    expect(Buffer.concat([got, rest.bytes]).equals(file)).toBe(true)
+    const done = transferRow(token)
+    expect(done).toMatchObject({
+      status: 'completed',
+      bytes_sent: file.length,
+      bytes_total: file.length,
+      requests: 2,
+    })
+    expect(done.wire_bytes).toBeGreaterThanOrEqual(file.length)
+  })
+})

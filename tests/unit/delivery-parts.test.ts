@@ -1,0 +1,224 @@
+import { describe, expect, it } from 'vitest'
+import { parseRange, ifRangeAllows } from '../../src/main/core/delivery/range'
+import { Coverage } from '../../src/main/core/delivery/coverage'
+import { pickRendition, pickVideo } from '../../src/main/core/delivery/picker'
+import { Admission, type Candidate } from '../../src/main/core/delivery/admission'
+import { describeDevice } from '../../src/main/core/delivery/device'
+import { RateLimiter } from '../../src/main/core/delivery/rate-limit'
+import { contentDisposition } from '../../src/main/lan/media'
+import { newTagCode, tagUrl, TAG_CODE } from '../../src/main/core/tags/codes'
+
+const UA = {
+  iphone:
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+  ipad: 'Mozilla/5.0 (iPad; CPU OS 16_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/16.6 Mobile/15E148 Safari/604.1',
+  android:
+    'Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36',
+  wechat:
+    'Mozilla/5.0 (Linux; Android 12; M2012K11AC) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/86.0.4240.99 XWEB/4313 MMWEBSDK/20220805 Mobile Safari/537.36 MMWEBID/1234 MicroMessenger/8.0.27.2220(0x28001B37) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64',
+  desktop:
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
+}
+
+describe('HTTP ranges', () => {
+  it('reads start, middle, open-ended and suffix ranges, clamped to the file', () => {
+    expect(parseRange(undefined, 1000)).toEqual({ kind: 'full' })
+    expect(parseRange('bytes=0-99', 1000)).toEqual({ kind: 'partial', start: 0, end: 99 })
+    expect(parseRange('bytes=500-599', 1000)).toEqual({ kind: 'partial', start: 500, end: 599 })
+    expect(parseRange('bytes=900-', 1000)).toEqual({ kind: 'partial', start: 900, end: 999 })
+    expect(parseRange('bytes=-100', 1000)).toEqual({ kind: 'partial', start: 900, end: 999 })
+    expect(parseRange('bytes=-5000', 1000)).toEqual({ kind: 'partial', start: 0, end: 999 })
+    expect(parseRange('bytes=990-5000', 1000)).toEqual({ kind: 'partial', start: 990, end: 999 })
+  })
+
+  it('answers unsatisfiable ranges with 416 and ignores what it does not understand', () => {
+    expect(parseRange('bytes=1000-', 1000)).toEqual({ kind: 'unsatisfiable' })
+    expect(parseRange('bytes=-0', 1000)).toEqual({ kind: 'unsatisfiable' })
+    expect(parseRange('bytes=0-1,5-9', 1000)).toEqual({ kind: 'full' })
+    expect(parseRange('items=0-9', 1000)).toEqual({ kind: 'full' })
+    expect(parseRange('bytes=9-0', 1000)).toEqual({ kind: 'full' })
+    expect(parseRange('bytes=99999999999999999999-', 1000)).toEqual({ kind: 'full' })
+  })
+
+  it('honours If-Range only while the file is unchanged', () => {
+    expect(ifRangeAllows(undefined, '"a"', 'Tue, 24 Nov 2026 10:00:00 GMT')).toBe(true)
+    expect(ifRangeAllows('"a"', '"a"', 'x')).toBe(true)
+    expect(ifRangeAllows('"b"', '"a"', 'x')).toBe(false)
+    expect(ifRangeAllows('W/"a"', '"a"', 'x')).toBe(false)
+    expect(ifRangeAllows('Tue, 24 Nov 2026 10:00:00 GMT', '"a"', 'Tue, 24 Nov 2026 10:00:00 GMT')).toBe(true)
+    expect(ifRangeAllows('Mon, 23 Nov 2026 10:00:00 GMT', '"a"', 'Tue, 24 Nov 2026 10:00:00 GMT')).toBe(false)
+  })
+})
+
+describe('byte coverage of a transfer', () => {
+  it('is complete only when every byte was delivered, in any order, with overlaps', () => {
+    const c = new Coverage()
+    c.add(0, 100)
+    c.add(300, 400)
+    expect(c.bytes).toBe(200)
+    expect(c.covers(400)).toBe(false)
+    c.add(50, 350)
+    expect(c.toJSON()).toEqual([[0, 400]])
+    expect(c.covers(400)).toBe(true)
+    const resumed = new Coverage(c.toJSON())
+    expect(resumed.bytes).toBe(400)
+  })
+})
+
+describe('choosing what to deliver', () => {
+  const ready = new Set([1, 2, 3])
+  const state = (cursor = 0, counts: Array<[number, number]> = []) => ({
+    cursor,
+    delivered: () => new Map(counts),
+    random: () => 0.99,
+  })
+  it('follows the strategy, using ready videos only', () => {
+    expect(pickVideo('fixed', [4, 2, 3], ready, state()).videoId).toBe(2)
+    const seen: number[] = []
+    let cursor = 0
+    for (let i = 0; i < 4; i++) {
+      const p = pickVideo('rotate', [1, 2, 3], ready, state(cursor))
+      seen.push(p.videoId!)
+      cursor = p.cursor
+    }
+    expect(seen).toEqual([1, 2, 3, 1])
+    expect(pickVideo('random', [1, 2, 3], ready, state()).videoId).toBe(3)
+    expect(
+      pickVideo(
+        'least-delivered',
+        [1, 2, 3],
+        ready,
+        state(0, [
+          [1, 5],
+          [2, 1],
+          [3, 2],
+        ]),
+      ).videoId,
+    ).toBe(2)
+    expect(pickVideo('fixed', [9], ready, state()).videoId).toBeNull()
+  })
+
+  it('gives each device the largest rendition not above its target', () => {
+    const r = [
+      { label: '1080p', width: 1080, height: 1920 },
+      { label: '720p', width: 720, height: 1280 },
+      { label: '480p', width: 480, height: 854 },
+    ]
+    expect(pickRendition(r, '720p')?.label).toBe('720p')
+    expect(pickRendition(r, '1080p')?.label).toBe('1080p')
+    expect(pickRendition(r.slice(0, 1), '480p')?.label).toBe('1080p')
+    expect(pickRendition([{ label: '360p', width: 640, height: 360 }], '720p')?.label).toBe('360p')
+    expect(pickRendition([], '720p')).toBeNull()
+  })
+})
+
+describe('admission to download', () => {
+  function setup(max = 2) {
+    let now = 0
+    const admitted: number[] = []
+    const expired: number[] = []
+    const idle: number[] = []
+    const a = new Admission(
+      { maxStreams: () => max, maxWaitMs: () => 60_000, idleMs: 30_000, now: () => now },
+      {
+        admitted: (id) => admitted.push(id),
+        expired: (id) => expired.push(id),
+        idle: (id) => idle.push(id),
+        changed: () => {},
+      },
+    )
+    return { a, admitted, expired, idle, tick: (ms: number) => (now += ms), at: () => now }
+  }
+  const c = (id: number, tier: 'normal' | 'vip', bytes: number, arrivedAt: number): Candidate => ({
+    transferId: id,
+    tier,
+    bytesTotal: bytes,
+    arrivedAt,
+  })
+
+  it('lets N phones in and queues the rest VIP first, then smaller files, then arrival', () => {
+    const s = setup(2)
+    expect(s.a.request(c(1, 'normal', 500, 0))).toBe(0)
+    expect(s.a.request(c(2, 'normal', 500, 1))).toBe(0)
+    s.a.request(c(3, 'normal', 900, 2))
+    s.a.request(c(4, 'normal', 100, 3))
+    s.a.request(c(5, 'vip', 900, 4))
+    s.a.request(c(6, 'normal', 100, 5))
+    expect([3, 4, 5, 6].map((id) => s.a.positionOf(id))).toEqual([4, 2, 1, 3])
+    s.a.release(1)
+    s.a.release(2)
+    expect(s.admitted).toEqual([5, 4])
+    s.a.release(5)
+    s.a.release(4)
+    s.a.release(6)
+    expect(s.admitted).toEqual([5, 4, 6, 3])
+  })
+
+  it('sends phones that waited too long away, and takes back slots nobody downloads on', () => {
+    const s = setup(1)
+    s.a.request(c(1, 'normal', 1, 0))
+    s.a.request(c(2, 'normal', 1, 0))
+    s.tick(61_000)
+    s.a.sweep()
+    expect(s.expired).toEqual([2])
+    expect(s.idle).toEqual([1])
+    const t = setup(1)
+    t.a.request(c(1, 'normal', 1, 0))
+    t.a.streamOpened(1)
+    t.tick(120_000)
+    t.a.sweep()
+    expect(t.idle).toEqual([]) // a download in progress keeps its slot however long it takes
+  })
+})
+
+describe('phones', () => {
+  it('tells phones, tablets, WeChat and computers apart', () => {
+    expect(describeDevice(UA.iphone)).toMatchObject({
+      type: 'phone',
+      ios: true,
+      wechat: false,
+      os: 'iOS 17.4',
+    })
+    expect(describeDevice(UA.ipad)).toMatchObject({ type: 'tablet', ios: true })
+    expect(describeDevice(UA.android)).toMatchObject({ type: 'phone', android: true, browser: 'Chrome 120' })
+    expect(describeDevice(UA.wechat)).toMatchObject({ type: 'phone', wechat: true, browser: 'WeChat' })
+    expect(describeDevice(UA.desktop)).toMatchObject({ type: 'other', ios: false, android: false })
+    expect(describeDevice(undefined)).toMatchObject({ type: 'other' })
+  })
+
+  it('rate-limits per address with a small burst', () => {
+    let now = 0
+    const r = new RateLimiter(
+      () => 20,
+      () => now,
+    )
+    const got = Array.from({ length: 8 }, () => r.take('1.2.3.4'))
+    expect(got).toEqual([true, true, true, true, true, false, false, false])
+    expect(r.take('1.2.3.5')).toBe(true)
+    now += 60_000
+    expect(r.take('1.2.3.4')).toBe(true)
+    expect(new RateLimiter(() => 0).take('x')).toBe(true)
+  })
+})
+
+describe('tag codes and download names', () => {
+  it('makes 12-character URL-safe codes (72 random bits) whose LAN URL fits an NTAG213 with room', () => {
+    const codes = new Set(Array.from({ length: 2000 }, () => newTagCode()))
+    expect(codes.size).toBe(2000)
+    for (const code of codes) expect(code).toMatch(TAG_CODE)
+    const url = tagUrl('http://192.168.100.200:8080', newTagCode())
+    // On the tag: TLV (2) + record header (4) + URI prefix code (1, replacing "http://") + the rest + terminator (1).
+    const ndefBytes = 2 + 4 + 1 + (Buffer.byteLength(url) - 'http://'.length) + 1
+    expect(ndefBytes).toBe(43) // the URL is 42 bytes
+    expect(ndefBytes).toBeLessThanOrEqual(144 / 2) // NTAG213 holds 144 bytes: this uses under half
+  })
+
+  it('names downloads in UTF-8 with an ASCII fallback', () => {
+    expect(contentDisposition('春季新品-720p.mp4')).toBe(
+      `attachment; filename="____-720p.mp4"; filename*=UTF-8''%E6%98%A5%E5%AD%A3%E6%96%B0%E5%93%81-720p.mp4`,
+    )
+    expect(contentDisposition('a"b\\c.mp4')).toBe(
+      `attachment; filename="a_b_c.mp4"; filename*=UTF-8''a%22b%5Cc.mp4`,
+    )
+  })
+})
