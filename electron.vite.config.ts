@@ -2,8 +2,8 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
 
-// One build for three targets. The main bundle has two entries: `index` (the Electron shell) and `cli`
-// (the `tapdrop` command and the headless hub), so the hub core ships once and runs in both.
+// One build for three targets. The main bundle has three entries: `index` (the Electron shell), `cli`
+// (the `tapdrop` command and the headless hub) and `nfc-worker`, so the hub core ships once and runs in both.
 export default defineConfig({
   main: {
     build: {
@@ -15,6 +15,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/main/cli/index.ts'),
+          // The NFC worker runs in its own process (see src/main/nfc/worker.ts).
+          'nfc-worker': resolve(__dirname, 'src/main/nfc/worker.ts'),
         },
       },
     },

@@ -18,9 +18,9 @@ say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 warn() { printf '\033[33mwarning:\033[0m %s\n' "$*" >&2; }
 
 # 1. Debian packages: ffmpeg/ffprobe (transcoding), chromium (browser tests), pcscd + vpcd + pcsclite headers (NFC
-#    and its virtual reader), CJK fonts (Chinese in screenshots and label PDFs), nginx + wrk (benchmarks side by
+#    and its virtual reader), CJK fonts (Chinese in screenshots and label PDFs), poppler-utils + zbar-tools (label PDFs rendered and their QR codes decoded in tests), nginx + wrk (benchmarks side by
 #    side), xvfb (a display for the Electron window where its binary exists).
-PACKAGES=(ffmpeg chromium pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools fonts-noto-cjk nginx-light wrk xvfb)
+PACKAGES=(ffmpeg chromium pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools fonts-noto-cjk poppler-utils zbar-tools nginx-light wrk xvfb)
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
   for p in "${PACKAGES[@]}"; do

@@ -24,6 +24,20 @@ export const ERROR_STATUS = {
   throttled: 429,
   'internal-error': 500,
   unavailable: 503,
+  // NFC: the tag operation failed; details.reason repeats what staff can do about it.
+  'nfc-unavailable': 503,
+  'nfc-no-reader': 409,
+  'nfc-timeout': 408,
+  'nfc-removed': 409,
+  'nfc-unsupported-chip': 422,
+  'nfc-capacity': 422,
+  'nfc-locked': 409,
+  'nfc-password': 403,
+  'nfc-foreign-content': 409,
+  'nfc-known-tag': 409,
+  'nfc-verify-failed': 409,
+  'nfc-busy': 409,
+  'nfc-io': 502,
 } as const
 
 export type ErrorCode = keyof typeof ERROR_STATUS

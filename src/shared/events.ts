@@ -1,4 +1,5 @@
 import type { DeliveryStatus, Transfer } from './contract/transfers'
+import type { Batch, NfcStatus } from './contract/nfc'
 
 // Events the hub pushes to the admin console over its authenticated WebSocket (/api/events).
 // Each is a snapshot of what changed (not a delta), so a client that missed one catches up with the next.
@@ -32,6 +33,10 @@ export type HubEvent =
   | { type: 'transfer'; phase: TransferPhase; transfer: Transfer }
   /** The admission queue: how many stream, who waits. */
   | { type: 'queue'; status: DeliveryStatus }
+  /** NFC service, readers and the tags on them. */
+  | { type: 'nfc'; status: NfcStatus }
+  /** The running programming batch (its list of placed tags and their results). */
+  | { type: 'nfc-batch'; batch: Batch }
 
 export type TapOutcome =
   | 'delivered'

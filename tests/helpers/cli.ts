@@ -69,7 +69,7 @@ export function spawnHub(
         ...extraArgs,
       ],
       {
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TAPDROP_NFC: 'false', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     )

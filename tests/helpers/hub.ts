@@ -41,7 +41,8 @@ export async function startTestHub(
         mdns: false,
       }),
     )
-  const hub = new Hub({ dataDir, env: {}, rendererDir: RENDERER_DIR, ...options })
+  // NFC stays off unless a test asks for it: only the NFC tests may talk to the one pcscd on the machine.
+  const hub = new Hub({ dataDir, env: { TAPDROP_NFC: 'false' }, rendererDir: RENDERER_DIR, ...options })
   const started = await hub.start()
   const setupToken = started.setupUrl ? new URL(started.setupUrl).hash.replace('#token=', '') : null
   return {

@@ -99,7 +99,7 @@ describe('HTTPS on the phone listener', () => {
       try {
         const hub = new Hub({
           dataDir: d.path,
-          env: {},
+          env: { TAPDROP_NFC: 'false' },
           flags: { adminPort: 0, lanPort: 0, lanHost: '127.0.0.1' },
         })
         hub.config.update({ lanTlsCert, lanTlsKey } as never)

@@ -39,6 +39,11 @@ import { TRANSCODE_JOB, VideoService } from './videos/service'
 import { videosHandlers } from './videos/handlers'
 import { uploadRouter } from '../admin/upload'
 import { mediaRouter } from '../admin/media'
+import { NfcService } from '../nfc/service'
+import { TagProvisioner } from '../nfc/provisioning'
+import { BatchRunner } from '../nfc/batch'
+import { nfcHandlers } from '../nfc/handlers'
+import { labelsRouter } from '../admin/labels'
 
 export interface HubOptions {
   /** Defaults to the per-OS application-data folder. */
@@ -52,6 +57,8 @@ export interface HubOptions {
   shell?: 'electron' | 'headless'
   /** The built admin console (out/renderer); null serves a "not built" notice. */
   rendererDir?: string | null
+  /** The NFC worker script (tests and the packaged app); by default found next to the built code. */
+  nfcWorker?: { path: string; execArgv: string[] }
 }
 
 export interface HubStarted {
@@ -74,6 +81,7 @@ interface Running {
   queue: JobQueue
   delivery: DeliveryService
   mdns: MdnsAnnouncer
+  nfc: NfcService
   timers: NodeJS.Timeout[]
 }
 
@@ -89,6 +97,9 @@ export interface HubServices {
   media: MediaBinaries
   tags: TagsService
   delivery: DeliveryService
+  nfc: NfcService
+  provisioner: TagProvisioner
+  batches: BatchRunner
 }
 
 /**
@@ -270,6 +281,21 @@ export class Hub {
       else mdns.stop()
     }
 
+    const nfc = new NfcService({
+      logger: scoped('nfc'),
+      onStatus: (status) => events.emit({ type: 'nfc', status }),
+      ...(this.options.nfcWorker ? { worker: this.options.nfcWorker } : {}),
+      env: this.options.env ?? process.env,
+    })
+    const provisioner = new TagProvisioner({ nfc, tags, logger: scoped('nfc') })
+    const batches = new BatchRunner({
+      nfc,
+      tags,
+      provisioner,
+      logger: scoped('nfc'),
+      onChange: (batch) => events.emit({ type: 'nfc-batch', batch }),
+    })
+
     let admin: AdminServer | null = null
     const settings = new SettingsService(this.config, repos, audit, events, {
       adminUrl: () => admin?.url ?? '',
@@ -287,6 +313,10 @@ export class Hub {
         tls ? { subject: tls.subject, validTo: tls.validTo.toISOString(), hosts: tls.hosts } : null,
       mdns: () => mdns.published,
       announce,
+      setNfc: async (on) => {
+        if (on) nfc.start()
+        else await nfc.stop()
+      },
     })
     const services: HubServices = {
       config: this.config,
@@ -300,6 +330,9 @@ export class Hub {
       media,
       tags,
       delivery,
+      nfc,
+      provisioner,
+      batches,
     }
     const handlers = mergeHandlers(
       authHandlers(auth, {
@@ -312,6 +345,7 @@ export class Hub {
       videosHandlers(videos),
       tagsHandlers(tags),
       transfersHandlers(delivery),
+      nfcHandlers(nfc, provisioner, batches),
     )
     const adminLogger = scoped('admin')
     admin = new AdminServer({
@@ -321,9 +355,25 @@ export class Hub {
       logger: adminLogger,
       rendererDir: this.options.rendererDir ?? null,
       extraHosts: () => this.config.values.allowedAdminHosts,
-      routers: [uploadRouter(videos, storage, auth, adminLogger), mediaRouter(videos, auth, adminLogger)],
+      routers: [
+        uploadRouter(videos, storage, auth, adminLogger),
+        mediaRouter(videos, auth, adminLogger),
+        labelsRouter({
+          tags,
+          auth,
+          logger: adminLogger,
+          brand,
+          language: () => this.config.values.language,
+          wifi: () => {
+            const v = this.config.values
+            return v.wifiSsid
+              ? { ssid: v.wifiSsid, password: v.wifiPassword, security: v.wifiSecurity }
+              : null
+          },
+        }),
+      ],
     })
-    this.running = { sink, logger, repos, admin, lan, services, queue, delivery, mdns, timers: [] }
+    this.running = { sink, logger, repos, admin, lan, services, queue, delivery, mdns, nfc, timers: [] }
 
     const adminUrl = await admin.listen(c.adminHost, c.adminPort)
     delivery.start()
@@ -337,6 +387,7 @@ export class Hub {
       logger.error({ err }, 'LAN listener not started')
     }
     queue.start()
+    if (c.nfc) nfc.start()
     const purge = setInterval(() => auth.purgeExpiredSessions(), 3_600_000)
     purge.unref()
     this.running.timers.push(purge)
@@ -429,6 +480,7 @@ export class Hub {
     if (!r) return
     for (const t of r.timers) clearInterval(t)
     r.mdns.stop()
+    await r.nfc.stop()
     await Promise.allSettled([r.admin.close(), r.lan.close()])
     // Byte counts of the last second are saved before the database closes.
     r.delivery.stop()

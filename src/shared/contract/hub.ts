@@ -66,6 +66,13 @@ export const SettingsViewSchema = z.object({
   /** HTTPS on the phone listener (certificate from config.json, env or flags; shown here, not edited). */
   tls: z.object({ subject: z.string(), validTo: z.string(), hosts: z.array(z.string()) }).nullable(),
   mdns: z.object({ enabled: z.boolean(), announced: z.boolean() }),
+  nfc: Setting(z.boolean()),
+  /** Store Wi-Fi for placement cards; the password is never sent back, only whether one is set. */
+  wifi: z.object({
+    ssid: z.string().nullable(),
+    security: z.enum(['WPA', 'WEP', 'nopass']),
+    passwordSet: z.boolean(),
+  }),
   /** Base URLs tags were issued with, and whether phones can still reach this hub there. */
   tagBaseUrls: z.array(z.object({ baseUrl: z.string(), tags: z.number(), reachable: z.boolean() })),
   uploadMaxMegabytes: Setting(z.number()),
@@ -105,6 +112,10 @@ export const SettingsUpdateSchema = z.strictObject({
   renditionOther: RenditionTarget.optional(),
   tapRateLimitPerMinute: count(100_000).optional(),
   mdns: z.boolean().optional(),
+  nfc: z.boolean().optional(),
+  wifiSsid: z.string().trim().min(1).max(32, 'at most 32 characters').nullable().optional(),
+  wifiPassword: z.string().max(63, 'at most 63 characters').nullable().optional(),
+  wifiSecurity: z.enum(['WPA', 'WEP', 'nopass']).optional(),
   uploadMaxMegabytes: count(64 * 1024)
     .min(1, 'must be at least 1')
     .optional(),

@@ -7,6 +7,7 @@ import { hubContract } from './hub'
 import { videosContract } from './videos'
 import { tagsContract } from './tags'
 import { transfersContract } from './transfers'
+import { nfcContract } from './nfc'
 
 export const contract = mergeSections<Record<string, MethodSpec>>(
   authContract,
@@ -16,13 +17,15 @@ export const contract = mergeSections<Record<string, MethodSpec>>(
   videosContract,
   tagsContract,
   transfersContract,
+  nfcContract,
 ) as typeof authContract &
   typeof usersContract &
   typeof auditContract &
   typeof hubContract &
   typeof videosContract &
   typeof tagsContract &
-  typeof transfersContract
+  typeof transfersContract &
+  typeof nfcContract
 
 export type Contract = typeof contract
 export type MethodName = keyof Contract & string
@@ -44,3 +47,4 @@ export * from './hub'
 export * from './videos'
 export * from './tags'
 export * from './transfers'
+export * from './nfc'

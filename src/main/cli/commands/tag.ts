@@ -101,4 +101,131 @@ export function registerTag(program: Command): void {
         ),
       )
     })
+
+  tag
+    .command('write')
+    .description(
+      'program the next tag placed on the NFC reader (or the one lying on it), verify it and record it',
+    )
+    .option('--video <id>', 'the video the new tag delivers (the first of the pool with --pool)')
+    .option('--pool <ids>', 'more videos, comma-separated')
+    .option('--tag <id>', 'write an existing tag record instead of creating one')
+    .option('--label <text>', 'where it is placed, e.g. 收银台')
+    .option('--tier <tier>', 'normal or vip', 'normal')
+    .option('--reader <name>', 'which reader (default: any)')
+    .option('--timeout <s>', 'how long to wait for a tag, in seconds', '30')
+    .option('--overwrite', 'overwrite a tag that holds other content or another tag of this hub')
+    .option(
+      '--password <hex>',
+      'protect the tag against rewriting with this 8-hex-digit password (not stored)',
+    )
+    .option('--current-password <hex>', 'the password of a tag that is protected already')
+    .option('--lock <confirm>', `make the tag read-only forever; pass the word LOCK to confirm`)
+    .action(
+      async (
+        opts: {
+          video?: string
+          pool?: string
+          tag?: string
+          label?: string
+          tier: string
+          reader?: string
+          timeout: string
+          overwrite?: boolean
+          password?: string
+          currentPassword?: string
+          lock?: string
+        },
+        cmd: Command,
+      ) => {
+        const { dataDir, json } = cmd.optsWithGlobals<{ dataDir?: string; json?: boolean }>()
+        if (Boolean(opts.video) === Boolean(opts.tag))
+          throw new CliError('give --video (a new tag) or --tag (an existing one)', 2)
+        if (opts.tier !== 'normal' && opts.tier !== 'vip')
+          throw new CliError('--tier must be normal or vip', 2)
+        if (opts.lock !== undefined && opts.lock !== 'LOCK')
+          throw new CliError('--lock makes the tag read-only forever: confirm with --lock LOCK', 2)
+        const timeoutSeconds = seconds(opts.timeout)
+        const { invoke } = await connectToHub(dataDir)
+        if (!json) process.stderr.write(`place a tag on the reader (waiting up to ${timeoutSeconds} s)…\n`)
+        const r = await invoke('nfc-write', {
+          ...(opts.tag
+            ? { tagId: ids(opts.tag, '--tag')[0]! }
+            : {
+                target: {
+                  videoIds: [...ids(opts.video!, '--video'), ...(opts.pool ? ids(opts.pool, '--pool') : [])],
+                  tier: opts.tier,
+                },
+              }),
+          label: opts.label ?? '',
+          reader: opts.reader,
+          timeoutSeconds,
+          overwrite: opts.overwrite ?? false,
+          password: opts.password,
+          currentPassword: opts.currentPassword,
+          lock: opts.lock === 'LOCK',
+          confirmLock: opts.lock,
+        })
+        emit(
+          json ?? false,
+          {
+            code: r.tag.code,
+            url: r.url,
+            uid: r.uid,
+            chip: r.chip,
+            reader: r.reader,
+            tagId: r.tag.id,
+            label: r.tag.label,
+          },
+          () =>
+            `programmed ${r.chip} ${r.uid ?? ''} as tag ${r.tag.code}${r.tag.label ? ` (${r.tag.label})` : ''}: ${r.url}`,
+        )
+      },
+    )
+
+  tag
+    .command('read')
+    .description(
+      'read the tag on the NFC reader (or the next one placed): its URL, UID, chip and matching record',
+    )
+    .option('--reader <name>', 'which reader (default: any)')
+    .option('--timeout <s>', 'how long to wait for a tag, in seconds', '30')
+    .action(async (opts: { reader?: string; timeout: string }, cmd: Command) => {
+      const { dataDir, json } = cmd.optsWithGlobals<{ dataDir?: string; json?: boolean }>()
+      const timeoutSeconds = seconds(opts.timeout)
+      const { invoke } = await connectToHub(dataDir)
+      if (!json) process.stderr.write(`place a tag on the reader (waiting up to ${timeoutSeconds} s)…\n`)
+      const r = await invoke('nfc-read', { reader: opts.reader, timeoutSeconds })
+      emit(
+        json ?? false,
+        {
+          url: r.url,
+          uid: r.uid,
+          chip: r.chip,
+          reader: r.reader,
+          kind: r.kind,
+          content: r.content,
+          readOnly: r.readOnly,
+          passwordProtected: r.passwordProtected,
+          tag: r.tag ? jsonOf(r.tag) : null,
+        },
+        () =>
+          [
+            `${r.chip} ${r.uid ?? ''} on ${r.reader}`,
+            `holds: ${r.content}`,
+            r.tag
+              ? `tag ${r.tag.code}${r.tag.label ? ` (${r.tag.label})` : ''}: ${r.tag.videos.map((v) => v.title).join(', ')}`
+              : `record: none (${r.kind})`,
+            ...(r.readOnly ? ['read-only (locked)'] : []),
+            ...(r.passwordProtected ? ['password-protected'] : []),
+          ].join('\n'),
+      )
+    })
+}
+
+function seconds(text: string): number {
+  const n = Number(text)
+  if (!Number.isInteger(n) || n < 1 || n > 290)
+    throw new CliError('--timeout must be whole seconds from 1 to 290', 2)
+  return n
 }

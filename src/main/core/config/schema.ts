@@ -61,6 +61,12 @@ export const ConfigShape = {
   lanTlsKey: z.string().min(1).nullable(),
   /** Announce the hub on the LAN by mDNS (Bonjour / zeroconf). */
   mdns: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]),
+  /** Talk to NFC readers (through pcscd, in a worker process). Off on PCs that program no tags. */
+  nfc: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]),
+  /** The store Wi-Fi, printed as a QR code on placement cards (phones must join it to reach the hub). */
+  wifiSsid: z.string().min(1).max(32, 'an SSID has at most 32 bytes').nullable(),
+  wifiPassword: z.string().max(63, 'a Wi-Fi password has at most 63 characters').nullable(),
+  wifiSecurity: z.enum(['WPA', 'WEP', 'nopass']),
 } as const
 
 export const ConfigSchema = z.strictObject(ConfigShape)
@@ -98,6 +104,10 @@ export const DEFAULT_CONFIG: Config = {
   lanTlsCert: null,
   lanTlsKey: null,
   mdns: true,
+  nfc: true,
+  wifiSsid: null,
+  wifiPassword: null,
+  wifiSecurity: 'WPA',
 }
 
 /** `lanPort` → `TAPDROP_LAN_PORT`. */

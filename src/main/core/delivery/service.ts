@@ -497,14 +497,12 @@ export class DeliveryService {
       maxStreams: s.maxStreams,
       active: s.active,
       waitingTotal: s.waiting.length,
-      waiting: s.waiting
-        .slice(0, 100)
-        .map((w) => ({
-          transferId: w.transferId,
-          tier: w.tier,
-          bytesTotal: w.bytesTotal,
-          position: w.position,
-        })),
+      waiting: s.waiting.slice(0, 100).map((w) => ({
+        transferId: w.transferId,
+        tier: w.tier,
+        bytesTotal: w.bytesTotal,
+        position: w.position,
+      })),
     }
   }
 

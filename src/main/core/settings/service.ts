@@ -22,6 +22,7 @@ export interface RuntimeInfo {
   mdns(): boolean
   /** Starts or stops the mDNS announcement to match the settings. */
   announce(): void
+  setNfc(on: boolean): Promise<void>
 }
 
 /** The Settings page: network and language. Admin only; every change is audited and written to config.json. */
@@ -63,6 +64,8 @@ export class SettingsService {
       tapRateLimitPerMinute: pick('tapRateLimitPerMinute'),
       tls: this.runtime.tls(),
       mdns: { enabled: c.mdns, announced: this.runtime.mdns() },
+      nfc: { value: c.nfc, source: s.nfc },
+      wifi: { ssid: c.wifiSsid, security: c.wifiSecurity, passwordSet: Boolean(c.wifiPassword) },
       tagBaseUrls: this.runtime.tagBaseUrls(),
       uploadMaxMegabytes: { value: c.uploadMaxMegabytes, source: s.uploadMaxMegabytes },
       uploadsPerDayStaff: { value: c.uploadsPerDayStaff, source: s.uploadsPerDayStaff },
@@ -91,12 +94,15 @@ export class SettingsService {
       // The audit row is written first and the file last, inside one transaction: a failed write rolls the row back.
       this.repos.db.transaction(() => {
         const details: Record<string, unknown> = {}
-        for (const k of changed) details[k] = { from: before[k], to: next[k] }
+        // A Wi-Fi password is a secret: the audit log says it changed, not what it is.
+        for (const k of changed)
+          details[k] = k === 'wifiPassword' ? { changed: true } : { from: before[k], to: next[k] }
         this.audit.record(ctx, 'settings.update', 'settings', details)
         this.config.update(patch)
       })()
     }
     if (changed.includes('mdns')) this.runtime.announce()
+    if (changed.includes('nfc')) await this.runtime.setNfc(next.nfc)
     if (changed.length) this.events.emit({ type: 'settings-changed' })
     return this.view(ctx)
   }

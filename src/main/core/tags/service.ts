@@ -7,7 +7,7 @@ import type { AuditService } from '../audit/service'
 import type { EventBus } from '../events/bus'
 import { HubError } from '../errors'
 import { lanAddresses, originFor } from '../network/addresses'
-import { newTagCode, tagUrl } from './codes'
+import { TAG_CODE, newTagCode, tagUrl } from './codes'
 
 export interface TagsDeps {
   repos: Repos
@@ -132,6 +132,125 @@ export class TagsService {
     this.changed()
   }
 
+  /** A code no tag has yet (for a tag being programmed: its record is only written once the chip is verified). */
+  freshCode(): string {
+    let code = newTagCode()
+    while (this.d.repos.tags.findByCode(code)) code = newTagCode()
+    return code
+  }
+
+  /** The URL a new tag gets now. */
+  newTagUrl(code: string): string {
+    return tagUrl(this.d.publicUrl(), code)
+  }
+
+  find(id: number): TagRecord {
+    return this.mustFind(id)
+  }
+
+  /** Checks a pool of videos before anything is written to a chip. */
+  checkVideos(ids: number[]): void {
+    this.assertVideos(ids)
+  }
+
+  /**
+   * What a URL read from a chip is to this hub: one of its tags, its address with a code it does not know (a deleted
+   * tag, or a write that was cut before it was recorded), or someone else's.
+   */
+  identifyUrl(url: string): { kind: 'known'; tag: TagRecord } | { kind: 'this-hub' } | { kind: 'foreign' } {
+    const m = /^(https?:\/\/[^/]+)\/t\/([^/?#]+)$/.exec(url)
+    if (!m) return { kind: 'foreign' }
+    const [, origin, code] = m as unknown as [string, string, string]
+    const t = TAG_CODE.test(code) ? this.d.repos.tags.findByCode(code) : null
+    if (t && t.baseUrl === origin) return { kind: 'known', tag: t }
+    const ours = this.d.reachableOrigins()
+    for (const b of this.d.repos.tags.baseUrls()) ours.add(b.baseUrl)
+    return ours.has(origin) ? { kind: 'this-hub' } : { kind: 'foreign' }
+  }
+
+  findByUid(uid: string): TagRecord | null {
+    return this.d.repos.tags.findByUid(uid)
+  }
+
+  /**
+   * Records a verified chip: a new tag record (with the code written on it) or an existing one, the chip's UID and
+   * model, who and when, in one transaction with its audit entry.
+   */
+  recordProgrammed(
+    ctx: CallContext,
+    p: {
+      tagId?: number
+      create?: {
+        code: string
+        videoIds: number[]
+        strategy?: Strategy
+        label: string
+        tier: Tier
+        dailyCap: number | null
+      }
+      uid: string | null
+      chip: string
+      url: string
+      password: boolean
+      locked: boolean
+      reader: string
+    },
+  ): Tag {
+    requireRole(ctx, 'staff')
+    const now = this.now()
+    const id = this.d.repos.db.transaction(() => {
+      let tagId = p.tagId
+      if (p.create) {
+        const c = p.create
+        tagId = this.d.repos.tags.insert({
+          code: c.code,
+          label: c.label,
+          tier: c.tier,
+          strategy: c.strategy ?? (c.videoIds.length > 1 ? 'rotate' : 'fixed'),
+          dailyCap: c.dailyCap,
+          baseUrl: p.url.slice(0, p.url.lastIndexOf('/t/')),
+          createdBy: actorUserId(ctx.actor),
+          now,
+        })
+        this.d.repos.tags.setVideos(tagId, c.videoIds)
+        this.d.audit.record(ctx, 'tag.create', `tag:${tagId}`, {
+          code: c.code,
+          label: c.label,
+          videos: c.videoIds,
+          tier: c.tier,
+        })
+      }
+      this.d.repos.tags.setHardware({
+        id: tagId!,
+        uid: p.uid,
+        chip: p.chip,
+        at: now,
+        by: actorUserId(ctx.actor),
+      })
+      this.d.audit.record(ctx, 'tag.program', `tag:${tagId}`, {
+        uid: p.uid,
+        chip: p.chip,
+        url: p.url,
+        reader: p.reader,
+        password: p.password,
+        locked: p.locked,
+      })
+      return tagId!
+    })()
+    this.d.logger.info({ tagId: id, uid: p.uid, chip: p.chip }, 'tag programmed')
+    this.changed()
+    return this.view(this.mustFind(id))
+  }
+
+  view(t: TagRecord): Tag {
+    return this.toTag(
+      t,
+      this.videoTitles(),
+      this.d.reachableOrigins(),
+      this.d.repos.delivery.tagTapStats(startOfDay(this.now())),
+    )
+  }
+
   private assertVideos(ids: number[]): void {
     for (const id of ids)
       if (!this.d.repos.videos.findById(id)) throw new HubError('video-not-found', `no video with id ${id}`)
@@ -145,15 +264,6 @@ export class TagsService {
 
   private videoTitles(): Map<number, { title: string; status: string }> {
     return new Map(this.d.repos.videos.list().map((v) => [v.id, { title: v.title, status: v.status }]))
-  }
-
-  private view(t: TagRecord): Tag {
-    return this.toTag(
-      t,
-      this.videoTitles(),
-      this.d.reachableOrigins(),
-      this.d.repos.delivery.tagTapStats(startOfDay(this.now())),
-    )
   }
 
   toTag(

@@ -2,6 +2,12 @@ import type { Migration } from '../migration'
 import { m0001Accounts } from './0001-accounts'
 import { m0002Videos } from './0002-videos'
 import { m0003Delivery } from './0003-delivery'
+import { m0004TagProgramming } from './0004-tag-programming'
 
 /** Every schema step, in order. Append only; each has a test in tests/unit/db/migrations. */
-export const MIGRATIONS: readonly Migration[] = [m0001Accounts, m0002Videos, m0003Delivery]
+export const MIGRATIONS: readonly Migration[] = [
+  m0001Accounts,
+  m0002Videos,
+  m0003Delivery,
+  m0004TagProgramming,
+]

@@ -16,6 +16,7 @@ export interface TagRecord {
   uid: string | null
   chip: string | null
   programmedAt: number | null
+  programmedBy: number | null
   createdBy: number | null
   createdAt: number
   updatedAt: number
@@ -54,8 +55,12 @@ export function tagsRepo(db: Database) {
     'SELECT base_url, count(*) AS n FROM tags GROUP BY base_url',
   )
   const setHardware = db.prepare(
-    'UPDATE tags SET uid = ?, chip = ?, programmed_at = ?, updated_at = ? WHERE id = ?',
+    'UPDATE tags SET uid = ?, chip = ?, programmed_at = ?, programmed_by = ?, updated_at = ? WHERE id = ?',
   )
+  const byUid = db.prepare<[string], Row>(
+    'SELECT * FROM tags WHERE uid = ? ORDER BY programmed_at DESC LIMIT 1',
+  )
+  const releaseUid = db.prepare('UPDATE tags SET uid = NULL, updated_at = ? WHERE uid = ? AND id != ?')
 
   const toTag = (r: Row, videoIds: number[]): TagRecord => ({
     id: r.id as number,
@@ -70,6 +75,7 @@ export function tagsRepo(db: Database) {
     uid: (r.uid as string | null) ?? null,
     chip: (r.chip as string | null) ?? null,
     programmedAt: (r.programmed_at as number | null) ?? null,
+    programmedBy: (r.programmed_by as number | null) ?? null,
     createdBy: (r.created_by as number | null) ?? null,
     createdAt: r.created_at as number,
     updatedAt: r.updated_at as number,
@@ -135,8 +141,13 @@ export function tagsRepo(db: Database) {
     baseUrls(): Array<{ baseUrl: string; count: number }> {
       return baseUrls.all().map((r) => ({ baseUrl: r.base_url, count: r.n }))
     },
-    setHardware(id: number, uid: string | null, chip: string | null, at: number | null, now: number): void {
-      setHardware.run(uid, chip, at, now, id)
+    /** Records the chip a tag record was programmed onto; that chip belongs to no other record afterwards. */
+    setHardware(h: { id: number; uid: string | null; chip: string; at: number; by: number | null }): void {
+      if (h.uid) releaseUid.run(h.at, h.uid, h.id)
+      setHardware.run(h.uid, h.chip, h.at, h.by, h.at, h.id)
+    },
+    findByUid(uid: string): TagRecord | null {
+      return withVideos(byUid.get(uid))
     },
   }
 }
