@@ -15,6 +15,7 @@ import { AccountPage } from './pages/AccountPage'
 import { VideosPage } from './pages/VideosPage'
 import { VideoDetailPage } from './pages/VideoDetailPage'
 import { TagsPage } from './pages/TagsPage'
+import { NfcPage } from './pages/NfcPage'
 import { TransfersPage } from './pages/TransfersPage'
 import { ForbiddenPage } from './pages/Status'
 import { errorMessage } from './api/client'
@@ -47,6 +48,7 @@ function Routed() {
           <Route path="videos" element={<VideosPage />} />
           <Route path="videos/:id" element={<VideoDetailPage />} />
           <Route path="tags" element={<TagsPage />} />
+          <Route path="nfc" element={<NfcPage />} />
           <Route path="transfers" element={<TransfersPage />} />
           <Route
             path="users"

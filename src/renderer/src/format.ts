@@ -38,3 +38,8 @@ export function formatBitrate(bps: number | null): string {
   if (!bps) return '—'
   return bps >= 1_000_000 ? `${(bps / 1_000_000).toFixed(1)} Mb/s` : `${Math.round(bps / 1000)} kb/s`
 }
+
+/** Time of day only (lists of things that happened minutes ago). */
+export function formatTimeOfDay(iso: string): string {
+  return new Date(iso).toLocaleTimeString(i18n.language === 'en' ? 'en-GB' : 'zh-CN', { hour12: false })
+}

@@ -40,6 +40,14 @@ export function LiveUpdates() {
       })
       return
     }
+    if (event.type === 'nfc') {
+      client.setQueryData(['nfc-status', {}], event.status)
+      return
+    }
+    if (event.type === 'nfc-batch') {
+      client.setQueryData(['nfc-batch-get', {}], event.batch)
+      return
+    }
     if (event.type === 'queue') {
       client.setQueryData(['delivery-status', {}], event.status)
       return

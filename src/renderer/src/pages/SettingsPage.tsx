@@ -30,6 +30,22 @@ import { CopyText } from '../components/CopyText'
 const TARGETS = ['1080p', '720p', '480p'] as const
 type Target = (typeof TARGETS)[number]
 
+/** Settings shown as { value, source } and edited as plain fields. */
+const VALUE_KEYS = [
+  'quotaNormal',
+  'quotaVip',
+  'maxStreams',
+  'queueMaxWaitSeconds',
+  'renditionPhone',
+  'renditionTablet',
+  'renditionOther',
+  'tapRateLimitPerMinute',
+  'uploadMaxMegabytes',
+  'uploadsPerDayStaff',
+  'uploadsPerDayAdmin',
+  'transcodeConcurrency',
+] as const
+
 interface FormValues {
   quotaNormal: number
   quotaVip: number
@@ -40,6 +56,10 @@ interface FormValues {
   renditionOther: Target
   tapRateLimitPerMinute: number
   mdns: boolean
+  nfc: boolean
+  wifiSsid: string
+  wifiPassword: string
+  wifiSecurity: 'WPA' | 'WEP' | 'nopass'
   uploadMaxMegabytes: number
   uploadsPerDayStaff: number
   uploadsPerDayAdmin: number
@@ -63,6 +83,12 @@ export function SettingsPage() {
   useEffect(() => {
     if (view)
       form.setFieldsValue({
+        ...Object.fromEntries(VALUE_KEYS.map((k) => [k, view[k].value])),
+        mdns: view.mdns.enabled,
+        nfc: view.nfc.value,
+        wifiSsid: view.wifi.ssid ?? '',
+        wifiPassword: '',
+        wifiSecurity: view.wifi.security,
         lanHost: view.lanHost.value,
         lanPort: view.lanPort.value,
         publicUrl: view.publicUrl.value ?? '',
@@ -84,13 +110,17 @@ export function SettingsPage() {
   const save = async (v: FormValues) => {
     if (!view) return
     const patch: SettingsUpdate = {}
-    for (const key of [
-      'uploadMaxMegabytes',
-      'uploadsPerDayStaff',
-      'uploadsPerDayAdmin',
-      'transcodeConcurrency',
-    ] as const)
-      if (!locked(view[key].source) && v[key] !== view[key].value) patch[key] = v[key]
+    const values = patch as Record<string, unknown>
+    for (const key of VALUE_KEYS)
+      if (!locked(view[key].source) && v[key] !== undefined && v[key] !== view[key].value)
+        values[key] = v[key]
+    if (v.mdns !== view.mdns.enabled) patch.mdns = v.mdns
+    if (!locked(view.nfc.source) && v.nfc !== view.nfc.value) patch.nfc = v.nfc
+    const ssid = v.wifiSsid?.trim() || null
+    if (ssid !== view.wifi.ssid) patch.wifiSsid = ssid
+    // An empty password field keeps the stored one (it is never sent to the browser); "no password" is nopass.
+    if (v.wifiPassword) patch.wifiPassword = v.wifiPassword
+    if (v.wifiSecurity !== view.wifi.security) patch.wifiSecurity = v.wifiSecurity
     if (!locked(view.lanHost.source) && v.lanHost !== view.lanHost.value) patch.lanHost = v.lanHost
     if (!locked(view.lanPort.source) && v.lanPort !== view.lanPort.value) patch.lanPort = v.lanPort
     const url = v.publicUrl.trim() || null
@@ -288,6 +318,48 @@ export function SettingsPage() {
                 <Col span={12}>
                   <Form.Item name="mdns" label={t('settings.mdns')} valuePropName="checked">
                     <Switch />
+                  </Form.Item>
+                </Col>
+              </Row>
+              <Divider titlePlacement="start">{t('settings.nfcSection')}</Divider>
+              <Row gutter={16}>
+                <Col span={24}>
+                  <Form.Item
+                    name="nfc"
+                    label={
+                      <>
+                        {t('settings.nfc')} {lock(view?.nfc.source)}
+                      </>
+                    }
+                    valuePropName="checked"
+                    extra={t('settings.nfcHint')}
+                  >
+                    <Switch disabled={locked(view?.nfc.source)} data-testid="settings-nfc" />
+                  </Form.Item>
+                </Col>
+                <Col span={10}>
+                  <Form.Item name="wifiSsid" label={t('settings.wifiSsid')} extra={t('settings.wifiHint')}>
+                    <Input maxLength={32} data-testid="settings-wifi-ssid" />
+                  </Form.Item>
+                </Col>
+                <Col span={8}>
+                  <Form.Item name="wifiPassword" label={t('settings.wifiPassword')}>
+                    <Input.Password
+                      maxLength={63}
+                      autoComplete="new-password"
+                      placeholder={view?.wifi.passwordSet ? t('settings.wifiPasswordSet') : ''}
+                    />
+                  </Form.Item>
+                </Col>
+                <Col span={6}>
+                  <Form.Item name="wifiSecurity" label={t('settings.wifiSecurity')}>
+                    <Select
+                      options={[
+                        { value: 'WPA', label: 'WPA/WPA2' },
+                        { value: 'WEP', label: 'WEP' },
+                        { value: 'nopass', label: '—' },
+                      ]}
+                    />
                   </Form.Item>
                 </Col>
               </Row>

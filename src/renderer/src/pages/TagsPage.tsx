@@ -19,7 +19,13 @@ import {
   Tag as AntTag,
   Typography,
 } from 'antd'
-import { DeleteOutlined, EditOutlined, PlusOutlined, QrcodeOutlined } from '@ant-design/icons'
+import {
+  DeleteOutlined,
+  EditOutlined,
+  FilePdfOutlined,
+  PlusOutlined,
+  QrcodeOutlined,
+} from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import { useQueryClient } from '@tanstack/react-query'
 import type { Strategy, Tag } from '../../../shared/contract/tags'
@@ -41,13 +47,14 @@ interface TagForm {
 const STRATEGIES: Strategy[] = ['fixed', 'rotate', 'random', 'least-delivered']
 
 export function TagsPage() {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const { message, modal } = App.useApp()
   const { user } = useAuth()
   const client = useQueryClient()
   const tags = useApiQuery('tag-list', {})
   const videos = useApiQuery('video-list', {})
   const [editing, setEditing] = useState<Tag | 'new' | null>(null)
+  const [selected, setSelected] = useState<number[]>([])
   const [form] = Form.useForm<TagForm>()
   const canEdit = user?.role === 'admin' || user?.role === 'staff'
   const refresh = () => client.invalidateQueries({ queryKey: ['tag-list'] })
@@ -97,11 +104,29 @@ export function TagsPage() {
         title={t('tags.title')}
         subtitle={t('tags.subtitle')}
         extra={
-          canEdit && (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => open('new')} data-testid="tag-add">
-              {t('tags.add')}
+          <Space>
+            <Button
+              icon={<FilePdfOutlined />}
+              disabled={selected.length === 0}
+              href={`/labels.pdf?tags=${selected.join(',')}&lang=${i18n.language}`}
+              // A download, not a new window: the desktop app allows no new windows.
+              download="tapdrop-labels.pdf"
+              data-testid="tag-labels"
+            >
+              {t('tags.labels')}
+              {selected.length > 0 ? ` (${selected.length})` : ''}
             </Button>
-          )
+            {canEdit && (
+              <Button
+                type="primary"
+                icon={<PlusOutlined />}
+                onClick={() => open('new')}
+                data-testid="tag-add"
+              >
+                {t('tags.add')}
+              </Button>
+            )}
+          </Space>
         }
       />
       {stale.length > 0 && (
@@ -121,6 +146,7 @@ export function TagsPage() {
           dataSource={tags.data ?? []}
           pagination={{ pageSize: 25, hideOnSinglePage: true }}
           locale={{ emptyText: t('tags.empty') }}
+          rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys as number[]) }}
           data-testid="tags-table"
           columns={[
             {
@@ -181,6 +207,24 @@ export function TagsPage() {
                   )}
                 </Flex>
               ),
+            },
+            {
+              title: t('tags.programmed'),
+              key: 'chip',
+              width: 150,
+              render: (_v, tag) =>
+                tag.chip ? (
+                  <Flex vertical>
+                    <AntTag color="green" style={{ width: 'fit-content' }}>
+                      {tag.chip}
+                    </AntTag>
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                      {tag.programmedAt ? formatTime(tag.programmedAt) : ''}
+                    </Typography.Text>
+                  </Flex>
+                ) : (
+                  <Typography.Text type="secondary">{t('tags.notProgrammed')}</Typography.Text>
+                ),
             },
             { title: t('tags.tapsToday'), dataIndex: 'tapsToday', width: 100, align: 'right' },
             {
