@@ -159,4 +159,23 @@ describe('batch mode in the admin console', () => {
       await page.context().close()
     },
   )
+
+  it(
+    'shows "reader service unavailable" while pcscd is stopped and the readers again when it is back (zh-CN)',
+    { timeout: 120_000 },
+    async () => {
+      const page = await loggedIn('zh-CN')
+      await page.getByTestId('nav-nfc').click()
+      await page.getByTestId('nfc-status').getByText('ACS ACR122U PICC Interface 00 00').waitFor()
+      await pcscd.stop()
+      await page.getByTestId('nfc-unavailable').getByText('读卡器服务不可用').waitFor({ timeout: 15_000 })
+      await page.screenshot({ path: screenshotPath('53-nfc-unavailable-zh') })
+      await pcscd.start()
+      await page
+        .getByTestId('nfc-status')
+        .getByText('ACS ACR122U PICC Interface 00 00')
+        .waitFor({ timeout: 20_000 })
+      await page.context().close()
+    },
+  )
 })

@@ -91,6 +91,11 @@ export class NfcService {
     }
   }
 
+  /** The worker's process id (diagnostics, and tests that check it sleeps while pcscd is away). */
+  get workerPid(): number | null {
+    return this.child?.pid ?? null
+  }
+
   get ready(): boolean {
     return this.state === 'ready'
   }

@@ -318,6 +318,11 @@ const en: Messages = {
       unavailable: 'Reader service unavailable',
       'module-missing': 'NFC unavailable',
     },
+    unavailableHint:
+      'Waiting for the reader service (pcscd). Readers come back by themselves when it runs; no restart needed. On Linux: sudo systemctl start pcscd',
+    moduleHint:
+      'The NFC module could not be loaded. Install the PC/SC development package and reinstall the dependencies.',
+    offHint: 'Switch NFC on in Settings.',
     noReader: 'No reader connected: plug in the USB reader (e.g. ACS ACR122U).',
     tagOn: 'Tag {{uid}}',
     empty: 'Idle',

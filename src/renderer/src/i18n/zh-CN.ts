@@ -315,6 +315,10 @@ const zhCN = {
       unavailable: '读卡器服务不可用',
       'module-missing': 'NFC 组件不可用',
     },
+    unavailableHint:
+      '等待读卡器服务（pcscd）启动；它恢复后读卡器会自动重新出现，无需重启。Linux 上：sudo systemctl start pcscd',
+    moduleHint: 'NFC 组件未能加载。请安装 PC/SC 开发包后重新安装依赖。',
+    offHint: '在「系统设置」中开启 NFC。',
     noReader: '未连接读卡器：请插上 USB 读卡器（如 ACS ACR122U）。',
     tagOn: '标签 {{uid}}',
     empty: '空闲',

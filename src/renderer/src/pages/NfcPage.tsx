@@ -87,7 +87,24 @@ function ReaderStatus({ status }: { status: NfcStatus | undefined }) {
           type={status.service === 'off' ? 'info' : 'error'}
           showIcon
           title={t(`nfc.service.${status.service}`)}
-          description={status.detail}
+          description={
+            <Flex vertical gap={4}>
+              <span>
+                {t(
+                  status.service === 'off'
+                    ? 'nfc.offHint'
+                    : status.service === 'module-missing'
+                      ? 'nfc.moduleHint'
+                      : 'nfc.unavailableHint',
+                )}
+              </span>
+              {status.detail && (
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {status.detail}
+                </Typography.Text>
+              )}
+            </Flex>
+          }
           data-testid="nfc-unavailable"
         />
       )}
