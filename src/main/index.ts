@@ -1,13 +1,14 @@
 // The Electron shell: lifecycle, window, tray, notifications. All of TapDrop's work happens in the hub core,
 // which this file only starts and stops; nothing under src/main/core imports electron.
 import { join } from 'node:path'
-import { app, dialog, ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
+import { app, dialog, ipcMain, Notification, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
 import { Hub, type HubStarted } from './core/hub'
 import { APP_VERSION } from '../shared/version'
 import { IPC } from './electron/ipc-channels'
 import { createMainWindow } from './electron/window'
 import { createTray } from './electron/tray'
 import { isAppUrl } from './electron/security'
+import { notificationPayload } from './electron/notify'
 
 const TITLE = 'TapDrop 碰一碰'
 
@@ -59,6 +60,16 @@ if (!app.requestSingleInstanceLock()) {
         ? { version: APP_VERSION, lanUrl: started?.lanUrl ?? null, dataDir: started?.dataDir ?? null }
         : null,
     )
+    // Hub notifications (transcode failed, reader lost …) as system notifications; the page decides per user
+    // (mutes) and sends them here, so no notification permission is granted to web content.
+    ipcMain.handle(IPC.notify, (event, input: unknown) => {
+      const n = fromConsole(event) ? notificationPayload(input) : null
+      if (!n || !Notification.isSupported()) return false
+      const shown = new Notification({ title: n.title, body: n.body })
+      shown.on('click', showWindow)
+      shown.show()
+      return true
+    })
     showWindow()
     createTray(
       join(__dirname, '../../resources/icon.png'),

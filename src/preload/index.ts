@@ -12,6 +12,7 @@ const api: TapdropDesktopApi = {
       lanUrl: string | null
       dataDir: string | null
     } | null>,
+  notify: (title, body) => ipcRenderer.invoke(IPC.notify, { title, body }) as Promise<boolean>,
 }
 
 contextBridge.exposeInMainWorld('tapdrop', api)

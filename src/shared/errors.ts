@@ -13,6 +13,7 @@ export const ERROR_STATUS = {
   'not-found': 404,
   'user-not-found': 404,
   'video-not-found': 404,
+  'transfer-not-found': 404,
   conflict: 409,
   'user-exists': 409,
   'setup-done': 409,

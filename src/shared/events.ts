@@ -1,10 +1,12 @@
 import type { DeliveryStatus, Transfer } from './contract/transfers'
 import type { Batch, NfcStatus } from './contract/nfc'
+import type { Notification } from './contract/monitoring'
 
 // Events the hub pushes to the admin console over its authenticated WebSocket (/api/events).
 // Each is a snapshot of what changed (not a delta), so a client that missed one catches up with the next.
 export type HubEvent =
-  | { type: 'hello'; at: string }
+  /** First frame on every connection: the live transfers and the queue as they are now (reload the rest). */
+  | { type: 'hello'; at: string; live: Transfer[]; queue: DeliveryStatus | null }
   | { type: 'users-changed' }
   | { type: 'settings-changed' }
   /** A video was added, changed state, or was removed: reload lists. */
@@ -30,13 +32,15 @@ export type HubEvent =
       transferId: number | null
     }
   /** A transfer's state or progress (progress about four times a second per transfer, at most). */
-  | { type: 'transfer'; phase: TransferPhase; transfer: Transfer }
+  | { type: 'transfer'; phase: TransferPhase; transfer: Transfer; at: number }
   /** The admission queue: how many stream, who waits. */
   | { type: 'queue'; status: DeliveryStatus }
   /** NFC service, readers and the tags on them. */
   | { type: 'nfc'; status: NfcStatus }
   /** The running programming batch (its list of placed tags and their results). */
   | { type: 'nfc-batch'; batch: Batch }
+  /** Something staff should know (each user's muted kinds are left out on their side). */
+  | { type: 'notification'; notification: Notification }
 
 export type TapOutcome =
   | 'delivered'

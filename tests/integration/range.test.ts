@@ -4,6 +4,7 @@ import { request } from 'node:http'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestHub, setupOwner, readyVideo, bigRendition, type TestHub } from '../helpers/hub'
+import type { TestSession } from '../helpers/api'
 import { Phone } from '../helpers/phone'
 import { clip } from '../helpers/corpus'
 
@@ -12,10 +13,11 @@ let file: Buffer
 let code: string
 let bigCode: string
 let big: Buffer
+let owner: TestSession
 beforeAll(async () => {
   const src = clip('range-source.mp4', 4, '1280x720', ['-b:v', '3M'])
   t = await startTestHub()
-  const owner = await setupOwner(t)
+  owner = await setupOwner(t)
   await owner.invoke('settings-update', { maxStreams: 1000 })
   const v = await readyVideo(t, src, 'range')
   file = readFileSync(join(t.dataDir, v.renditions.find((r) => r.label === '720p')!.path))
@@ -157,5 +159,25 @@ describe('HTTP Range on media', () => {
       requests: 2,
     })
     expect(done.wire_bytes).toBeGreaterThanOrEqual(file.length)
+    // Its timeline, as staff see it: the tap, the request that was cut, the resume, the request that finished.
+    const id = (await owner.invoke('transfer-history', { pageSize: 200 })).rows.find(
+      (x) => x.status === 'completed' && x.bytesTotal === file.length && x.requests === 2,
+    )!.id
+    const { timeline } = await owner.invoke('transfer-get', { id })
+    expect(timeline.map((s) => s.kind)).toEqual([
+      'tap',
+      'request',
+      'aborted',
+      'resumed',
+      'request',
+      'completed',
+    ])
+    const [, first, , , second] = timeline
+    expect(first).toMatchObject({ rangeStart: 0, rangeEnd: file.length - 1, note: 'cut' })
+    expect(first!.bytes).toBe(cut.bytes_sent)
+    expect(second).toMatchObject({ rangeStart: got.length, rangeEnd: file.length - 1, note: null })
+    expect(second!.bytes).toBe(file.length - got.length)
+    const times = timeline.map((s) => Date.parse(s.at))
+    expect(times).toEqual([...times].sort((a, b) => a - b))
   })
 })

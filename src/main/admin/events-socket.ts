@@ -4,24 +4,31 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import type { Logger } from 'pino'
 import type { AuthService } from '../core/auth/service'
 import type { EventBus } from '../core/events/bus'
+import type { HubEvent } from '../../shared/events'
 import { HubError } from '../core/errors'
 import { checkHost, checkOrigin } from './guards'
 import { resolveActor } from './context'
 
+/** A client this far behind (a sleeping laptop, a stalled tab) skips progress frames until it catches up. */
+const SLOW_CLIENT_BYTES = 1 << 20
+
 /**
  * The admin console's live channel (`/api/events`): same Host/Origin checks and credentials as the API.
- * Dead peers are found with pings and dropped, so a laptop that went to sleep does not pile up sockets.
+ * Every connection starts with `hello` carrying the live transfers and the queue (a snapshot); after that, events
+ * as they happen. Each event is serialised once for all clients. Dead peers are found with pings and dropped.
  */
 export class EventsSocket {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 })
   private readonly alive = new WeakSet<WebSocket>()
   private readonly timer: NodeJS.Timeout
+  private unsubscribe: (() => void) | null = null
 
   constructor(
     private readonly auth: AuthService,
     private readonly bus: EventBus,
     private readonly allowed: () => Set<string>,
     private readonly logger: Logger,
+    private readonly snapshot: () => Pick<Extract<HubEvent, { type: 'hello' }>, 'live' | 'queue'>,
   ) {
     this.timer = setInterval(() => {
       for (const ws of this.wss.clients) {
@@ -34,6 +41,19 @@ export class EventsSocket {
       }
     }, 30_000)
     this.timer.unref()
+  }
+
+  private broadcast(event: HubEvent): void {
+    if (this.wss.clients.size === 0) return
+    const frame = JSON.stringify(event)
+    const droppable =
+      event.type === 'video-progress' || (event.type === 'transfer' && event.phase === 'progress')
+    for (const ws of this.wss.clients) {
+      if (ws.readyState !== ws.OPEN) continue
+      // Progress is a snapshot: the next one carries everything a dropped one had.
+      if (droppable && ws.bufferedAmount > SLOW_CLIENT_BYTES) continue
+      ws.send(frame)
+    }
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -53,11 +73,16 @@ export class EventsSocket {
       this.alive.add(ws)
       ws.on('pong', () => this.alive.add(ws))
       ws.on('error', () => ws.terminate())
-      const unsubscribe = this.bus.subscribe((event) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event))
+      // Subscribed only while someone watches, so the media path builds no events for nobody.
+      this.unsubscribe ??= this.bus.subscribe((event) => this.broadcast(event))
+      ws.on('close', () => {
+        if (this.wss.clients.size === 0 && this.unsubscribe) {
+          this.unsubscribe()
+          this.unsubscribe = null
+        }
       })
-      ws.on('close', unsubscribe)
-      ws.send(JSON.stringify({ type: 'hello', at: new Date().toISOString() }))
+      const hello: HubEvent = { type: 'hello', at: new Date().toISOString(), ...this.snapshot() }
+      ws.send(JSON.stringify(hello))
       this.logger.debug({ actor: actor.kind }, 'events client connected')
     })
   }
@@ -68,6 +93,8 @@ export class EventsSocket {
 
   close(): void {
     clearInterval(this.timer)
+    this.unsubscribe?.()
+    this.unsubscribe = null
     for (const ws of this.wss.clients) ws.close(1001, 'hub stopping')
     this.wss.close()
   }

@@ -11,6 +11,7 @@ import { HubError } from '../core/errors'
 import { allowedAdminHosts, checkHost, checkOrigin } from './guards'
 import { rpcRouter, sendError } from './rpc'
 import { EventsSocket } from './events-socket'
+import type { DeliveryStatus, Transfer } from '../../shared/contract/transfers'
 import { staticRouter } from './static'
 
 export interface AdminServerDeps {
@@ -20,6 +21,8 @@ export interface AdminServerDeps {
   logger: Logger
   rendererDir: string | null
   extraHosts: () => readonly string[]
+  /** What a live-channel client gets first: live transfers and the queue. */
+  snapshot: () => { live: Transfer[]; queue: DeliveryStatus | null }
   /** Non-JSON routes (uploads, media files), mounted ahead of the JSON API. */
   routers?: Router[]
 }
@@ -55,7 +58,7 @@ export class AdminServer {
     // Uploads of several GB may take minutes: no limit on the whole request, only on a silent connection.
     this.server.requestTimeout = 0
     this.server.timeout = 120_000
-    this.socket = new EventsSocket(deps.auth, deps.events, () => this.allowed, deps.logger)
+    this.socket = new EventsSocket(deps.auth, deps.events, () => this.allowed, deps.logger, deps.snapshot)
     this.server.on('upgrade', (req, socket, head) => this.socket.handleUpgrade(req, socket, head))
   }
 

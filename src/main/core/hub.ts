@@ -44,6 +44,12 @@ import { TagProvisioner } from '../nfc/provisioning'
 import { BatchRunner } from '../nfc/batch'
 import { nfcHandlers } from '../nfc/handlers'
 import { labelsRouter } from '../admin/labels'
+import { transfersCsvRouter } from '../admin/transfers-csv'
+import { DashboardService } from './monitoring/dashboard'
+import { HistoryService } from './monitoring/history'
+import { NotificationService } from './monitoring/notifications'
+import { Retention } from './monitoring/retention'
+import { monitoringHandlers } from './monitoring/handlers'
 
 export interface HubOptions {
   /** Defaults to the per-OS application-data folder. */
@@ -82,6 +88,8 @@ interface Running {
   delivery: DeliveryService
   mdns: MdnsAnnouncer
   nfc: NfcService
+  notifications: NotificationService
+  retention: Retention
   timers: NodeJS.Timeout[]
 }
 
@@ -100,6 +108,10 @@ export interface HubServices {
   nfc: NfcService
   provisioner: TagProvisioner
   batches: BatchRunner
+  dashboard: DashboardService
+  history: HistoryService
+  notifications: NotificationService
+  retention: Retention
 }
 
 /**
@@ -219,6 +231,25 @@ export class Hub {
         },
         'media tools',
       )
+    const notifications = new NotificationService({
+      repos,
+      events,
+      logger: scoped('notify'),
+      dataDir: paths.root,
+      settings: () => {
+        const v = this.config.values
+        return {
+          failedTransfers: v.alertFailedTransfers,
+          quotaRefusals: v.alertQuotaRefusals,
+          diskLowMegabytes: v.diskLowMegabytes,
+        }
+      },
+    })
+    const retention = new Retention({
+      repos,
+      logger: scoped('retention'),
+      retentionDays: () => this.config.values.retentionDays,
+    })
     const storage = new VideoStorage(paths, scoped('storage'))
     const videos = new VideoService({
       repos,
@@ -238,8 +269,14 @@ export class Hub {
       concurrency: () => this.config.values.transcodeConcurrency,
       retryBaseMs: () => this.config.values.jobRetryBaseSeconds * 1000,
       logger: scoped('jobs'),
-      onEvent: (e) =>
-        e.type === 'state' ? videos.onJobState(e.job) : videos.onJobProgress(e.job, e.progress),
+      onEvent: (e) => {
+        if (e.type !== 'state') return videos.onJobProgress(e.job, e.progress)
+        videos.onJobState(e.job)
+        if (e.job.status === 'failed' && e.job.videoId !== null) {
+          const v = repos.videos.findById(e.job.videoId)
+          if (v) notifications.transcodeFailed(v.id, v.title, e.job.error)
+        }
+      },
     })
     videos.attachQueue(queue)
 
@@ -296,6 +333,9 @@ export class Hub {
       onChange: (batch) => events.emit({ type: 'nfc-batch', batch }),
     })
 
+    const dashboard = new DashboardService({ repos, delivery, nfc: () => nfc.status(), dataDir: paths.root })
+    const history = new HistoryService({ repos, delivery })
+
     let admin: AdminServer | null = null
     const settings = new SettingsService(this.config, repos, audit, events, {
       adminUrl: () => admin?.url ?? '',
@@ -333,6 +373,10 @@ export class Hub {
       nfc,
       provisioner,
       batches,
+      dashboard,
+      history,
+      notifications,
+      retention,
     }
     const handlers = mergeHandlers(
       authHandlers(auth, {
@@ -346,6 +390,7 @@ export class Hub {
       tagsHandlers(tags),
       transfersHandlers(delivery),
       nfcHandlers(nfc, provisioner, batches),
+      monitoringHandlers(dashboard, history, notifications),
     )
     const adminLogger = scoped('admin')
     admin = new AdminServer({
@@ -355,7 +400,14 @@ export class Hub {
       logger: adminLogger,
       rendererDir: this.options.rendererDir ?? null,
       extraHosts: () => this.config.values.allowedAdminHosts,
+      snapshot: () => ({ live: delivery.liveTransfers(), queue: delivery.status() }),
       routers: [
+        transfersCsvRouter({
+          history,
+          auth,
+          logger: adminLogger,
+          language: () => this.config.values.language,
+        }),
         uploadRouter(videos, storage, auth, adminLogger),
         mediaRouter(videos, auth, adminLogger),
         labelsRouter({
@@ -373,7 +425,21 @@ export class Hub {
         }),
       ],
     })
-    this.running = { sink, logger, repos, admin, lan, services, queue, delivery, mdns, nfc, timers: [] }
+    this.running = {
+      sink,
+      logger,
+      repos,
+      admin,
+      lan,
+      services,
+      queue,
+      delivery,
+      mdns,
+      nfc,
+      notifications,
+      retention,
+      timers: [],
+    }
 
     const adminUrl = await admin.listen(c.adminHost, c.adminPort)
     delivery.start()
@@ -387,6 +453,8 @@ export class Hub {
       logger.error({ err }, 'LAN listener not started')
     }
     queue.start()
+    notifications.start()
+    retention.start()
     if (c.nfc) nfc.start()
     const purge = setInterval(() => auth.purgeExpiredSessions(), 3_600_000)
     purge.unref()
@@ -480,6 +548,8 @@ export class Hub {
     if (!r) return
     for (const t of r.timers) clearInterval(t)
     r.mdns.stop()
+    r.notifications.stop()
+    await r.retention.stop()
     await r.nfc.stop()
     await Promise.allSettled([r.admin.close(), r.lan.close()])
     // Byte counts of the last second are saved before the database closes.

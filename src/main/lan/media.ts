@@ -12,7 +12,8 @@ export interface MediaFile {
 }
 
 export interface MediaHooks {
-  started(): void
+  /** A response of bytes `start`–`end` (inclusive) begins. */
+  started(start: number, end: number): void
   /** `length` bytes at `offset` were handed to the network. */
   sent(offset: number, length: number): void
   ended(cut: boolean): void
@@ -73,7 +74,7 @@ export function serveMedia(
     return
   }
 
-  hooks?.started()
+  hooks?.started(start, end)
   const stream = createReadStream(f.path, { start, end, highWaterMark: CHUNK })
   let offset = start
   let done = false

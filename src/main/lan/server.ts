@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream'
 import type { Logger } from 'pino'
 import { WebSocketServer } from 'ws'
 import type { Brand } from '../core/brand/brand'
-import { downloadName, type DeliveryService } from '../core/delivery/service'
+import { downloadName, type DeliveryService, type StreamRequest } from '../core/delivery/service'
 import { DEVICE_COOKIE } from '../core/delivery/device'
 import { HubError } from '../core/errors'
 import { PHONE_CSP, setBaseSecurityHeaders } from '../http/headers'
@@ -162,6 +162,8 @@ export class LanServer {
     const download = kind === 'video' && (req.url ?? '').includes('?dl=1')
     const delivery = this.deps.delivery
     const t = found.transfer
+    // What this one response asked for and got, for the transfer's timeline.
+    let request: StreamRequest = { at: 0, start: 0, end: 0, bytes: 0 }
     serveMedia(
       req,
       res,
@@ -175,12 +177,18 @@ export class LanServer {
       kind === 'poster'
         ? undefined
         : {
-            started: () => delivery.streamStarted(t),
-            sent: (offset, length) => delivery.sent(t, offset, length),
-            ended: (cut) => delivery.streamEnded(t, cut),
+            started: (start, end) => {
+              request = { at: Date.now(), start, end, bytes: 0 }
+              delivery.streamStarted(t, request.at)
+            },
+            sent: (offset, length) => {
+              request.bytes += length
+              delivery.sent(t, offset, length)
+            },
+            ended: (cut) => delivery.streamEnded(t, cut, request),
             failed: (reason) => {
               this.deps.logger.error({ transferId: t.record.id, reason }, 'media read failed')
-              delivery.streamFailed(t, reason)
+              delivery.streamFailed(t, reason, request)
             },
           },
     )

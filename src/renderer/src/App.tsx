@@ -1,6 +1,8 @@
 import { App as AntApp, ConfigProvider, Result, Spin, Flex } from 'antd'
 import zhCN from 'antd/locale/zh_CN'
 import enUS from 'antd/locale/en_US'
+import dayjs from 'dayjs'
+import 'dayjs/locale/zh-cn'
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
@@ -86,6 +88,8 @@ const queryClient = new QueryClient({
 
 export function App() {
   const { i18n } = useTranslation()
+  // Date pickers name months and weekdays through dayjs.
+  dayjs.locale(i18n.language === 'en' ? 'en' : 'zh-cn')
   return (
     <ConfigProvider
       locale={i18n.language === 'en' ? enUS : zhCN}

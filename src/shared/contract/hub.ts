@@ -79,6 +79,10 @@ export const SettingsViewSchema = z.object({
   uploadsPerDayStaff: Setting(z.number()),
   uploadsPerDayAdmin: Setting(z.number()),
   transcodeConcurrency: Setting(z.number()),
+  retentionDays: Setting(z.number()),
+  alertFailedTransfers: Setting(z.number()),
+  alertQuotaRefusals: Setting(z.number()),
+  diskLowMegabytes: Setting(z.number()),
   /** Which ffmpeg and ffprobe the hub found, and their versions. */
   media: z.object({
     ffmpeg: MediaBinarySchema.nullable(),
@@ -122,6 +126,10 @@ export const SettingsUpdateSchema = z.strictObject({
   uploadsPerDayStaff: count(100_000).optional(),
   uploadsPerDayAdmin: count(100_000).optional(),
   transcodeConcurrency: count(16).min(1, 'must be at least 1').optional(),
+  retentionDays: count(3650).min(7, 'must be at least 7').optional(),
+  alertFailedTransfers: count(100_000).optional(),
+  alertQuotaRefusals: count(100_000).optional(),
+  diskLowMegabytes: count(1024 * 1024).optional(),
   lanHost: HostSchema.optional(),
   lanPort: PortSchema.optional(),
   publicUrl: PublicUrlSchema.nullable().optional(),

@@ -8,6 +8,7 @@ import { videosContract } from './videos'
 import { tagsContract } from './tags'
 import { transfersContract } from './transfers'
 import { nfcContract } from './nfc'
+import { monitoringContract } from './monitoring'
 
 export const contract = mergeSections<Record<string, MethodSpec>>(
   authContract,
@@ -18,6 +19,7 @@ export const contract = mergeSections<Record<string, MethodSpec>>(
   tagsContract,
   transfersContract,
   nfcContract,
+  monitoringContract,
 ) as typeof authContract &
   typeof usersContract &
   typeof auditContract &
@@ -25,7 +27,8 @@ export const contract = mergeSections<Record<string, MethodSpec>>(
   typeof videosContract &
   typeof tagsContract &
   typeof transfersContract &
-  typeof nfcContract
+  typeof nfcContract &
+  typeof monitoringContract
 
 export type Contract = typeof contract
 export type MethodName = keyof Contract & string
@@ -48,3 +51,4 @@ export * from './videos'
 export * from './tags'
 export * from './transfers'
 export * from './nfc'
+export * from './monitoring'

@@ -67,6 +67,14 @@ export const ConfigShape = {
   wifiSsid: z.string().min(1).max(32, 'an SSID has at most 32 bytes').nullable(),
   wifiPassword: z.string().max(63, 'a Wi-Fi password has at most 63 characters').nullable(),
   wifiSecurity: z.enum(['WPA', 'WEP', 'nopass']),
+  /** Days raw taps, transfers and timelines are kept; older days live on as daily roll-ups. */
+  retentionDays: int(7, 3650),
+  /** Notify when this many transfers fail within 10 minutes (0 = never). */
+  alertFailedTransfers: int(0, 100_000),
+  /** Notify when quotas refuse this many taps within an hour (0 = never). */
+  alertQuotaRefusals: int(0, 100_000),
+  /** Notify when the data disk has less free space than this (0 = never). */
+  diskLowMegabytes: int(0, 1024 * 1024),
 } as const
 
 export const ConfigSchema = z.strictObject(ConfigShape)
@@ -108,6 +116,10 @@ export const DEFAULT_CONFIG: Config = {
   wifiSsid: null,
   wifiPassword: null,
   wifiSecurity: 'WPA',
+  retentionDays: 365,
+  alertFailedTransfers: 5,
+  alertQuotaRefusals: 20,
+  diskLowMegabytes: 2048,
 }
 
 /** `lanPort` → `TAPDROP_LAN_PORT`. */

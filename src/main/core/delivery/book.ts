@@ -1,5 +1,11 @@
 import type { Logger } from 'pino'
-import type { DeliveryRepo, NewTap, TransferRecord, TransferStatus } from '../../db/repos/delivery'
+import type {
+  DeliveryRepo,
+  NewTap,
+  TimelineEvent,
+  TransferRecord,
+  TransferStatus,
+} from '../../db/repos/delivery'
 import { Coverage } from './coverage'
 
 export type BookPhase =
@@ -26,6 +32,7 @@ export class TransferBook {
   private readonly dirty = new Set<number>()
   private pendingTaps: Array<NewTap & { id: number }> = []
   private created: LiveTransfer[] = []
+  private events: TimelineEvent[] = []
   private nextTapId = 1
   private nextTransferId = 1
   private timer: NodeJS.Timeout | null = null
@@ -127,10 +134,30 @@ export class TransferBook {
     return [...this.live.values()]
   }
 
-  streamStarted(t: LiveTransfer): void {
+  /** Adds a step to the transfer's timeline (written with the next batch). */
+  step(
+    t: LiveTransfer,
+    kind: TimelineEvent['kind'],
+    extra: Partial<Pick<TimelineEvent, 'at' | 'rangeStart' | 'rangeEnd' | 'bytes' | 'note'>> = {},
+  ): void {
+    this.events.push({
+      transferId: t.record.id,
+      at: extra.at ?? this.now(),
+      kind,
+      rangeStart: extra.rangeStart ?? null,
+      rangeEnd: extra.rangeEnd ?? null,
+      bytes: extra.bytes ?? null,
+      note: extra.note ?? null,
+    })
+    // No write of its own: steps ride with the next regular (≤ 1 s) or urgent write.
+  }
+
+  /** A response of media bytes begins (`at`: when its request came in, so the timeline lines up with it). */
+  streamStarted(t: LiveTransfer, at?: number): void {
     t.openStreams++
     t.record.requests++
     const r = t.record
+    if (r.status === 'aborted') this.step(t, 'resumed', { at: at ?? this.now() })
     const first = r.status !== 'active' && r.status !== 'completed'
     if (first && r.status !== 'failed' && r.status !== 'expired') {
       r.status = 'active'
@@ -152,6 +179,7 @@ export class TransferBook {
       r.status = 'completed'
       r.finishedAt = this.now()
       r.coverage = t.coverage.toJSON()
+      this.step(t, 'completed')
       this.urgent()
       this.onChange(t, 'completed')
       return
@@ -177,8 +205,13 @@ export class TransferBook {
     phase: BookPhase = status as BookPhase,
   ): void {
     const r = t.record
+    const was = r.status
     r.status = status
     r.error = error
+    if (status === 'queued' || status === 'aborted' || status === 'failed' || status === 'expired')
+      this.step(t, status, { note: error })
+    // A phone coming back for the rest of a cut-off download is let in again: that is its resume.
+    else if (phase === 'admitted') this.step(t, was === 'aborted' ? 'resumed' : 'admitted')
     if (FINISHED.has(status) || status === 'aborted') r.finishedAt = this.now()
     if (status === 'pending' && !r.admittedAt) r.admittedAt = this.now()
     this.touch(t)
@@ -201,8 +234,15 @@ export class TransferBook {
   }
 
   flush(): void {
-    if (this.dirty.size === 0 && this.pendingTaps.length === 0 && this.created.length === 0) return
+    if (
+      this.dirty.size === 0 &&
+      this.pendingTaps.length === 0 &&
+      this.created.length === 0 &&
+      this.events.length === 0
+    )
+      return
     const taps = this.pendingTaps
+    const events = this.events
     const created = this.created
     const createdIds = new Set(created.map((t) => t.record.id))
     const updated: TransferRecord[] = []
@@ -216,13 +256,15 @@ export class TransferBook {
     const dirty = new Set(this.dirty)
     this.pendingTaps = []
     this.created = []
+    this.events = []
     this.dirty.clear()
     try {
-      this.repo.writeBatch({ taps, created: created.map((t) => t.record), updated })
+      this.repo.writeBatch({ taps, created: created.map((t) => t.record), updated, events })
     } catch (err) {
       // Nothing is lost: the same rows go into the next attempt.
       this.pendingTaps = [...taps, ...this.pendingTaps]
       this.created = [...created, ...this.created]
+      this.events = [...events, ...this.events]
       for (const id of dirty) this.dirty.add(id)
       this.logger.error(
         { err, taps: taps.length, created: created.length, updated: updated.length },

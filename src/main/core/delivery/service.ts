@@ -9,7 +9,7 @@ import type { ConfigStore } from '../config/store'
 import type { EventBus } from '../events/bus'
 import type { VideoStorage } from '../videos/storage'
 import { newToken } from '../auth/tokens'
-import { startOfDay } from '../tags/service'
+import { startOfDay } from '../time/days'
 import { TAG_CODE } from '../tags/codes'
 import { Admission } from './admission'
 import { TransferBook, type BookPhase, type LiveTransfer } from './book'
@@ -44,6 +44,14 @@ export type TapResult =
       device: DeviceInfo
       retryAfterSeconds?: number
     }
+
+/** One media response: when it began, the bytes it asked for (inclusive), what it sent. */
+export interface StreamRequest {
+  at: number
+  start: number
+  end: number
+  bytes: number
+}
 
 export type MediaResult =
   | {
@@ -423,9 +431,9 @@ export class DeliveryService {
   }
 
   /** A response of media bytes begins / sends / ends: accounting and the download slot follow it. */
-  streamStarted(t: LiveTransfer): void {
+  streamStarted(t: LiveTransfer, at?: number): void {
     this.admission.streamOpened(t.record.id)
-    this.book.streamStarted(t)
+    this.book.streamStarted(t, at)
   }
 
   sent(t: LiveTransfer, offset: number, length: number): void {
@@ -434,16 +442,28 @@ export class DeliveryService {
     if (t.record.status === 'completed') this.admission.release(t.record.id)
   }
 
-  streamEnded(t: LiveTransfer, cut: boolean): void {
+  streamEnded(t: LiveTransfer, cut: boolean, request?: StreamRequest): void {
     this.admission.streamClosed(t.record.id)
+    if (request) this.logRequest(t, request, cut ? 'cut' : null)
     this.book.streamEnded(t, cut)
   }
 
-  streamFailed(t: LiveTransfer, reason: string): void {
+  streamFailed(t: LiveTransfer, reason: string, request?: StreamRequest): void {
     this.admission.streamClosed(t.record.id)
+    if (request) this.logRequest(t, request, 'failed')
     t.openStreams = Math.max(0, t.openStreams - 1)
     this.book.setStatus(t, 'failed', reason)
     this.admission.release(t.record.id)
+  }
+
+  private logRequest(t: LiveTransfer, r: StreamRequest, note: string | null): void {
+    this.book.step(t, 'request', {
+      at: r.at,
+      rangeStart: r.start,
+      rangeEnd: r.end,
+      bytes: r.bytes,
+      note,
+    })
   }
 
   // ── the phone's queue channel ──────────────────────────────────────────────────────────────────────────
@@ -517,6 +537,33 @@ export class DeliveryService {
       .map((r) => this.toTransfer(this.book.get(r.id)?.record ?? r))
   }
 
+  /** Writes what the book holds now, so reads of SQLite see every tap and byte so far. */
+  flush(): void {
+    this.book.flush()
+  }
+
+  /** Transfers a monitor shows as live: waiting, streaming, or ended in the last two minutes (newest first, ≤ 200). */
+  liveTransfers(): Transfer[] {
+    const recent = this.now() - 120_000
+    return this.book
+      .liveTransfers()
+      .filter(
+        (t) =>
+          t.record.status === 'queued' ||
+          t.record.status === 'active' ||
+          (t.record.status === 'pending' && t.record.createdAt >= recent - 480_000) ||
+          (t.record.finishedAt ?? 0) >= recent,
+      )
+      .sort((a, b) => b.record.id - a.record.id)
+      .slice(0, 200)
+      .map((t) => this.toTransfer(t.record))
+  }
+
+  /** A transfer as the console shows it, from the book when live (fresher than SQLite), else from its row. */
+  view(r: LiveTransfer['record']): Transfer {
+    return this.toTransfer(this.book.get(r.id)?.record ?? r)
+  }
+
   toTransfer(r: LiveTransfer['record']): Transfer {
     const device = describeDevice(r.userAgent ?? undefined)
     const position = r.status === 'queued' ? this.admission.positionOf(r.id) : -1
@@ -549,7 +596,12 @@ export class DeliveryService {
     if (finished) this.admission.release(t.record.id)
     if (finished || phase === 'admitted') this.notify(t.record.id)
     if (this.d.events.wants('transfer'))
-      this.d.events.emit({ type: 'transfer', phase, transfer: this.toTransfer(t.record) })
+      this.d.events.emit({
+        type: 'transfer',
+        phase,
+        transfer: this.toTransfer(t.record),
+        at: Date.now(),
+      })
   }
 
   private emitTap(

@@ -8,6 +8,7 @@ import type { EventBus } from '../events/bus'
 import { HubError } from '../errors'
 import { lanAddresses, originFor } from '../network/addresses'
 import { TAG_CODE, newTagCode, tagUrl } from './codes'
+import { startOfDay } from '../time/days'
 
 export interface TagsDeps {
   repos: Repos
@@ -305,12 +306,6 @@ export class TagsService {
       .baseUrls()
       .map((b) => ({ baseUrl: b.baseUrl, tags: b.count, reachable: reachable.has(b.baseUrl) }))
   }
-}
-
-export function startOfDay(t: number): number {
-  const d = new Date(t)
-  d.setHours(0, 0, 0, 0)
-  return d.getTime()
 }
 
 /** Every origin a phone could use for this hub now: the configured public URL and each LAN address with the port. */

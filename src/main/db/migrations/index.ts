@@ -3,6 +3,7 @@ import { m0001Accounts } from './0001-accounts'
 import { m0002Videos } from './0002-videos'
 import { m0003Delivery } from './0003-delivery'
 import { m0004TagProgramming } from './0004-tag-programming'
+import { m0005Monitoring } from './0005-monitoring'
 
 /** Every schema step, in order. Append only; each has a test in tests/unit/db/migrations. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0002Videos,
   m0003Delivery,
   m0004TagProgramming,
+  m0005Monitoring,
 ]

@@ -69,6 +69,17 @@ export interface NewTap {
   outcome: string
 }
 
+/** One step in a transfer's life, for its timeline: queue, admission, each range request, resumes, the end. */
+export interface TimelineEvent {
+  transferId: number
+  at: number
+  kind: 'queued' | 'admitted' | 'request' | 'resumed' | 'completed' | 'aborted' | 'failed' | 'expired'
+  rangeStart: number | null
+  rangeEnd: number | null
+  bytes: number | null
+  note: string | null
+}
+
 export type DeliveryRepo = ReturnType<typeof deliveryRepo>
 
 /** Taps and transfers. Progress updates arrive in batches from the accounting book, never one per packet. */
@@ -81,6 +92,12 @@ export function deliveryRepo(db: Database) {
                            requests, coverage, status, error, created_at, admitted_at, started_at, finished_at, updated_at)
     VALUES (@id, @token, @tapId, @tagId, @tagCode, @videoId, @rendition, @deviceId, @tier, @ip, @userAgent, @bytesTotal, @bytesSent, @wireBytes,
             @requests, @coverage, @status, @error, @createdAt, @admittedAt, @startedAt, @finishedAt, @updatedAt)`)
+  const tagTapped = db.prepare(
+    'UPDATE tags SET last_tap_at = @at WHERE id = @tagId AND (last_tap_at IS NULL OR last_tap_at < @at)',
+  )
+  const insertEvent = db.prepare(
+    'INSERT INTO transfer_events (transfer_id, at, kind, range_start, range_end, bytes, note) VALUES (@transferId, @at, @kind, @rangeStart, @rangeEnd, @bytes, @note)',
+  )
   const maxIds = db.prepare<[], { taps: number | null; transfers: number | null }>(
     'SELECT (SELECT max(id) FROM taps) AS taps, (SELECT max(id) FROM transfers) AS transfers',
   )
@@ -121,16 +138,21 @@ export function deliveryRepo(db: Database) {
       const r = maxIds.get()!
       return { taps: r.taps ?? 0, transfers: r.transfers ?? 0 }
     },
-    /** One transaction: new taps, new transfers, then progress of known transfers. */
+    /** One transaction: new taps, new transfers, progress of known transfers, then timeline steps. */
     writeBatch: db.transaction(
       (batch: {
         taps: Array<NewTap & { id: number }>
         created: TransferRecord[]
         updated: TransferRecord[]
+        events?: TimelineEvent[]
       }) => {
-        for (const t of batch.taps) insertTap.run(t)
+        for (const t of batch.taps) {
+          insertTap.run(t)
+          if (t.tagId !== null) tagTapped.run(t)
+        }
         for (const t of batch.created) insertTransfer.run({ ...t, coverage: JSON.stringify(t.coverage) })
         for (const t of batch.updated) progress.run({ ...t, coverage: JSON.stringify(t.coverage) })
+        for (const e of batch.events ?? []) insertEvent.run(e)
       },
     ),
     findByToken(token: string): TransferRecord | null {

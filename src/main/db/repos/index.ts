@@ -6,6 +6,10 @@ import { videosRepo } from './videos'
 import { jobsRepo } from './jobs'
 import { tagsRepo } from './tags'
 import { deliveryRepo } from './delivery'
+import { statsRepo } from './stats'
+import { rollupsRepo } from './rollups'
+import { historyRepo } from './history'
+import { notificationsRepo } from './notifications'
 
 /** Every repository over the hub's one connection, built once. */
 export function createRepos(db: Database) {
@@ -18,6 +22,10 @@ export function createRepos(db: Database) {
     jobs: jobsRepo(db),
     tags: tagsRepo(db),
     delivery: deliveryRepo(db),
+    stats: statsRepo(db),
+    rollups: rollupsRepo(db),
+    history: historyRepo(db),
+    notifications: notificationsRepo(db),
   }
 }
 

@@ -1,26 +1,44 @@
-import { useQueryClient } from '@tanstack/react-query'
-import type { MethodName } from '../../../shared/contract'
+import { useQueryClient, type QueryClient } from '@tanstack/react-query'
+import { App } from 'antd'
+import type { MethodName, MethodResult } from '../../../shared/contract'
 import type { HubEventType } from '../../../shared/events'
 import { useHubEvents } from './events'
 import { setProgress } from './progress'
-import type { Transfer } from '../../../shared/contract/transfers'
-import { TRANSFER_LIST_ARGS } from '../pages/TransfersPage'
-
-let tagRefresh = 0
+import { resetLive, updateLive } from './live-transfers'
+import { NOTIFICATION_ARGS, useNotificationText } from '../components/NotificationBell'
 
 // Which cached reads each hub event makes stale. `hello` (a new or re-established connection) refreshes all.
 const STALE: Partial<Record<HubEventType, MethodName[]>> = {
   'users-changed': ['user-list', 'audit-list', 'hub-info'],
   'settings-changed': ['settings-get', 'hub-info', 'audit-list'],
-  'videos-changed': ['video-list', 'video-get', 'video-limits', 'hub-info', 'tag-list'],
+  'videos-changed': ['video-list', 'video-get', 'video-limits', 'hub-info', 'tag-list', 'dashboard-summary'],
   'tags-changed': ['tag-list', 'tag-get'],
+}
+
+const pending = new Map<string, number>()
+
+/** Refreshes a read at most once per `ms`: taps and transfers can come many a second in a busy store. */
+function soon(client: QueryClient, name: MethodName, ms: number): void {
+  if (pending.has(name)) return
+  pending.set(
+    name,
+    window.setTimeout(() => {
+      pending.delete(name)
+      void client.invalidateQueries({ queryKey: [name] })
+    }, ms),
+  )
 }
 
 /** Keeps every open page current from the hub's event socket, in one place. */
 export function LiveUpdates() {
   const client = useQueryClient()
+  const { notification } = App.useApp()
+  const text = useNotificationText()
   useHubEvents((event) => {
     if (event.type === 'hello') {
+      // A new or re-established connection: the snapshot replaces what was shown, every read is fetched again.
+      resetLive(event.live)
+      if (event.queue) client.setQueryData(['delivery-status', {}], event.queue)
       void client.invalidateQueries()
       return
     }
@@ -29,19 +47,25 @@ export function LiveUpdates() {
       return
     }
     if (event.type === 'transfer') {
-      // Progress arrives several times a second: patch the cached list instead of asking the hub again.
-      client.setQueryData<Transfer[]>(['transfer-list', TRANSFER_LIST_ARGS], (old) => {
+      updateLive(event.transfer)
+      // Rows on the open history page change in place; new and finished transfers refresh counts and pages.
+      client.setQueriesData<MethodResult<'transfer-history'>>({ queryKey: ['transfer-history'] }, (old) => {
         if (!old) return old
-        const i = old.findIndex((x) => x.id === event.transfer.id)
-        if (i < 0) return [event.transfer, ...old].slice(0, TRANSFER_LIST_ARGS.limit)
-        const next = old.slice()
-        next[i] = event.transfer
-        return next
+        const i = old.rows.findIndex((x) => x.id === event.transfer.id)
+        if (i < 0) return old
+        const rows = old.rows.slice()
+        rows[i] = event.transfer
+        return { ...old, rows }
       })
+      if (event.phase !== 'progress') {
+        soon(client, 'dashboard-summary', 500)
+        if (event.phase === 'created') soon(client, 'transfer-history', 500)
+      }
       return
     }
     if (event.type === 'nfc') {
       client.setQueryData(['nfc-status', {}], event.status)
+      soon(client, 'dashboard-summary', 1000)
       return
     }
     if (event.type === 'nfc-batch') {
@@ -50,15 +74,24 @@ export function LiveUpdates() {
     }
     if (event.type === 'queue') {
       client.setQueryData(['delivery-status', {}], event.status)
+      soon(client, 'dashboard-summary', 1000)
       return
     }
     if (event.type === 'tap') {
-      // Taps can come many a second in a busy store: refresh tag counters at most every few seconds.
-      if (!tagRefresh)
-        tagRefresh = window.setTimeout(
-          () => ((tagRefresh = 0), void client.invalidateQueries({ queryKey: ['tag-list'] })),
-          3000,
-        )
+      soon(client, 'dashboard-summary', 500)
+      soon(client, 'tag-list', 3000)
+      return
+    }
+    if (event.type === 'notification') {
+      const list = client.getQueryData<MethodResult<'notification-list'>>([
+        'notification-list',
+        NOTIFICATION_ARGS,
+      ])
+      void client.invalidateQueries({ queryKey: ['notification-list'] })
+      if (list?.muted.includes(event.notification.kind)) return
+      const x = text(event.notification)
+      notification.warning({ title: x.title, description: x.body, placement: 'bottomRight' })
+      void window.tapdrop?.notify(x.title, x.body)
       return
     }
     if (event.type === 'videos-changed') setProgress(event.videoId, null)

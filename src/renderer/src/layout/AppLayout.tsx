@@ -16,6 +16,7 @@ import { useTranslation } from 'react-i18next'
 import { useAuth } from '../auth/AuthContext'
 import { BrandMark } from '../components/BrandMark'
 import { LanguageSwitch } from '../components/LanguageSwitch'
+import { NotificationBell } from '../components/NotificationBell'
 import type { Role } from '../../../shared/roles'
 
 interface NavItem {
@@ -86,6 +87,7 @@ export function AppLayout() {
           <Typography.Text type="secondary">{t('app.console')}</Typography.Text>
           <Flex align="center" gap={16}>
             <LanguageSwitch />
+            {user && <NotificationBell />}
             {user && (
               <Dropdown
                 trigger={['click']}

@@ -44,6 +44,10 @@ const VALUE_KEYS = [
   'uploadsPerDayStaff',
   'uploadsPerDayAdmin',
   'transcodeConcurrency',
+  'retentionDays',
+  'alertFailedTransfers',
+  'alertQuotaRefusals',
+  'diskLowMegabytes',
 ] as const
 
 interface FormValues {
@@ -64,6 +68,10 @@ interface FormValues {
   uploadsPerDayStaff: number
   uploadsPerDayAdmin: number
   transcodeConcurrency: number
+  retentionDays: number
+  alertFailedTransfers: number
+  alertQuotaRefusals: number
+  diskLowMegabytes: number
   lanHost: string
   lanPort: number
   publicUrl: string
@@ -362,6 +370,37 @@ export function SettingsPage() {
                     />
                   </Form.Item>
                 </Col>
+              </Row>
+              <Divider titlePlacement="start">{t('settings.monitoring')}</Divider>
+              <Row gutter={16}>
+                {(
+                  [
+                    ['retentionDays', 7, 3650],
+                    ['alertFailedTransfers', 0, 100000],
+                    ['alertQuotaRefusals', 0, 100000],
+                    ['diskLowMegabytes', 0, 1048576],
+                  ] as const
+                ).map(([key, min, max]) => (
+                  <Col span={12} key={key}>
+                    <Form.Item
+                      name={key}
+                      label={
+                        <>
+                          {t(`settings.${key}`)} {lock(view?.[key].source)}
+                        </>
+                      }
+                      extra={t(`settings.${key}Hint`)}
+                    >
+                      <InputNumber
+                        min={min}
+                        max={max}
+                        style={{ width: '100%' }}
+                        disabled={locked(view?.[key].source)}
+                        data-testid={`settings-${key}`}
+                      />
+                    </Form.Item>
+                  </Col>
+                ))}
               </Row>
               <Divider titlePlacement="start">{t('settings.media')}</Divider>
               <Row gutter={16}>

@@ -1,43 +1,101 @@
-import { Card, Col, Flex, Progress, Row, Statistic, Table, Tag, Typography } from 'antd'
-import { CloudDownloadOutlined, HourglassOutlined } from '@ant-design/icons'
+import { useMemo, useState } from 'react'
+import {
+  Button,
+  Card,
+  Col,
+  DatePicker,
+  Flex,
+  Progress,
+  Row,
+  Select,
+  Statistic,
+  Table,
+  Typography,
+} from 'antd'
+import { CloudDownloadOutlined, DownloadOutlined, HourglassOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
+import type { Dayjs } from 'dayjs'
 import type { Transfer, TransferStatus } from '../../../shared/contract/transfers'
+import type { HistoryQuery } from '../../../shared/contract/monitoring'
 import { useApiQuery } from '../api/queries'
 import { PageHeader } from '../components/PageHeader'
+import { TransferStatusTag } from '../components/TransferStatusTag'
+import { TransferDrawer } from '../components/TransferDrawer'
 import { formatBytes, formatTime } from '../format'
 
-export const TRANSFER_LIST_ARGS = { limit: 200 }
+export { TransferStatusTag }
 
-const COLOR: Record<TransferStatus, string> = {
-  pending: 'default',
-  queued: 'orange',
-  active: 'processing',
-  completed: 'success',
-  aborted: 'warning',
-  failed: 'error',
-  expired: 'default',
+const STATUSES: TransferStatus[] = [
+  'pending',
+  'queued',
+  'active',
+  'completed',
+  'aborted',
+  'failed',
+  'expired',
+]
+
+interface Filters {
+  range: [Dayjs | null, Dayjs | null] | null
+  tagId?: number
+  videoId?: number
+  status: TransferStatus[]
 }
 
-export function TransferStatusTag({ t: tr }: { t: Transfer }) {
-  const { t } = useTranslation()
-  return (
-    <Tag color={COLOR[tr.status]} data-testid={`transfer-status-${tr.id}`} data-status={tr.status}>
-      {t(`transfers.status.${tr.status}`)}
-      {tr.queuePosition ? ` · ${t('transfers.position', { n: tr.queuePosition })}` : ''}
-    </Tag>
-  )
+/** The filters as the API and the CSV link take them. */
+function toQuery(f: Filters): Omit<HistoryQuery, 'page' | 'pageSize' | 'sort' | 'order'> {
+  return {
+    ...(f.range?.[0] ? { from: f.range[0].startOf('day').toISOString() } : {}),
+    ...(f.range?.[1] ? { to: f.range[1].add(1, 'day').startOf('day').toISOString() } : {}),
+    ...(f.tagId ? { tagId: f.tagId } : {}),
+    ...(f.videoId ? { videoId: f.videoId } : {}),
+    ...(f.status.length ? { status: f.status } : {}),
+  }
 }
 
 export function TransfersPage() {
-  const { t } = useTranslation()
-  const list = useApiQuery('transfer-list', TRANSFER_LIST_ARGS)
+  const { t, i18n } = useTranslation()
+  const [filters, setFilters] = useState<Filters>({ range: null, status: [] })
+  const [page, setPage] = useState(1)
+  const [pageSize, setPageSize] = useState(25)
+  const [sort, setSort] = useState<{ sort: 'createdAt' | 'bytesTotal'; order: 'asc' | 'desc' }>({
+    sort: 'createdAt',
+    order: 'desc',
+  })
+  const [open, setOpen] = useState<number | null>(null)
+  const filterQuery = useMemo(() => toQuery(filters), [filters])
+  const args = { ...filterQuery, page, pageSize, ...sort }
+  const list = useApiQuery('transfer-history', args, { placeholderData: (prev) => prev })
   const status = useApiQuery('delivery-status', {})
+  const tags = useApiQuery('tag-list', {})
+  const videos = useApiQuery('video-list', {})
+
+  const csvHref = useMemo(() => {
+    const p = new URLSearchParams()
+    for (const [k, v] of Object.entries(filterQuery)) p.set(k, Array.isArray(v) ? v.join(',') : String(v))
+    p.set('lang', i18n.language === 'en' ? 'en' : 'zh-CN')
+    return `/transfers.csv?${p.toString()}`
+  }, [filterQuery, i18n.language])
+
+  const update = (patch: Partial<Filters>) => {
+    setFilters((f) => ({ ...f, ...patch }))
+    setPage(1)
+  }
+
   return (
     <>
-      <PageHeader title={t('transfers.title')} subtitle={t('transfers.subtitle')} />
-      <Row gutter={16} style={{ marginBottom: 16 }}>
+      <PageHeader
+        title={t('transfers.title')}
+        subtitle={t('transfers.subtitle')}
+        extra={
+          <Button icon={<DownloadOutlined />} href={csvHref} download data-testid="export-csv">
+            {t('history.export')}
+          </Button>
+        }
+      />
+      <Row gutter={12} style={{ marginBottom: 12 }}>
         <Col xs={12} md={6}>
-          <Card>
+          <Card size="small">
             <Statistic
               title={t('transfers.streaming')}
               value={status.data?.active ?? 0}
@@ -53,7 +111,7 @@ export function TransfersPage() {
           </Card>
         </Col>
         <Col xs={12} md={6}>
-          <Card>
+          <Card size="small">
             <Statistic
               title={t('transfers.waiting')}
               value={status.data?.waitingTotal ?? 0}
@@ -61,21 +119,94 @@ export function TransfersPage() {
             />
           </Card>
         </Col>
+        <Col xs={24} md={12}>
+          <Card size="small" style={{ height: '100%' }}>
+            <Statistic
+              title={t('history.matching')}
+              value={list.data?.total ?? 0}
+              data-testid="history-total"
+            />
+          </Card>
+        </Col>
       </Row>
+      <Card size="small" style={{ marginBottom: 12 }}>
+        <Flex gap={12} wrap align="center">
+          <DatePicker.RangePicker
+            value={filters.range}
+            onChange={(v) => update({ range: v as Filters['range'] })}
+            allowEmpty={[true, true]}
+            data-testid="filter-range"
+          />
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            placeholder={t('history.anyTag')}
+            style={{ width: 180 }}
+            value={filters.tagId}
+            onChange={(v) => update({ tagId: v })}
+            options={(tags.data ?? []).map((x) => ({ value: x.id, label: x.label || x.code }))}
+            data-testid="filter-tag"
+          />
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            placeholder={t('history.anyVideo')}
+            style={{ width: 200 }}
+            value={filters.videoId}
+            onChange={(v) => update({ videoId: v })}
+            options={(videos.data ?? []).map((x) => ({ value: x.id, label: x.title }))}
+            data-testid="filter-video"
+          />
+          <Select
+            mode="multiple"
+            allowClear
+            placeholder={t('history.anyStatus')}
+            style={{ minWidth: 220 }}
+            value={filters.status}
+            onChange={(v) => update({ status: v })}
+            options={STATUSES.map((s) => ({ value: s, label: t(`transfers.status.${s}`) }))}
+            data-testid="filter-status"
+          />
+        </Flex>
+      </Card>
       <Card styles={{ body: { padding: 0 } }}>
         <Table<Transfer>
           rowKey="id"
           size="middle"
           loading={list.isLoading}
-          dataSource={list.data ?? []}
-          pagination={{ pageSize: 25, hideOnSinglePage: true }}
+          dataSource={list.data?.rows ?? []}
           locale={{ emptyText: t('transfers.empty') }}
           data-testid="transfers-table"
+          onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' } })}
+          pagination={{
+            current: page,
+            pageSize,
+            total: list.data?.total ?? 0,
+            showSizeChanger: true,
+            pageSizeOptions: [25, 50, 100, 200],
+            showTotal: (n) => t('history.total', { n }),
+          }}
+          onChange={(p, _f, sorter) => {
+            const s = Array.isArray(sorter) ? sorter[0] : sorter
+            setPage(p.current ?? 1)
+            setPageSize(p.pageSize ?? 25)
+            setSort(
+              s?.order
+                ? {
+                    sort: s.columnKey === 'size' ? 'bytesTotal' : 'createdAt',
+                    order: s.order === 'ascend' ? 'asc' : 'desc',
+                  }
+                : { sort: 'createdAt', order: 'desc' },
+            )
+          }}
           columns={[
             {
               title: t('transfers.col.time'),
+              key: 'time',
               dataIndex: 'createdAt',
               width: 150,
+              sorter: true,
+              sortOrder: sort.sort === 'createdAt' ? (sort.order === 'asc' ? 'ascend' : 'descend') : null,
               render: (v: string) => formatTime(v),
             },
             {
@@ -124,7 +255,7 @@ export function TransfersPage() {
                   size="small"
                   percent={x.bytesTotal ? Math.floor((x.bytesSent / x.bytesTotal) * 100) : 0}
                   status={
-                    x.status === 'failed'
+                    x.status === 'failed' || x.status === 'expired'
                       ? 'exception'
                       : x.status === 'completed'
                         ? 'success'
@@ -137,13 +268,17 @@ export function TransfersPage() {
             },
             {
               title: t('transfers.col.size'),
+              key: 'size',
               dataIndex: 'bytesTotal',
-              width: 100,
+              width: 110,
+              sorter: true,
+              sortOrder: sort.sort === 'bytesTotal' ? (sort.order === 'asc' ? 'ascend' : 'descend') : null,
               render: (n: number) => formatBytes(n),
             },
           ]}
         />
       </Card>
+      <TransferDrawer id={open} onClose={() => setOpen(null)} />
     </>
   )
 }
