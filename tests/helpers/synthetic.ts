@@ -31,7 +31,7 @@ export interface SyntheticOptions {
   tags?: number
   videos?: number
   seed?: number
-  /** Share of taps refused for quota (they make taps without transfers). */
+  /** Extra taps refused for quota, as a share of transfers (taps without transfers). */
   refusedShare?: number
 }
 
@@ -89,10 +89,8 @@ export function insertSynthetic(db: Database, o: SyntheticOptions): { tagIds: nu
         const device = `dev${Math.floor(rnd() * 1e9).toString(36)}`
         const ip = `192.168.1.${(i % 200) + 2}`
         latest.set(tagId, at)
-        if (rnd() < refused) {
-          tap.run(tagId, code, device, ip, ua, at, 'quota')
-          continue
-        }
+        // Some phones come back after their quota is used up: an extra, refused tap (no transfer).
+        if (rnd() < refused) tap.run(tagId, code, `${device}q`, ip, ua, at, 'quota')
         const tapId = Number(tap.run(tagId, code, device, ip, ua, at, 'delivered').lastInsertRowid)
         const r = rnd()
         const status =

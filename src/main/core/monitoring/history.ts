@@ -24,8 +24,8 @@ const RANK: Record<TimelineStep['kind'], number> = {
   expired: 5,
 }
 
-/** Rows read per step of an export: big enough to be quick, small enough that memory stays flat. */
-const EXPORT_CHUNK = 2000
+/** Rows read per step of an export: big enough to be quick, small enough that each step leaves little garbage. */
+const EXPORT_CHUNK = 500
 
 export function toFilter(q: Pick<Query, 'from' | 'to' | 'tagId' | 'videoId' | 'status'>): HistoryFilter {
   const f: HistoryFilter = {}
@@ -87,7 +87,7 @@ export class HistoryService {
   }
 
   /**
-   * The CSV of every matching transfer, oldest first, as text pieces of ~2000 rows. The caller writes each
+   * The CSV of every matching transfer, oldest first, as text pieces of 500 rows. The caller writes each
    * piece and waits for the socket to drain before asking for the next: memory stays flat for any size.
    */
   *exportCsv(ctx: CallContext, filter: HistoryFilter, lang: Language): Generator<string> {

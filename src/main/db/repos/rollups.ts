@@ -9,17 +9,19 @@ export function rollupsRepo(db: Database) {
     SELECT @day, tag_id, sum(taps), sum(refused), sum(transfers), sum(completed), sum(failed), sum(bytes) FROM (
       SELECT coalesce(tag_id, 0) AS tag_id, count(*) AS taps, sum(outcome IN ('quota', 'tag-cap')) AS refused,
              0 AS transfers, 0 AS completed, 0 AS failed, 0 AS bytes
-        FROM taps WHERE at >= @from AND at < @to GROUP BY coalesce(tag_id, 0)
+        FROM taps INDEXED BY taps_by_time WHERE at >= @from AND at < @to GROUP BY coalesce(tag_id, 0)
       UNION ALL
       SELECT coalesce(tag_id, 0), 0, 0, count(*), sum(status = 'completed'), sum(status IN ('failed', 'expired')),
              coalesce(sum(wire_bytes), 0)
-        FROM transfers WHERE created_at >= @from AND created_at < @to GROUP BY coalesce(tag_id, 0)
+        FROM transfers INDEXED BY transfers_by_time
+       WHERE created_at >= @from AND created_at < @to GROUP BY coalesce(tag_id, 0)
     ) GROUP BY tag_id`)
   const videoDay = db.prepare(`
     INSERT INTO daily_videos (day, video_id, transfers, completed, failed, bytes)
     SELECT @day, coalesce(video_id, 0), count(*), sum(status = 'completed'), sum(status IN ('failed', 'expired')),
            coalesce(sum(wire_bytes), 0)
-      FROM transfers WHERE created_at >= @from AND created_at < @to GROUP BY coalesce(video_id, 0)`)
+      FROM transfers INDEXED BY transfers_by_time
+     WHERE created_at >= @from AND created_at < @to GROUP BY coalesce(video_id, 0)`)
   const markRolled = db.prepare('INSERT INTO rolled_days (day, at) VALUES (@day, @now)')
   const isRolled = db.prepare<[string], { day: string }>('SELECT day FROM rolled_days WHERE day = ?')
   const oldest = db.prepare<[], { taps: number | null; transfers: number | null }>(

@@ -33,7 +33,8 @@ export type StatsRepo = ReturnType<typeof statsRepo>
  * The dashboard's numbers. Recent days are read from the raw rows through their time indexes; older days from the
  * daily roll-ups, so a window costs the same with a month or with years of history. Each window query takes
  * `rolledUntil` (the first day not rolled up, as a key) and `rawFrom` (its start): roll-ups before, raw rows after,
- * never both for one day.
+ * never both for one day. The raw parts name their time index: grouping by tag or video, SQLite would otherwise
+ * walk the whole tag/video index to skip a sort, reading every row ever written to find today's few.
  */
 export function statsRepo(db: Database) {
   const tapsBetween = db.prepare<[number, number], { n: number }>(
@@ -54,7 +55,7 @@ export function statsRepo(db: Database) {
       SELECT video_id, transfers, completed, bytes FROM daily_videos WHERE day >= @dayFrom AND day < @rolledUntil
       UNION ALL
       SELECT coalesce(video_id, 0), count(*), sum(status = 'completed'), coalesce(sum(wire_bytes), 0)
-        FROM transfers WHERE created_at >= @rawFrom GROUP BY video_id
+        FROM transfers INDEXED BY transfers_by_time WHERE created_at >= @rawFrom GROUP BY video_id
     )
     SELECT video_id AS videoId, sum(transfers) AS transfers, sum(completed) AS completed, sum(bytes) AS bytes
       FROM x WHERE video_id > 0 GROUP BY video_id ORDER BY transfers DESC, video_id LIMIT @limit`)
@@ -65,9 +66,10 @@ export function statsRepo(db: Database) {
     WITH x AS (
       SELECT tag_id, taps, transfers FROM daily_tags WHERE day >= @dayFrom AND day < @rolledUntil
       UNION ALL
-      SELECT coalesce(tag_id, 0), count(*), 0 FROM taps WHERE at >= @rawFrom GROUP BY tag_id
+      SELECT coalesce(tag_id, 0), count(*), 0 FROM taps INDEXED BY taps_by_time WHERE at >= @rawFrom GROUP BY tag_id
       UNION ALL
-      SELECT coalesce(tag_id, 0), 0, count(*) FROM transfers WHERE created_at >= @rawFrom GROUP BY tag_id
+      SELECT coalesce(tag_id, 0), 0, count(*) FROM transfers INDEXED BY transfers_by_time
+       WHERE created_at >= @rawFrom GROUP BY tag_id
     )
     SELECT tag_id AS tagId, sum(taps) AS taps, sum(transfers) AS transfers
       FROM x WHERE tag_id > 0 GROUP BY tag_id ORDER BY taps DESC, tag_id LIMIT @limit`)
