@@ -1,5 +1,6 @@
 // The Electron shell: lifecycle, window, tray, notifications. All of TapDrop's work happens in the hub core,
 // which this file only starts and stops; nothing under src/main/core imports electron.
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { app, dialog, ipcMain, Notification, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
 import { Hub, type HubStarted } from './core/hub'
@@ -10,7 +11,17 @@ import { createTray } from './electron/tray'
 import { isAppUrl } from './electron/security'
 import { notificationPayload } from './electron/notify'
 
-const TITLE = 'TapDrop 碰一碰'
+/** The brand this build was made for (set by the generated electron-builder configuration), if any. */
+function builtForBrand(): string | undefined {
+  try {
+    const pkg = JSON.parse(readFileSync(join(app.getAppPath(), 'package.json'), 'utf8')) as {
+      tapdropBrand?: string
+    }
+    return pkg.tapdropBrand
+  } catch {
+    return undefined
+  }
+}
 
 app.enableSandbox()
 
@@ -22,11 +33,12 @@ if (!app.requestSingleInstanceLock()) {
   let started: HubStarted | null = null
   let win: BrowserWindow | null = null
   let quitting = false
+  const title = () => hub?.services.brand.current().productName['zh-CN'] ?? 'TapDrop'
 
   const showWindow = () => {
     if (!started) return
     if (!win || win.isDestroyed()) {
-      win = createMainWindow(started.adminUrl, join(__dirname, '../preload/index.cjs'), TITLE)
+      win = createMainWindow(started.adminUrl, join(__dirname, '../preload/index.cjs'), title())
       return
     }
     if (win.isMinimized()) win.restore()
@@ -46,11 +58,12 @@ if (!app.requestSingleInstanceLock()) {
       shell: 'electron',
       rendererDir: join(__dirname, '../renderer'),
       console: !app.isPackaged,
+      defaultBrand: builtForBrand(),
     })
     try {
       started = await hub.start()
     } catch (err) {
-      dialog.showErrorBox(TITLE, `TapDrop could not start:\n\n${(err as Error).message}`)
+      dialog.showErrorBox(title(), `${title()} could not start:\n\n${(err as Error).message}`)
       app.exit(1)
       return
     }
@@ -71,13 +84,31 @@ if (!app.requestSingleInstanceLock()) {
       return true
     })
     showWindow()
-    createTray(
-      join(__dirname, '../../resources/icon.png'),
-      TITLE,
-      () => win,
-      () => started?.publicUrl ?? null,
-      () => app.quit(),
-    )
+    const brand = () => hub!.services.brand.current()
+    const tray = createTray({
+      brand,
+      getWindow: () => win,
+      lanUrl: () => started?.publicUrl ?? null,
+      fallbackIcon: join(__dirname, '../../resources/icon.png'),
+      about: () => {
+        const b = brand()
+        const contact = [b.support.name, b.support.phone, b.support.email, b.support.url]
+          .filter(Boolean)
+          .join('\n')
+        void dialog.showMessageBox({
+          type: 'info',
+          title: b.productName['zh-CN'],
+          message: `${b.productName['zh-CN']} (${b.productName.en})`,
+          detail: `版本 / Version ${APP_VERSION}${contact ? `\n\n${contact}` : ''}`,
+        })
+      },
+      quit: () => app.quit(),
+    })
+    // A brand switched or edited in Settings shows at once in the tray and the window title.
+    hub.services.events.subscribe(() => {
+      tray.refresh()
+      win?.setTitle(title())
+    }, ['brand-changed'])
   })
 
   // Closing the window keeps the hub serving phones from the tray; "Quit" in the tray stops it.

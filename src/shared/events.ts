@@ -9,6 +9,8 @@ export type HubEvent =
   | { type: 'hello'; at: string; live: Transfer[]; queue: DeliveryStatus | null }
   | { type: 'users-changed' }
   | { type: 'settings-changed' }
+  /** The brand changed (profile switched or edited): reload it. */
+  | { type: 'brand-changed' }
   /** A video was added, changed state, or was removed: reload lists. */
   | { type: 'videos-changed'; videoId: number }
   /** Transcoding progress, about four a second per video. */

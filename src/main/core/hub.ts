@@ -1,4 +1,5 @@
-import { chmodSync, mkdirSync, statSync } from 'node:fs'
+import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Logger } from 'pino'
 import { APP_VERSION } from '../../shared/version'
 import type { HubInfo } from '../../shared/contract/hub'
@@ -11,7 +12,13 @@ import { auditHandlers } from './audit/handlers'
 import { AuthService } from './auth/service'
 import { authHandlers } from './auth/handlers'
 import { requireRole, type CallContext } from './auth/actor'
-import { DEFAULT_BRAND, type Brand } from './brand/brand'
+import type { Brand } from './brand/brand'
+import { BrandService, findBuiltinBrands } from './brand/service'
+import { brandHandlers } from './brand/handlers'
+import { brandRouter } from '../admin/brand'
+import { tapPage } from '../lan/pages/tap'
+import { brandLogoUrl } from '../http/brand-logo'
+import { describeDevice } from './delivery/device'
 import { loadConfig } from './config/load'
 import { ConfigStore } from './config/store'
 import type { ConfigKey } from './config/schema'
@@ -51,6 +58,19 @@ import { NotificationService } from './monitoring/notifications'
 import { Retention } from './monitoring/retention'
 import { monitoringHandlers } from './monitoring/handlers'
 
+const PREVIEW_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1'
+
+/**
+ * The preview is shown in a sandboxed frame of the console, which cannot fetch from the hub: its logo goes inline.
+ */
+function inlineLogo(brand: Brand, html: string): string {
+  const url = brandLogoUrl(brand)
+  if (!url || !brand.logoPath) return html
+  const type = brand.logoPath.endsWith('.svg') ? 'image/svg+xml' : 'image/png'
+  return html.replace(url, `data:${type};base64,${readFileSync(brand.logoPath).toString('base64')}`)
+}
+
 export interface HubOptions {
   /** Defaults to the per-OS application-data folder. */
   dataDir?: string
@@ -63,6 +83,10 @@ export interface HubOptions {
   shell?: 'electron' | 'headless'
   /** The built admin console (out/renderer); null serves a "not built" notice. */
   rendererDir?: string | null
+  /** Brand profiles shipped with the app; by default resources/brands found above the code. */
+  brandsDir?: string
+  /** The brand a packaged desktop app was built for (its package.json `tapdropBrand`). */
+  defaultBrand?: string
   /** The NFC worker script (tests and the packaged app); by default found next to the built code. */
   nfcWorker?: { path: string; execArgv: string[] }
 }
@@ -108,6 +132,7 @@ export interface HubServices {
   nfc: NfcService
   provisioner: TagProvisioner
   batches: BatchRunner
+  brand: BrandService
   dashboard: DashboardService
   history: HistoryService
   notifications: NotificationService
@@ -212,7 +237,18 @@ export class Hub {
       scoped('auth'),
     )
     const users = new UsersService(repos, audit, events, scoped('users'))
-    const brand = (): Brand => DEFAULT_BRAND
+    const brandService = new BrandService({
+      config: this.config,
+      audit,
+      events,
+      logger: scoped('brand'),
+      builtinDir: this.options.brandsDir ?? findBuiltinBrands(__dirname),
+      importedDir: join(paths.root, 'brands'),
+      overridesFile: join(paths.root, 'brand-overrides.json'),
+      ...(this.options.defaultBrand ? { defaultBrand: this.options.defaultBrand } : {}),
+    })
+    const brand = (): Brand => brandService.current()
+    logger.info({ brand: brand().id }, 'brand')
 
     // Tests pass a bare env to keep TAPDROP_* out; binaries are still looked up on the real PATH.
     const media = await resolveMediaBinaries(
@@ -373,6 +409,7 @@ export class Hub {
       nfc,
       provisioner,
       batches,
+      brand: brandService,
       dashboard,
       history,
       notifications,
@@ -391,6 +428,20 @@ export class Hub {
       transfersHandlers(delivery),
       nfcHandlers(nfc, provisioner, batches),
       monitoringHandlers(dashboard, history, notifications),
+      brandHandlers(brandService, (patch, lang) =>
+        inlineLogo(
+          brandService.draft(patch),
+          tapPage({
+            lang,
+            brand: brandService.draft(patch),
+            token: 'preview-preview-preview0',
+            title: lang === 'en' ? 'New arrivals' : '春季新品',
+            downloadName: 'preview.mp4',
+            position: 0,
+            device: describeDevice(PREVIEW_UA),
+          }),
+        ),
+      ),
     )
     const adminLogger = scoped('admin')
     admin = new AdminServer({
@@ -402,6 +453,7 @@ export class Hub {
       extraHosts: () => this.config.values.allowedAdminHosts,
       snapshot: () => ({ live: delivery.liveTransfers(), queue: delivery.status() }),
       routers: [
+        brandRouter({ brand: brandService, auth, logger: adminLogger }),
         transfersCsvRouter({
           history,
           auth,
@@ -516,7 +568,7 @@ export class Hub {
     }
     const counts = r.repos.users.counts()
     return {
-      productName: DEFAULT_BRAND.productName[this.config.values.language],
+      productName: r.services.brand.current().productName[this.config.values.language],
       version: APP_VERSION,
       startedAt: this.startedAt.toISOString(),
       dataDir: this.paths.root,

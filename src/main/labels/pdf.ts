@@ -83,7 +83,7 @@ export async function renderLabels(o: LabelOptions): Promise<Buffer> {
     size: 'A4',
     margin: 0,
     autoFirstPage: false,
-    info: { Title: `${o.brand.productName[o.language]} — labels`, Producer: 'TapDrop' },
+    info: { Title: `${o.brand.productName[o.language]} — labels`, Producer: o.brand.shortName },
   })
   const chunks: Buffer[] = []
   doc.on('data', (c: Buffer) => chunks.push(c))

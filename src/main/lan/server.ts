@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream'
 import type { Logger } from 'pino'
 import { WebSocketServer } from 'ws'
 import type { Brand } from '../core/brand/brand'
+import { sendBrandLogo } from '../http/brand-logo'
 import { downloadName, type DeliveryService, type StreamRequest } from '../core/delivery/service'
 import { DEVICE_COOKIE } from '../core/delivery/device'
 import { HubError } from '../core/errors'
@@ -91,6 +92,7 @@ export class LanServer {
         res.end('{"ok":true}')
         return
       }
+      if (path === '/brand/logo') return sendBrandLogo(req, res, this.deps.brand())
       let m = /^\/t\/([^/]{1,64})$/.exec(path)
       if (m) return this.tap(req, res, decodeURIComponentSafe(m[1]!))
       m = /^\/m\/([A-Za-z0-9_-]{24})(\/poster\.jpg)?$/.exec(path)

@@ -19,6 +19,9 @@ import { VideoDetailPage } from './pages/VideoDetailPage'
 import { TagsPage } from './pages/TagsPage'
 import { NfcPage } from './pages/NfcPage'
 import { TransfersPage } from './pages/TransfersPage'
+import { BrandPage } from './pages/BrandPage'
+import { useBrand } from './brand/useBrand'
+import { useEffect } from 'react'
 import { ForbiddenPage } from './pages/Status'
 import { errorMessage } from './api/client'
 import { LiveUpdates } from './api/live'
@@ -61,6 +64,14 @@ function Routed() {
             }
           />
           <Route
+            path="brand"
+            element={
+              <RequireRole role="admin">
+                <BrandPage />
+              </RequireRole>
+            }
+          />
+          <Route
             path="settings"
             element={
               <RequireRole role="admin">
@@ -86,24 +97,35 @@ const queryClient = new QueryClient({
   },
 })
 
-export function App() {
+/** The console in the brand's colours and name (the brand is public: the login page has it too). */
+function Branded() {
   const { i18n } = useTranslation()
+  const { brand, name } = useBrand()
   // Date pickers name months and weekdays through dayjs.
   dayjs.locale(i18n.language === 'en' ? 'en' : 'zh-cn')
+  useEffect(() => {
+    if (name) document.title = name
+  }, [name])
   return (
     <ConfigProvider
       locale={i18n.language === 'en' ? enUS : zhCN}
-      theme={{ token: { colorPrimary: '#1f6feb', borderRadius: 8 } }}
+      theme={{ token: { colorPrimary: brand?.colors.primary ?? '#1f6feb', borderRadius: 8 } }}
     >
       <AntApp>
-        <QueryClientProvider client={queryClient}>
-          <BrowserRouter>
-            <AuthProvider>
-              <Routed />
-            </AuthProvider>
-          </BrowserRouter>
-        </QueryClientProvider>
+        <BrowserRouter>
+          <AuthProvider>
+            <Routed />
+          </AuthProvider>
+        </BrowserRouter>
       </AntApp>
     </ConfigProvider>
+  )
+}
+
+export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <Branded />
+    </QueryClientProvider>
   )
 }

@@ -9,6 +9,7 @@ import { tagsContract } from './tags'
 import { transfersContract } from './transfers'
 import { nfcContract } from './nfc'
 import { monitoringContract } from './monitoring'
+import { brandContract } from './brand'
 
 export const contract = mergeSections<Record<string, MethodSpec>>(
   authContract,
@@ -20,6 +21,7 @@ export const contract = mergeSections<Record<string, MethodSpec>>(
   transfersContract,
   nfcContract,
   monitoringContract,
+  brandContract,
 ) as typeof authContract &
   typeof usersContract &
   typeof auditContract &
@@ -28,7 +30,8 @@ export const contract = mergeSections<Record<string, MethodSpec>>(
   typeof tagsContract &
   typeof transfersContract &
   typeof nfcContract &
-  typeof monitoringContract
+  typeof monitoringContract &
+  typeof brandContract
 
 export type Contract = typeof contract
 export type MethodName = keyof Contract & string
@@ -52,3 +55,4 @@ export * from './tags'
 export * from './transfers'
 export * from './nfc'
 export * from './monitoring'
+export * from './brand'

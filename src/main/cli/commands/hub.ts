@@ -36,6 +36,7 @@ export function registerHub(program: Command): void {
     .option('--lan-port <port>', 'phone listener port (default 8080)')
     .option('--public-url <url>', 'base URL written into tags, e.g. http://192.168.1.20:8080')
     .option('--log-level <level>', 'fatal, error, warn, info, debug or trace')
+    .option('--brand <id>', 'brand profile (resources/brands/<id> or one imported)')
     .action(async (opts: Record<string, string | undefined>, cmd: Command) => {
       const globals = cmd.optsWithGlobals<{ dataDir?: string; json?: boolean }>()
       const hub = new Hub({
@@ -48,6 +49,7 @@ export function registerHub(program: Command): void {
           lanPort: opts.lanPort,
           publicUrl: opts.publicUrl,
           logLevel: opts.logLevel,
+          brand: opts.brand,
         },
         console: true,
         shell: 'headless',

@@ -67,6 +67,8 @@ export const ConfigShape = {
   wifiSsid: z.string().min(1).max(32, 'an SSID has at most 32 bytes').nullable(),
   wifiPassword: z.string().max(63, 'a Wi-Fi password has at most 63 characters').nullable(),
   wifiSecurity: z.enum(['WPA', 'WEP', 'nopass']),
+  /** The brand profile in effect (resources/brands/<id> or one imported into <data>/brands). */
+  brand: z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'must be a brand profile id like tapdrop'),
   /** Days raw taps, transfers and timelines are kept; older days live on as daily roll-ups. */
   retentionDays: int(7, 3650),
   /** Notify when this many transfers fail within 10 minutes (0 = never). */
@@ -116,6 +118,7 @@ export const DEFAULT_CONFIG: Config = {
   wifiSsid: null,
   wifiPassword: null,
   wifiSecurity: 'WPA',
+  brand: 'tapdrop',
   retentionDays: 365,
   alertFailedTransfers: 5,
   alertQuotaRefusals: 20,

@@ -1,6 +1,7 @@
 import type { Brand } from '../../core/brand/brand'
 import type { Language } from '../../../shared/languages'
 import { esc } from './html'
+import { brandLogoUrl } from '../../http/brand-logo'
 
 /**
  * The frame of every phone page: tiny, server-rendered, no script needed to read it, brand colours inline.
@@ -15,6 +16,8 @@ export function phonePage(options: {
 }): string {
   const { lang, brand } = options
   const name = brand.productName[lang]
+  const logo = brandLogoUrl(brand)
+  const contact = brand.phone.contact?.[lang] ?? brand.support.phone ?? null
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1,viewport-fit=cover">
@@ -22,7 +25,8 @@ export function phonePage(options: {
 <title>${esc(options.title)} · ${esc(name)}</title>
 <style>
 *{box-sizing:border-box}:root{--primary:${esc(brand.colors.primary)}}[hidden]{display:none!important}body{margin:0;font:16px/1.5 -apple-system,BlinkMacSystemFont,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:#1f2328;background:#f6f8fa}
-header{background:${esc(brand.colors.primary)};color:#fff;padding:14px 20px;font-weight:600;font-size:17px}
+header{background:${esc(brand.colors.primary)};color:#fff;padding:12px 20px;font-weight:600;font-size:17px;display:flex;align-items:center;gap:10px}
+header img{height:28px;width:auto;max-width:120px;background:#fff;border-radius:6px;padding:3px}
 main{max-width:560px;margin:0 auto;padding:24px 20px}
 .card{background:#fff;border-radius:14px;padding:24px;box-shadow:0 1px 3px rgba(0,0,0,.08)}
 h1{font-size:20px;margin:0 0 8px}p{margin:0;color:#57606a}
@@ -30,7 +34,7 @@ h1{font-size:20px;margin:0 0 8px}p{margin:0;color:#57606a}
 footer{text-align:center;color:#8c959f;font-size:12px;padding:24px}
 ${options.extraStyle ?? ''}
 </style></head>
-<body><header>${esc(name)}</header><main>${options.body}</main><footer>${esc(brand.phone.footer[lang])}</footer></body></html>`
+<body><header>${logo ? `<img src="${esc(logo)}" alt="">` : ''}<span>${esc(name)}</span></header><main>${options.body}</main><footer>${esc(brand.phone.footer[lang])}${contact ? `<br>${esc(contact)}` : ''}</footer></body></html>`
 }
 
 export function messagePage(options: {

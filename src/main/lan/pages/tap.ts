@@ -32,7 +32,7 @@ export function tapPage(d: TapPageData): string {
   ]
   helps.sort((a, b) => Number(b[2]) - Number(a[2]))
   const body = `
-${d.device.wechat ? `<div id="wechat-banner" class="wechat" role="alert">${esc(m.wechatBanner)} ↗</div>` : ''}
+${d.device.wechat ? `<div id="wechat-banner" role="alert">${esc(m.wechatBanner)} ↗</div>` : ''}
 <div class="card" id="tap" data-token="${esc(d.token)}" data-position="${d.position}" data-queue="${esc(m.queue)}" data-busy="${esc(m.busy)}" data-share-title="${esc(d.title)}" data-name="${esc(d.downloadName)}">
 <h1>${esc(d.title)}</h1>
 <p class="welcome">${esc(d.brand.phone.welcome[d.lang])}</p>
@@ -58,4 +58,4 @@ const TAP_STYLE = `video{width:100%;max-height:62vh;background:#000;border-radiu
 .help p{margin:8px 0 0}.help .mine{color:#1f2328;font-weight:500}
 .queue{background:#fff7e6;border:1px solid #ffd591;border-radius:10px;padding:12px;margin:12px 0;display:flex;flex-direction:column;gap:4px}
 .queue b{font-size:18px;color:#d46b08}.queue span{font-size:13px;color:#8c6d3f}
-.wechat{position:sticky;top:0;background:#222;color:#fff;padding:12px 16px;font-size:15px;text-align:right}`
+#wechat-banner{position:sticky;top:0;background:#222;color:#fff;padding:12px 16px;font-size:15px;text-align:right}`

@@ -13,6 +13,7 @@ const STALE: Partial<Record<HubEventType, MethodName[]>> = {
   'settings-changed': ['settings-get', 'hub-info', 'audit-list'],
   'videos-changed': ['video-list', 'video-get', 'video-limits', 'hub-info', 'tag-list', 'dashboard-summary'],
   'tags-changed': ['tag-list', 'tag-get'],
+  'brand-changed': ['brand-get', 'brand-list', 'hub-info'],
 }
 
 const pending = new Map<string, number>()
@@ -91,7 +92,9 @@ export function LiveUpdates() {
       if (list?.muted.includes(event.notification.kind)) return
       const x = text(event.notification)
       notification.warning({ title: x.title, description: x.body, placement: 'bottomRight' })
-      void window.tapdrop?.notify(x.title, x.body)
+      // System notifications carry the brand, since they show outside the window.
+      const brand = client.getQueryData<MethodResult<'brand-get'>>(['brand-get', {}])
+      void window.tapdrop?.notify(brand ? `${brand.shortName} · ${x.title}` : x.title, x.body)
       return
     }
     if (event.type === 'videos-changed') setProgress(event.videoId, null)

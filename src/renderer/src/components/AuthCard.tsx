@@ -1,6 +1,6 @@
 import { Card, Flex, Typography } from 'antd'
 import type { ReactNode } from 'react'
-import { BrandMark } from './BrandMark'
+import { BrandLogo } from './BrandLogo'
 import { LanguageSwitch } from './LanguageSwitch'
 
 /** The centred card of the login and first-run pages. */
@@ -29,12 +29,7 @@ export function AuthCard({
         styles={{ body: { padding: 32 } }}
       >
         <Flex justify="space-between" align="center" style={{ marginBottom: 24 }}>
-          <Flex align="center" gap={10}>
-            <BrandMark size={36} />
-            <Typography.Text strong style={{ fontSize: 18 }}>
-              TapDrop 碰一碰
-            </Typography.Text>
-          </Flex>
+          <BrandLogo size={36} fontSize={18} />
           <LanguageSwitch />
         </Flex>
         <Typography.Title level={3} style={{ marginTop: 0, marginBottom: 4 }}>

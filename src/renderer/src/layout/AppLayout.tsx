@@ -7,6 +7,7 @@ import {
   SwapOutlined,
   TeamOutlined,
   SettingOutlined,
+  SkinOutlined,
   LogoutOutlined,
   KeyOutlined,
   UserOutlined,
@@ -14,7 +15,7 @@ import {
 import { Outlet, useLocation, useNavigate } from 'react-router-dom'
 import { useTranslation } from 'react-i18next'
 import { useAuth } from '../auth/AuthContext'
-import { BrandMark } from '../components/BrandMark'
+import { BrandLogo } from '../components/BrandLogo'
 import { LanguageSwitch } from '../components/LanguageSwitch'
 import { NotificationBell } from '../components/NotificationBell'
 import type { Role } from '../../../shared/roles'
@@ -40,6 +41,7 @@ export function AppLayout() {
     { key: '/nfc', icon: <ScanOutlined />, label: t('nav.nfc') },
     { key: '/transfers', icon: <SwapOutlined />, label: t('nav.transfers') },
     { key: '/users', icon: <TeamOutlined />, label: t('nav.users'), roles: ['admin'] },
+    { key: '/brand', icon: <SkinOutlined />, label: t('nav.brand'), roles: ['admin'] },
     { key: '/settings', icon: <SettingOutlined />, label: t('nav.settings'), roles: ['admin'] },
   ]
   const visible = items.filter((i) => !i.roles || (user && i.roles.includes(user.role)))
@@ -54,11 +56,8 @@ export function AppLayout() {
         theme="light"
         style={{ borderRight: `1px solid ${token.colorBorderSecondary}` }}
       >
-        <Flex align="center" gap={10} style={{ height: 64, padding: '0 20px' }}>
-          <BrandMark size={30} color={token.colorPrimary} />
-          <Typography.Text strong style={{ fontSize: 16 }}>
-            {t('app.name')}
-          </Typography.Text>
+        <Flex align="center" style={{ height: 64, padding: '0 20px' }}>
+          <BrandLogo />
         </Flex>
         <Menu
           mode="inline"
