@@ -168,6 +168,16 @@ async function main(): Promise<void> {
       1,
     )
     plan(
+      'top videos, raw part',
+      'SELECT video_id, count(*) FROM transfers INDEXED BY transfers_by_time WHERE created_at >= ? GROUP BY video_id',
+      1,
+    )
+    plan(
+      'top tags, raw taps',
+      'SELECT tag_id, count(*) FROM taps INDEXED BY taps_by_time WHERE at >= ? GROUP BY tag_id',
+      1,
+    )
+    plan(
       'roll-ups in a window',
       'SELECT video_id, sum(transfers) FROM daily_videos WHERE day >= ? AND day < ? GROUP BY video_id',
       'a',
