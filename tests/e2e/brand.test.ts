@@ -76,12 +76,12 @@ describe('brand profiles in the console and on phones', () => {
       await page.waitForFunction(() => document.title === '店小碰')
       expect(await page.getByTestId('brand-logo').innerText()).toBe('店小碰')
       // antd derives its button colour from the brand's primary (#e8590c): an orange, no longer the blue
-    // (read once its colour transition is over).
-    await page.waitForTimeout(800)
-    const [r, g, b] = (await primaryOf(page)).match(/\d+/g)!.map(Number)
-    expect(r).toBeGreaterThan(200)
-    expect(g).toBeLessThan(120)
-    expect(b).toBeLessThan(60)
+      // (read once its colour transition is over).
+      await page.waitForTimeout(800)
+      const [r, g, b] = (await primaryOf(page)).match(/\d+/g)!.map(Number)
+      expect(r).toBeGreaterThan(200)
+      expect(g).toBeLessThan(120)
+      expect(b).toBeLessThan(60)
       expect(await page.getByTestId('brand-productName-zh').isDisabled()).toBe(true)
       // An unlocked text, edited: the preview follows before saving, the phones after.
       const welcome = page.getByTestId('brand-phone-welcome-zh-CN')

@@ -179,7 +179,7 @@ describe('importing a reseller’s profile archive', () => {
     const res = await fetch(`${t.adminUrl}/api/brand/import`, {
       method: 'POST',
       headers: { Cookie: session.cookie!, Origin: origin, 'Content-Type': 'application/zip' },
-      body,
+      body: new Uint8Array(body),
     })
     return { status: res.status, json: (await res.json()) as any }
   }

@@ -10,7 +10,6 @@ import { NotificationService, type AlertSettings } from '../../src/main/core/mon
 import { csvCell, csvLine } from '../../src/main/core/monitoring/csv'
 import { addDays, dayKey, startOfDay } from '../../src/main/core/time/days'
 import type { HubEvent } from '../../src/shared/events'
-import type { Transfer } from '../../src/shared/contract/transfers'
 import type { CallContext } from '../../src/main/core/auth/actor'
 import { insertSynthetic } from '../helpers/synthetic'
 import { tempDir } from '../helpers/tmp'
@@ -154,8 +153,7 @@ describe('notifications', () => {
   })
   afterEach(() => service.stop())
 
-  const failed = () =>
-    events.emit({ type: 'transfer', phase: 'failed', transfer: { id: 1 } as Transfer, at: clock })
+  const failed = () => service.transferFailed()
 
   it('raises a spike of failed transfers once the threshold is met within ten minutes, then stays quiet for a while', () => {
     failed()

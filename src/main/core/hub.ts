@@ -322,6 +322,7 @@ export class Hub {
       events,
       storage,
       logger: scoped('delivery'),
+      onFailed: () => notifications.transferFailed(),
     })
     const lan = new LanServer({
       logger: scoped('lan'),

@@ -10,7 +10,6 @@ import { AuthProvider, useAuth } from './auth/AuthContext'
 import { AppLayout } from './layout/AppLayout'
 import { SetupPage } from './pages/SetupPage'
 import { LoginPage } from './pages/LoginPage'
-import { DashboardPage } from './pages/DashboardPage'
 import { UsersPage } from './pages/UsersPage'
 import { SettingsPage } from './pages/SettingsPage'
 import { AccountPage } from './pages/AccountPage'
@@ -21,12 +20,15 @@ import { NfcPage } from './pages/NfcPage'
 import { TransfersPage } from './pages/TransfersPage'
 import { BrandPage } from './pages/BrandPage'
 import { useBrand } from './brand/useBrand'
-import { useEffect } from 'react'
+import { lazy, Suspense, useEffect } from 'react'
 import { ForbiddenPage } from './pages/Status'
 import { errorMessage } from './api/client'
 import { LiveUpdates } from './api/live'
 import { ApiError } from '../../shared/api-client'
 import type { Role } from '../../shared/roles'
+
+// The dashboard carries the chart library: loaded after login, so the login page stays light.
+const DashboardPage = lazy(() => import('./pages/DashboardPage').then((m) => ({ default: m.DashboardPage })))
 
 function RequireRole({ role, children }: { role: Role; children: React.ReactNode }) {
   const { user } = useAuth()
@@ -49,7 +51,20 @@ function Routed() {
       <LiveUpdates />
       <Routes>
         <Route element={<AppLayout />}>
-          <Route index element={<DashboardPage />} />
+          <Route
+            index
+            element={
+              <Suspense
+                fallback={
+                  <Flex justify="center" style={{ padding: 80 }}>
+                    <Spin size="large" />
+                  </Flex>
+                }
+              >
+                <DashboardPage />
+              </Suspense>
+            }
+          />
           <Route path="videos" element={<VideosPage />} />
           <Route path="videos/:id" element={<VideoDetailPage />} />
           <Route path="tags" element={<TagsPage />} />

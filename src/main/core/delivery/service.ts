@@ -85,6 +85,8 @@ export interface DeliveryDeps {
   logger: Logger
   now?: () => number
   random?: () => number
+  /** Told of every transfer that fails (notifications count them), without building an event for it. */
+  onFailed?: () => void
 }
 
 /**
@@ -595,6 +597,7 @@ export class DeliveryService {
     const finished = phase === 'completed' || phase === 'failed' || phase === 'expired'
     if (finished) this.admission.release(t.record.id)
     if (finished || phase === 'admitted') this.notify(t.record.id)
+    if (phase === 'failed') this.d.onFailed?.()
     if (this.d.events.wants('transfer'))
       this.d.events.emit({
         type: 'transfer',

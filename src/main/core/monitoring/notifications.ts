@@ -69,7 +69,9 @@ export class NotificationService {
   }
 
   start(): void {
-    this.unsubscribe = this.d.events.subscribe((e) => this.observe(e), ['transfer', 'tap', 'nfc'])
+    // Failed transfers come through transferFailed(): listening to 'transfer' would make the media path build an
+    // event for every progress step even with no console open.
+    this.unsubscribe = this.d.events.subscribe((e) => this.observe(e), ['tap', 'nfc'])
     this.checkDisk()
     this.timer = setInterval(() => this.checkDisk(), 60_000)
     this.timer.unref()
@@ -83,14 +85,7 @@ export class NotificationService {
   private observe(e: HubEvent): void {
     const now = this.now()
     const s = this.d.settings()
-    if (e.type === 'transfer' && e.phase === 'failed' && s.failedTransfers > 0) {
-      const n = this.failures.add(now)
-      if (n >= s.failedTransfers) this.raise('transfer-failures', 'spike', { count: n, minutes: 10 })
-    } else if (
-      e.type === 'tap' &&
-      (e.outcome === 'quota' || e.outcome === 'tag-cap') &&
-      s.quotaRefusals > 0
-    ) {
+    if (e.type === 'tap' && (e.outcome === 'quota' || e.outcome === 'tag-cap') && s.quotaRefusals > 0) {
       const n = this.refusals.add(now)
       if (n >= s.quotaRefusals) this.raise('quota-often', 'quota', { count: n, minutes: 60 })
     } else if (e.type === 'nfc') this.readersChanged(e.status)
@@ -105,6 +100,14 @@ export class NotificationService {
     this.nfcService = status.service
     // Readers vanish with the service; that was said once above, not once per reader.
     if (status.service === 'ready') this.readers = names
+  }
+
+  /** A transfer failed: a spike of these within ten minutes is worth telling. */
+  transferFailed(): void {
+    const limit = this.d.settings().failedTransfers
+    if (limit <= 0) return
+    const n = this.failures.add(this.now())
+    if (n >= limit) this.raise('transfer-failures', 'spike', { count: n, minutes: 10 })
   }
 
   /** A transcode failed for good (all retries used). */
