@@ -17,7 +17,6 @@ import { BrandService, findBuiltinBrands } from './brand/service'
 import { brandHandlers } from './brand/handlers'
 import { brandRouter } from '../admin/brand'
 import { tapPage } from '../lan/pages/tap'
-import { brandLogoUrl } from '../http/brand-logo'
 import { describeDevice } from './delivery/device'
 import { loadConfig } from './config/load'
 import { ConfigStore } from './config/store'
@@ -65,7 +64,7 @@ const PREVIEW_UA =
  * The preview is shown in a sandboxed frame of the console, which cannot fetch from the hub: its logo goes inline.
  */
 function inlineLogo(brand: Brand, html: string): string {
-  const url = brandLogoUrl(brand)
+  const url = brand.logoUrl
   if (!url || !brand.logoPath) return html
   const type = brand.logoPath.endsWith('.svg') ? 'image/svg+xml' : 'image/png'
   return html.replace(url, `data:${type};base64,${readFileSync(brand.logoPath).toString('base64')}`)

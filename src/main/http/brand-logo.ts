@@ -29,10 +29,3 @@ export function sendBrandLogo(req: IncomingMessage, res: ServerResponse, brand: 
   res.setHeader('Content-Length', String(body.length))
   res.end(req.method === 'HEAD' ? undefined : body)
 }
-
-/** The logo's URL for pages: changes with the brand, so phones and browsers do not keep an old one. */
-export function brandLogoUrl(brand: Brand): string | null {
-  if (!brand.logoPath) return null
-  const st = statSync(brand.logoPath, { throwIfNoEntry: false })
-  return `/brand/logo?v=${brand.id}-${st ? Math.floor(st.mtimeMs).toString(36) : '0'}`
-}

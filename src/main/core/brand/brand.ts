@@ -8,6 +8,8 @@ import type { BrandFile } from '../../../shared/contract/brand'
 export interface Brand extends BrandFile {
   /** Absolute paths of the checked assets. */
   logoPath: string | null
+  /** Where pages load the logo; it changes with the file, so phones and browsers drop an old one. */
+  logoUrl: string | null
   iconPath: string | null
   /** Shipped with the app (cannot be deleted or replaced by an import). */
   builtin: boolean
@@ -32,6 +34,7 @@ export const DEFAULT_BRAND: Brand = {
   installerName: 'TapDrop',
   locked: [],
   logoPath: null,
+  logoUrl: null,
   iconPath: null,
   builtin: true,
 }

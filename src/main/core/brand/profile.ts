@@ -35,7 +35,12 @@ export function svgProblem(text: string): string | null {
   return null
 }
 
-function checkAsset(dir: string, field: 'logo' | 'icon', name: string, reasons: string[]): string | null {
+function checkAsset(
+  dir: string,
+  field: 'logo' | 'icon',
+  name: string,
+  reasons: string[],
+): { path: string; mtimeMs: number } | null {
   const path = join(dir, name)
   const st = existsSync(path) ? statSync(path) : null
   if (!st?.isFile()) {
@@ -63,7 +68,7 @@ function checkAsset(dir: string, field: 'logo' | 'icon', name: string, reasons: 
     const problem = svgProblem(bytes.toString('utf8'))
     if (problem) reasons.push(`${field}: "${name}" ${problem}`)
   }
-  return path
+  return { path, mtimeMs: st.mtimeMs }
 }
 
 /**
@@ -89,8 +94,14 @@ export function loadProfile(dir: string, builtin: boolean): Brand {
     throw new BrandProfileError(dir, reasons)
   }
   const p = parsed.data
-  const logoPath = checkAsset(dir, 'logo', p.logo, reasons)
-  const iconPath = checkAsset(dir, 'icon', p.icon, reasons)
+  const logo = checkAsset(dir, 'logo', p.logo, reasons)
+  const icon = checkAsset(dir, 'icon', p.icon, reasons)
   if (reasons.length) throw new BrandProfileError(dir, reasons)
-  return { ...p, logoPath, iconPath, builtin }
+  return {
+    ...p,
+    logoPath: logo?.path ?? null,
+    logoUrl: logo ? `/brand/logo?v=${p.id}-${Math.floor(logo.mtimeMs).toString(36)}` : null,
+    iconPath: icon?.path ?? null,
+    builtin,
+  }
 }

@@ -1,13 +1,4 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-} from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Logger } from 'pino'
 import {
@@ -134,8 +125,6 @@ export class BrandService {
   }
 
   view(b: Brand = this.current()): BrandView {
-    const stamp =
-      b.logoPath && existsSync(b.logoPath) ? Math.floor(statSync(b.logoPath).mtimeMs).toString(36) : '0'
     return {
       id: b.id,
       productName: b.productName,
@@ -144,7 +133,7 @@ export class BrandService {
       phone: b.phone,
       support: b.support,
       locked: b.locked,
-      logoUrl: `/brand/logo?v=${b.id}-${stamp}`,
+      logoUrl: b.logoUrl ?? `/brand/logo?v=${b.id}-0`,
       builtin: b.builtin,
     }
   }

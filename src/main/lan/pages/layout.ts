@@ -1,7 +1,6 @@
 import type { Brand } from '../../core/brand/brand'
 import type { Language } from '../../../shared/languages'
 import { esc } from './html'
-import { brandLogoUrl } from '../../http/brand-logo'
 
 /**
  * The frame of every phone page: tiny, server-rendered, no script needed to read it, brand colours inline.
@@ -16,7 +15,7 @@ export function phonePage(options: {
 }): string {
   const { lang, brand } = options
   const name = brand.productName[lang]
-  const logo = brandLogoUrl(brand)
+  const logo = brand.logoUrl
   const contact = brand.phone.contact?.[lang] ?? brand.support.phone ?? null
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8">
