@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright'
-import { startTestHub, setupOwner, readyVideo, OWNER, type TestHub } from '../helpers/hub'
+import { startTestHub, setupOwner, readyVideo, type TestHub } from '../helpers/hub'
 import type { TestSession } from '../helpers/api'
-import { launchChromium, screenshotPath } from '../helpers/browser'
+import { launchChromium, ownerConsole, screenshotPath } from '../helpers/browser'
 import { clip } from '../helpers/corpus'
 import { PHONE_UA } from '../helpers/phone'
 
@@ -22,17 +22,7 @@ afterAll(async () => {
   await t?.stop()
 })
 
-async function console_(lang: 'zh-CN' | 'en'): Promise<Page> {
-  const context = await browser.newContext({ locale: lang, viewport: { width: 1440, height: 1000 } })
-  const page = await context.newPage()
-  await page.addInitScript((l) => localStorage.setItem('tapdrop.lang', l), lang)
-  await page.goto(t.adminUrl)
-  await page.getByTestId('login-username').fill(OWNER.username)
-  await page.getByTestId('login-password').fill(OWNER.password)
-  await page.getByTestId('login-submit').click()
-  await page.getByTestId('hub-info').waitFor()
-  return page
-}
+const console_ = (lang: 'zh-CN' | 'en'): Promise<Page> => ownerConsole(browser, t.adminUrl, lang, 1000)
 
 /** The page a customer's phone shows after a tap, in a phone-sized window. */
 async function phoneShot(name: string, lang: string): Promise<string> {

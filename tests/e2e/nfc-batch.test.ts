@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright'
-import { startTestHub, setupOwner, readyVideo, OWNER, type TestHub } from '../helpers/hub'
+import { startTestHub, setupOwner, readyVideo, type TestHub } from '../helpers/hub'
 import type { TestSession } from '../helpers/api'
-import { launchChromium, screenshotPath, SCREENSHOTS } from '../helpers/browser'
+import { launchChromium, ownerConsole, screenshotPath, SCREENSHOTS } from '../helpers/browser'
 import { clip } from '../helpers/corpus'
 import { Pcscd, READER_0 } from '../nfc/pcscd'
 import { VirtualNtag, VirtualReaderSlot } from '../nfc/virtual-ntag'
@@ -39,17 +39,7 @@ afterAll(async () => {
   await pcscd?.stop()
 })
 
-async function loggedIn(lang: 'zh-CN' | 'en'): Promise<Page> {
-  const context = await browser.newContext({ locale: lang, viewport: { width: 1440, height: 900 } })
-  const page = await context.newPage()
-  await page.addInitScript((l) => localStorage.setItem('tapdrop.lang', l), lang)
-  await page.goto(t.adminUrl)
-  await page.getByTestId('login-username').fill(OWNER.username)
-  await page.getByTestId('login-password').fill(OWNER.password)
-  await page.getByTestId('login-submit').click()
-  await page.getByTestId('hub-info').waitFor()
-  return page
-}
+const loggedIn = (lang: 'zh-CN' | 'en'): Promise<Page> => ownerConsole(browser, t.adminUrl, lang)
 
 async function tagOnReader(uid: string | null): Promise<void> {
   for (let i = 0; i < 200; i++) {

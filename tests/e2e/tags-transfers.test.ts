@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright'
-import { startTestHub, setupOwner, readyVideo, OWNER, type TestHub } from '../helpers/hub'
+import { startTestHub, setupOwner, readyVideo, type TestHub } from '../helpers/hub'
 import type { TestSession } from '../helpers/api'
-import { launchChromium, screenshotPath } from '../helpers/browser'
+import { launchChromium, ownerConsole, screenshotPath } from '../helpers/browser'
 import { clip } from '../helpers/corpus'
 import { Phone, PHONE_UA } from '../helpers/phone'
 
@@ -23,17 +23,7 @@ afterAll(async () => {
   await t?.stop()
 })
 
-async function loggedIn(lang: 'zh-CN' | 'en'): Promise<Page> {
-  const context = await browser.newContext({ locale: lang, viewport: { width: 1440, height: 900 } })
-  const page = await context.newPage()
-  await page.addInitScript((l) => localStorage.setItem('tapdrop.lang', l), lang)
-  await page.goto(t.adminUrl)
-  await page.getByTestId('login-username').fill(OWNER.username)
-  await page.getByTestId('login-password').fill(OWNER.password)
-  await page.getByTestId('login-submit').click()
-  await page.getByTestId('hub-info').waitFor()
-  return page
-}
+const loggedIn = (lang: 'zh-CN' | 'en'): Promise<Page> => ownerConsole(browser, t.adminUrl, lang)
 
 describe('tags and transfers in the admin console', () => {
   it('creates a tag in the console, shows its URL and QR code (zh-CN)', { timeout: 120_000 }, async () => {

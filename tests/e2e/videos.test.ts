@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright'
-import { startTestHub, setupOwner, OWNER, type TestHub } from '../helpers/hub'
-import { launchChromium, screenshotPath } from '../helpers/browser'
+import { startTestHub, setupOwner, type TestHub } from '../helpers/hub'
+import { launchChromium, ownerConsole, screenshotPath } from '../helpers/browser'
 import { badCorpus, clip, goodCorpus } from '../helpers/corpus'
 
 let t: TestHub
@@ -21,17 +21,7 @@ afterAll(async () => {
   await t?.stop()
 })
 
-async function loggedIn(lang: 'zh-CN' | 'en'): Promise<Page> {
-  const context = await browser.newContext({ locale: lang, viewport: { width: 1440, height: 900 } })
-  const page = await context.newPage()
-  await page.addInitScript((l) => localStorage.setItem('tapdrop.lang', l), lang)
-  await page.goto(t.adminUrl)
-  await page.getByTestId('login-username').fill(OWNER.username)
-  await page.getByTestId('login-password').fill(OWNER.password)
-  await page.getByTestId('login-submit').click()
-  await page.getByTestId('hub-info').waitFor()
-  return page
-}
+const loggedIn = (lang: 'zh-CN' | 'en'): Promise<Page> => ownerConsole(browser, t.adminUrl, lang)
 
 describe('video library in the admin console', () => {
   it(

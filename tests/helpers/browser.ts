@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type Browser } from 'playwright'
+import { chromium, type Browser, type Page } from 'playwright'
 import { REPO } from './paths'
+import { OWNER } from './hub'
 
 export const CHROMIUM = process.env.TAPDROP_CHROMIUM ?? '/usr/bin/chromium'
 export const SCREENSHOTS = join(REPO, 'test-results', 'screenshots')
@@ -30,4 +31,22 @@ export async function launchChromium(): Promise<Browser> {
 
 export function screenshotPath(name: string): string {
   return join(SCREENSHOTS, `${name}.png`)
+}
+
+/** A fresh browser context on the console in `lang`, logged in as the owner, on the dashboard. */
+export async function ownerConsole(
+  browser: Browser,
+  adminUrl: string,
+  lang: 'zh-CN' | 'en',
+  height = 900,
+): Promise<Page> {
+  const context = await browser.newContext({ locale: lang, viewport: { width: 1440, height } })
+  const page = await context.newPage()
+  await page.addInitScript((l) => localStorage.setItem('tapdrop.lang', l), lang)
+  await page.goto(adminUrl)
+  await page.getByTestId('login-username').fill(OWNER.username)
+  await page.getByTestId('login-password').fill(OWNER.password)
+  await page.getByTestId('login-submit').click()
+  await page.getByTestId('hub-info').waitFor()
+  return page
 }
