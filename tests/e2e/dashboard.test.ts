@@ -3,9 +3,9 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright'
-import { startTestHub, setupOwner, readyVideo, bigRendition, OWNER, type TestHub } from '../helpers/hub'
+import { startTestHub, setupOwner, readyVideo, bigRendition, type TestHub } from '../helpers/hub'
 import type { TestSession } from '../helpers/api'
-import { launchChromium, screenshotPath } from '../helpers/browser'
+import { launchChromium, ownerConsole, screenshotPath } from '../helpers/browser'
 import { clip } from '../helpers/corpus'
 import { Phone, PHONE_UA } from '../helpers/phone'
 import { tempDir } from '../helpers/tmp'
@@ -44,17 +44,7 @@ afterAll(async () => {
   dir.cleanup()
 })
 
-async function loggedIn(lang: 'zh-CN' | 'en'): Promise<Page> {
-  const context = await browser.newContext({ locale: lang, viewport: { width: 1440, height: 1000 } })
-  const page = await context.newPage()
-  await page.addInitScript((l) => localStorage.setItem('tapdrop.lang', l), lang)
-  await page.goto(t.adminUrl)
-  await page.getByTestId('login-username').fill(OWNER.username)
-  await page.getByTestId('login-password').fill(OWNER.password)
-  await page.getByTestId('login-submit').click()
-  await page.getByTestId('hub-info').waitFor()
-  return page
-}
+const loggedIn = (lang: 'zh-CN' | 'en'): Promise<Page> => ownerConsole(browser, t.adminUrl, lang, 1000)
 
 /** A phone on slow Wi-Fi: reads about 8 MB/s, so a 32 MiB file takes a few seconds. */
 function slowDownload(phone: Phone, token: string): Promise<number> {
@@ -176,13 +166,16 @@ describe('live monitoring dashboard', () => {
       const page = await loggedIn('en')
       await page.getByTestId('nav-transfers').click()
       await page.getByTestId('transfers-table').waitFor()
-      const total = Number(
-        (await page.getByTestId('history-total').locator('.ant-statistic-content-value').innerText()).replace(
-          /,/g,
-          '',
-        ),
+      // The count the history shows (once its first page has loaded) is every transfer SQLite holds.
+      const expected = sqlCount('SELECT count(*) AS n FROM transfers')
+      await page.waitForFunction(
+        (n) =>
+          document
+            .querySelector('[data-testid=history-total] .ant-statistic-content-value')
+            ?.textContent?.replace(/,/g, '') === String(n),
+        expected,
+        { timeout: 5000 },
       )
-      expect(total).toBe(sqlCount('SELECT count(*) AS n FROM transfers'))
       await page.getByTestId('filter-video').click()
       await page.locator('.ant-select-item-option', { hasText: '春季新品' }).click()
       await page.waitForFunction(
