@@ -1,4 +1,6 @@
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 
 /** Wall-clock seconds of an async piece of work. */
 export async function timed(fn: () => Promise<unknown>): Promise<number> {
@@ -32,4 +34,58 @@ export function table(rows: Array<Array<string | number>>): string {
   const cells = rows.map((r) => r.map(String))
   const w = cells[0]!.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)))
   return cells.map((r) => r.map((c, i) => c.padEnd(w[i]!)).join('  ')).join('\n')
+}
+
+const ROOT = join(__dirname, '..', '..')
+const CLI = join(ROOT, 'bin', 'tapdrop.cjs')
+
+export interface BuiltHub {
+  process: ChildProcess
+  adminUrl: string
+  lanUrl: string
+  /** The local token the hub wrote for the CLI (admin rights on this PC). */
+  token: string
+  /** Runs `tapdrop <args> --data-dir <dir>` against this hub; returns its stdout. */
+  cli(args: string[]): string
+  stop(): Promise<void>
+}
+
+/**
+ * The built hub as its own process, as a store runs it (`tapdrop hub --json`), resolved once it prints its start
+ * line. Needs `npm run build` first.
+ */
+export function startBuiltHub(
+  dataDir: string,
+  extraArgs: string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<BuiltHub> {
+  const child = spawn(process.execPath, [CLI, 'hub', '--json', '--data-dir', dataDir, ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+    env,
+  })
+  return new Promise((resolve, reject) => {
+    let out = ''
+    child.stdout!.on('data', (d) => {
+      out += d
+      const line = out.split('\n').find((l) => l.startsWith('{'))
+      if (!line) return
+      const started = JSON.parse(line) as { adminUrl: string; lanUrl: string }
+      const run = JSON.parse(readFileSync(join(dataDir, 'run', 'hub.json'), 'utf8')) as { token: string }
+      resolve({
+        process: child,
+        adminUrl: started.adminUrl,
+        lanUrl: started.lanUrl,
+        token: run.token,
+        cli: (args) =>
+          execFileSync(process.execPath, [CLI, ...args, '--data-dir', dataDir], { encoding: 'utf8' }),
+        stop: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done()
+            child.once('exit', () => done())
+            child.kill('SIGTERM')
+          }),
+      })
+    })
+    child.on('exit', (code) => reject(new Error(`hub exited ${code}; run npm run build first`)))
+  })
 }

@@ -5,16 +5,16 @@
  * `--mib` MiB video at `--rate` MiB/s each (store Wi-Fi speeds). Event lag = arrival time at a dashboard client
  * minus the hub's timestamp on the event. Anchor: the same run with one dashboard client. Target: p99 < 500 ms.
  */
-import { execFileSync, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { request } from 'node:http'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import Database from 'better-sqlite3'
 import WebSocket from 'ws'
-import { arg, run, table } from './common'
+import { arg, run, startBuiltHub, table } from './common'
 
 const ROOT = join(__dirname, '..', '..')
 const phones = Number(arg('phones', '100'))
@@ -146,30 +146,9 @@ async function main(): Promise<void> {
       logLevel: 'warn',
     }),
   )
-  const cli = (args: string[]) =>
-    execFileSync(process.execPath, [join(ROOT, 'bin', 'tapdrop.cjs'), ...args, '--data-dir', dataDir], {
-      encoding: 'utf8',
-    })
-  const hub = spawn(
-    process.execPath,
-    [join(ROOT, 'bin', 'tapdrop.cjs'), 'hub', '--json', '--data-dir', dataDir],
-    {
-      stdio: ['ignore', 'pipe', 'ignore'],
-      env: { ...process.env, TAPDROP_NFC: 'false' },
-    },
-  )
+  const hub = await startBuiltHub(dataDir, [], { ...process.env, TAPDROP_NFC: 'false' })
+  const { cli, token } = hub
   try {
-    const started = await new Promise<{ adminUrl: string; lanUrl: string }>((resolve, reject) => {
-      let out = ''
-      hub.stdout!.on('data', (d) => {
-        out += d
-        const line = out.split('\n').find((l) => l.startsWith('{'))
-        if (line) resolve(JSON.parse(line))
-      })
-      hub.on('exit', (c) => reject(new Error(`hub exited ${c}; run npm run build first`)))
-    })
-    const token = (JSON.parse(readFileSync(join(dataDir, 'run', 'hub.json'), 'utf8')) as { token: string })
-      .token
     const clip = join(work, 'clip.mp4')
     await run('ffmpeg', [
       '-hide_banner',
@@ -198,12 +177,12 @@ async function main(): Promise<void> {
     const code = (
       JSON.parse(cli(['tag', 'create', '--video', String(video.id), '--json'])) as { code: string }
     ).code
-    const lanUrl = started.lanUrl.replace('0.0.0.0', '127.0.0.1')
+    const lanUrl = hub.lanUrl.replace('0.0.0.0', '127.0.0.1')
     console.log(
-      `${phones} phones × ${mib} MiB at ${(rate / 1048576).toFixed(1)} MiB/s each; hub pid ${hub.pid}`,
+      `${phones} phones × ${mib} MiB at ${(rate / 1048576).toFixed(1)} MiB/s each; hub pid ${hub.process.pid}`,
     )
-    const anchor = await scenario(started.adminUrl, lanUrl, token, code, 1)
-    const loaded = await scenario(started.adminUrl, lanUrl, token, code, clients)
+    const anchor = await scenario(hub.adminUrl, lanUrl, token, code, 1)
+    const loaded = await scenario(hub.adminUrl, lanUrl, token, code, clients)
     console.log(
       '\n' +
         table([
@@ -216,8 +195,7 @@ async function main(): Promise<void> {
         `vs one client: ${(loaded.p99 / Math.max(1, anchor.p99)).toFixed(2)}×`,
     )
   } finally {
-    hub.kill('SIGTERM')
-    await new Promise((r) => hub.once('exit', r))
+    await hub.stop()
     rmSync(work, { recursive: true, force: true })
   }
 }

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import Database from 'better-sqlite3'
-import { arg, run, table } from './common'
+import { arg, run, startBuiltHub, table } from './common'
 
 const seconds = Number(arg('seconds', '8'))
 const mib = Number(arg('mib', '50'))
@@ -80,7 +80,6 @@ async function main() {
   // The hub as a store runs it: the built app, its own process, on embedded defaults except plenty of download
   // slots, no daily quota and no per-address tap limit (wrk is one address hammering one tag), so the figures
   // measure serving, not the store's protective limits.
-  const root = join(__dirname, '..', '..')
   const dataDir = join(work, 'data')
   mkdirSync(dataDir)
   writeFileSync(
@@ -96,25 +95,9 @@ async function main() {
       logLevel: 'warn',
     }),
   )
-  const cli = (args: string[]) =>
-    execFileSync(process.execPath, [join(root, 'bin', 'tapdrop.cjs'), ...args, '--data-dir', dataDir], {
-      encoding: 'utf8',
-    })
-  const hubProcess = spawn(
-    process.execPath,
-    [join(root, 'bin', 'tapdrop.cjs'), 'hub', '--json', '--data-dir', dataDir],
-    { stdio: ['ignore', 'pipe', 'ignore'] },
-  )
-  const started = await new Promise<{ lanUrl: string }>((resolve, reject) => {
-    let out = ''
-    hubProcess.stdout!.on('data', (d) => {
-      out += d
-      const line = out.split('\n').find((l) => l.startsWith('{'))
-      if (line) resolve(JSON.parse(line))
-    })
-    hubProcess.on('exit', (code) => reject(new Error(`hub exited ${code}; run npm run build first`)))
-  })
-  const lanUrl = started.lanUrl
+  const hub = await startBuiltHub(dataDir)
+  const cli = hub.cli
+  const lanUrl = hub.lanUrl
   let nginx: ChildProcess | null = null
   try {
     const clip = join(work, 'clip.mp4')
@@ -236,8 +219,7 @@ http { include /etc/nginx/mime.types; sendfile on; tcp_nopush on; keepalive_time
     verdict('tap page, hub / nginx', ratios.page, 0.3)
   } finally {
     if (nginx?.pid) process.kill(nginx.pid, 'SIGTERM')
-    hubProcess.kill('SIGTERM')
-    await new Promise((r) => hubProcess.once('exit', r))
+    await hub.stop()
     rmSync(work, { recursive: true, force: true })
   }
 }

@@ -8,11 +8,11 @@
 // The payload is a real 2 GiB video (a high-bitrate H.264 clip stream-copied in a loop), so the timed request is a
 // whole accepted upload: streamed, hashed, fsynced, probed, tail-checked and recorded. Between rounds the video is
 // deleted through the API (untimed) so the next round uploads new bytes into an empty library.
-import { spawn, execFileSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
-import { arg, table, timed } from './common'
+import { arg, startBuiltHub, table, timed } from './common'
 
 const gib = Number(arg('gib', '2'))
 const repeat = Number(arg('repeat', '4'))
@@ -109,33 +109,8 @@ async function main() {
   const bytes = statSync(file).size
 
   // The hub runs as its own process, like in a store; uploads use the CLI's local token.
-  const hub = spawn(
-    process.execPath,
-    [
-      join(root, 'bin', 'tapdrop.cjs'),
-      'hub',
-      '--json',
-      '--data-dir',
-      data,
-      '--admin-port',
-      '0',
-      '--lan-port',
-      '0',
-      '--lan-host',
-      '127.0.0.1',
-    ],
-    { stdio: ['ignore', 'pipe', 'ignore'] },
-  )
-  const started = await new Promise<{ adminUrl: string }>((resolve, reject) => {
-    let out = ''
-    hub.stdout!.on('data', (d) => {
-      out += d
-      const line = out.split('\n').find((l) => l.startsWith('{'))
-      if (line) resolve(JSON.parse(line))
-    })
-    hub.on('exit', (code) => reject(new Error(`hub exited ${code}`)))
-  })
-  const token = (JSON.parse(readFileSync(join(data, 'run', 'hub.json'), 'utf8')) as { token: string }).token
+  const hub = await startBuiltHub(data, ['--admin-port', '0', '--lan-port', '0', '--lan-host', '127.0.0.1'])
+  const token = hub.token
   const cpTarget = join(data, 'tmp', 'cp-copy.bin')
 
   let bestCp = Infinity
@@ -151,18 +126,18 @@ async function main() {
   for (let i = 0; i < repeat; i++) {
     let cp = i % 2 === 0 ? await copy() : Infinity
     execFileSync('sync')
-    const base = rssKb(hub.pid!)
+    const base = rssKb(hub.process.pid!)
     let peak = base
-    const sampler = setInterval(() => (peak = Math.max(peak, rssKb(hub.pid!))), 50)
+    const sampler = setInterval(() => (peak = Math.max(peak, rssKb(hub.process.pid!))), 50)
     let answer = { status: 0, body: '' }
     const up = await timed(async () => {
-      answer = await upload(started.adminUrl, token)
+      answer = await upload(hub.adminUrl, token)
     })
     clearInterval(sampler)
     if (answer.status !== 201)
       throw new Error(`upload answered ${answer.status}: ${answer.body.slice(0, 300)}`)
     const id = (JSON.parse(answer.body) as { result: { id: number } }).result.id
-    await api(started.adminUrl, token, 'video-delete', { id, force: true })
+    await api(hub.adminUrl, token, 'video-delete', { id, force: true })
     bestHub = Math.min(bestHub, up)
     if (i % 2 === 1) cp = await copy()
     bestCp = Math.min(bestCp, cp)
@@ -171,7 +146,7 @@ async function main() {
       `  round ${i + 1}: cp ${cp.toFixed(2)} s, upload ${up.toFixed(2)} s, hub RSS +${(worstGrowthKb / 1024).toFixed(1)} MB`,
     )
   }
-  hub.kill('SIGTERM')
+  const stopped = hub.stop()
   if (process.argv.includes('--phases'))
     console.log(
       execFileSync('grep', ['-h', 'upload handled', ...['logs/hub.1.log'].map((f) => join(data, f))], {
@@ -198,7 +173,7 @@ async function main() {
   console.log(
     `hub RSS growth = ${(worstGrowthKb / 1024).toFixed(1)} MB  (target < 100 MB)  ${worstGrowthKb / 1024 < 100 ? 'OK' : 'MISSED'}`,
   )
-  await new Promise((r) => hub.on('exit', r))
+  await stopped
   rmSync(work, { recursive: true, force: true })
 }
 
