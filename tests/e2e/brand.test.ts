@@ -72,7 +72,7 @@ describe('brand profiles in the console and on phones', () => {
       expect(r).toBeGreaterThan(200)
       expect(g).toBeLessThan(120)
       expect(b).toBeLessThan(60)
-      expect(await page.getByTestId('brand-productName-zh').isDisabled()).toBe(true)
+      expect(await page.getByTestId('brand-productName-zh-CN').isDisabled()).toBe(true)
       // An unlocked text, edited: the preview follows before saving, the phones after.
       const welcome = page.getByTestId('brand-phone-welcome-zh-CN')
       await welcome.fill('欢迎来到朝阳店，碰一碰看新品')

@@ -175,56 +175,33 @@ export function BrandPage() {
         <LockOutlined style={{ color: '#8c8c8c', marginInlineStart: 6 }} data-testid={`locked-${f}`} />
       </Tooltip>
     ) : null
-  const pair = (f: 'productName', label: string, max: number) => (
-    <Row gutter={12}>
-      <Col span={12}>
-        <Form.Item
-          name={[f, 'zh-CN']}
-          label={
-            <>
-              {label} · 中文{lock(f)}
-            </>
-          }
-          rules={[{ required: true, max }]}
-        >
-          <Input disabled={locked.has(f)} maxLength={max} data-testid={`brand-${f}-zh`} />
-        </Form.Item>
-      </Col>
-      <Col span={12}>
-        <Form.Item
-          name={[f, 'en']}
-          label={
-            <>
-              {label} · English{lock(f)}
-            </>
-          }
-          rules={[{ required: true, max }]}
-        >
-          <Input disabled={locked.has(f)} maxLength={max} />
-        </Form.Item>
-      </Col>
-    </Row>
-  )
-  const phoneText = (k: 'title' | 'welcome' | 'footer' | 'contact', max: number, required = true) => (
-    <Row gutter={12} key={k}>
+  /** A text in both languages, side by side: the product name and each phone-page text. */
+  const textPair = (path: string[], field: BrandField, label: string, max: number, required = true) => (
+    <Row gutter={12} key={path.join('.')}>
       {(['zh-CN', 'en'] as const).map((l) => (
         <Col span={12} key={l}>
           <Form.Item
-            name={['phone', k, l]}
+            name={[...path, l]}
             label={
               <>
-                {t(`brand.phone.${k}`)} · {l === 'en' ? 'English' : '中文'}
-                {lock('phone')}
+                {label} · {l === 'en' ? 'English' : '中文'}
+                {lock(field)}
               </>
             }
             rules={[{ required, max }]}
           >
-            <Input disabled={locked.has('phone')} maxLength={max} data-testid={`brand-phone-${k}-${l}`} />
+            <Input
+              disabled={locked.has(field)}
+              maxLength={max}
+              data-testid={`brand-${path.join('-')}-${l}`}
+            />
           </Form.Item>
         </Col>
       ))}
     </Row>
   )
+  const phoneText = (k: 'title' | 'welcome' | 'footer' | 'contact', max: number, required = true) =>
+    textPair(['phone', k], 'phone', t(`brand.phone.${k}`), max, required)
 
   return (
     <>
@@ -271,7 +248,7 @@ export function BrandPage() {
         <Col xs={24} xl={14}>
           <Card>
             <Form form={form} layout="vertical" requiredMark={false} data-testid="brand-form">
-              {pair('productName', t('brand.label.productName'), 40)}
+              {textPair(['productName'], 'productName', t('brand.label.productName'), 40)}
               <Row gutter={12}>
                 <Col span={8}>
                   <Form.Item
