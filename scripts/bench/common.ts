@@ -59,10 +59,22 @@ export function startBuiltHub(
   extraArgs: string[] = [],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<BuiltHub> {
-  const child = spawn(process.execPath, [CLI, 'hub', '--json', '--data-dir', dataDir, ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-    env,
-  })
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_HUB_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      CLI,
+      'hub',
+      '--json',
+      '--data-dir',
+      dataDir,
+      ...extraArgs,
+    ],
+    {
+      stdio: ['ignore', 'pipe', process.env.BENCH_HUB_NODE_ARGS ? 'inherit' : 'ignore'],
+      env,
+    },
+  )
   return new Promise((resolve, reject) => {
     let out = ''
     child.stdout!.on('data', (d) => {

@@ -13,7 +13,7 @@ import type { AuditService } from '../audit/service'
 import type { ConfigStore } from '../config/store'
 import type { EventBus } from '../events/bus'
 import { HubError } from '../errors'
-import { syncDir } from '../fsutil/atomic'
+import { fsyncFile, syncDir } from '../fsutil/atomic'
 import type { JobContext, JobOutcome, JobQueue, JobProgress } from '../jobs/queue'
 import type { MediaBinaries } from '../media/binaries'
 import { FfmpegError, runCommand } from '../media/ffmpeg'
@@ -169,10 +169,17 @@ export class VideoService {
     ctx: CallContext,
     f: { tempPath: string; originalName: string; title?: string; sizeBytes: number; sha256: string },
   ): Promise<ImportResult> {
+    // The last unflushed bytes go to disk while ffprobe reads the file; adoptSource's own flush then finds nothing
+    // left to write. Its outcome does not matter for a refused file, only that it ended before the file goes.
+    let flushed: Promise<unknown> = Promise.resolve()
     // Asynchronous: unlinking a multi-GB file takes a second on some disks, and phones must not wait for it.
-    const drop = () => rm(f.tempPath, { force: true })
+    const drop = async () => {
+      await flushed
+      await rm(f.tempPath, { force: true })
+    }
     try {
       if (f.sizeBytes === 0) throw new RefusedError('empty')
+      flushed = fsyncFile(f.tempPath).catch(() => undefined)
       const info = await this.check(f.tempPath)
       const existing = this.d.repos.videos.findBySha(f.sha256)
       if (existing) {
@@ -187,6 +194,7 @@ export class VideoService {
           video: this.toVideo(existing),
         }
       }
+      await flushed
       const source = await this.d.storage.adoptSource(
         f.tempPath,
         this.d.storage.newSourceName(f.sha256, info.container),
