@@ -17,10 +17,12 @@ done
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 warn() { printf '\033[33mwarning:\033[0m %s\n' "$*" >&2; }
 
-# 1. Debian packages: ffmpeg/ffprobe (transcoding), chromium (browser tests), pcscd + vpcd + pcsclite headers (NFC
+# 1. Debian packages: ffmpeg/ffprobe (transcoding), chromium (browser tests), g++ + make + python3 (native modules:
+#    better-sqlite3, nfc-pcsc and our sendfile addon compile at install), curl (the upload benchmark's client),
+#    pcscd + vpcd + pcsclite headers (NFC
 #    and its virtual reader), CJK fonts (Chinese in screenshots and label PDFs), poppler-utils + zbar-tools (label PDFs rendered and their QR codes decoded in tests), nginx + wrk (benchmarks side by
 #    side), xvfb (a display for the Electron window where its binary exists).
-PACKAGES=(ffmpeg chromium pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools fonts-noto-cjk poppler-utils zbar-tools nginx-light wrk xvfb)
+PACKAGES=(ffmpeg chromium g++ make python3 curl pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools fonts-noto-cjk poppler-utils zbar-tools nginx-light wrk xvfb)
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
   for p in "${PACKAGES[@]}"; do

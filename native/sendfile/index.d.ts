@@ -1,0 +1,15 @@
+/** A duplicate of a connected socket's descriptor, watched for writability on Node's own event loop. */
+export type Connection = object & { readonly __brand: 'sendfile-connection' }
+
+/** Duplicates `socketFd` (Node keeps its own); throws on failure. */
+export function open(socketFd: number): Connection
+/**
+ * Sends up to `length` bytes of `fileFd` from `offset` without waiting for the network: until done or the socket
+ * buffer is full. Returns the bytes handed to the socket (0 when it is full), or a negative errno
+ * (-ENODATA when the file ends first).
+ */
+export function send(conn: Connection, fileFd: number, offset: number, length: number): number
+/** Calls `callback(status)` once the socket can take more bytes, or has failed (status < 0) or hung up. */
+export function waitWritable(conn: Connection, callback: (status: number) => void): void
+/** Stops watching and closes the duplicate; safe to call twice. A pending wait is dropped without a call. */
+export function close(conn: Connection): void

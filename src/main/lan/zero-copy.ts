@@ -1,0 +1,176 @@
+import { closeSync, openSync } from 'node:fs'
+import type { ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
+
+/**
+ * Media responses by sendfile(2) (Linux), through our small addon `@tapdrop/sendfile` (native/sendfile). Node
+ * streams copy every byte into JavaScript memory and back; sendfile hands page-cache pages to the socket. The
+ * loop never waits on the network: it sends until the socket is full, then waits for room on the event loop
+ * (uv_poll). Measured on the 2-core test VM (bench:serve): that is what brings one Node process level with nginx.
+ *
+ * Used for plain-HTTP responses when the addon loaded; HTTPS (bytes must pass through TLS), Windows and macOS
+ * (the addon is Linux-only, an optional dependency) and `TAPDROP_ZERO_COPY=0` use the stream path in media.ts.
+ */
+
+interface Connection {
+  readonly __brand: 'sendfile-connection'
+}
+interface Addon {
+  open(socketFd: number): Connection
+  send(conn: Connection, fileFd: number, offset: number, length: number): number
+  waitWritable(conn: Connection, cb: (status: number) => void): void
+  close(conn: Connection): void
+}
+
+let addon: Addon | null | undefined
+
+function load(): Addon | null {
+  if (addon !== undefined) return addon
+  try {
+    addon =
+      process.env.TAPDROP_ZERO_COPY === '0'
+        ? null
+        : // eslint-disable-next-line @typescript-eslint/no-require-imports
+          (require('@tapdrop/sendfile') as Addon)
+  } catch {
+    addon = null // not built here (not Linux, no compiler at install): the stream path serves instead
+  }
+  return addon
+}
+
+/** For tests and Settings: whether media goes out by sendfile; `set` switches it for tests of both paths. */
+export const zeroCopy = {
+  available: (): boolean => load() !== null,
+  set(enabled: boolean): void {
+    addon = enabled ? undefined : null
+    if (enabled && load() === null) throw new Error('the sendfile addon is not available here')
+  },
+}
+
+type PlainSocket = Socket & { _handle?: { fd?: number } | null; encrypted?: boolean }
+
+/** The response can go out by sendfile: the addon is here and the connection is plain TCP with a descriptor. */
+export function canZeroCopy(res: ServerResponse): boolean {
+  if (!load()) return false
+  const s = res.socket as PlainSocket | null
+  // A response queued behind another on the same connection has no socket yet; it will be plain TCP too.
+  return s === null || (!s.encrypted && typeof s._handle?.fd === 'number' && s._handle.fd >= 0)
+}
+
+export interface ZeroCopyHooks {
+  /** `length` bytes at `offset` went to the socket. */
+  sent(offset: number, length: number): void
+  /** Every byte went; the response is ended. */
+  finished(): void
+  /** The client went away (or the connection broke) before the end. */
+  cut(): void
+  failed(reason: string): void
+}
+
+// Bytes per send call: the event loop is never held long, and progress is reported often even on a fast link;
+// sendfile itself stops earlier whenever the socket is full.
+const PIECE = 4 << 20
+const ENODATA = 61
+const GONE = new Set([32 /* EPIPE */, 104 /* ECONNRESET */, 9 /* EBADF: closed meanwhile */])
+
+const CONNECTION = Symbol('sendfile connection')
+
+/**
+ * The socket's sendfile handle: made on its first media response and kept for the next ones on the same
+ * keep-alive connection (a phone fetching a video in 1 MiB ranges asks dozens of times), closed with the socket.
+ */
+function connectionOf(native: Addon, s: PlainSocket & { [CONNECTION]?: Connection }): Connection {
+  const known = s[CONNECTION]
+  if (known) return known
+  const fd = s._handle?.fd
+  if (typeof fd !== 'number' || fd < 0) throw new Error('the connection has no descriptor')
+  const conn = native.open(fd)
+  s[CONNECTION] = conn
+  s.once('close', () => native.close(conn))
+  return conn
+}
+
+/**
+ * Sends bytes `start`–`end` (inclusive) of `path` as the body of `res`, whose status and headers are set.
+ * Node writes the headers; once they have left, the body goes by sendfile, waiting for the socket to drain
+ * between pieces. Ends the response itself.
+ */
+export function sendZeroCopy(
+  res: ServerResponse,
+  path: string,
+  start: number,
+  end: number,
+  hooks: ZeroCopyHooks,
+): void {
+  const native = load()!
+  let fd: number | null = null
+  let conn: Connection | null = null
+  let over = false
+  let offset = start
+
+  const stop = (how: 'finished' | 'cut' | { failed: string }) => {
+    if (over) return
+    over = true
+    // The connection's duplicate stays with the socket for its next request (see connectionOf).
+    conn = null
+    if (fd !== null) closeSync(fd)
+    fd = null
+    if (how === 'finished') {
+      res.end()
+      hooks.finished()
+    } else if (how === 'cut') {
+      hooks.cut()
+      res.destroy()
+    } else {
+      hooks.failed(how.failed)
+      res.destroy()
+    }
+  }
+  res.on('close', () => stop('cut'))
+
+  const pump = () => {
+    if (over || !conn) return
+    const length = Math.min(PIECE, end - offset + 1)
+    const n = native.send(conn, fd!, offset, length)
+    if (n < 0) {
+      if (GONE.has(-n)) return stop('cut')
+      return stop({
+        failed: n === -ENODATA ? 'the file is shorter than its record' : `sending failed (errno ${-n})`,
+      })
+    }
+    if (n > 0) hooks.sent(offset, n)
+    offset += n
+    if (offset > end) return stop('finished')
+    // A whole piece went: the socket may take more at once, after other requests had their turn. Less than
+    // asked: the socket is full; continue when it has room.
+    if (n === length) setImmediate(pump)
+    else native.waitWritable(conn, (status) => (status < 0 ? stop('cut') : pump()))
+  }
+
+  // Headers go out through Node (its keep-alive and pipelining bookkeeping stay right); the body starts only
+  // once Node has handed every header byte to the kernel, so the two never interleave.
+  const begin = () => {
+    if (over) return
+    const s = res.socket as PlainSocket | null
+    // Queued behind another response on this connection: Node attaches the socket, then writes our headers.
+    if (!s) return res.once('socket', () => setImmediate(begin))
+    // res.writableLength counts header bytes Node still holds as well as the socket's own buffer.
+    if (s.writableLength > 0) return s.once('drain', begin)
+    if (res.writableLength > 0 || s.writableCorked || !res.headersSent) return setImmediate(begin)
+    try {
+      conn = connectionOf(native, s)
+    } catch (err) {
+      return stop({ failed: (err as Error).message })
+    }
+    pump()
+  }
+
+  try {
+    // Synchronous, as nginx opens: a few microseconds for a cached path, and no thread hop per request.
+    fd = openSync(path, 'r')
+  } catch (err) {
+    return stop({ failed: `opening the file failed: ${(err as Error).message}` })
+  }
+  res.flushHeaders()
+  begin()
+}
