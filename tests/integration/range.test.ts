@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { request } from 'node:http'
 import { connect } from 'node:net'
@@ -15,6 +15,7 @@ let file: Buffer
 let code: string
 let bigCode: string
 let big: Buffer
+let bigId: number
 let owner: TestSession
 beforeAll(async () => {
   const src = clip('range-source.mp4', 4, '1280x720', ['-b:v', '3M'])
@@ -26,6 +27,7 @@ beforeAll(async () => {
   code = (await owner.invoke('tag-create', { videoIds: [v.id] })).code
   const v2 = await readyVideo(t, clip('range-big.mp4', 1, '1280x720'), 'big')
   big = bigRendition(t, v2.id, '720p', 48 << 20)
+  bigId = v2.id
   bigCode = (await owner.invoke('tag-create', { videoIds: [v2.id] })).code
 }, 300_000)
 afterAll(() => t?.stop())
@@ -160,6 +162,41 @@ describe.each(PATHS)('HTTP Range on media (%s)', (path) => {
     expect(res.headers.get('content-disposition')).toBe(
       `attachment; filename="range-720p.mp4"; filename*=UTF-8''range-720p.mp4`,
     )
+  })
+
+  it('a file that shrinks while it is sent fails the transfer with the reason, and the phone sees a cut', async () => {
+    const phone = new Phone(t.lanUrl)
+    const token = (await phone.tap(bigCode)).token!
+    const path = join(t.dataDir, (await owner.invoke('video-get', { id: bigId })).renditions[0]!.path)
+    const got = await new Promise<number>((resolve) => {
+      let n = 0
+      const req = request(`${t.lanUrl}/m/${token}`, { headers: phone.headers() }, (res) => {
+        res.once('data', (c: Buffer) => {
+          n += c.length
+          // Hold the reading while the file is cut to 8 MiB behind the hub's back, then read on.
+          res.pause()
+          truncateSync(path, 8 << 20)
+          setTimeout(() => res.resume(), 200)
+          res.on('data', (d: Buffer) => (n += d.length))
+        })
+        res.on('close', () => resolve(n))
+      })
+      req.on('error', () => resolve(n))
+      req.end()
+    })
+    try {
+      expect(got).toBeLessThan(big.length)
+      let row = transferRow(token)
+      for (let i = 0; i < 40 && row.status === 'active'; i++) {
+        await new Promise((r) => setTimeout(r, 50))
+        row = transferRow(token)
+      }
+      expect(row.status).toBe('failed')
+      const { rows } = await owner.invoke('transfer-history', { status: ['failed'], pageSize: 10 })
+      expect(rows[0]?.error).toBe('the file is shorter than its record')
+    } finally {
+      writeFileSync(path, big)
+    }
   })
 
   it('a download cut off halfway and resumed with Range ends as one completed transfer with the exact byte count', async () => {

@@ -107,7 +107,13 @@ export function serveMedia(
       res.once('drain', () => stream.resume())
     }
   })
-  stream.on('end', () => res.end())
+  stream.on('end', () => {
+    if (offset > end) return res.end()
+    // The file shrank after its size was taken: the promised Content-Length cannot be met.
+    done = true
+    hooks?.failed('the file is shorter than its record')
+    res.destroy()
+  })
   stream.on('error', (err) => {
     done = true
     hooks?.failed(`reading the file failed: ${err.message}`)
