@@ -118,6 +118,20 @@ static conn_t *unwrap(napi_env env, napi_value v) {
   return (conn_t *)data;
 }
 
+// Reads `want` arguments, the first a connection. NULL, with a JS exception pending, when the call is wrong.
+static conn_t *conn_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv, const char *usage) {
+  size_t argc = want;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) {
+    napi_throw_error(env, NULL, "sendfile addon: napi_get_cb_info failed");
+    return NULL;
+  }
+  if (argc < want) {
+    napi_throw_type_error(env, NULL, usage);
+    return NULL;
+  }
+  return unwrap(env, argv[0]);
+}
+
 static napi_value js_open(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -159,14 +173,8 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
 }
 
 static napi_value js_send(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
   napi_value argv[4];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 4) {
-    napi_throw_type_error(env, NULL, "send(conn, fileFd, offset, length)");
-    return NULL;
-  }
-  conn_t *c = unwrap(env, argv[0]);
+  conn_t *c = conn_args(env, info, 4, argv, "send(conn, fileFd, offset, length)");
   if (!c) return NULL;
   int32_t file;
   int64_t offset, length;
@@ -193,26 +201,21 @@ static void on_poll(uv_poll_t *h, int status, int events) {
   napi_ref ref = c->callback;
   c->callback = NULL;
   // make_callback needs an object as `this` (undefined is refused), so the global object it is.
-  if (napi_get_reference_value(env, ref, &fn) == napi_ok && napi_get_global(env, &recv) == napi_ok &&
-      napi_create_int32(env, status, &arg) == napi_ok) {
-    napi_delete_reference(env, ref);
-    // make_callback, not call_function: promises and nextTicks queued by the callback run afterwards, as for
-    // any other libuv event.
-    napi_make_callback(env, c->async, recv, fn, 1, &arg, NULL);
-  } else {
-    napi_delete_reference(env, ref);
-  }
+  int ok = napi_get_reference_value(env, ref, &fn) == napi_ok && napi_get_global(env, &recv) == napi_ok &&
+           napi_create_int32(env, status, &arg) == napi_ok;
+  napi_delete_reference(env, ref);
+  // make_callback, not call_function: promises and nextTicks queued by the callback run afterwards, as for any
+  // other libuv event.
+  if (ok) napi_make_callback(env, c->async, recv, fn, 1, &arg, NULL);
   napi_close_handle_scope(env, scope);
 }
 
 static napi_value js_wait(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  conn_t *c = argc >= 1 ? unwrap(env, argv[0]) : NULL;
+  conn_t *c = conn_args(env, info, 2, argv, "waitWritable(conn, callback)");
   if (!c) return NULL;
   napi_valuetype t;
-  if (argc < 2 || napi_typeof(env, argv[1], &t) != napi_ok || t != napi_function) {
+  if (napi_typeof(env, argv[1], &t) != napi_ok || t != napi_function) {
     napi_throw_type_error(env, NULL, "waitWritable(conn, callback)");
     return NULL;
   }
@@ -232,10 +235,8 @@ static napi_value js_wait(napi_env env, napi_callback_info info) {
 }
 
 static napi_value js_close(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  conn_t *c = argc >= 1 ? unwrap(env, argv[0]) : NULL;
+  conn_t *c = conn_args(env, info, 1, argv, "close(conn)");
   if (!c) return NULL;
   conn_close(c);
   return NULL;

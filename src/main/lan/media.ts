@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { ifRangeAllows, parseRange } from '../core/delivery/range'
-import { canZeroCopy, sendZeroCopy } from './zero-copy'
+import { canZeroCopy, FILE_SHRANK, sendZeroCopy } from './zero-copy'
 
 export interface MediaFile {
   path: string
@@ -78,15 +78,7 @@ export function serveMedia(
   }
 
   hooks?.started(start, end)
-  if (canZeroCopy(res)) {
-    sendZeroCopy(res, f.path, start, end, {
-      sent: (offset, length) => hooks?.sent(offset, length),
-      finished: () => hooks?.ended(false),
-      cut: () => hooks?.ended(true),
-      failed: (reason) => hooks?.failed(reason),
-    })
-    return
-  }
+  if (canZeroCopy(res)) return sendZeroCopy(res, f.path, start, end, hooks)
   const stream = createReadStream(f.path, { start, end, highWaterMark: CHUNK })
   let offset = start
   let done = false
@@ -111,7 +103,7 @@ export function serveMedia(
     if (offset > end) return res.end()
     // The file shrank after its size was taken: the promised Content-Length cannot be met.
     done = true
-    hooks?.failed('the file is shorter than its record')
+    hooks?.failed(FILE_SHRANK)
     res.destroy()
   })
   stream.on('error', (err) => {

@@ -1,6 +1,7 @@
 import { closeSync, openSync } from 'node:fs'
 import type { ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
+import type { MediaHooks } from './media'
 
 /**
  * Media responses by sendfile(2) (Linux), through our small addon `@tapdrop/sendfile` (native/sendfile). Node
@@ -38,7 +39,7 @@ function load(): Addon | null {
   return addon
 }
 
-/** For tests and Settings: whether media goes out by sendfile; `set` switches it for tests of both paths. */
+/** For tests: whether media goes out by sendfile; `set` switches it, so the tests cover both paths. */
 export const zeroCopy = {
   available: (): boolean => load() !== null,
   set(enabled: boolean): void {
@@ -49,23 +50,22 @@ export const zeroCopy = {
 
 type PlainSocket = Socket & { _handle?: { fd?: number } | null; encrypted?: boolean }
 
+/** The socket's descriptor, or null for TLS and for sockets without one (Windows handles, closed sockets). */
+function descriptorOf(s: PlainSocket): number | null {
+  const fd = s._handle?.fd
+  return !s.encrypted && typeof fd === 'number' && fd >= 0 ? fd : null
+}
+
 /** The response can go out by sendfile: the addon is here and the connection is plain TCP with a descriptor. */
 export function canZeroCopy(res: ServerResponse): boolean {
   if (!load()) return false
   const s = res.socket as PlainSocket | null
   // A response queued behind another on the same connection has no socket yet; it will be plain TCP too.
-  return s === null || (!s.encrypted && typeof s._handle?.fd === 'number' && s._handle.fd >= 0)
+  return s === null || descriptorOf(s) !== null
 }
 
-export interface ZeroCopyHooks {
-  /** `length` bytes at `offset` went to the socket. */
-  sent(offset: number, length: number): void
-  /** Every byte went; the response is ended. */
-  finished(): void
-  /** The client went away (or the connection broke) before the end. */
-  cut(): void
-  failed(reason: string): void
-}
+/** The failure reason when a file ends before the size its response promised (both paths use it). */
+export const FILE_SHRANK = 'the file is shorter than its record'
 
 // Bytes per send call: the event loop is never held long, and progress is reported often even on a fast link;
 // sendfile itself stops earlier whenever the socket is full.
@@ -82,8 +82,8 @@ const CONNECTION = Symbol('sendfile connection')
 function connectionOf(native: Addon, s: PlainSocket & { [CONNECTION]?: Connection }): Connection {
   const known = s[CONNECTION]
   if (known) return known
-  const fd = s._handle?.fd
-  if (typeof fd !== 'number' || fd < 0) throw new Error('the connection has no descriptor')
+  const fd = descriptorOf(s)
+  if (fd === null) throw new Error('the connection has no descriptor')
   const conn = native.open(fd)
   s[CONNECTION] = conn
   s.once('close', () => native.close(conn))
@@ -100,7 +100,7 @@ export function sendZeroCopy(
   path: string,
   start: number,
   end: number,
-  hooks: ZeroCopyHooks,
+  hooks?: Omit<MediaHooks, 'started'>,
 ): void {
   const native = load()!
   let fd: number | null = null
@@ -117,12 +117,12 @@ export function sendZeroCopy(
     fd = null
     if (how === 'finished') {
       res.end()
-      hooks.finished()
+      hooks?.ended(false)
     } else if (how === 'cut') {
-      hooks.cut()
+      hooks?.ended(true)
       res.destroy()
     } else {
-      hooks.failed(how.failed)
+      hooks?.failed(how.failed)
       res.destroy()
     }
   }
@@ -135,10 +135,10 @@ export function sendZeroCopy(
     if (n < 0) {
       if (GONE.has(-n)) return stop('cut')
       return stop({
-        failed: n === -ENODATA ? 'the file is shorter than its record' : `sending failed (errno ${-n})`,
+        failed: n === -ENODATA ? FILE_SHRANK : `sending failed (errno ${-n})`,
       })
     }
-    if (n > 0) hooks.sent(offset, n)
+    if (n > 0) hooks?.sent(offset, n)
     offset += n
     if (offset > end) return stop('finished')
     // A whole piece went: the socket may take more at once, after other requests had their turn. Less than

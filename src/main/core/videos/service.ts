@@ -169,17 +169,18 @@ export class VideoService {
     ctx: CallContext,
     f: { tempPath: string; originalName: string; title?: string; sizeBytes: number; sha256: string },
   ): Promise<ImportResult> {
-    // The last unflushed bytes go to disk while ffprobe reads the file; adoptSource's own flush then finds nothing
-    // left to write. Its outcome does not matter for a refused file, only that it ended before the file goes.
-    let flushed: Promise<unknown> = Promise.resolve()
+    // The last unflushed bytes go to disk while ffprobe reads the file. A stored file needs that flush to have
+    // succeeded; for a refused one only that it ended before the file goes.
+    let flushed: Promise<void> = Promise.resolve()
     // Asynchronous: unlinking a multi-GB file takes a second on some disks, and phones must not wait for it.
     const drop = async () => {
-      await flushed
+      await flushed.catch(() => undefined)
       await rm(f.tempPath, { force: true })
     }
     try {
       if (f.sizeBytes === 0) throw new RefusedError('empty')
-      flushed = fsyncFile(f.tempPath).catch(() => undefined)
+      flushed = fsyncFile(f.tempPath)
+      flushed.catch(() => undefined) // awaited below, or by drop(): never an unhandled rejection meanwhile
       const info = await this.check(f.tempPath)
       const existing = this.d.repos.videos.findBySha(f.sha256)
       if (existing) {
@@ -194,8 +195,8 @@ export class VideoService {
           video: this.toVideo(existing),
         }
       }
-      await flushed
-      const source = await this.d.storage.adoptSource(
+      await flushed // the bytes are on disk before a row points at them
+      const source = this.d.storage.adoptSource(
         f.tempPath,
         this.d.storage.newSourceName(f.sha256, info.container),
       )

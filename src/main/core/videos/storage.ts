@@ -19,7 +19,7 @@ import { rm } from 'node:fs/promises'
 import type { Logger } from 'pino'
 import type { DataPaths } from '../paths'
 import type { VideosRepo } from '../../db/repos/videos'
-import { fsyncFile, syncDir } from '../fsutil/atomic'
+import { syncDir } from '../fsutil/atomic'
 
 const EXTENSION: Array<[RegExp, string]> = [
   [/matroska|webm/, 'mkv'],
@@ -60,10 +60,12 @@ export class VideoStorage {
     return `${sha256.slice(0, 16)}-${randomBytes(4).toString('hex')}.${ext}`
   }
 
-  /** Moves a finished temp file into sources/ (same disk: a rename) and returns its data-dir-relative path. */
-  async adoptSource(tempPath: string, name: string): Promise<string> {
+  /**
+   * Moves a finished temp file into sources/ (same disk: a rename) and returns its data-dir-relative path. The
+   * caller has flushed the file's data (ingest overlaps that flush with probing); the rename is made durable here.
+   */
+  adoptSource(tempPath: string, name: string): string {
     const target = join(this.sources, name)
-    await fsyncFile(tempPath)
     renameSync(tempPath, target)
     syncDir(this.sources)
     return this.rel(target)
@@ -187,10 +189,6 @@ export class IncomingFile extends Writable {
     super({ highWaterMark: 1 << 20 })
   }
 
-  get bytesWritten(): number {
-    return this.written
-  }
-
   override _construct(done: (err?: Error | null) => void): void {
     open(this.path, 'wx', (err, fd) => {
       if (!err) this.fd = fd
@@ -207,7 +205,7 @@ export class IncomingFile extends Writable {
     writev(this.fd!, buffers, (err, n) => {
       if (err) return done(err)
       const total = buffers.reduce((sum, b) => sum + b.length, 0)
-      // writev to a regular file writes everything or fails; a short count would mean a full disk.
+      // A short count on a regular file means the disk filled up mid-write; fail as the next call would.
       if (n !== total) return done(Object.assign(new Error('short write (disk full?)'), { code: 'ENOSPC' }))
       this.written += n
       this.flushSoon()
@@ -216,9 +214,7 @@ export class IncomingFile extends Writable {
   }
 
   override _final(done: (err?: Error | null) => void): void {
-    // A flush still running holds our descriptor: close after it, so the number is never reused under it.
-    if (this.flushing) this.afterFlush = () => this.closeFd(done)
-    else this.closeFd(done)
+    this.closeFd(done)
   }
 
   override _destroy(err: Error | null, done: (err?: Error | null) => void): void {
@@ -241,6 +237,11 @@ export class IncomingFile extends Writable {
   }
 
   private closeFd(done: (err?: Error | null) => void): void {
+    // A flush still running holds our descriptor: close after it, so the number is never reused under it.
+    if (this.flushing) {
+      this.afterFlush = () => this.closeFd(done)
+      return
+    }
     const fd = this.fd
     this.fd = null
     if (fd === null) return done()
