@@ -115,12 +115,24 @@ describe('LAN (phone) listener', () => {
     expect(await tryWs('/q/short')).toBe(404)
   })
 
-  it('sends strict security headers', async () => {
-    const r = await fetch(`${t.lanUrl}/t/abc`)
-    expect(r.headers.get('content-security-policy')).toContain("default-src 'none'")
-    expect(r.headers.get('x-content-type-options')).toBe('nosniff')
-    expect(r.headers.get('referrer-policy')).toBe('no-referrer')
-    expect(r.headers.get('x-powered-by')).toBeNull()
+  it('sends strict security headers on pages, scripts and errors alike', async () => {
+    const answers = [
+      await fetch(`${t.lanUrl}/t/abc`),
+      await fetch(`${t.lanUrl}/s/tap.js`),
+      await fetch(`${t.lanUrl}/m/AAAAAAAAAAAAAAAAAAAAAAAA`),
+      await fetch(`${t.lanUrl}/t/abc`, { method: 'DELETE' }),
+    ]
+    for (const r of answers) {
+      expect(r.headers.get('content-security-policy'), r.url).toContain("default-src 'none'")
+      expect(r.headers.get('x-content-type-options'), r.url).toBe('nosniff')
+      expect(r.headers.get('referrer-policy'), r.url).toBe('no-referrer')
+      expect(r.headers.get('x-frame-options'), r.url).toBe('DENY')
+      expect(r.headers.get('x-powered-by'), r.url).toBeNull()
+    }
+    expect(answers.map((r) => r.status)).toEqual([404, 200, 404, 405])
+    expect(answers[0]!.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    expect(answers[0]!.headers.get('cache-control')).toBe('no-store')
+    expect(answers[3]!.headers.get('allow')).toBe('GET, HEAD')
   })
 
   it('moves to another port from Settings, and refuses a port in use without changing anything', async () => {

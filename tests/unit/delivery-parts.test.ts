@@ -3,7 +3,11 @@ import { parseRange, ifRangeAllows } from '../../src/main/core/delivery/range'
 import { Coverage } from '../../src/main/core/delivery/coverage'
 import { pickRendition, pickVideo } from '../../src/main/core/delivery/picker'
 import { Admission, type Candidate } from '../../src/main/core/delivery/admission'
-import { describeDevice } from '../../src/main/core/delivery/device'
+import { describeDevice, newDeviceId, validDeviceId } from '../../src/main/core/delivery/device'
+import { newOrderedToken } from '../../src/main/core/auth/tokens'
+import { tapPage, tapPageBytes } from '../../src/main/lan/pages/tap'
+import { messagePage, messagePageBytes } from '../../src/main/lan/pages/layout'
+import { DEFAULT_BRAND } from '../../src/main/core/brand/brand'
 import { RateLimiter } from '../../src/main/core/delivery/rate-limit'
 import { contentDisposition } from '../../src/main/lan/media'
 import { newTagCode, tagUrl, TAG_CODE } from '../../src/main/core/tags/codes'
@@ -112,6 +116,43 @@ describe('choosing what to deliver', () => {
   })
 })
 
+describe('phone pages from the cache', () => {
+  const base = {
+    brand: DEFAULT_BRAND,
+    title: '春季新品 <"&\'>',
+    downloadName: '春季新品-720p.mp4',
+    device: describeDevice(UA.iphone),
+  }
+  it('is byte for byte the page rendered afresh, for every token, place in line, language and phone', () => {
+    for (const lang of ['zh-CN', 'en'] as const)
+      for (const ua of [UA.iphone, UA.android, UA.wechat, UA.desktop])
+        for (const position of [0, 3, 0, 12, 1234])
+          for (const token of [newOrderedToken(18), newOrderedToken(18)]) {
+            const d = { ...base, lang, token, position, device: describeDevice(ua) }
+            expect(tapPageBytes(d).toString()).toBe(tapPage(d))
+          }
+    const odd = {
+      ...base,
+      lang: 'en' as const,
+      token: newOrderedToken(18),
+      position: 2,
+      title: 'a\u0000t\u0000b',
+    }
+    expect(tapPageBytes(odd).toString()).toBe(tapPage(odd))
+    const m = { lang: 'en' as const, brand: DEFAULT_BRAND, title: 'Gone', text: 'Ask staff', icon: '!' }
+    expect(messagePageBytes(m).toString()).toBe(messagePage(m))
+  })
+
+  it('renders again for a changed brand', () => {
+    const d = { ...base, lang: 'en' as const, token: newOrderedToken(18), position: 0 }
+    const before = tapPageBytes(d).toString()
+    const renamed = { ...DEFAULT_BRAND, productName: { ...DEFAULT_BRAND.productName, en: 'Shop Two' } }
+    const after = tapPageBytes({ ...d, brand: renamed }).toString()
+    expect(after).not.toBe(before)
+    expect(after).toContain('Shop Two')
+  })
+})
+
 describe('admission to download', () => {
   function setup(max = 2) {
     let now = 0
@@ -145,6 +186,13 @@ describe('admission to download', () => {
     s.a.request(c(5, 'vip', 900, 4))
     s.a.request(c(6, 'normal', 100, 5))
     expect([3, 4, 5, 6].map((id) => s.a.positionOf(id))).toEqual([4, 2, 1, 3])
+    // The monitor's view: the whole count, but only the head of the line.
+    const view = s.a.snapshot(2)
+    expect(view).toMatchObject({ maxStreams: 2, active: 2, waitingTotal: 4 })
+    expect(view.waiting.map((w) => [w.transferId, w.position])).toEqual([
+      [5, 1],
+      [4, 2],
+    ])
     s.a.release(1)
     s.a.release(2)
     expect(s.admitted).toEqual([5, 4])
@@ -211,6 +259,26 @@ describe('tag codes and download names', () => {
     const ndefBytes = 2 + 4 + 1 + (Buffer.byteLength(url) - 'http://'.length) + 1
     expect(ndefBytes).toBe(43) // the URL is 42 bytes
     expect(ndefBytes).toBeLessThanOrEqual(144 / 2) // NTAG213 holds 144 bytes: this uses under half
+  })
+
+  it('makes transfer tokens and device ids with 96 / 80 random bits after a millisecond time stamp', () => {
+    const before = Date.now()
+    const tokens = Array.from({ length: 5000 }, () => newOrderedToken(18))
+    const after = Date.now()
+    expect(new Set(tokens).size).toBe(5000)
+    const randomParts = new Set<string>()
+    for (const t of tokens) {
+      expect(t).toMatch(/^[A-Za-z0-9_-]{24}$/)
+      const bytes = Buffer.from(t, 'base64url')
+      expect(bytes.readUIntBE(0, 6)).toBeGreaterThanOrEqual(before)
+      expect(bytes.readUIntBE(0, 6)).toBeLessThanOrEqual(after)
+      randomParts.add(bytes.subarray(6).toString('hex'))
+    }
+    expect(randomParts.size).toBe(5000)
+    const id = newDeviceId()
+    expect(validDeviceId(id)).toBe(true)
+    expect(Buffer.from(id, 'base64url').readUIntBE(0, 6)).toBeGreaterThanOrEqual(after)
+    expect(() => newOrderedToken(8)).toThrow(RangeError)
   })
 
   it('names downloads in UTF-8 with an ASCII fallback', () => {

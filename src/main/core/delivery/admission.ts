@@ -123,11 +123,18 @@ export class Admission {
     }
   }
 
-  snapshot(): { maxStreams: number; active: number; waiting: Array<Candidate & { position: number }> } {
+  /** The first `limit` in line (a flood of taps can queue thousands; nobody reads past the first page). */
+  snapshot(limit: number): {
+    maxStreams: number
+    active: number
+    waitingTotal: number
+    waiting: Array<Candidate & { position: number }>
+  } {
     return {
       maxStreams: this.opts.maxStreams(),
       active: this.holders.size,
-      waiting: this.waiting.map((w, i) => ({ ...w, position: i + 1 })),
+      waitingTotal: this.waiting.length,
+      waiting: this.waiting.slice(0, limit).map((w, i) => ({ ...w, position: i + 1 })),
     }
   }
 

@@ -1,4 +1,4 @@
-import { newToken } from '../auth/tokens'
+import { newOrderedToken } from '../auth/tokens'
 import { UAParser } from 'ua-parser-js'
 
 export interface DeviceInfo {
@@ -53,6 +53,7 @@ export function validDeviceId(value: string | null): value is string {
   return value !== null && DEVICE_ID.test(value)
 }
 
+/** 80 random bits after a time stamp: new phones append to the transfers' device index (see newOrderedToken). */
 export function newDeviceId(): string {
-  return newToken(16)
+  return newOrderedToken(16)
 }

@@ -8,7 +8,7 @@ import { requireRole, type CallContext } from '../auth/actor'
 import type { ConfigStore } from '../config/store'
 import type { EventBus } from '../events/bus'
 import type { VideoStorage } from '../videos/storage'
-import { newToken } from '../auth/tokens'
+import { newOrderedToken } from '../auth/tokens'
 import { startOfDay } from '../time/days'
 import { TAG_CODE } from '../tags/codes'
 import { Admission } from './admission'
@@ -328,7 +328,7 @@ export class DeliveryService {
 
     const tapId = record(tag, 'delivered')
     const live = this.book.create({
-      token: newToken(18),
+      token: newOrderedToken(18),
       tapId,
       tagId: tag.id,
       tagCode: tag.code,
@@ -509,17 +509,17 @@ export class DeliveryService {
   private emitQueue(): void {
     this.queueEmitTimer = null
     this.lastQueueEmit = this.now()
-    this.d.events.emit({ type: 'queue', status: this.status() })
+    if (this.d.events.wants('queue')) this.d.events.emit({ type: 'queue', status: this.status() })
   }
 
   status(ctx?: CallContext): DeliveryStatus {
     if (ctx) requireRole(ctx, 'viewer')
-    const s = this.admission.snapshot()
+    const s = this.admission.snapshot(100)
     return {
       maxStreams: s.maxStreams,
       active: s.active,
-      waitingTotal: s.waiting.length,
-      waiting: s.waiting.slice(0, 100).map((w) => ({
+      waitingTotal: s.waitingTotal,
+      waiting: s.waiting.map((w) => ({
         transferId: w.transferId,
         tier: w.tier,
         bytesTotal: w.bytesTotal,

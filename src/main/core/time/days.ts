@@ -2,10 +2,16 @@
 
 /** Local midnight at or before `t`. */
 export function startOfDay(t: number): number {
+  // Every tap asks for today's midnight (quotas): the last day's bounds answer without a Date.
+  if (t >= lastDay.start && t < lastDay.next) return lastDay.start
   const d = new Date(t)
   d.setHours(0, 0, 0, 0)
-  return d.getTime()
+  const start = d.getTime()
+  d.setDate(d.getDate() + 1)
+  lastDay = { start, next: d.getTime() }
+  return start
 }
+let lastDay = { start: 0, next: 0 }
 
 /** Local midnight `n` days after the day of `t` (negative goes back); calendar days, so DST days are 23 or 25 h. */
 export function addDays(t: number, n: number): number {

@@ -46,3 +46,15 @@ export function messagePage(options: {
   const body = `<div class="card"><div class="icon" aria-hidden="true">${esc(options.icon ?? '!')}</div><h1>${esc(options.title)}</h1><p>${esc(options.text)}</p></div>`
   return phonePage({ lang: options.lang, brand: options.brand, title: options.title, body })
 }
+
+const messages = new WeakMap<Brand, Map<string, Buffer>>()
+
+/** A message page as bytes, rendered once per brand, language and message: a refused flood costs no rendering. */
+export function messagePageBytes(options: Parameters<typeof messagePage>[0]): Buffer {
+  let forBrand = messages.get(options.brand)
+  if (!forBrand) messages.set(options.brand, (forBrand = new Map()))
+  const key = [options.lang, options.title, options.text, options.icon].join('\u0000')
+  let page = forBrand.get(key)
+  if (!page) forBrand.set(key, (page = Buffer.from(messagePage(options))))
+  return page
+}

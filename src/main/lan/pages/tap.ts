@@ -21,9 +21,56 @@ export interface TapPageData {
  * open on iPhones and in WeChat, where saving a video is not obvious.
  */
 export function tapPage(d: TapPageData): string {
+  return render(d, d.token, String(d.position), d.position > 0)
+}
+
+// Slots in a cached page: NUL never occurs in what esc() lets through from titles or brand texts.
+const TOKEN = '\u0000t\u0000'
+const POSITION = '\u0000p\u0000'
+// eslint-disable-next-line no-control-regex -- the slots are NUL-delimited on purpose (see above)
+const SLOT = /\u0000([tp])\u0000/
+const pages = new WeakMap<Brand, Map<string, { texts: Buffer[]; slots: string[] }>>()
+
+/**
+ * The same page as bytes, from a cache: a store has a handful of videos, two languages and a few kinds of phone,
+ * so the page is rendered once per combination and only the token and the place in line are filled in per tap.
+ * A changed brand is a new object, so its pages are rendered afresh.
+ */
+export function tapPageBytes(d: TapPageData): Buffer {
+  if ((d.title + d.downloadName).includes('\u0000')) return Buffer.from(tapPage(d))
+  const key = [
+    d.lang,
+    d.position > 0,
+    d.device.wechat,
+    d.device.ios,
+    d.device.android,
+    d.title,
+    d.downloadName,
+  ].join('\u0000')
+  let forBrand = pages.get(d.brand)
+  if (!forBrand) pages.set(d.brand, (forBrand = new Map()))
+  let page = forBrand.get(key)
+  if (!page) {
+    // Bounded: titles are the only open-ended part of the key.
+    if (forBrand.size >= 256) forBrand.clear()
+    const parts = render(d, TOKEN, POSITION, d.position > 0).split(SLOT)
+    page = {
+      texts: parts.filter((_, i) => i % 2 === 0).map((t) => Buffer.from(t)),
+      slots: parts.filter((_, i) => i % 2 === 1),
+    }
+    forBrand.set(key, page)
+  }
+  const token = Buffer.from(d.token, 'latin1')
+  const position = Buffer.from(String(d.position), 'latin1')
+  const out: Buffer[] = [page.texts[0]!]
+  for (let i = 0; i < page.slots.length; i++)
+    out.push(page.slots[i] === 't' ? token : position, page.texts[i + 1]!)
+  return Buffer.concat(out)
+}
+
+function render(d: TapPageData, token: string, position: string, waiting: boolean): string {
   const m = PHONE_MESSAGES[d.lang]
-  const media = `/m/${d.token}`
-  const waiting = d.position > 0
+  const media = `/m/${token}`
   const helps: Array<[string, string, boolean]> = [
     ['wechat', m.helpWechat, d.device.wechat],
     ['ios', m.helpIos, d.device.ios && !d.device.wechat],
@@ -33,10 +80,10 @@ export function tapPage(d: TapPageData): string {
   helps.sort((a, b) => Number(b[2]) - Number(a[2]))
   const body = `
 ${d.device.wechat ? `<div id="wechat-banner" role="alert">${esc(m.wechatBanner)} ↗</div>` : ''}
-<div class="card" id="tap" data-token="${esc(d.token)}" data-position="${d.position}" data-queue="${esc(m.queue)}" data-busy="${esc(m.busy)}" data-share-title="${esc(d.title)}" data-name="${esc(d.downloadName)}">
+<div class="card" id="tap" data-token="${esc(token)}" data-position="${position}" data-queue="${esc(m.queue)}" data-busy="${esc(m.busy)}" data-share-title="${esc(d.title)}" data-name="${esc(d.downloadName)}">
 <h1>${esc(d.title)}</h1>
 <p class="welcome">${esc(d.brand.phone.welcome[d.lang])}</p>
-<div id="queue" class="queue"${waiting ? '' : ' hidden'}><b id="queue-text">${esc(m.queue.replace('{n}', String(d.position)))}</b><span>${esc(m.queueHint)}</span></div>
+<div id="queue" class="queue"${waiting ? '' : ' hidden'}><b id="queue-text">${esc(m.queue.replace('{n}', position))}</b><span>${esc(m.queueHint)}</span></div>
 <div id="busy" class="queue" hidden><b>${esc(m.busy)}</b> <a href="" class="retry">${esc(m.retry)}</a></div>
 <video id="player" controls playsinline preload="metadata" poster="${media}/poster.jpg" data-src="${media}"${waiting ? '' : ` src="${media}"`}></video>
 <div class="actions">
