@@ -2,9 +2,10 @@ import { closeSync, openSync } from 'node:fs'
 import type { ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { MediaHooks } from './media'
+import { linuxIo, type LinuxIo, type SendfileConnection } from '../core/fsutil/linux-io'
 
 /**
- * Media responses by sendfile(2) (Linux), through our small addon `@tapdrop/sendfile` (native/sendfile). Node
+ * Media responses by sendfile(2) (Linux), through our small addon `@tapdrop/linux-io` (native/linux-io). Node
  * streams copy every byte into JavaScript memory and back; sendfile hands page-cache pages to the socket. The
  * loop never waits on the network: it sends until the socket is full, then waits for room on the event loop
  * (uv_poll). Measured on the 2-core test VM (bench:serve): that is what brings one Node process level with nginx.
@@ -13,38 +14,21 @@ import type { MediaHooks } from './media'
  * (the addon is Linux-only, an optional dependency) and `TAPDROP_ZERO_COPY=0` use the stream path in media.ts.
  */
 
-interface Connection {
-  readonly __brand: 'sendfile-connection'
-}
-interface Addon {
-  open(socketFd: number): Connection
-  send(conn: Connection, fileFd: number, offset: number, length: number): number
-  waitWritable(conn: Connection, cb: (status: number) => void): void
-  close(conn: Connection): void
-}
+type Connection = SendfileConnection
 
-let addon: Addon | null | undefined
+let enabled: boolean | undefined
 
-function load(): Addon | null {
-  if (addon !== undefined) return addon
-  try {
-    addon =
-      process.env.TAPDROP_ZERO_COPY === '0'
-        ? null
-        : // eslint-disable-next-line @typescript-eslint/no-require-imports
-          (require('@tapdrop/sendfile') as Addon)
-  } catch {
-    addon = null // not built here (not Linux, no compiler at install): the stream path serves instead
-  }
-  return addon
+function load(): LinuxIo | null {
+  enabled ??= process.env.TAPDROP_ZERO_COPY !== '0'
+  return enabled ? linuxIo() : null
 }
 
 /** For tests: whether media goes out by sendfile; `set` switches it, so the tests cover both paths. */
 export const zeroCopy = {
   available: (): boolean => load() !== null,
-  set(enabled: boolean): void {
-    addon = enabled ? undefined : null
-    if (enabled && load() === null) throw new Error('the sendfile addon is not available here')
+  set(on: boolean): void {
+    enabled = on
+    if (on && load() === null) throw new Error('the sendfile addon is not available here')
   },
 }
 
@@ -79,7 +63,7 @@ const CONNECTION = Symbol('sendfile connection')
  * The socket's sendfile handle: made on its first media response and kept for the next ones on the same
  * keep-alive connection (a phone fetching a video in 1 MiB ranges asks dozens of times), closed with the socket.
  */
-function connectionOf(native: Addon, s: PlainSocket & { [CONNECTION]?: Connection }): Connection {
+function connectionOf(native: LinuxIo, s: PlainSocket & { [CONNECTION]?: Connection }): Connection {
   const known = s[CONNECTION]
   if (known) return known
   const fd = descriptorOf(s)

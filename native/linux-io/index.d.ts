@@ -13,3 +13,9 @@ export function send(conn: Connection, fileFd: number, offset: number, length: n
 export function waitWritable(conn: Connection, callback: (status: number) => void): void
 /** Stops watching and closes the duplicate; safe to call twice. A pending wait is dropped without a call. */
 export function close(conn: Connection): void
+/**
+ * Starts writing `length` bytes of `fd` from `offset` to disk (sync_file_range, SYNC_FILE_RANGE_WRITE) on libuv's
+ * thread pool, without the drive-cache barrier of fdatasync; `callback(status)`: 0 or -errno. Keep `fd` open
+ * until the callback. Not a durability point: an fdatasync at the end is.
+ */
+export function startWriteback(fd: number, offset: number, length: number, callback: (status: number) => void): void

@@ -1,4 +1,4 @@
-// Zero-copy media responses for the hub (Linux).
+// Zero-copy media responses for the hub (Linux). Part of @tapdrop/linux-io; see linux-io.h.
 //
 // Node has no sendfile: a JavaScript file server reads every byte into user memory and writes it back, two copies
 // the kernel can skip. On the store PC the difference is invisible (the Wi-Fi is the limit), but on a fast link
@@ -29,6 +29,8 @@
 
 #include <node_api.h>
 #include <uv.h>
+
+#include "linux-io.h"
 
 // One sendfile(2) call moves at most this much; the loop continues until the socket is full.
 #define MAX_CALL (64 * 1024 * 1024)
@@ -242,13 +244,12 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-NAPI_MODULE_INIT() {
+napi_status register_sendfile(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"open", NULL, js_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"send", NULL, js_send, NULL, NULL, NULL, napi_enumerable, NULL},
       {"waitWritable", NULL, js_wait, NULL, NULL, NULL, napi_enumerable, NULL},
       {"close", NULL, js_close, NULL, NULL, NULL, napi_enumerable, NULL},
   };
-  if (napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props) != napi_ok) return NULL;
-  return exports;
+  return napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
 }

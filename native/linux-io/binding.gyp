@@ -1,0 +1,9 @@
+{
+  "targets": [
+    {
+      "target_name": "linux_io",
+      "sources": ["module.c", "sendfile.c", "writeback.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra"]
+    }
+  ]
+}

@@ -1,0 +1,31 @@
+/**
+ * Our optional addon `@tapdrop/linux-io` (native/linux-io): the Linux system calls Node lacks. Built by `npm ci`
+ * on Linux; on Windows and macOS, or without a compiler, it is absent and every caller has a portable path.
+ */
+
+export interface SendfileConnection {
+  readonly __brand: 'sendfile-connection'
+}
+
+export interface LinuxIo {
+  open(socketFd: number): SendfileConnection
+  send(conn: SendfileConnection, fileFd: number, offset: number, length: number): number
+  waitWritable(conn: SendfileConnection, cb: (status: number) => void): void
+  close(conn: SendfileConnection): void
+  startWriteback(fd: number, offset: number, length: number, cb: (status: number) => void): void
+}
+
+let loaded: LinuxIo | null | undefined
+
+/** The addon, or null where it is not built or `TAPDROP_LINUX_IO=0` turns it off. Loaded once. */
+export function linuxIo(): LinuxIo | null {
+  if (loaded !== undefined) return loaded
+  if (process.env.TAPDROP_LINUX_IO === '0') return (loaded = null)
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    loaded = require('@tapdrop/linux-io') as LinuxIo
+  } catch {
+    loaded = null
+  }
+  return loaded
+}
