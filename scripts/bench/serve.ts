@@ -69,6 +69,19 @@ function parseWrk(out: string): WrkResult {
   return { rps, mibps: Number(t?.[1] ?? 0) * unit, errors }
 }
 
+/** A separate node process serving `html` with the tap page's own headers (reference row of the page case). */
+async function bareNodeServer(headers: Headers, html: string): Promise<{ url: string; stop(): void }> {
+  const port = await freePort()
+  const list = [...headers]
+    .filter(([k]) => !['date', 'connection', 'keep-alive', 'set-cookie'].includes(k))
+    .flat()
+  const code = `const b=Buffer.from(${JSON.stringify(html)});const h=${JSON.stringify(list)};
+require('node:http').createServer((q,r)=>{r.writeHead(200,h);r.end(b)}).listen(${port},'127.0.0.1',()=>console.log('up'))`
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] })
+  await new Promise((resolve) => child.stdout!.once('data', resolve))
+  return { url: `http://127.0.0.1:${port}/`, stop: () => child.kill('SIGTERM') }
+}
+
 async function main() {
   for (const tool of ['nginx', 'wrk', 'ffmpeg']) {
     try {
@@ -204,6 +217,22 @@ http { include /etc/nginx/mime.types; sendfile on; tcp_nopush on; keepalive_time
         ratios.page.toFixed(2),
         hp.errors || '—',
       ])
+      // Reference, not a target: the most one Node thread serves here — node:http answering the same bytes from
+      // memory with the same headers, recording nothing. The gap between this and the hub is the tap itself.
+      const bare = await bareNodeServer(page.headers, html)
+      try {
+        const bp = await wrk(bare.url, 64)
+        rows.push([
+          'same page, bare node:http',
+          64,
+          `${np.rps.toFixed(0)} req/s`,
+          `${bp.rps.toFixed(0)} req/s`,
+          (bp.rps / np.rps).toFixed(2),
+          bp.errors || '—',
+        ])
+      } finally {
+        bare.stop()
+      }
     }
     await new Promise((r) => setTimeout(r, 1500)) // the hub writes taps and transfers in batches
     const check = new Database(join(dataDir, 'tapdrop.db'), { readonly: true })
