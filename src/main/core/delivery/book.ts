@@ -1,12 +1,14 @@
 import type { Logger } from 'pino'
-import type {
-  DeliveryRepo,
-  NewTap,
-  TimelineEvent,
-  TransferRecord,
-  TransferStatus,
+import {
+  batchOps,
+  type DeliveryRepo,
+  type NewTap,
+  type TimelineEvent,
+  type TransferRecord,
+  type TransferStatus,
 } from '../../db/repos/delivery'
 import { Coverage } from './coverage'
+import { directWriter, type BatchWriter } from './writer'
 
 export type BookPhase =
   'started' | 'progress' | 'completed' | 'aborted' | 'failed' | 'expired' | 'queued' | 'admitted' | 'created'
@@ -24,7 +26,7 @@ const FINISHED: ReadonlySet<TransferStatus> = new Set(['completed', 'failed', 'e
  * Taps and transfers in flight. Nothing on the tap or media path waits for SQLite: new taps and transfers get
  * their ids here and are written in one transaction within ~50 ms; bytes are counted in memory as they go out and
  * saved once a second (at once when a transfer ends). A crash loses at most that last moment; what SQLite holds
- * is always whole.
+ * is always whole. Batches go to a BatchWriter (in the hub: a thread of its own), one at a time and in order.
  */
 export class TransferBook {
   private readonly live = new Map<number, LiveTransfer>()
@@ -33,6 +35,9 @@ export class TransferBook {
   private pendingTaps: Array<NewTap & { id: number }> = []
   private created: LiveTransfer[] = []
   private events: TimelineEvent[] = []
+  /** The batch the writer has and has not settled yet; the next waits for it, so batches commit in order. */
+  private inFlight: InFlight | null = null
+  private writeAgain = false
   private nextTapId = 1
   private nextTransferId = 1
   private timer: NodeJS.Timeout | null = null
@@ -45,10 +50,17 @@ export class TransferBook {
     private readonly onChange: (t: LiveTransfer, phase: BookPhase) => void,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.writer = directWriter(repo)
+  }
 
-  /** After a restart, nothing is being sent any more: transfers cut off mid-way can still be resumed. */
-  start(): void {
+  private writer: BatchWriter
+
+  /**
+   * After a restart, nothing is being sent any more: transfers cut off mid-way can still be resumed. Batches go to
+   * `writer` from now on (the start-up fixes are written here, before it has anything).
+   */
+  start(writer?: BatchWriter): void {
     const fixed: TransferRecord[] = []
     for (const r of this.repo.unfinished()) {
       const status: TransferStatus =
@@ -65,7 +77,8 @@ export class TransferBook {
     const ids = this.repo.maxIds()
     this.nextTapId = ids.taps + 1
     this.nextTransferId = ids.transfers + 1
-    this.timer = setInterval(() => this.flush(), 1000)
+    if (writer) this.writer = writer
+    this.timer = setInterval(() => this.write(), 1000)
     this.timer.unref()
   }
 
@@ -74,6 +87,7 @@ export class TransferBook {
     if (this.flushSoon) clearImmediate(this.flushSoon)
     if (this.flushShortly) clearTimeout(this.flushShortly)
     this.flush()
+    this.writer.close()
   }
 
   /** Records a tap (written with the next batch); returns its id. */
@@ -101,14 +115,14 @@ export class TransferBook {
 
   /** Transfers created but not written yet (quota, cap and reuse checks add these to what SQLite says). */
   unwritten(): readonly LiveTransfer[] {
-    return this.created
+    return this.inFlight ? [...this.inFlight.created, ...this.created] : this.created
   }
 
   private soon(): void {
     if (this.pendingTaps.length + this.created.length >= 500) return this.urgent()
     this.flushShortly ??= setTimeout(() => {
       this.flushShortly = null
-      this.flush()
+      this.write()
     }, 50)
   }
 
@@ -229,11 +243,23 @@ export class TransferBook {
   private urgent(): void {
     this.flushSoon ??= setImmediate(() => {
       this.flushSoon = null
-      this.flush()
+      this.write()
     })
   }
 
+  /** Returns once SQLite holds every tap, transfer and byte count so far (readers call this first). */
   flush(): void {
+    this.writer.drain()
+    this.write()
+    this.writer.drain()
+  }
+
+  /** Hands what is pending to the writer, unless a batch is still with it (then once that one settles). */
+  private write(): void {
+    if (this.inFlight) {
+      this.writeAgain = true
+      return
+    }
     if (
       this.dirty.size === 0 &&
       this.pendingTaps.length === 0 &&
@@ -241,38 +267,54 @@ export class TransferBook {
       this.events.length === 0
     )
       return
-    const taps = this.pendingTaps
-    const events = this.events
-    const created = this.created
-    const createdIds = new Set(created.map((t) => t.record.id))
+    const batch: InFlight = {
+      taps: this.pendingTaps,
+      created: this.created,
+      events: this.events,
+      dirty: new Set(this.dirty),
+    }
+    const createdIds = new Set(batch.created.map((t) => t.record.id))
     const updated: TransferRecord[] = []
-    for (const t of created) t.record.coverage = t.coverage.toJSON()
-    for (const id of this.dirty) {
+    for (const t of batch.created) t.record.coverage = t.coverage.toJSON()
+    for (const id of batch.dirty) {
       const t = this.live.get(id)
       if (!t || createdIds.has(id)) continue
       t.record.coverage = t.coverage.toJSON()
       updated.push(t.record)
     }
-    const dirty = new Set(this.dirty)
     this.pendingTaps = []
     this.created = []
     this.events = []
     this.dirty.clear()
-    try {
-      this.repo.writeBatch({ taps, created: created.map((t) => t.record), updated, events })
-    } catch (err) {
-      // Nothing is lost: the same rows go into the next attempt.
-      this.pendingTaps = [...taps, ...this.pendingTaps]
-      this.created = [...created, ...this.created]
-      this.events = [...events, ...this.events]
-      for (const id of dirty) this.dirty.add(id)
+    this.inFlight = batch
+    // batchOps copies every row now: what the writer gets is this moment's state, whatever changes next.
+    const ops = batchOps({
+      taps: batch.taps,
+      created: batch.created.map((t) => t.record),
+      updated,
+      events: batch.events,
+    })
+    this.writer.write(ops, (error) => this.settled(batch, error))
+  }
+
+  private settled(batch: InFlight, error: string | null): void {
+    this.inFlight = null
+    const again = this.writeAgain
+    this.writeAgain = false
+    if (error) {
+      // Nothing is lost: the same rows go into the next attempt (the regular write a second later).
+      this.pendingTaps = [...batch.taps, ...this.pendingTaps]
+      this.created = [...batch.created, ...this.created]
+      this.events = [...batch.events, ...this.events]
+      for (const id of batch.dirty) this.dirty.add(id)
       this.logger.error(
-        { err, taps: taps.length, created: created.length, updated: updated.length },
+        { error, taps: batch.taps.length, created: batch.created.length, updated: batch.dirty.size },
         'saving taps and transfers failed; will retry',
       )
       return
     }
     this.evict()
+    if (again) this.write()
   }
 
   /** Keeps memory flat: transfers idle for ten minutes leave the book (checked every few seconds, not per batch). */
@@ -280,12 +322,20 @@ export class TransferBook {
     if (this.live.size < 5000 || this.now() - this.lastEvict < 5000) return
     this.lastEvict = this.now()
     const cutoff = this.now() - 10 * 60_000
-    // Called right after a successful write: nothing is waiting to be inserted, so only dirty rows must stay.
+    // Rows not written yet and dirty rows must stay (new ones are recent anyway; the check costs nothing here).
+    const unwritten = new Set(this.created.map((t) => t.record.id))
     for (const [id, t] of this.live) {
-      if (t.openStreams === 0 && t.record.updatedAt < cutoff && !this.dirty.has(id)) {
+      if (t.openStreams === 0 && t.record.updatedAt < cutoff && !this.dirty.has(id) && !unwritten.has(id)) {
         this.live.delete(id)
         this.byToken.delete(t.record.token)
       }
     }
   }
+}
+
+interface InFlight {
+  taps: Array<NewTap & { id: number }>
+  created: LiveTransfer[]
+  events: TimelineEvent[]
+  dirty: Set<number>
 }

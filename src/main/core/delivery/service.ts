@@ -9,6 +9,7 @@ import type { ConfigStore } from '../config/store'
 import type { EventBus } from '../events/bus'
 import type { VideoStorage } from '../videos/storage'
 import { newOrderedToken } from '../auth/tokens'
+import { directWriter, ThreadWriter } from './writer'
 import { startOfDay } from '../time/days'
 import { TAG_CODE } from '../tags/codes'
 import { Admission } from './admission'
@@ -87,6 +88,8 @@ export interface DeliveryDeps {
   random?: () => number
   /** Told of every transfer that fails (notifications count them), without building an event for it. */
   onFailed?: () => void
+  /** Taps and transfers are written by a thread of their own (default, for a database file); false: inline. */
+  writerThread?: boolean
 }
 
 /**
@@ -157,7 +160,13 @@ export class DeliveryService {
   }
 
   start(): void {
-    this.book.start()
+    const repos = this.d.repos
+    const inline = directWriter(repos.delivery)
+    this.book.start(
+      this.d.writerThread === false || repos.db.memory
+        ? inline
+        : new ThreadWriter(repos.db.name, inline, this.d.logger),
+    )
     this.admission.start()
   }
 
@@ -228,7 +237,7 @@ export class DeliveryService {
         outcome,
       })
     // Rows of the last few milliseconds are not in SQLite yet; every count below adds them.
-    const unwritten = this.book.unwritten()
+    const unwritten = () => this.book.unwritten()
     const refuse = (
       tag: TagRecord | null,
       status: number,
@@ -255,7 +264,7 @@ export class DeliveryService {
         r.createdAt >= now - REUSE_WINDOW_MS &&
         r.status !== 'failed' &&
         r.status !== 'expired'
-      const pending = [...unwritten].reverse().find((t) => mine(t.record))
+      const pending = [...unwritten()].reverse().find((t) => mine(t.record))
       const recent = pending
         ? null
         : this.d.repos.delivery.recentForDeviceAndTag(deviceId, tag.id, now - REUSE_WINDOW_MS)
@@ -288,7 +297,7 @@ export class DeliveryService {
     if (limit > 0 && !newDevice) {
       const used =
         this.d.repos.delivery.countForDeviceSince(deviceId, tag.tier, today) +
-        unwritten.filter(
+        unwritten().filter(
           (t) => t.record.deviceId === deviceId && t.record.tier === tag.tier && counted(t.record),
         ).length
       if (used >= limit) return refuse(tag, 429, 'quota')
@@ -296,7 +305,7 @@ export class DeliveryService {
     if (tag.dailyCap !== null) {
       const given =
         this.d.repos.delivery.countForTagSince(tag.id, today) +
-        unwritten.filter((t) => t.record.tagId === tag.id && t.record.createdAt >= today).length
+        unwritten().filter((t) => t.record.tagId === tag.id && t.record.createdAt >= today).length
       if (given >= tag.dailyCap) return refuse(tag, 429, 'tag-cap')
     }
 
@@ -305,7 +314,7 @@ export class DeliveryService {
       cursor: tag.rotateCursor,
       delivered: () => {
         const counts = this.d.repos.delivery.deliveriesPerVideo(tag.id)
-        for (const t of unwritten)
+        for (const t of unwritten())
           if (t.record.tagId === tag.id && t.record.videoId !== null)
             counts.set(t.record.videoId, (counts.get(t.record.videoId) ?? 0) + 1)
         return counts

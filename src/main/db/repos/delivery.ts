@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3'
+import type { Database, Statement } from 'better-sqlite3'
 import type { Tier } from './tags'
 
 export type TransferStatus = 'pending' | 'queued' | 'active' | 'completed' | 'aborted' | 'failed' | 'expired'
@@ -82,31 +82,78 @@ export interface TimelineEvent {
 
 export type DeliveryRepo = ReturnType<typeof deliveryRepo>
 
-/** Taps and transfers. Progress updates arrive in batches from the accounting book, never one per packet. */
-export function deliveryRepo(db: Database) {
-  const insertTap = db.prepare(
-    'INSERT INTO taps (id, tag_id, tag_code, device_id, ip, user_agent, at, outcome) VALUES (@id, @tagId, @tagCode, @deviceId, @ip, @userAgent, @at, @outcome)',
-  )
-  const insertTransfer = db.prepare(`
+/**
+ * The statements of a batch write, by name. The same SQL runs on the main connection or on the writer thread
+ * (core/delivery/writer.ts), which gets these strings and the list of (name, parameters) to run in one transaction.
+ */
+export const BATCH_SQL = {
+  tap: 'INSERT INTO taps (id, tag_id, tag_code, device_id, ip, user_agent, at, outcome) VALUES (@id, @tagId, @tagCode, @deviceId, @ip, @userAgent, @at, @outcome)',
+  tagTapped:
+    'UPDATE tags SET last_tap_at = @at WHERE id = @tagId AND (last_tap_at IS NULL OR last_tap_at < @at)',
+  transfer: `
     INSERT INTO transfers (id, token, tap_id, tag_id, tag_code, video_id, rendition, device_id, tier, ip, user_agent, bytes_total, bytes_sent, wire_bytes,
                            requests, coverage, status, error, created_at, admitted_at, started_at, finished_at, updated_at)
     VALUES (@id, @token, @tapId, @tagId, @tagCode, @videoId, @rendition, @deviceId, @tier, @ip, @userAgent, @bytesTotal, @bytesSent, @wireBytes,
-            @requests, @coverage, @status, @error, @createdAt, @admittedAt, @startedAt, @finishedAt, @updatedAt)`)
-  const tagTapped = db.prepare(
-    'UPDATE tags SET last_tap_at = @at WHERE id = @tagId AND (last_tap_at IS NULL OR last_tap_at < @at)',
-  )
-  const insertEvent = db.prepare(
+            @requests, @coverage, @status, @error, @createdAt, @admittedAt, @startedAt, @finishedAt, @updatedAt)`,
+  progress: `
+    UPDATE transfers SET bytes_sent = @bytesSent, wire_bytes = @wireBytes, requests = @requests, coverage = @coverage, status = @status,
+           error = @error, admitted_at = @admittedAt, started_at = @startedAt, finished_at = @finishedAt, updated_at = @updatedAt
+     WHERE id = @id`,
+  event:
     'INSERT INTO transfer_events (transfer_id, at, kind, range_start, range_end, bytes, note) VALUES (@transferId, @at, @kind, @rangeStart, @rangeEnd, @bytes, @note)',
-  )
+} as const
+
+export type BatchOp = [keyof typeof BATCH_SQL, object]
+
+export interface Batch {
+  taps: Array<NewTap & { id: number }>
+  created: TransferRecord[]
+  updated: TransferRecord[]
+  events?: TimelineEvent[]
+}
+
+/** A batch as statements, in order: new taps, new transfers, progress of known transfers, then timeline steps. */
+export function batchOps(batch: Batch): BatchOp[] {
+  const ops: BatchOp[] = []
+  for (const t of batch.taps) {
+    ops.push(['tap', t])
+    if (t.tagId !== null) ops.push(['tagTapped', { at: t.at, tagId: t.tagId }])
+  }
+  for (const t of batch.created) ops.push(['transfer', { ...t, coverage: JSON.stringify(t.coverage) }])
+  for (const t of batch.updated) ops.push(['progress', progressParams(t)])
+  for (const e of batch.events ?? []) ops.push(['event', e])
+  return ops
+}
+
+function progressParams(t: TransferRecord): object {
+  return {
+    id: t.id,
+    bytesSent: t.bytesSent,
+    wireBytes: t.wireBytes,
+    requests: t.requests,
+    coverage: JSON.stringify(t.coverage),
+    status: t.status,
+    error: t.error,
+    admittedAt: t.admittedAt,
+    startedAt: t.startedAt,
+    finishedAt: t.finishedAt,
+    updatedAt: t.updatedAt,
+  }
+}
+
+/** Taps and transfers. Progress updates arrive in batches from the accounting book, never one per packet. */
+export function deliveryRepo(db: Database) {
+  const batchStatements = Object.fromEntries(
+    Object.entries(BATCH_SQL).map(([name, sql]) => [name, db.prepare(sql)]),
+  ) as Record<keyof typeof BATCH_SQL, Statement>
+  const runOps = db.transaction((ops: BatchOp[]) => {
+    for (const [name, params] of ops) batchStatements[name].run(params)
+  })
   const maxIds = db.prepare<[], { taps: number | null; transfers: number | null }>(
     'SELECT (SELECT max(id) FROM taps) AS taps, (SELECT max(id) FROM transfers) AS transfers',
   )
   const byToken = db.prepare<[string], Row>('SELECT * FROM transfers WHERE token = ?')
   const byId = db.prepare<[number], Row>('SELECT * FROM transfers WHERE id = ?')
-  const progress = db.prepare(`
-    UPDATE transfers SET bytes_sent = @bytesSent, wire_bytes = @wireBytes, requests = @requests, coverage = @coverage, status = @status,
-           error = @error, admitted_at = @admittedAt, started_at = @startedAt, finished_at = @finishedAt, updated_at = @updatedAt
-     WHERE id = @id`)
   const deviceSince = db.prepare<[string, string, number], { n: number }>(
     "SELECT count(*) AS n FROM transfers WHERE device_id = ? AND tier = ? AND created_at >= ? AND status NOT IN ('expired', 'failed')",
   )
@@ -139,22 +186,13 @@ export function deliveryRepo(db: Database) {
       return { taps: r.taps ?? 0, transfers: r.transfers ?? 0 }
     },
     /** One transaction: new taps, new transfers, progress of known transfers, then timeline steps. */
-    writeBatch: db.transaction(
-      (batch: {
-        taps: Array<NewTap & { id: number }>
-        created: TransferRecord[]
-        updated: TransferRecord[]
-        events?: TimelineEvent[]
-      }) => {
-        for (const t of batch.taps) {
-          insertTap.run(t)
-          if (t.tagId !== null) tagTapped.run(t)
-        }
-        for (const t of batch.created) insertTransfer.run({ ...t, coverage: JSON.stringify(t.coverage) })
-        for (const t of batch.updated) progress.run({ ...t, coverage: JSON.stringify(t.coverage) })
-        for (const e of batch.events ?? []) insertEvent.run(e)
-      },
-    ),
+    writeBatch(batch: Batch): void {
+      runOps(batchOps(batch))
+    },
+    /** A batch already turned into statements (batchOps), in one transaction. */
+    runOps(ops: BatchOp[]): void {
+      runOps(ops)
+    },
     findByToken(token: string): TransferRecord | null {
       const r = byToken.get(token)
       return r ? toTransfer(r) : null
@@ -163,9 +201,6 @@ export function deliveryRepo(db: Database) {
       const r = byId.get(id)
       return r ? toTransfer(r) : null
     },
-    saveProgress: db.transaction((rows: TransferRecord[]) => {
-      for (const t of rows) progress.run({ ...t, coverage: JSON.stringify(t.coverage) })
-    }),
     countForDeviceSince(deviceId: string, tier: Tier, at: number): number {
       return deviceSince.get(deviceId, tier, at)!.n
     },

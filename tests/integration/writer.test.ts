@@ -1,0 +1,126 @@
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { closeDatabase, openDatabase } from '../../src/main/db/open'
+import { batchOps, type BatchOp, type NewTap } from '../../src/main/db/repos/delivery'
+import { createRepos, type Repos } from '../../src/main/db/repos'
+import { silentLogger } from '../../src/main/core/logger'
+import { TransferBook } from '../../src/main/core/delivery/book'
+import { directWriter, ThreadWriter, type BatchWriter } from '../../src/main/core/delivery/writer'
+import { tempDir } from '../helpers/tmp'
+
+// The writer thread is real here: its own better-sqlite3 connection to a real database file, in a worker thread.
+let dir: ReturnType<typeof tempDir>
+let repos: Repos
+let file: string
+const logger = silentLogger()
+
+beforeEach(() => {
+  dir = tempDir()
+  file = join(dir.path, 'tapdrop.db')
+  repos = createRepos(openDatabase(file, { backupsDir: join(dir.path, 'backups'), logger }).db)
+})
+afterEach(() => {
+  closeDatabase(repos.db)
+  dir.cleanup()
+})
+
+const tap = (id: number): NewTap & { id: number } => ({
+  id,
+  tagId: null,
+  tagCode: 'shelf',
+  deviceId: `device-${id}`,
+  ip: '192.168.1.20',
+  userAgent: 'phone',
+  at: 1_700_000_000_000 + id,
+  outcome: 'unknown-tag',
+})
+const tapOps = (from: number, n: number): BatchOp[] =>
+  batchOps({ taps: Array.from({ length: n }, (_, i) => tap(from + i)), created: [], updated: [] })
+const count = () => (repos.db.prepare('SELECT count(*) AS n FROM taps').get() as { n: number }).n
+
+describe('the writer thread', () => {
+  it('commits batches in order on its own connection; drain makes them visible to the hub at once', () => {
+    const writer = new ThreadWriter(file, directWriter(repos.delivery), logger)
+    const settled: Array<[number, string | null]> = []
+    for (let b = 0; b < 20; b++) writer.write(tapOps(b * 50 + 1, 50), (error) => settled.push([b, error]))
+    writer.drain()
+    expect(settled).toEqual(Array.from({ length: 20 }, (_, b) => [b, null]))
+    expect(count()).toBe(1000)
+    writer.close()
+  })
+
+  it('reports a batch SQLite refuses as a whole (nothing of it stays) and goes on with the next', () => {
+    const writer = new ThreadWriter(file, directWriter(repos.delivery), logger)
+    const errors: Array<string | null> = []
+    writer.write(tapOps(1, 10), (e) => errors.push(e))
+    // Tap 5 again: a primary-key conflict in the middle of the second batch.
+    writer.write([...tapOps(11, 5), ...tapOps(5, 1)], (e) => errors.push(e))
+    writer.write(tapOps(16, 5), (e) => errors.push(e))
+    writer.drain()
+    expect(errors[0]).toBeNull()
+    expect(errors[1]).toMatch(/UNIQUE|PRIMARY/i)
+    expect(errors[2]).toBeNull()
+    const ids = (repos.db.prepare('SELECT id FROM taps ORDER BY id').all() as Array<{ id: number }>).map(
+      (r) => r.id,
+    )
+    expect(ids).toEqual([...Array.from({ length: 10 }, (_, i) => i + 1), 16, 17, 18, 19, 20])
+    writer.close()
+  })
+
+  it('falls back to the hub connection when the thread cannot open the database, losing nothing', () => {
+    const fallback = directWriter(repos.delivery)
+    let fallbackWrites = 0
+    const counting: BatchWriter = {
+      ...fallback,
+      write: (ops, done) => (fallbackWrites++, fallback.write(ops, done)),
+    }
+    const writer = new ThreadWriter(join(dir.path, 'missing.db'), counting, logger)
+    const errors: Array<string | null> = []
+    writer.write(tapOps(1, 5), (e) => errors.push(e))
+    writer.drain()
+    expect(errors).toEqual([expect.stringMatching(/writer thread/)])
+    writer.write(tapOps(1, 5), (e) => errors.push(e))
+    expect(errors[1]).toBeNull()
+    expect(fallbackWrites).toBe(1)
+    expect(count()).toBe(5)
+    writer.close()
+  })
+
+  it('lets the book count transfers the thread has not committed yet, and flush() waits for them', () => {
+    const book = new TransferBook(repos.delivery, () => {}, logger)
+    book.start(new ThreadWriter(file, directWriter(repos.delivery), logger))
+    book.addTap({ ...tap(1), tagId: null })
+    const t = book.create({
+      token: 'tok-000000000000000000001',
+      tapId: 1,
+      tagId: null,
+      tagCode: 'shelf',
+      videoId: null,
+      rendition: '720p',
+      deviceId: 'device-1',
+      tier: 'normal',
+      ip: null,
+      userAgent: null,
+      bytesTotal: 1000,
+      bytesSent: 0,
+      wireBytes: 0,
+      requests: 0,
+      coverage: [],
+      status: 'pending',
+      error: null,
+      createdAt: Date.now(),
+      admittedAt: null,
+      startedAt: null,
+      finishedAt: null,
+      updatedAt: Date.now(),
+    })
+    expect(book.unwritten().map((x) => x.record.id)).toEqual([t.record.id])
+    book.flush()
+    expect(book.unwritten()).toEqual([])
+    const other = new Database(file, { readonly: true })
+    expect(other.prepare('SELECT count(*) AS n FROM transfers').get()).toEqual({ n: 1 })
+    other.close()
+    book.stop()
+  })
+})
