@@ -100,7 +100,7 @@ export class ThreadWriter implements BatchWriter {
       workerData: {
         file,
         // Resolved here: an eval'd thread has no module path of its own to resolve from.
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
+         
         driver: require.resolve('better-sqlite3'),
         sql: BATCH_SQL,
         settled: this.settled.buffer,
