@@ -100,7 +100,6 @@ export class ThreadWriter implements BatchWriter {
       workerData: {
         file,
         // Resolved here: an eval'd thread has no module path of its own to resolve from.
-         
         driver: require.resolve('better-sqlite3'),
         sql: BATCH_SQL,
         settled: this.settled.buffer,
