@@ -41,7 +41,12 @@ async function tapAndDownload(code: string, ua = PHONE_UA.iphone): Promise<numbe
 beforeAll(async () => {
   t = await startTestHub()
   owner = await setupOwner(t)
-  await owner.invoke('settings-update', { maxStreams: 1000, quotaNormal: 2, alertFailedTransfers: 2 })
+  await owner.invoke('settings-update', {
+    maxStreams: 1000,
+    quotaNormal: 2,
+    alertFailedTransfers: 2,
+    alertQuotaRefusals: 1,
+  })
   good = await readyVideo(t, clip('monitor-good.mp4', 1, '854x480'), '春季新品')
   broken = await readyVideo(t, clip('monitor-broken.mp4', 1, '854x480'), '坏文件')
   counter = await owner.invoke('tag-create', { videoIds: [good.id], label: '收银台' })
@@ -238,6 +243,8 @@ describe('live feed and notifications', () => {
     const list = await owner.invoke('notification-list', {})
     const spike = list.items.find((n) => n.kind === 'transfer-failures')
     expect(spike).toMatchObject({ params: { count: 2, minutes: 10 } })
+    // The greedy phone's refusal (threshold 1 here) raised its own notice.
+    expect(list.items.find((n) => n.kind === 'quota-often')).toMatchObject({ params: { count: 1, minutes: 60 } })
     expect(list.unread).toBeGreaterThanOrEqual(1)
     await owner.invoke('notification-seen', { upTo: list.items[0]!.id })
     expect((await owner.invoke('notification-list', {})).unread).toBe(0)

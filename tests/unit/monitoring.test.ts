@@ -200,18 +200,8 @@ describe('notifications', () => {
   })
 
   it('keeps a read mark and muted kinds per person', () => {
-    const refused = () =>
-      events.emit({
-        type: 'tap',
-        at: '',
-        tagCode: 'x',
-        tagLabel: null,
-        outcome: 'quota',
-        deviceId: 'd',
-        transferId: null,
-      })
-    refused()
-    refused()
+    service.quotaRefused()
+    service.quotaRefused()
     service.transcodeFailed(4, '春季新品', 'ffmpeg exited with code 1\nInvalid data found')
     const li = service.list(person(1), 50)
     expect(li.items.map((n) => n.kind)).toEqual(['transcode-failed', 'quota-often'])

@@ -322,6 +322,7 @@ export class Hub {
       storage,
       logger: scoped('delivery'),
       onFailed: () => notifications.transferFailed(),
+      onQuotaRefused: () => notifications.quotaRefused(),
     })
     const lan = new LanServer({
       logger: scoped('lan'),

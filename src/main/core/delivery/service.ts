@@ -88,6 +88,8 @@ export interface DeliveryDeps {
   random?: () => number
   /** Told of every transfer that fails (notifications count them), without building an event for it. */
   onFailed?: () => void
+  /** Told of every tap turned away by a quota or a tag's daily cap (notifications count them too). */
+  onQuotaRefused?: () => void
   /** Taps and transfers are written by a thread of their own (default, for a database file); false: inline. */
   writerThread?: boolean
 }
@@ -246,6 +248,7 @@ export class DeliveryService {
     ): TapResult => {
       // A flood from one address is not written to the database tap by tap.
       if (reason !== 'rate-limited') record(tag, reason)
+      if (reason === 'quota' || reason === 'tag-cap') this.d.onQuotaRefused?.()
       this.emitTap(tag, reason, deviceId, null)
       return { kind: 'refused', status, reason, ...base, retryAfterSeconds }
     }

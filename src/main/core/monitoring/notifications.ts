@@ -69,9 +69,9 @@ export class NotificationService {
   }
 
   start(): void {
-    // Failed transfers come through transferFailed(): listening to 'transfer' would make the media path build an
-    // event for every progress step even with no console open.
-    this.unsubscribe = this.d.events.subscribe((e) => this.observe(e), ['tap', 'nfc'])
+    // Failed transfers and quota refusals come through transferFailed() and quotaRefused(): listening to
+    // 'transfer' or 'tap' would make the media and tap paths build an event for every step even with no console open.
+    this.unsubscribe = this.d.events.subscribe((e) => this.observe(e), ['nfc'])
     this.checkDisk()
     this.timer = setInterval(() => this.checkDisk(), 60_000)
     this.timer.unref()
@@ -83,12 +83,15 @@ export class NotificationService {
   }
 
   private observe(e: HubEvent): void {
-    const now = this.now()
-    const s = this.d.settings()
-    if (e.type === 'tap' && (e.outcome === 'quota' || e.outcome === 'tag-cap') && s.quotaRefusals > 0) {
-      const n = this.refusals.add(now)
-      if (n >= s.quotaRefusals) this.raise('quota-often', 'quota', { count: n, minutes: 60 })
-    } else if (e.type === 'nfc') this.readersChanged(e.status)
+    if (e.type === 'nfc') this.readersChanged(e.status)
+  }
+
+  /** A phone was turned away by its daily quota or the tag's cap. */
+  quotaRefused(): void {
+    const limit = this.d.settings().quotaRefusals
+    if (limit <= 0) return
+    const n = this.refusals.add(this.now())
+    if (n >= limit) this.raise('quota-often', 'quota', { count: n, minutes: 60 })
   }
 
   private readersChanged(status: NfcStatus): void {
