@@ -140,6 +140,8 @@ describe.each(PATHS)('HTTP Range on media (%s)', (path) => {
     expect(head.headers.get('content-length')).toBe(String(file.length))
     expect(head.headers.get('accept-ranges')).toBe('bytes')
     expect(head.headers.get('content-type')).toBe('video/mp4')
+    expect(head.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(head.headers.get('content-security-policy')).toContain("default-src 'none'")
     const etag = head.headers.get('etag')!
     const lastModified = head.headers.get('last-modified')!
     expect(etag).toMatch(/^"[0-9a-f]+-[0-9a-f]+"$/)

@@ -33,45 +33,53 @@ const CHUNK = 1 << 20
 
 /**
  * Serves one file with single-range support (206/416, If-Range, ETag, Last-Modified, HEAD): by sendfile where it
- * can (zero-copy.ts), else streamed from disk.
+ * can (zero-copy.ts), else streamed from disk. `base`: the listener's own header name/value pairs; the answer's
+ * headers go out in one writeHead (a player asks for ranges many times a second; setHeader calls add up).
  * Bytes are counted when the socket has taken them, so a phone that walks away is not credited with the rest.
  */
 export function serveMedia(
   req: IncomingMessage,
   res: ServerResponse,
   f: MediaFile,
+  base: readonly string[],
   hooks?: MediaHooks,
 ): void {
   const etag = `"${f.size.toString(16)}-${Math.floor(f.mtimeMs).toString(16)}"`
   const lastModified = new Date(Math.floor(f.mtimeMs / 1000) * 1000).toUTCString()
-  res.setHeader('Accept-Ranges', 'bytes')
-  res.setHeader('ETag', etag)
-  res.setHeader('Last-Modified', lastModified)
-  res.setHeader('Content-Type', f.contentType)
-  res.setHeader('Cache-Control', 'private, max-age=3600')
-  if (f.downloadName) res.setHeader('Content-Disposition', contentDisposition(f.downloadName))
+  const headers = [
+    ...base,
+    'Accept-Ranges',
+    'bytes',
+    'ETag',
+    etag,
+    'Last-Modified',
+    lastModified,
+    'Content-Type',
+    f.contentType,
+    'Cache-Control',
+    'private, max-age=3600',
+  ]
+  if (f.downloadName) headers.push('Content-Disposition', contentDisposition(f.downloadName))
 
   const rangeHeader = ifRangeAllows(req.headers['if-range'] as string | undefined, etag, lastModified)
     ? req.headers.range
     : undefined
   if (!rangeHeader && req.headers['if-none-match'] === etag) {
-    res.statusCode = 304
+    res.writeHead(304, headers)
     res.end()
     return
   }
   const range = parseRange(rangeHeader, f.size)
   if (range.kind === 'unsatisfiable') {
-    res.statusCode = 416
-    res.setHeader('Content-Range', `bytes */${f.size}`)
-    res.setHeader('Content-Length', '0')
+    res.writeHead(416, [...headers, 'Content-Range', `bytes */${f.size}`, 'Content-Length', '0'])
     res.end()
     return
   }
   const start = range.kind === 'partial' ? range.start : 0
   const end = range.kind === 'partial' ? range.end : f.size - 1
-  res.statusCode = range.kind === 'partial' ? 206 : 200
-  if (range.kind === 'partial') res.setHeader('Content-Range', `bytes ${start}-${end}/${f.size}`)
-  res.setHeader('Content-Length', String(Math.max(0, end - start + 1)))
+  if (range.kind === 'partial') headers.push('Content-Range', `bytes ${start}-${end}/${f.size}`)
+  headers.push('Content-Length', String(Math.max(0, end - start + 1)))
+  res.writeHead(range.kind === 'partial' ? 206 : 200, headers)
   if (req.method === 'HEAD' || f.size === 0) {
     res.end()
     return

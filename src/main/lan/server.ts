@@ -45,10 +45,9 @@ const REFUSAL_TEXT: Record<string, [keyof PhoneMessages, keyof PhoneMessages, st
  * What every phone page carries, as one flat list for writeHead: a dozen setHeader calls cost about as much as the
  * rest of a tap together (measured ~35 µs a request on the 2-core store PC), a prebuilt list almost nothing.
  */
+const PHONE_HEADERS: readonly string[] = [...BASE_SECURITY_HEADERS.flat(), 'Content-Security-Policy', PHONE_CSP]
 const PAGE_HEADERS: readonly string[] = [
-  ...BASE_SECURITY_HEADERS.flat(),
-  'Content-Security-Policy',
-  PHONE_CSP,
+  ...PHONE_HEADERS,
   'Content-Type',
   'text/html; charset=utf-8',
   'Cache-Control',
@@ -100,7 +99,9 @@ export class LanServer {
         return this.page(req, res, 405, 'notFoundTitle', 'notFoundBody', '?', ['Allow', 'GET, HEAD'])
       let m = /^\/t\/([^/]{1,64})$/.exec(path)
       if (m) return this.tap(req, res, decodeURIComponentSafe(m[1]!))
-      // Pages carry their headers in one list (PAGE_HEADERS); every other answer gets them set here.
+      m = /^\/m\/([A-Za-z0-9_-]{24})(\/poster\.jpg)?$/.exec(path)
+      if (m) return this.media(req, res, m[1]!, m[2] ? 'poster' : 'video')
+      // Pages and media carry their headers in one list (PAGE_HEADERS, PHONE_HEADERS); the rest get them set here.
       setBaseSecurityHeaders(res)
       res.setHeader('Content-Security-Policy', PHONE_CSP)
       if (path === '/healthz') {
@@ -110,8 +111,6 @@ export class LanServer {
         return
       }
       if (path === '/brand/logo') return sendBrandLogo(req, res, this.deps.brand())
-      m = /^\/m\/([A-Za-z0-9_-]{24})(\/poster\.jpg)?$/.exec(path)
-      if (m) return this.media(req, res, m[1]!, m[2] ? 'poster' : 'video')
       m = /^\/s\/([a-z]+\.js)$/.exec(path)
       if (m && PHONE_ASSETS.has(m[1]!)) {
         const a = PHONE_ASSETS.get(m[1]!)!
@@ -192,6 +191,7 @@ export class LanServer {
         contentType: found.contentType,
         downloadName: download ? found.filename : undefined,
       },
+      PHONE_HEADERS,
       kind === 'poster'
         ? undefined
         : {
