@@ -1,10 +1,12 @@
-// npm run bench:serve [-- --seconds 8 --mib 50]
+// npm run bench:serve [-- --seconds 5 --rounds 3 --mib 50]
 // The hub's phone listener against Debian's nginx on loopback, in one run:
 //   media: the same 50 MiB file, full downloads and 1 MiB ranges, at 1, 16 and 64 connections (wrk), accounting on;
 //   tap page: requests/s of /t/<code> (a tap recorded and a transfer created per request) vs nginx serving a static
 //   page of the same size.
 // Prints throughput and ratios. Targets: media ≥ 0.9× nginx at 64 (full file), ≥ 0.8× for 1 MiB ranges;
 // tap page ≥ 0.3× nginx. nginx runs as configured by Debian (sendfile on), started and stopped by PID here.
+// Each case runs `--rounds` times, nginx and hub back to back, alternating which goes first; the verdict uses the
+// median of the per-round ratios (on this 2-core VM single runs of the same case swing by ±30%).
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -14,7 +16,8 @@ import { randomBytes } from 'node:crypto'
 import Database from 'better-sqlite3'
 import { arg, run, startBuiltHub, table } from './common'
 
-const seconds = Number(arg('seconds', '8'))
+const seconds = Number(arg('seconds', '5'))
+const rounds = Number(arg('rounds', '3'))
 const mib = Number(arg('mib', '50'))
 // `--only full|ranges|page` runs one group (for profiling); the default runs all and judges all three targets.
 const only = arg('only', 'all')
@@ -34,6 +37,50 @@ interface WrkResult {
   rps: number
   mibps: number
   errors: string
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+interface Compared {
+  nginx: WrkResult
+  hub: WrkResult
+  /** Median of the per-round hub / nginx ratios, and their range. */
+  ratio: number
+  low: number
+  high: number
+}
+
+/** One case, `rounds` times: nginx and hub back to back, alternating which goes first. */
+async function compare(
+  nginxUrl: string,
+  hubUrl: string,
+  connections: number,
+  metric: 'rps' | 'mibps',
+  headers: string[] = [],
+): Promise<Compared> {
+  const ns: WrkResult[] = []
+  const hs: WrkResult[] = []
+  for (let r = 0; r < rounds; r++) {
+    if (r % 2 === 0) ns.push(await wrk(nginxUrl, connections, headers))
+    hs.push(await wrk(hubUrl, connections, headers))
+    if (r % 2 === 1) ns.push(await wrk(nginxUrl, connections, headers))
+  }
+  const ratios = hs.map((h, i) => h[metric] / ns[i]![metric])
+  const pick = (xs: WrkResult[]) => ({
+    rps: median(xs.map((x) => x.rps)),
+    mibps: median(xs.map((x) => x.mibps)),
+    errors: xs
+      .map((x) => x.errors)
+      .filter(Boolean)
+      .join('; '),
+  })
+  return {
+    nginx: pick(ns),
+    hub: pick(hs),
+    ratio: median(ratios),
+    low: Math.min(...ratios),
+    high: Math.max(...ratios),
+  }
 }
 
 /** Runs wrk without blocking: the hub under test serves from this very process. */
@@ -175,61 +222,54 @@ http { include /etc/nginx/mime.types; sendfile on; tcp_nopush on; keepalive_time
     if (probe.status !== 200)
       throw new Error(`nginx answered ${probe.status} for the test file; see ${work}/nginx-error.log`)
     const rows: Array<Array<string | number>> = [
-      ['case', 'connections', 'nginx', 'hub', 'hub / nginx', 'errors (hub)'],
+      ['case', 'connections', 'nginx', 'hub', 'hub / nginx (median)', 'per round', 'errors (hub)'],
     ]
     const ratios: Record<string, number> = {}
-    const range = 'Range: bytes=1048576-2097151'
-    for (const c of only === 'all' || only === 'full' ? [1, 16, 64] : []) {
-      const n = await wrk(`${ngUrl}/video.mp4`, c)
-      const h = await wrk(`${lanUrl}/m/${token}`, c)
-      ratios[`full-${c}`] = h.mibps / n.mibps
+    const row = (name: string, c: number, r: Compared, unit: 'rps' | 'mibps', key: string) => {
+      ratios[key] = r.ratio
+      const show = (x: WrkResult) =>
+        unit === 'rps' ? `${x.rps.toFixed(0)} req/s` : `${x.mibps.toFixed(0)} MiB/s`
       rows.push([
+        name,
+        c,
+        show(r.nginx),
+        show(r.hub),
+        r.ratio.toFixed(2),
+        `${r.low.toFixed(2)}–${r.high.toFixed(2)}`,
+        r.hub.errors || '—',
+      ])
+    }
+    const range = 'Range: bytes=1048576-2097151'
+    for (const c of only === 'all' || only === 'full' ? [1, 16, 64] : [])
+      row(
         `media, full ${mib} MiB`,
         c,
-        `${n.mibps.toFixed(0)} MiB/s`,
-        `${h.mibps.toFixed(0)} MiB/s`,
-        ratios[`full-${c}`]!.toFixed(2),
-        h.errors || '—',
-      ])
-    }
-    for (const c of only === 'all' || only === 'ranges' ? [1, 16, 64] : []) {
-      const n = await wrk(`${ngUrl}/video.mp4`, c, [range])
-      const h = await wrk(`${lanUrl}/m/${token}`, c, [range])
-      ratios[`range-${c}`] = h.mibps / n.mibps
-      rows.push([
+        await compare(`${ngUrl}/video.mp4`, `${lanUrl}/m/${token}`, c, 'mibps'),
+        'mibps',
+        `full-${c}`,
+      )
+    for (const c of only === 'all' || only === 'ranges' ? [1, 16, 64] : [])
+      row(
         'media, 1 MiB ranges',
         c,
-        `${n.mibps.toFixed(0)} MiB/s`,
-        `${h.mibps.toFixed(0)} MiB/s`,
-        ratios[`range-${c}`]!.toFixed(2),
-        h.errors || '—',
-      ])
-    }
+        await compare(`${ngUrl}/video.mp4`, `${lanUrl}/m/${token}`, c, 'mibps', [range]),
+        'mibps',
+        `range-${c}`,
+      )
     if (only === 'all' || only === 'page') {
-      const np = await wrk(`${ngUrl}/page.html`, 64)
-      const hp = await wrk(`${lanUrl}/t/${tag.code}`, 64)
-      ratios.page = hp.rps / np.rps
-      rows.push([
-        `tap page (${Buffer.byteLength(html)} B)`,
-        64,
-        `${np.rps.toFixed(0)} req/s`,
-        `${hp.rps.toFixed(0)} req/s`,
-        ratios.page.toFixed(2),
-        hp.errors || '—',
-      ])
+      const pageCase = await compare(`${ngUrl}/page.html`, `${lanUrl}/t/${tag.code}`, 64, 'rps')
+      row(`tap page (${Buffer.byteLength(html)} B)`, 64, pageCase, 'rps', 'page')
       // Reference, not a target: the most one Node thread serves here — node:http answering the same bytes from
       // memory with the same headers, recording nothing. The gap between this and the hub is the tap itself.
       const bare = await bareNodeServer(page.headers, html)
       try {
-        const bp = await wrk(bare.url, 64)
-        rows.push([
+        row(
           'same page, bare node:http',
           64,
-          `${np.rps.toFixed(0)} req/s`,
-          `${bp.rps.toFixed(0)} req/s`,
-          (bp.rps / np.rps).toFixed(2),
-          bp.errors || '—',
-        ])
+          await compare(`${ngUrl}/page.html`, bare.url, 64, 'rps'),
+          'rps',
+          'bare',
+        )
       } finally {
         bare.stop()
       }
@@ -241,7 +281,7 @@ http { include /etc/nginx/mime.types; sendfile on; tcp_nopush on; keepalive_time
       .get() as { taps: number; transfers: number }
     check.close()
     console.log(
-      `\n${seconds} s per measurement, loopback, wrk; accounting on (the tap page run recorded ${counts.taps} taps and ${counts.transfers} transfers)`,
+      `\n${seconds} s per measurement, ${rounds} rounds per case, loopback, wrk; accounting on (the tap page runs recorded ${counts.taps} taps and ${counts.transfers} transfers)`,
     )
     console.log(table(rows))
     const verdict = (name: string, value: number, target: number) =>
