@@ -18,4 +18,9 @@ export function close(conn: Connection): void
  * thread pool, without the drive-cache barrier of fdatasync; `callback(status)`: 0 or -errno. Keep `fd` open
  * until the callback. Not a durability point: an fdatasync at the end is.
  */
-export function startWriteback(fd: number, offset: number, length: number, callback: (status: number) => void): void
+export function startWriteback(
+  fd: number,
+  offset: number,
+  length: number,
+  callback: (status: number) => void,
+): void

@@ -245,7 +245,9 @@ describe('live feed and notifications', () => {
     const spike = list.items.find((n) => n.kind === 'transfer-failures')
     expect(spike).toMatchObject({ params: { count: 2, minutes: 10 } })
     // The greedy phone's refusal (threshold 1 here) raised its own notice.
-    expect(list.items.find((n) => n.kind === 'quota-often')).toMatchObject({ params: { count: 1, minutes: 60 } })
+    expect(list.items.find((n) => n.kind === 'quota-often')).toMatchObject({
+      params: { count: 1, minutes: 60 },
+    })
     expect(list.unread).toBeGreaterThanOrEqual(1)
     await owner.invoke('notification-seen', { upTo: list.items[0]!.id })
     expect((await owner.invoke('notification-list', {})).unread).toBe(0)

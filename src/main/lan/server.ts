@@ -45,7 +45,11 @@ const REFUSAL_TEXT: Record<string, [keyof PhoneMessages, keyof PhoneMessages, st
  * What every phone page carries, as one flat list for writeHead: a dozen setHeader calls cost about as much as the
  * rest of a tap together (measured ~35 µs a request on the 2-core store PC), a prebuilt list almost nothing.
  */
-const PHONE_HEADERS: readonly string[] = [...BASE_SECURITY_HEADERS.flat(), 'Content-Security-Policy', PHONE_CSP]
+const PHONE_HEADERS: readonly string[] = [
+  ...BASE_SECURITY_HEADERS.flat(),
+  'Content-Security-Policy',
+  PHONE_CSP,
+]
 const PAGE_HEADERS: readonly string[] = [
   ...PHONE_HEADERS,
   'Content-Type',

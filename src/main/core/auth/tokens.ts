@@ -23,7 +23,8 @@ const stamped = Buffer.alloc(32)
  * table (measured 20 → 60 µs per tap in the commit alone over the first 40,000 transfers; ordered: ~9 µs, flat).
  */
 export function newOrderedToken(bytes: number): string {
-  if (bytes < 16 || bytes > stamped.length) throw new RangeError(`ordered tokens are 16–32 bytes, not ${bytes}`)
+  if (bytes < 16 || bytes > stamped.length)
+    throw new RangeError(`ordered tokens are 16–32 bytes, not ${bytes}`)
   const at = take(bytes - 6)
   pool.copy(stamped, 6, at, at + bytes - 6)
   pool.fill(0, at, at + bytes - 6)
