@@ -7,6 +7,7 @@ import { createRepos, type Repos } from '../../src/main/db/repos'
 import { silentLogger } from '../../src/main/core/logger'
 import { TransferBook } from '../../src/main/core/delivery/book'
 import { directWriter, ThreadWriter, type BatchWriter } from '../../src/main/core/delivery/writer'
+import { inWriteTransaction } from '../../src/main/db/immediate'
 import { tempDir } from '../helpers/tmp'
 
 // The writer thread is real here: its own better-sqlite3 connection to a real database file, in a worker thread.
@@ -84,6 +85,30 @@ describe('the writer thread', () => {
     expect(errors[1]).toBeNull()
     expect(fallbackWrites).toBe(1)
     expect(count()).toBe(5)
+    writer.close()
+  })
+
+  it("keeps the hub connection's read-then-write transactions whole while the thread commits", () => {
+    const writer = new ThreadWriter(file, directWriter(repos.delivery), logger)
+    writer.write(tapOps(1, 1), () => {})
+    writer.drain() // the thread is up
+    const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+    const audit = repos.db.prepare(
+      "INSERT INTO audit_log (at, actor, action, target) VALUES (?, 'test', 'x', 'y')",
+    )
+    const readThenWrite = () => {
+      const before = count()
+      writer.write(tapOps(before + 1, 1), () => {})
+      pause(200) // the thread commits now, if it can
+      audit.run(Date.now())
+    }
+    // Deferred (SQLite's default): the thread commits between our read and our write; the write is refused.
+    expect(() => repos.db.transaction(readThenWrite)()).toThrow(/SQLITE_BUSY|database is locked/i)
+    writer.drain()
+    // Taking the write lock at BEGIN: the thread waits for it, and both commits go through.
+    expect(() => inWriteTransaction(repos.db, readThenWrite)).not.toThrow()
+    writer.drain()
+    expect(count()).toBe(3)
     writer.close()
   })
 

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino'
+import { inWriteTransaction } from '../../db/immediate'
 import type { Repos } from '../../db/repos'
 import type { UserRecord } from '../../db/repos/users'
 import type { SessionUser } from '../../../shared/contract/auth'
@@ -71,7 +72,7 @@ export class AuthService {
     }
     const passwordHash = await hashPassword(input.password)
     const now = this.now()
-    const user = this.repos.db.transaction(() => {
+    const user = inWriteTransaction(this.repos.db, () => {
       // Checked again inside the transaction: two setup forms submitted at once must not create two owners.
       if (!this.setupRequired())
         throw new HubError('setup-done', 'the owner account already exists; log in instead')
@@ -88,7 +89,7 @@ export class AuthService {
         username: input.username,
       })
       return this.repos.users.findById(id)!
-    })()
+    })
     this.setupToken = null
     this.logger.info({ userId: user.id }, 'owner account created')
     this.startSession(ctx, user)
@@ -113,7 +114,7 @@ export class AuthService {
     if (user.disabled)
       throw new HubError('forbidden', 'this account is disabled; ask an admin', { reason: 'disabled' })
     this.throttle.succeed(input.username)
-    this.repos.db.transaction(() => {
+    inWriteTransaction(this.repos.db, () => {
       this.repos.users.touchLogin(user.id, this.now())
       this.audit.record(
         {
@@ -130,7 +131,7 @@ export class AuthService {
         'auth.login',
         `user:${user.id}`,
       )
-    })()
+    })
     this.startSession(ctx, user)
     this.logger.info({ userId: user.id, ip: client }, 'login')
     return toSessionUser(user)
@@ -160,12 +161,12 @@ export class AuthService {
       throw new HubError('invalid-credentials', 'the current password is wrong')
     }
     const hash = await hashPassword(input.newPassword)
-    this.repos.db.transaction(() => {
+    inWriteTransaction(this.repos.db, () => {
       this.repos.users.setPasswordHash(user.id, hash, this.now())
       // Other devices logged in as this person are logged out; this one stays.
       this.repos.sessions.deleteForUser(user.id, actor.sessionId)
       this.audit.record(ctx, 'user.password-changed', `user:${user.id}`)
-    })()
+    })
   }
 
   /** Resolves a session cookie to an actor, sliding its expiry; null when unknown, expired or disabled. */

@@ -61,7 +61,7 @@ port.on('message', (m) => {
     return
   }
   let error = null
-  try { run(m.ops) } catch (err) { error = String((err && err.message) || err) }
+  try { run.immediate(m.ops) } catch (err) { error = String((err && err.message) || err) }
   port.postMessage({ seq: m.seq, error })
   Atomics.store(settled, 0, m.seq)
   Atomics.notify(settled, 0)

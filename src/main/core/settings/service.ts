@@ -1,4 +1,5 @@
 import type { SettingsUpdate, SettingsView } from '../../../shared/contract/hub'
+import { inWriteTransaction } from '../../db/immediate'
 import { requireRole, type CallContext } from '../auth/actor'
 import type { AuditService } from '../audit/service'
 import type { ConfigStore } from '../config/store'
@@ -96,14 +97,14 @@ export class SettingsService {
       await this.runtime.rebindLan(next.lanHost, next.lanPort)
     if (changed.length) {
       // The audit row is written first and the file last, inside one transaction: a failed write rolls the row back.
-      this.repos.db.transaction(() => {
+      inWriteTransaction(this.repos.db, () => {
         const details: Record<string, unknown> = {}
         // A Wi-Fi password is a secret: the audit log says it changed, not what it is.
         for (const k of changed)
           details[k] = k === 'wifiPassword' ? { changed: true } : { from: before[k], to: next[k] }
         this.audit.record(ctx, 'settings.update', 'settings', details)
         this.config.update(patch)
-      })()
+      })
     }
     if (changed.includes('mdns')) this.runtime.announce()
     if (changed.includes('nfc')) await this.runtime.setNfc(next.nfc)

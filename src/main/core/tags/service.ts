@@ -1,4 +1,5 @@
 import type { Logger } from 'pino'
+import { inWriteTransaction } from '../../db/immediate'
 import type { Repos } from '../../db/repos'
 import type { TagRecord, Tier, Strategy } from '../../db/repos/tags'
 import type { Tag } from '../../../shared/contract/tags'
@@ -61,7 +62,7 @@ export class TagsService {
     requireRole(ctx, 'staff')
     this.assertVideos(input.videoIds)
     const strategy = input.strategy ?? (input.videoIds.length > 1 ? 'rotate' : 'fixed')
-    const id = this.d.repos.db.transaction(() => {
+    const id = inWriteTransaction(this.d.repos.db, () => {
       // 72 random bits make a clash practically impossible; the unique index would catch one anyway.
       let code = newTagCode()
       while (this.d.repos.tags.findByCode(code)) code = newTagCode()
@@ -83,7 +84,7 @@ export class TagsService {
         tier: input.tier,
       })
       return tagId
-    })()
+    })
     this.d.logger.info({ tagId: id }, 'tag created')
     this.changed()
     return this.view(this.mustFind(id))
@@ -104,7 +105,7 @@ export class TagsService {
     requireRole(ctx, 'staff')
     const t = this.mustFind(input.id)
     if (input.videoIds) this.assertVideos(input.videoIds)
-    this.d.repos.db.transaction(() => {
+    inWriteTransaction(this.d.repos.db, () => {
       this.d.repos.tags.update({
         id: t.id,
         label: input.label ?? t.label,
@@ -118,7 +119,7 @@ export class TagsService {
       if (input.videoIds) this.d.repos.tags.setVideos(t.id, input.videoIds)
       const { id: _id, ...changes } = input
       this.d.audit.record(ctx, 'tag.update', `tag:${t.id}`, { code: t.code, ...changes })
-    })()
+    })
     this.changed()
     return this.view(this.mustFind(t.id))
   }
@@ -126,10 +127,10 @@ export class TagsService {
   delete(ctx: CallContext, id: number): void {
     requireRole(ctx, 'admin')
     const t = this.mustFind(id)
-    this.d.repos.db.transaction(() => {
+    inWriteTransaction(this.d.repos.db, () => {
       this.d.repos.tags.delete(t.id)
       this.d.audit.record(ctx, 'tag.delete', `tag:${t.id}`, { code: t.code, label: t.label })
-    })()
+    })
     this.changed()
   }
 
@@ -199,7 +200,7 @@ export class TagsService {
   ): Tag {
     requireRole(ctx, 'staff')
     const now = this.now()
-    const id = this.d.repos.db.transaction(() => {
+    const id = inWriteTransaction(this.d.repos.db, () => {
       let tagId = p.tagId
       if (p.create) {
         const c = p.create
@@ -237,7 +238,7 @@ export class TagsService {
         locked: p.locked,
       })
       return tagId!
-    })()
+    })
     this.d.logger.info({ tagId: id, uid: p.uid, chip: p.chip }, 'tag programmed')
     this.changed()
     return this.view(this.mustFind(id))

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino'
+import { inWriteTransaction } from '../../db/immediate'
 import type { Repos } from '../../db/repos'
 import type { UserRecord } from '../../db/repos/users'
 import type { User } from '../../../shared/contract/users'
@@ -44,7 +45,7 @@ export class UsersService {
     if (this.repos.users.findByUsername(input.username))
       throw new HubError('user-exists', `the user ${input.username} already exists`)
     const passwordHash = await hashPassword(input.password)
-    const user = this.repos.db.transaction(() => {
+    const user = inWriteTransaction(this.repos.db, () => {
       if (this.repos.users.findByUsername(input.username))
         throw new HubError('user-exists', `the user ${input.username} already exists`)
       const id = this.repos.users.insert({
@@ -56,7 +57,7 @@ export class UsersService {
       })
       this.audit.record(ctx, 'user.create', `user:${id}`, { username: input.username, role: input.role })
       return this.repos.users.findById(id)!
-    })()
+    })
     this.logger.info({ userId: user.id, role: user.role }, 'user created')
     this.events.emit({ type: 'users-changed' })
     return toUser(user)
@@ -108,11 +109,11 @@ export class UsersService {
   private change(ctx: CallContext, userId: number, apply: (u: UserRecord) => boolean): UserRecord {
     if (ctx.actor.kind === 'user' && ctx.actor.userId === userId)
       throw new HubError('self-change', 'you cannot change your own role or status; ask another admin')
-    const { user, changed } = this.repos.db.transaction(() => {
+    const { user, changed } = inWriteTransaction(this.repos.db, () => {
       const u = this.repos.users.findById(userId)
       if (!u) throw new HubError('user-not-found', `no user with id ${userId}`)
       return { changed: apply(u), user: u }
-    })()
+    })
     if (changed) {
       this.logger.info({ userId }, 'user changed')
       this.events.emit({ type: 'users-changed' })

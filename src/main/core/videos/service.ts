@@ -1,4 +1,5 @@
 import { rmSync, renameSync, mkdirSync, statSync, existsSync } from 'node:fs'
+import { inWriteTransaction } from '../../db/immediate'
 import { rm } from 'node:fs/promises'
 import { join, basename } from 'node:path'
 import type { Logger } from 'pino'
@@ -203,7 +204,7 @@ export class VideoService {
       const title = f.title?.trim() || f.originalName.replace(/\.[^.]+$/, '').slice(0, 120) || 'video'
       const priority =
         ctx.actor.kind === 'user' && ctx.actor.role === 'staff' ? PRIORITY.staff : PRIORITY.admin
-      const id = this.d.repos.db.transaction(() => {
+      const id = inWriteTransaction(this.d.repos.db, () => {
         const videoId = this.d.repos.videos.insert({
           title,
           description: '',
@@ -240,7 +241,7 @@ export class VideoService {
           bytes: f.sizeBytes,
         })
         return videoId
-      })()
+      })
       this.d.logger.info(
         { videoId: id, bytes: f.sizeBytes, container: info.container, codec: info.video!.codec },
         'video stored; transcode queued',
@@ -301,10 +302,10 @@ export class VideoService {
     this.requireOwnerOrAdmin(ctx, v)
     const title = input.title ?? v.title
     const description = input.description ?? v.description
-    this.d.repos.db.transaction(() => {
+    inWriteTransaction(this.d.repos.db, () => {
       this.d.repos.videos.setText(v.id, title, description, this.now())
       this.d.audit.record(ctx, 'video.update', `video:${v.id}`, { title })
-    })()
+    })
     this.d.events.emit({ type: 'videos-changed', videoId: v.id })
     return this.get(ctx, v.id)
   }
@@ -322,10 +323,10 @@ export class VideoService {
     const job = this.d.repos.jobs.latestForVideo(v.id)
     if (job && (job.status === 'running' || job.status === 'queued')) await this.queue?.cancelAndWait(job.id)
     // Rows first (one transaction), files after: a crash in between leaves only files, which start-up removes.
-    this.d.repos.db.transaction(() => {
+    inWriteTransaction(this.d.repos.db, () => {
       this.d.repos.videos.delete(v.id)
       this.d.audit.record(ctx, 'video.delete', `video:${v.id}`, { title: v.title, tags })
-    })()
+    })
     await this.d.storage.removeVideoFiles(v.id, v.sourcePath)
     this.d.logger.info({ videoId: v.id }, 'video deleted')
     this.d.events.emit({ type: 'videos-changed', videoId: v.id })
@@ -337,10 +338,10 @@ export class VideoService {
     const job = this.d.repos.jobs.latestForVideo(v.id)
     if (v.status !== 'failed' || !job || (job.status !== 'failed' && job.status !== 'cancelled'))
       throw new HubError('conflict', 'only a failed video can be retried')
-    this.d.repos.db.transaction(() => {
+    inWriteTransaction(this.d.repos.db, () => {
       this.d.repos.videos.setStatus(v.id, 'queued', null, this.now())
       this.d.audit.record(ctx, 'video.retry', `video:${v.id}`)
-    })()
+    })
     this.queue?.retry(job.id)
     this.d.events.emit({ type: 'videos-changed', videoId: v.id })
     return this.get(ctx, id)
@@ -551,7 +552,7 @@ export class VideoService {
       for (const name of [...made.map((m) => m.file), 'poster.jpg', 'thumb.jpg'])
         renameSync(join(work, name), join(dir, name))
       syncDir(dir)
-      this.d.repos.db.transaction(() => {
+      inWriteTransaction(this.d.repos.db, () => {
         this.d.repos.videos.replaceRenditions(
           v.id,
           made.map((m) => ({
@@ -571,7 +572,7 @@ export class VideoService {
           this.now(),
         )
         this.d.repos.videos.setStatus(v.id, 'ready', null, this.now())
-      })()
+      })
       this.d.logger.info({ videoId: v.id, jobId: ctx.job.id }, 'video ready')
       return { kind: 'done' }
     } catch (err) {

@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3'
+import { immediate } from '../immediate'
 import type { Tier } from './tags'
 
 export type TransferStatus = 'pending' | 'queued' | 'active' | 'completed' | 'aborted' | 'failed' | 'expired'
@@ -146,9 +147,11 @@ export function deliveryRepo(db: Database) {
   const batchStatements = Object.fromEntries(
     Object.entries(BATCH_SQL).map(([name, sql]) => [name, db.prepare(sql)]),
   ) as Record<keyof typeof BATCH_SQL, Statement>
-  const runOps = db.transaction((ops: BatchOp[]) => {
-    for (const [name, params] of ops) batchStatements[name].run(params)
-  })
+  const runOps = immediate(
+    db.transaction((ops: BatchOp[]) => {
+      for (const [name, params] of ops) batchStatements[name].run(params)
+    }),
+  )
   const maxIds = db.prepare<[], { taps: number | null; transfers: number | null }>(
     'SELECT (SELECT max(id) FROM taps) AS taps, (SELECT max(id) FROM transfers) AS transfers',
   )

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3'
+import { immediate } from '../immediate'
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled'
 
@@ -95,12 +96,14 @@ export function jobsRepo(db: Database) {
       return r ? toJob(r) : null
     },
     /** Takes the best ready job (priority, then smaller first, then oldest) and marks it running, atomically. */
-    claimNext: db.transaction((now: number): JobRecord | null => {
-      const r = next.get(now)
-      if (!r) return null
-      claim.run(now, now, r.id as number)
-      return toJob(byId.get(r.id as number)!)
-    }),
+    claimNext: immediate(
+      db.transaction((now: number): JobRecord | null => {
+        const r = next.get(now)
+        if (!r) return null
+        claim.run(now, now, r.id as number)
+        return toJob(byId.get(r.id as number)!)
+      }),
+    ),
     nextWakeAt(): number | null {
       return wake.get()!.t
     },

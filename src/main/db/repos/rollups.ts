@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3'
+import { immediate } from '../immediate'
 
 export type RollupsRepo = ReturnType<typeof rollupsRepo>
 
@@ -42,19 +43,23 @@ export function rollupsRepo(db: Database) {
       return all.length ? Math.min(...all) : null
     },
     /** Rolls one local day [from, to) up, in one transaction: all of it or nothing. */
-    rollDay: db.transaction((q: { day: string; from: number; to: number; now: number }) => {
-      if (isRolled.get(q.day)) return false
-      tagDay.run(q)
-      videoDay.run(q)
-      markRolled.run(q)
-      return true
-    }),
+    rollDay: immediate(
+      db.transaction((q: { day: string; from: number; to: number; now: number }) => {
+        if (isRolled.get(q.day)) return false
+        tagDay.run(q)
+        videoDay.run(q)
+        markRolled.run(q)
+        return true
+      }),
+    ),
     /** Deletes up to `limit` raw transfers (their timelines with them) and taps older than `before`; returns how many. */
-    prune: db.transaction((before: number, limit: number) => {
-      const transfers = deleteTransfers.run(before, limit).changes
-      const taps = deleteTaps.run(before, limit).changes
-      return transfers + taps
-    }),
+    prune: immediate(
+      db.transaction((before: number, limit: number) => {
+        const transfers = deleteTransfers.run(before, limit).changes
+        const taps = deleteTaps.run(before, limit).changes
+        return transfers + taps
+      }),
+    ),
     pruneNotifications: (before: number) => deleteNotifications.run(before).changes,
   }
 }
