@@ -30,6 +30,11 @@ export function arg(name: string, fallback: string): string {
   return i > 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback
 }
 
+/** The middle value (the upper one of the two middles for an even count). */
+export function median(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+}
+
 export function table(rows: Array<Array<string | number>>): string {
   const cells = rows.map((r) => r.map(String))
   const w = cells[0]!.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)))

@@ -12,15 +12,10 @@ import { NfcService, type PlacedTag } from '../../src/main/nfc/service'
 import { Pcscd, pcscAvailable } from '../../tests/nfc/pcscd'
 import { VirtualNtag, VirtualReaderSlot } from '../../tests/nfc/virtual-ntag'
 import { phoneReadsUrl } from '../../tests/nfc/decode'
-import { arg, table } from './common'
+import { arg, median, table } from './common'
 
 const URL = 'http://192.168.1.20:8080/t/Ab12Cd34Ef56'
 const runs = Number(arg('runs', '10'))
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)]!
-}
 
 async function main(): Promise<void> {
   const missing = pcscAvailable()

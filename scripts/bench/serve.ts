@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import Database from 'better-sqlite3'
-import { arg, run, startBuiltHub, table } from './common'
+import { arg, median, run, startBuiltHub, table } from './common'
 
 const seconds = Number(arg('seconds', '5'))
 const rounds = Number(arg('rounds', '3'))
@@ -38,8 +38,6 @@ interface WrkResult {
   mibps: number
   errors: string
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 interface Compared {
   nginx: WrkResult

@@ -11,7 +11,7 @@
 import { execFile, execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { arg, startBuiltHub, table, timed } from './common'
+import { arg, median, startBuiltHub, table, timed } from './common'
 
 const gib = Number(arg('gib', '2'))
 const repeat = Number(arg('repeat', '4'))
@@ -194,7 +194,6 @@ async function main() {
   }
   const bestCp = Math.min(...cps)
   const bestHub = Math.min(...ups)
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
   const stopped = hub.stop()
   if (process.argv.includes('--phases'))
     console.log(
