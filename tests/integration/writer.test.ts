@@ -1,4 +1,6 @@
+import { once } from 'node:events'
 import { join } from 'node:path'
+import type { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { closeDatabase, openDatabase } from '../../src/main/db/open'
@@ -86,6 +88,36 @@ describe('the writer thread', () => {
     expect(fallbackWrites).toBe(1)
     expect(count()).toBe(5)
     writer.close()
+  })
+
+  it('when the thread dies mid-run, committed batches count once and the rest go to the hub connection', async () => {
+    const book = new TransferBook(repos.delivery, () => {}, logger)
+    const writer = new ThreadWriter(file, directWriter(repos.delivery), logger)
+    book.start(writer)
+    for (let i = 1; i <= 30; i++) book.addTap(tap(i))
+    book.flush()
+    // Batches on their way when the thread stops: some committed, some not; which is down to timing.
+    for (let i = 31; i <= 60; i++) {
+      book.addTap(tap(i))
+      if (i % 10 === 0) (book as unknown as { write(): void }).write()
+    }
+    // The way a thread ends abnormally short of killing the process (white box: the test reaches the worker).
+    const worker = (writer as unknown as { worker: Worker }).worker
+    const exited = once(worker, 'exit')
+    await worker.terminate()
+    await exited
+    for (let i = 61; i <= 90; i++) book.addTap(tap(i))
+    // Retries run on the book's timer; a few rounds of flush bring every batch in.
+    for (let round = 0; round < 5 && count() < 90; round++) {
+      book.flush()
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    const ids = (repos.db.prepare('SELECT id FROM taps ORDER BY id').all() as Array<{ id: number }>).map(
+      (r) => r.id,
+    )
+    expect(ids).toEqual(Array.from({ length: 90 }, (_, i) => i + 1))
+    expect(book.unwritten()).toEqual([])
+    book.stop()
   })
 
   it("keeps the hub connection's read-then-write transactions whole while the thread commits", () => {

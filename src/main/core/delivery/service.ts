@@ -512,7 +512,9 @@ export class DeliveryService {
   private queueChanged(): void {
     // Everyone waiting may have moved up a place.
     for (const id of this.watchers.keys()) this.notify(id)
-    // The admin side gets the queue at most four times a second.
+    // The admin side gets the queue at most four times a second, and only while a console listens (one that
+    // opens later gets the queue in its first message).
+    if (!this.d.events.wants('queue')) return
     const wait = 250 - (this.now() - this.lastQueueEmit)
     if (wait <= 0) this.emitQueue()
     else this.queueEmitTimer ??= setTimeout(() => this.emitQueue(), wait)

@@ -32,10 +32,18 @@ export function directWriter(repo: DeliveryRepo): BatchWriter {
 // The writer thread: its own connection to the same file (WAL: the hub's connection keeps reading meanwhile),
 // the batch statements prepared once, one transaction per batch. Plain JavaScript, run with `eval`, so the same
 // code works from the built app, Electron and the tests without a bundler entry of its own.
-// settled[0]: the last batch settled; settled[1]: 1 once the thread is ready, -1 if it could not start.
+// settled[0]: the last batch settled; settled[1]: 1 once the thread is ready, -1 if it could not start, -2 once
+// it has stopped (an exception it did not catch); settled[2]: the last batch committed (set before its reply, so
+// a batch committed by a thread that died before replying is known to be in the file and is not written twice).
 const THREAD = `
 const { workerData } = require('node:worker_threads')
 const settled = new Int32Array(workerData.settled)
+process.on('exit', () => {
+  if (Atomics.load(settled, 1) !== 1) return
+  Atomics.store(settled, 1, -2)
+  Atomics.notify(settled, 1)
+  Atomics.notify(settled, 0)
+})
 let db, run
 try {
   const Database = require(workerData.driver)
@@ -61,7 +69,10 @@ port.on('message', (m) => {
     return
   }
   let error = null
-  try { run.immediate(m.ops) } catch (err) { error = String((err && err.message) || err) }
+  try {
+    run.immediate(m.ops)
+    Atomics.store(settled, 2, m.seq)
+  } catch (err) { error = String((err && err.message) || err) }
   port.postMessage({ seq: m.seq, error })
   Atomics.store(settled, 0, m.seq)
   Atomics.notify(settled, 0)
@@ -83,7 +94,7 @@ interface Reply {
 export class ThreadWriter implements BatchWriter {
   private readonly worker: Worker
   private readonly port: MessagePort
-  private readonly settled = new Int32Array(new SharedArrayBuffer(8))
+  private readonly settled = new Int32Array(new SharedArrayBuffer(12))
   private readonly pending = new Map<number, (error: string | null) => void>()
   private seq = 0
   private broken = false
@@ -136,6 +147,7 @@ export class ThreadWriter implements BatchWriter {
       // The thread's 'error' event cannot arrive while this loop blocks the event loop: read its state instead.
       const state = Atomics.load(this.settled, 1)
       if (state === -1) return this.fail(new Error('the writer thread could not start'))
+      if (state === -2) return this.fail(new Error('the writer thread stopped'))
       if (state === 0) {
         Atomics.wait(this.settled, 1, 0, 1000)
         continue
@@ -169,8 +181,14 @@ export class ThreadWriter implements BatchWriter {
       { err },
       'the writer thread failed; taps and transfers are written on the main connection',
     )
-    const unsettled = [...this.pending.values()]
+    // Replies the thread sent before it stopped are still on the port; a batch it committed without replying is
+    // in the file all the same (settled[2]). Only the rest are reported unwritten, and the book writes them again.
+    for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port))
+      this.settle(m.message as Reply)
+    const committed = Atomics.load(this.settled, 2)
+    const unsettled = [...this.pending]
     this.pending.clear()
-    for (const done of unsettled) done('the writer thread stopped before committing')
+    for (const [seq, done] of unsettled)
+      done(seq <= committed ? null : 'the writer thread stopped before committing')
   }
 }
