@@ -29,3 +29,8 @@ export function linuxIo(): LinuxIo | null {
   }
   return loaded
 }
+
+/** For tests: stands in for the addon (`null`: as on Windows and macOS); `undefined` loads the real one again. */
+export function replaceLinuxIo(value: LinuxIo | null | undefined): void {
+  loaded = value
+}
