@@ -24,3 +24,23 @@ export function startWriteback(
   length: number,
   callback: (status: number) => void,
 ): void
+
+/** A receive in progress, for cancelReceive. */
+export type Receive = object & { readonly __brand: 'receive' }
+/**
+ * Reads exactly `length` bytes from the socket (a duplicate of `socketFd`) and writes them to `fileFd` from
+ * `offset`, on libuv's thread pool, starting the disk's writeback every 32 MiB. The caller has stopped Node reading
+ * the socket. `progress(written)` after each 8 MiB write (may arrive after `done`); `done(status, written)`:
+ * 0 or -errno (-ECONNRESET: closed early, -ETIMEDOUT: silent for `silenceMs`, -ECANCELED: cancelled).
+ */
+export function receive(
+  socketFd: number,
+  fileFd: number,
+  offset: number,
+  length: number,
+  silenceMs: number,
+  progress: (written: number) => void,
+  done: (status: number, written: number) => void,
+): Receive
+/** Ends a receive early; its `done` follows with -ECANCELED. Safe after it finished. */
+export function cancelReceive(handle: Receive): void

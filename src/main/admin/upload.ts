@@ -9,6 +9,7 @@ import { RefusedError, type VideoService } from '../core/videos/service'
 import { callContext } from './context'
 import { REFUSAL_TEXT } from '../../shared/video-refusals'
 import { sendError } from './rpc'
+import { canReceiveDirect, ReceiveError, receiveDirect } from './direct-receive'
 
 class ClientGoneError extends Error {}
 
@@ -59,8 +60,9 @@ function headerText(req: Request, name: string, max: number): string | null {
 
 /**
  * `POST /api/videos/upload`: the raw file as the body (no multipart), its name in `X-Tapdrop-Filename` (URI-encoded),
- * optionally `X-Tapdrop-Title`. Streamed to a temp file with 1 MiB writes while hashing, so a multi-GB file never
- * sits in memory; role, quota, size and free disk are checked before a byte is read.
+ * optionally `X-Tapdrop-Title`. Written to a temp file as it arrives and hashed, so a multi-GB file never sits in
+ * memory: on Linux by our addon straight from the socket when the size is declared (direct-receive.ts), else
+ * streamed through Node. Role, quota, size and free disk are checked before a byte is read.
  */
 export function uploadRouter(
   videos: VideoService,
@@ -72,6 +74,7 @@ export function uploadRouter(
   router.post('/api/videos/upload', async (req: Request, res: Response) => {
     res.setHeader('Cache-Control', 'no-store')
     let temp: string | null = null
+    let direct = false
     try {
       const ctx = callContext(req, res, auth)
       if (ctx.actor.kind === 'anonymous') throw new HubError('unauthenticated', 'log in first')
@@ -85,23 +88,33 @@ export function uploadRouter(
       videos.assertCanUpload(ctx, declared)
 
       temp = storage.newTempPath()
-      const counter = new HashingCounter(videos.maxBytes())
       const t0 = performance.now()
-      await receive(req, counter, temp)
+      let body: { bytes: number; sha256: string }
+      if (declared !== null && canReceiveDirect(req)) {
+        // The addon reads the body past Node's parser: this connection cannot carry another request.
+        direct = true
+        res.shouldKeepAlive = false
+        body = await receiveDirect(req, temp, declared)
+      } else {
+        const counter = new HashingCounter(videos.maxBytes())
+        await receive(req, counter, temp)
+        body = { bytes: counter.bytes, sha256: counter.hash.digest('hex') }
+      }
       const t1 = performance.now()
-      if (declared !== null && counter.bytes !== declared)
+      if (declared !== null && body.bytes !== declared)
         throw new HubError('bad-request', 'the upload ended early')
       const result = await videos.ingest(ctx, {
         tempPath: temp,
         originalName: name,
         title,
-        sizeBytes: counter.bytes,
-        sha256: counter.hash.digest('hex'),
+        sizeBytes: body.bytes,
+        sha256: body.sha256,
       })
       temp = null // ingest owns it now (stored or removed)
       logger.info(
         {
-          bytes: counter.bytes,
+          bytes: body.bytes,
+          direct,
           receiveMs: Math.round(t1 - t0),
           checkAndStoreMs: Math.round(performance.now() - t1),
           status: result.status,
@@ -122,13 +135,19 @@ export function uploadRouter(
       res.status(result.duplicate ? 200 : 201).json({ result })
     } catch (err) {
       if (temp) await rm(temp, { force: true })
-      if (err instanceof ClientGoneError || res.headersSent) {
+      if (
+        err instanceof ClientGoneError ||
+        (err instanceof ReceiveError && err.clientGone) ||
+        res.headersSent
+      ) {
         logger.info({ err: (err as Error).message }, 'upload abandoned by the client')
+        if (direct) req.socket.destroy()
         return
       }
       // The client may still be sending: keep the connection, discard the rest of the body, and answer. Closing
       // it instead would reset the connection mid-send, and the client would see a network error, not the reason.
-      if (!req.complete) req.resume()
+      // (After a direct receive Node's parser no longer knows where the body ends: the answer closes instead.)
+      if (!req.complete && !direct) req.resume()
       if (err instanceof LimitExceededError) return sendError(res, new RefusedError('too-large'), logger)
       if (err instanceof RefusedError) {
         res.status(422).json({ error: err.toBody() })

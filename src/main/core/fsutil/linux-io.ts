@@ -7,12 +7,26 @@ export interface SendfileConnection {
   readonly __brand: 'sendfile-connection'
 }
 
+export interface ReceiveHandle {
+  readonly __brand: 'receive'
+}
+
 export interface LinuxIo {
   open(socketFd: number): SendfileConnection
   send(conn: SendfileConnection, fileFd: number, offset: number, length: number): number
   waitWritable(conn: SendfileConnection, cb: (status: number) => void): void
   close(conn: SendfileConnection): void
   startWriteback(fd: number, offset: number, length: number, cb: (status: number) => void): void
+  receive(
+    socketFd: number,
+    fileFd: number,
+    offset: number,
+    length: number,
+    silenceMs: number,
+    progress: (written: number) => void,
+    done: (status: number, written: number) => void,
+  ): ReceiveHandle
+  cancelReceive(handle: ReceiveHandle): void
 }
 
 let loaded: LinuxIo | null | undefined
