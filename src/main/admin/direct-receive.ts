@@ -82,6 +82,8 @@ export async function receiveDirect(
 
   const fd = await openAsync(path, 'wx+')
   const hash = createHash('sha256')
+  // A read-back in flight when the receive ends: the descriptor is closed only after it.
+  let hashing: Promise<void> | null = null
   try {
     if (head.length > 0) {
       await writeAsync(fd, head, 0, head.length, 0)
@@ -95,7 +97,7 @@ export async function receiveDirect(
     const piece = Buffer.allocUnsafeSlow(HASH_PIECE)
     let available = head.length // bytes in the file
     let hashed = head.length
-    let hashing: Promise<void> | null = null
+    let over = false // progress reports can arrive after the end; they are ignored
     let hashFailure: Error | null = null
     // Hashes what the file holds so far, one piece at a time, behind the thread.
     const catchUp = (): Promise<void> =>
@@ -115,6 +117,9 @@ export async function receiveDirect(
         }
       })())
 
+    // The socket may have closed while the file opened; then its descriptor number may already be someone
+    // else's. Checked and handed over in one synchronous step, so it cannot close in between.
+    if (socket.destroyed || socket._handle !== handle) throw new ReceiveError('the client went away', true)
     socket.setTimeout(0)
     const [status, written] = await new Promise<[number, number]>((resolve) => {
       const job = io.receive(
@@ -124,10 +129,12 @@ export async function receiveDirect(
         rest,
         SILENCE_MS,
         (n) => {
+          if (over) return
           available = Math.max(available, head.length + n)
           void catchUp()
         },
         (s, n) => {
+          over = true
           socket.off('close', cancel)
           resolve([s, n])
         },
@@ -150,6 +157,7 @@ export async function receiveDirect(
     if (hashFailure) throw hashFailure
     return { bytes: head.length + written, sha256: hash.digest('hex') }
   } finally {
+    await hashing
     await closeAsync(fd)
   }
 }
