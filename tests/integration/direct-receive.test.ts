@@ -148,6 +148,38 @@ describe.runIf(process.platform === 'linux' && linuxIo() !== null)(
       expect(Date.now() - started).toBeLessThan(5_000)
     })
 
+    it('gives up on a client that falls silent mid-upload, after its silence limit', async () => {
+      const path = join(dir.path, 'silent.bin')
+      let result: unknown = null
+      const settled = new Promise<void>((resolve) => {
+        handler = (req) => {
+          const p = receiveDirect(req, path, Number(req.headers['content-length']), 400)
+          p.then(
+            (x) => (result = x),
+            (err: ReceiveError) => (result = { gone: err.clientGone, message: err.message }),
+          ).finally(resolve)
+          return p
+        }
+      })
+      // Connected, a few bytes sent, then nothing: a phone that left the Wi-Fi without closing.
+      const req = request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/',
+        headers: { 'Content-Length': '1000000' },
+      })
+      req.on('error', () => {})
+      req.write(Buffer.alloc(1000, 1))
+      const started = Date.now()
+      await settled
+      const waited = Date.now() - started
+      req.destroy()
+      expect(result).toMatchObject({ gone: true, message: expect.stringMatching(/errno 110/) })
+      expect(waited).toBeGreaterThanOrEqual(350)
+      expect(waited).toBeLessThan(5_000)
+    })
+
     it('leaves bodies without a Content-Length to the stream path', async () => {
       handler = async (req) => {
         const can = canReceiveDirect(req)

@@ -62,6 +62,7 @@ export async function receiveDirect(
   req: IncomingMessage,
   path: string,
   length: number,
+  silenceMs = SILENCE_MS,
 ): Promise<{ bytes: number; sha256: string }> {
   const io = linuxIo() as LinuxIo
   const socket = req.socket as PlainSocket
@@ -127,7 +128,7 @@ export async function receiveDirect(
         fd,
         head.length,
         rest,
-        SILENCE_MS,
+        silenceMs,
         (n) => {
           if (over) return
           available = Math.max(available, head.length + n)
