@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { createServer, request, type IncomingMessage, type Server } from 'node:http'
+import { createServer, request, type ClientRequest, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -80,6 +80,44 @@ function send(
   })
 }
 
+/**
+ * Receives the next request's body into `name` and resolves with what became of it: the result, or
+ * `{ gone, message }` from the error. `closeSocketAfterMs` closes the socket under the thread meanwhile.
+ */
+function nextReceive(
+  name: string,
+  opts: { silenceMs?: number; closeSocketAfterMs?: number } = {},
+): Promise<unknown> {
+  return new Promise((resolve) => {
+    handler = (req) => {
+      const p = receiveDirect(
+        req,
+        join(dir.path, name),
+        Number(req.headers['content-length']),
+        opts.silenceMs,
+      )
+      if (opts.closeSocketAfterMs !== undefined)
+        setTimeout(() => req.socket.destroy(), opts.closeSocketAfterMs)
+      p.then(resolve, (err: ReceiveError) => resolve({ gone: err.clientGone, message: err.message }))
+      return p
+    }
+  })
+}
+
+/** A client that declares 1,000,000 bytes, sends 1,000 and then nothing. */
+function stallingClient(): ClientRequest {
+  const req = request({
+    host: '127.0.0.1',
+    port,
+    method: 'POST',
+    path: '/',
+    headers: { 'Content-Length': '1000000' },
+  })
+  req.on('error', () => {})
+  req.write(Buffer.alloc(1000, 1))
+  return req
+}
+
 describe.runIf(process.platform === 'linux' && linuxIo() !== null)(
   'receiving an upload past the parser',
   () => {
@@ -98,81 +136,30 @@ describe.runIf(process.platform === 'linux' && linuxIo() !== null)(
     })
 
     it('reports a client that leaves halfway as gone, at once', async () => {
-      const path = join(dir.path, 'left.bin')
-      let result: unknown = null
-      const settled = new Promise<void>((resolve) => {
-        handler = (req) => {
-          const p = receiveDirect(req, path, Number(req.headers['content-length']))
-          p.then(
-            (x) => (result = x),
-            (err: ReceiveError) => (result = { gone: err.clientGone, message: err.message }),
-          ).finally(resolve)
-          return p
-        }
-      })
+      const outcome = nextReceive('left.bin')
       const started = Date.now()
       await send(randomBytes(40 << 20), { stopAfter: 10 << 20 })
-      await settled
-      expect(result).toMatchObject({ gone: true })
+      expect(await outcome).toMatchObject({ gone: true })
       expect(Date.now() - started).toBeLessThan(10_000)
     })
 
     it('ends the thread when the socket is closed under it (the hub stopping), not at its silence limit', async () => {
-      const path = join(dir.path, 'stopped.bin')
-      let result: unknown = null
-      const settled = new Promise<void>((resolve) => {
-        handler = (req) => {
-          const p = receiveDirect(req, path, Number(req.headers['content-length']))
-          setTimeout(() => req.socket.destroy(), 300)
-          p.then(
-            (x) => (result = x),
-            (err: ReceiveError) => (result = { gone: err.clientGone }),
-          ).finally(resolve)
-          return p
-        }
-      })
+      const outcome = nextReceive('stopped.bin', { closeSocketAfterMs: 300 })
       // The client sends a little and then nothing: only the socket closing can end the wait early.
-      const req = request({
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/',
-        headers: { 'Content-Length': '1000000' },
-      })
-      req.on('error', () => {})
-      req.write(Buffer.alloc(1000, 1))
+      const req = stallingClient()
       const started = Date.now()
-      await settled
+      const result = await outcome
       req.destroy()
-      expect(result).toEqual({ gone: true })
+      expect(result).toEqual({ gone: true, message: expect.any(String) })
       expect(Date.now() - started).toBeLessThan(5_000)
     })
 
     it('gives up on a client that falls silent mid-upload, after its silence limit', async () => {
-      const path = join(dir.path, 'silent.bin')
-      let result: unknown = null
-      const settled = new Promise<void>((resolve) => {
-        handler = (req) => {
-          const p = receiveDirect(req, path, Number(req.headers['content-length']), 400)
-          p.then(
-            (x) => (result = x),
-            (err: ReceiveError) => (result = { gone: err.clientGone, message: err.message }),
-          ).finally(resolve)
-          return p
-        }
-      })
+      const outcome = nextReceive('silent.bin', { silenceMs: 400 })
       // Connected, a few bytes sent, then nothing: a phone that left the Wi-Fi without closing.
-      const req = request({
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/',
-        headers: { 'Content-Length': '1000000' },
-      })
-      req.on('error', () => {})
-      req.write(Buffer.alloc(1000, 1))
+      const req = stallingClient()
       const started = Date.now()
-      await settled
+      const result = await outcome
       const waited = Date.now() - started
       req.destroy()
       expect(result).toMatchObject({ gone: true, message: expect.stringMatching(/errno 110/) })

@@ -154,8 +154,7 @@ export class ThreadWriter implements BatchWriter {
       }
       const seen = Atomics.load(this.settled, 0)
       if (seen < this.seq) Atomics.wait(this.settled, 0, seen, 1000)
-      for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port))
-        this.settle(m.message as Reply)
+      this.takeReplies()
     }
   }
 
@@ -165,6 +164,12 @@ export class ThreadWriter implements BatchWriter {
     this.broken = true
     this.port.postMessage({ close: true })
     this.port.close()
+  }
+
+  /** Settles every reply already on the port, without waiting for the event loop to deliver them. */
+  private takeReplies(): void {
+    for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port))
+      this.settle(m.message as Reply)
   }
 
   private settle(m: Reply): void {
@@ -183,8 +188,7 @@ export class ThreadWriter implements BatchWriter {
     )
     // Replies the thread sent before it stopped are still on the port; a batch it committed without replying is
     // in the file all the same (settled[2]). Only the rest are reported unwritten, and the book writes them again.
-    for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port))
-      this.settle(m.message as Reply)
+    this.takeReplies()
     const committed = Atomics.load(this.settled, 2)
     const unsettled = [...this.pending]
     this.pending.clear()
