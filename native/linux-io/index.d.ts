@@ -11,6 +11,11 @@ export function open(socketFd: number): Connection
 export function send(conn: Connection, fileFd: number, offset: number, length: number): number
 /** Calls `callback(status)` once the socket can take more bytes, or has failed (status < 0) or hung up. */
 export function waitWritable(conn: Connection, callback: (status: number) => void): void
+/**
+ * TCP_CORK on or off for the connection's socket: while on, the kernel sends only full segments, so headers written
+ * before a sendfile leave together with the first file bytes. Turning it off sends what is held at once. 0 or -errno.
+ */
+export function cork(conn: Connection, on: boolean): number
 /** Stops watching and closes the duplicate; safe to call twice. A pending wait is dropped without a call. */
 export function close(conn: Connection): void
 /**

@@ -10,6 +10,8 @@
 //                                       the network (the socket is non-blocking); returns bytes sent or -errno
 //   waitWritable(conn, callback)        one-shot: callback(status) when the socket can take more, via a
 //                                       uv_poll on Node's own event loop (no threads, no busy waiting)
+//   cork(conn, on)                      TCP_CORK on or off (nginx's tcp_nopush): headers leave with the first
+//                                       file bytes; returns 0 or -errno
 //   close(conn)                         stop watching, close the duplicate, drop a pending callback
 //
 // The duplicate is what makes uv_poll possible: libuv refuses two watchers on one descriptor number, but epoll
@@ -26,6 +28,9 @@
 #include <stdlib.h>
 #include <sys/sendfile.h>
 #include <unistd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include <node_api.h>
 #include <uv.h>
@@ -236,6 +241,22 @@ static napi_value js_wait(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value js_cork(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  conn_t *c = conn_args(env, info, 2, argv, "cork(conn, on)");
+  if (!c) return NULL;
+  bool on;
+  if (napi_get_value_bool(env, argv[1], &on) != napi_ok) {
+    napi_throw_type_error(env, NULL, "cork(conn, on): on must be a boolean");
+    return NULL;
+  }
+  int v = on ? 1 : 0;
+  int rc = c->fd < 0 ? -EBADF : (setsockopt(c->fd, IPPROTO_TCP, TCP_CORK, &v, sizeof v) == 0 ? 0 : -errno);
+  napi_value result;
+  CHECK(napi_create_int32(env, rc, &result));
+  return result;
+}
+
 static napi_value js_close(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   conn_t *c = conn_args(env, info, 1, argv, "close(conn)");
@@ -249,6 +270,7 @@ napi_status register_sendfile(napi_env env, napi_value exports) {
       {"open", NULL, js_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"send", NULL, js_send, NULL, NULL, NULL, napi_enumerable, NULL},
       {"waitWritable", NULL, js_wait, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"cork", NULL, js_cork, NULL, NULL, NULL, napi_enumerable, NULL},
       {"close", NULL, js_close, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   return napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

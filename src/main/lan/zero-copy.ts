@@ -91,10 +91,13 @@ export function sendZeroCopy(
   let conn: Connection | null = null
   let over = false
   let offset = start
+  let corked: Connection | null = null
 
   const stop = (how: 'finished' | 'cut' | { failed: string }) => {
     if (over) return
     over = true
+    if (corked) native.cork(corked, false)
+    corked = null
     // The connection's duplicate stays with the socket for its next request (see connectionOf).
     conn = null
     if (fd !== null) closeSync(fd)
@@ -154,6 +157,19 @@ export function sendZeroCopy(
     fd = openSync(path, 'r')
   } catch (err) {
     return stop({ failed: `opening the file failed: ${(err as Error).message}` })
+  }
+  // As nginx's tcp_nopush: the socket is corked while the headers go out, so they leave in the same segments as
+  // the first file bytes instead of a small packet of their own (one wake-up less for the phone per response;
+  // measured ~5% more 1 MiB ranges in bench:serve). stop() uncorks on every path, or the last partial segment
+  // would wait 200 ms in the kernel.
+  const s = res.socket as PlainSocket | null
+  if (s) {
+    try {
+      corked = connectionOf(native, s)
+      if (native.cork(corked, true) !== 0) corked = null
+    } catch {
+      corked = null
+    }
   }
   res.flushHeaders()
   begin()

@@ -16,6 +16,7 @@ export interface LinuxIo {
   send(conn: SendfileConnection, fileFd: number, offset: number, length: number): number
   waitWritable(conn: SendfileConnection, cb: (status: number) => void): void
   close(conn: SendfileConnection): void
+  cork(conn: SendfileConnection, on: boolean): number
   startWriteback(fd: number, offset: number, length: number, cb: (status: number) => void): void
   receive(
     socketFd: number,
