@@ -36,7 +36,8 @@ export type Receive = object & { readonly __brand: 'receive' }
  * Reads exactly `length` bytes from the socket (a duplicate of `socketFd`) and writes them to `fileFd` from
  * `offset`, on libuv's thread pool, starting the disk's writeback every 32 MiB. The caller has stopped Node reading
  * the socket. `progress(written)` after each 8 MiB write (may arrive after `done`); `done(status, written)`:
- * 0 or -errno (-ECONNRESET: closed early, -ETIMEDOUT: silent for `silenceMs`, -ECANCELED: cancelled).
+ * 0 or -errno (-ECONNRESET: closed early, -ETIMEDOUT: silent for `silenceMs`, -ECANCELED: cancelled,
+ * -ENOSPC: the disk is full; the rest of the body was read and dropped, so the client can be answered).
  */
 export function receive(
   socketFd: number,

@@ -10,7 +10,8 @@
 //       reads exactly `length` bytes from the socket (a duplicate of it: Node keeps its own) and writes them to
 //       `fileFd` from `offset`. progress(written) after each write (throttled by the buffer size); done(status,
 //       written): 0, or -errno (-ECONNRESET: the client closed early, -ETIMEDOUT: no byte for silenceMs,
-//       -ECANCELED: cancelled, -ENOSPC ...). The caller stops Node reading the socket first and keeps fileFd open
+//       -ECANCELED: cancelled, -ENOSPC ...). After a failed write the rest of the body is read and dropped before
+//       done reports the write's error. The caller stops Node reading the socket first and keeps fileFd open
 //       until done.
 //   cancelReceive(handle)   ends a receive early (the socket closed, the hub stops); done follows. Safe to repeat.
 #define _GNU_SOURCE
@@ -73,6 +74,10 @@ static void execute(napi_env env, void *data) {
   int64_t received = 0, flushed = 0;
   size_t fill = 0;
   int status = 0;
+  // A write failed (the disk is full): the rest of the body is still read, and dropped, so that the client has
+  // finished sending when the answer comes. Closing a socket with unread bytes resets the connection, and the
+  // browser would show a network error instead of the reason.
+  int write_failed = 0;
   while (received < r->length) {
     size_t want = BUFFER - fill;
     if ((int64_t)want > r->length - received) want = (size_t)(r->length - received);
@@ -81,7 +86,14 @@ static void execute(napi_env env, void *data) {
       fill += (size_t)n;
       received += n;
       if (fill < BUFFER && received < r->length) continue;
-      if ((status = write_all(r->file, buf, fill, r->offset + r->written)) != 0) break;
+      if (write_failed) {
+        fill = 0;
+        continue;
+      }
+      if ((write_failed = write_all(r->file, buf, fill, r->offset + r->written)) != 0) {
+        fill = 0;
+        continue;
+      }
       r->written += (int64_t)fill;
       fill = 0;
       if (r->written - flushed >= WRITEBACK_STEP) {
@@ -120,7 +132,8 @@ static void execute(napi_env env, void *data) {
     // Readable, hung up or failed: the next recv says which.
   }
   free(buf);
-  r->status = status;
+  // A client that left while the rest was dropped is reported as gone: nobody is left to answer.
+  r->status = status != 0 ? status : write_failed;
 }
 
 static void call_progress(napi_env env, napi_value fn, void *context, void *data) {

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto'
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createHash, randomBytes } from 'node:crypto'
+import { closeSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -8,6 +8,7 @@ import { uploadFile, type TestSession } from '../helpers/api'
 import { badCorpus, clip } from '../helpers/corpus'
 import { tempDir } from '../helpers/tmp'
 import { REFUSAL_TEXT, type RefusalReason } from '../../src/shared/video-refusals'
+import { linuxIo, replaceLinuxIo } from '../../src/main/core/fsutil/linux-io'
 
 let t: TestHub
 let owner: TestSession
@@ -27,6 +28,7 @@ beforeAll(async () => {
   clips['quota-2.mp4'] = clip('quota-2.mp4', 1)
   clips['quota-3.mp4'] = clip('quota-3.mp4', 1)
   clips['owned.mp4'] = clip('owned.mp4', 1)
+  clips['after-full.mp4'] = clip('after-full.mp4', 1)
   t = await startTestHub()
   owner = await setupOwner(t)
   for (const [username, role] of [
@@ -136,6 +138,48 @@ describe('uploading videos over the admin API', () => {
     await new Promise((res) => setTimeout(res, 500))
     expect(traces()).toEqual(before)
   })
+
+  it.runIf(linuxIo() !== null)(
+    'refuses an upload when the disk fills up on the way, answers with the reason, and keeps nothing',
+    { timeout: 60_000 },
+    async () => {
+      // The disk cannot be filled for a test; /dev/full can stand in for the upload's file: every write to it
+      // fails with ENOSPC, as on a full disk. The receive thread gets it in place of the real file.
+      const real = linuxIo()!
+      let swapped = 0
+      replaceLinuxIo({
+        ...real,
+        receive: (socketFd, _fileFd, offset, length, silenceMs, progress, done) => {
+          const full = openSync('/dev/full', 'w')
+          swapped++
+          return real.receive(socketFd, full, offset, length, silenceMs, progress, (status, written) => {
+            closeSync(full)
+            done(status, written)
+          })
+        },
+      })
+      const dir = tempDir()
+      try {
+        // Larger than the thread's 8 MiB buffer: after the first failed write it still has 12 MiB to read.
+        const file = join(dir.path, 'too-much.mp4')
+        writeFileSync(file, randomBytes(20 << 20))
+        const before = traces()
+        const r = await uploadFile(t.adminUrl, file, { cookie: owner.cookie })
+        expect(swapped).toBe(1)
+        // An answer, not a reset connection: the rest of the body was read and dropped first.
+        expect(r.status).toBe(422)
+        expect(r.json.error.details.reason).toBe('disk-full')
+        expect(r.json.error.details.messageZh).toBe(REFUSAL_TEXT['disk-full']['zh-CN'])
+        expect(traces()).toEqual(before)
+      } finally {
+        replaceLinuxIo(undefined)
+        dir.cleanup()
+      }
+      // The hub goes on taking uploads.
+      const next = await uploadFile(t.adminUrl, clips['after-full.mp4']!, { cookie: owner.cookie })
+      expect(next.status).toBe(201)
+    },
+  )
 
   it('keeps viewers from uploading, and anonymous callers out', async () => {
     const file = clips['upload-viewer.mp4']!

@@ -149,8 +149,11 @@ export function uploadRouter(
       // (After a direct receive Node's parser no longer knows where the body ends: the answer closes instead.)
       if (!req.complete && !direct) req.resume()
       if (err instanceof LimitExceededError) return sendError(res, new RefusedError('too-large'), logger)
-      if (err instanceof RefusedError) {
-        res.status(422).json({ error: err.toBody() })
+      // The disk filled up while the file arrived (the free-space check before the first byte cannot see other
+      // writers): the same refusal as when it is full from the start; the partial file is gone.
+      const refused = (err as NodeJS.ErrnoException).code === 'ENOSPC' ? new RefusedError('disk-full') : err
+      if (refused instanceof RefusedError) {
+        res.status(422).json({ error: refused.toBody() })
         return
       }
       sendError(res, err, logger, { route: 'upload' })
