@@ -37,7 +37,7 @@ async function phoneShot(name: string, lang: string): Promise<string> {
   await page.locator('header img').waitFor()
   await page.waitForFunction(() => (document.querySelector('header img') as HTMLImageElement).complete)
   const header = await page.locator('header').innerText()
-  await page.screenshot({ path: screenshotPath(name) })
+  await page.screenshot({ animations: 'disabled', path: screenshotPath(name) })
   await context.close()
   return header
 }
@@ -58,7 +58,7 @@ describe('brand profiles in the console and on phones', () => {
       await page.frameLocator('[data-testid=brand-preview]').getByText('碰一碰，把视频带回家').waitFor()
       expect(await primaryOf(page)).toBe('rgb(31, 111, 235)')
       await page.waitForTimeout(300)
-      await page.screenshot({ path: screenshotPath('71-brand-tapdrop-zh') })
+      await page.screenshot({ animations: 'disabled', path: screenshotPath('71-brand-tapdrop-zh') })
 
       await page.getByTestId('brand-profile').click()
       await page.locator('.ant-select-item-option', { hasText: '店小碰' }).click()
@@ -86,7 +86,7 @@ describe('brand profiles in the console and on phones', () => {
         .locator('.ant-message-notice')
         .waitFor({ state: 'detached' })
         .catch(() => {})
-      await page.screenshot({ path: screenshotPath('72-brand-shoptap-zh') })
+      await page.screenshot({ animations: 'disabled', path: screenshotPath('72-brand-shoptap-zh') })
       expect(await phoneShot('73-phone-shoptap-zh', 'zh-CN')).toBe('店小碰')
       expect(await phoneShot('74-phone-shoptap-en', 'en-US')).toBe('ShopTap')
 
@@ -94,13 +94,13 @@ describe('brand profiles in the console and on phones', () => {
       await page.getByText('Phone page preview').waitFor()
       expect(await page.getByTestId('brand-logo').innerText()).toBe('ShopTap')
       await page.waitForTimeout(500)
-      await page.screenshot({ path: screenshotPath('75-brand-shoptap-en') })
+      await page.screenshot({ animations: 'disabled', path: screenshotPath('75-brand-shoptap-en') })
       // The login page carries the brand too.
       await page.getByTestId('user-menu').click()
       await page.getByTestId('logout').click()
       await page.getByTestId('login-username').waitFor()
       expect(await page.getByTestId('brand-logo').innerText()).toBe('ShopTap')
-      await page.screenshot({ path: screenshotPath('76-login-shoptap-en') })
+      await page.screenshot({ animations: 'disabled', path: screenshotPath('76-login-shoptap-en') })
       await page.context().close()
     },
   )

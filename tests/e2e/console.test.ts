@@ -37,7 +37,7 @@ describe('admin console in Chromium', () => {
     await page.getByTestId('setup-display-name').fill('王店长')
     await page.getByTestId('setup-password').fill('owner-password-1')
     await page.getByTestId('setup-repeat').fill('owner-password-1')
-    await page.screenshot({ path: screenshotPath('01-setup-zh') })
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('01-setup-zh') })
     await page.getByTestId('setup-submit').click()
     await page.getByTestId('hub-info').waitFor()
     expect(new URL(page.url()).hash).toBe('') // the token is gone from the address bar
@@ -46,7 +46,7 @@ describe('admin console in Chromium', () => {
     await page.getByTestId('user-menu').click()
     await page.getByTestId('logout').click()
     await page.getByTestId('login-submit').waitFor()
-    await page.screenshot({ path: screenshotPath('02-login-zh') })
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('02-login-zh') })
     await login(page, 'owner', 'wrong-password')
     await page.getByTestId('login-error').waitFor()
     expect(await page.getByTestId('login-error').textContent()).toContain('用户名或密码错误')
@@ -54,7 +54,7 @@ describe('admin console in Chromium', () => {
     await page.getByTestId('hub-info').waitFor()
     expect(await page.getByText('监控大屏').first().isVisible()).toBe(true)
     expect(await page.getByTestId('public-url').textContent()).toBe(t.started.publicUrl)
-    await page.screenshot({ path: screenshotPath('03-dashboard-zh') })
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('03-dashboard-zh') })
 
     await page.getByTestId('nav-users').click()
     await page.getByTestId('user-add').click()
@@ -65,7 +65,7 @@ describe('admin console in Chromium', () => {
     await page.getByRole('cell', { name: '小美' }).waitFor()
     await page.getByRole('cell', { name: '新建账号' }).first().waitFor()
     await page.locator('.ant-modal-wrap').waitFor({ state: 'hidden' })
-    await page.screenshot({ path: screenshotPath('04-users-zh'), fullPage: true })
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('04-users-zh'), fullPage: true })
 
     // The staff member's own browser.
     const staff = await newPage('zh-CN')
@@ -76,7 +76,7 @@ describe('admin console in Chromium', () => {
     expect(await staff.getByTestId('nav-settings').count()).toBe(0)
     await staff.goto(`${t.adminUrl}/users`)
     await staff.getByTestId('forbidden').waitFor()
-    await staff.screenshot({ path: screenshotPath('05-staff-forbidden-zh') })
+    await staff.screenshot({ animations: 'disabled', path: screenshotPath('05-staff-forbidden-zh') })
     // The server refuses as well, whatever the page shows.
     const direct = await staff.evaluate(async () => {
       const r = await fetch('/api/user-list', {
@@ -114,21 +114,21 @@ describe('admin console in Chromium', () => {
     const page = await newPage('en')
     await page.goto(t.adminUrl)
     await page.getByText('Store tap-to-video console').waitFor()
-    await page.screenshot({ path: screenshotPath('06-login-en') })
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('06-login-en') })
     await login(page, 'owner', 'owner-password-1')
     await page.getByTestId('hub-info').waitFor()
-    await page.screenshot({ path: screenshotPath('07-dashboard-en') })
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('07-dashboard-en') })
     await page.getByTestId('nav-users').click()
     await page.getByRole('cell', { name: '小美' }).waitFor()
     expect(await page.getByText('Audit log').isVisible()).toBe(true)
-    await page.screenshot({ path: screenshotPath('08-users-en'), fullPage: true })
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('08-users-en'), fullPage: true })
     await page.getByTestId('nav-settings').click()
     await page.getByTestId('effective-public-url').waitFor()
-    await page.screenshot({ path: screenshotPath('09-settings-en') })
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('09-settings-en') })
     // Switching language in the header switches the whole console.
     await page.getByTestId('language-switch').getByText('中文').click()
     await page.getByText('系统设置').first().waitFor()
-    await page.screenshot({ path: screenshotPath('10-settings-zh') })
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('10-settings-zh') })
     await page.context().close()
   })
 })

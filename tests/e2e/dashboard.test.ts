@@ -149,12 +149,20 @@ describe('live monitoring dashboard', () => {
       for (const [name, n] of Object.entries(expected))
         expect(await tileValue(page, name)).toBe(n.toLocaleString('zh-CN'))
       await page.waitForTimeout(600)
-      await page.screenshot({ path: screenshotPath('60-dashboard-zh'), fullPage: true })
+      await page.screenshot({
+        animations: 'disabled',
+        path: screenshotPath('60-dashboard-zh'),
+        fullPage: true,
+      })
 
       await page.getByTestId('language-switch').getByText('English').click()
       await page.getByText('Live transfers').waitFor()
       await page.waitForTimeout(600)
-      await page.screenshot({ path: screenshotPath('61-dashboard-en'), fullPage: true })
+      await page.screenshot({
+        animations: 'disabled',
+        path: screenshotPath('61-dashboard-en'),
+        fullPage: true,
+      })
       await page.context().close()
     },
   )
@@ -196,12 +204,12 @@ describe('live monitoring dashboard', () => {
       expect(kinds).toContain('request')
       expect(kinds.at(-1)).toBe('completed')
       await page.waitForTimeout(400)
-      await page.screenshot({ path: screenshotPath('62-transfer-timeline-en') })
+      await page.screenshot({ animations: 'disabled', path: screenshotPath('62-transfer-timeline-en') })
       await page.keyboard.press('Escape')
       await page.getByTestId('language-switch').getByText('中文').click()
       await page.getByText('传输记录').first().waitFor()
       await page.waitForTimeout(400)
-      await page.screenshot({ path: screenshotPath('63-history-zh') })
+      await page.screenshot({ animations: 'disabled', path: screenshotPath('63-history-zh') })
       await page.context().close()
     },
   )
@@ -223,7 +231,7 @@ describe('live monitoring dashboard', () => {
       expect(await item.getAttribute('data-kind')).toBe('transcode-failed')
       expect(await item.innerText()).toContain('“春季新品”转码失败：Invalid data found when processing input')
       await page.waitForTimeout(400)
-      await page.screenshot({ path: screenshotPath('64-notifications-zh') })
+      await page.screenshot({ animations: 'disabled', path: screenshotPath('64-notifications-zh') })
       await page.context().close()
     },
   )

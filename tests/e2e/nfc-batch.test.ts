@@ -90,7 +90,7 @@ describe('batch mode in the admin console', () => {
         '门口-05',
       ])
       tags.forEach((tag, i) => expect(phoneReadsUrl(tag.userMemory())).toBe(batch.items[i]!.tag!.url))
-      await page.screenshot({ path: screenshotPath('50-nfc-batch-zh') })
+      await page.screenshot({ animations: 'disabled', path: screenshotPath('50-nfc-batch-zh') })
 
       // The labels for this batch, as staff would print them.
       await owner.invoke('settings-update', { wifiSsid: '门店WiFi', wifiPassword: 'welcome123' })
@@ -143,7 +143,7 @@ describe('batch mode in the admin console', () => {
       await page.getByTestId('batch-count').getByText('7 programmed').waitFor({ timeout: 20_000 })
       slot.remove()
       await tagOnReader(null)
-      await page.screenshot({ path: screenshotPath('52-nfc-batch-en') })
+      await page.screenshot({ animations: 'disabled', path: screenshotPath('52-nfc-batch-en') })
       await page.getByTestId('batch-stop').click()
       await page.getByTestId('batch-setup').waitFor()
       await page.context().close()
@@ -159,7 +159,7 @@ describe('batch mode in the admin console', () => {
       await page.getByTestId('nfc-status').getByText('ACS ACR122U PICC Interface 00 00').waitFor()
       await pcscd.stop()
       await page.getByTestId('nfc-unavailable').getByText('读卡器服务不可用').waitFor({ timeout: 15_000 })
-      await page.screenshot({ path: screenshotPath('53-nfc-unavailable-zh') })
+      await page.screenshot({ animations: 'disabled', path: screenshotPath('53-nfc-unavailable-zh') })
       await pcscd.start()
       await page
         .getByTestId('nfc-status')

@@ -59,7 +59,7 @@ for (const [device, locale, shot] of [
         expect(pageBytes).toBeLessThan(30_000)
         expect(await page.locator('h1').textContent()).toBe('春季新品 · 门店限定')
         const token = (await page.locator('#tap').getAttribute('data-token'))!
-        await page.screenshot({ path: screenshotPath(shot), fullPage: true })
+        await page.screenshot({ animations: 'disabled', path: screenshotPath(shot), fullPage: true })
 
         const played = await page.locator('#player').evaluate(async (el) => {
           const v = el as HTMLVideoElement
@@ -108,7 +108,11 @@ describe('waiting in line on the phone', () => {
     await page.locator('#queue-text').waitFor()
     expect(await page.locator('#queue-text').textContent()).toBe('排队中 · 第 1 位')
     expect(await page.locator('#player').getAttribute('src')).toBeNull()
-    await page.screenshot({ path: screenshotPath('32-phone-queued-zh'), fullPage: true })
+    await page.screenshot({
+      animations: 'disabled',
+      path: screenshotPath('32-phone-queued-zh'),
+      fullPage: true,
+    })
     // The holder finishes: this phone's page starts on its own.
     expect((await holder.download(held.token!)).status).toBe(200)
     await page.waitForFunction(() => !!document.querySelector('#player')?.getAttribute('src'), undefined, {
@@ -134,7 +138,11 @@ describe('waiting in line on the phone', () => {
     const res = await page.goto(second)
     expect(res?.status()).toBe(429)
     expect(await page.locator('h1').textContent()).toBe("You've had today's videos")
-    await page.screenshot({ path: screenshotPath('33-phone-quota-en'), fullPage: true })
+    await page.screenshot({
+      animations: 'disabled',
+      path: screenshotPath('33-phone-quota-en'),
+      fullPage: true,
+    })
     await context.close()
     await owner.invoke('settings-update', { quotaNormal: 3 })
   })

@@ -48,7 +48,11 @@ describe('video library in the admin console', () => {
       const bar = page.locator('[data-testid^=progress-]').first()
       await bar.waitFor({ timeout: 60_000 })
       const firstPercent = Number(await bar.getAttribute('data-percent'))
-      await page.screenshot({ path: screenshotPath('20-videos-transcoding-zh'), fullPage: true })
+      await page.screenshot({
+        animations: 'disabled',
+        path: screenshotPath('20-videos-transcoding-zh'),
+        fullPage: true,
+      })
       await page.waitForFunction(
         (p) => {
           const el = document.querySelector('[data-testid^=progress-]')
@@ -70,7 +74,11 @@ describe('video library in the admin console', () => {
         .locator('.ant-message-notice')
         .waitFor({ state: 'detached' })
         .catch(() => {})
-      await page.screenshot({ path: screenshotPath('21-videos-ready-zh'), fullPage: true })
+      await page.screenshot({
+        animations: 'disabled',
+        path: screenshotPath('21-videos-ready-zh'),
+        fullPage: true,
+      })
 
       // Detail page: metadata, renditions, and the preview really plays.
       await page.getByRole('link', { name: 'portrait-hevc-rotated' }).click()
@@ -87,7 +95,11 @@ describe('video library in the admin console', () => {
       expect(played.time).toBeGreaterThan(0.3)
       expect(played.h).toBeGreaterThan(played.w) // portrait stays portrait in the browser too
       await page.getByTestId('preview-player').evaluate((el) => (el as HTMLVideoElement).pause())
-      await page.screenshot({ path: screenshotPath('22-video-detail-zh'), fullPage: true })
+      await page.screenshot({
+        animations: 'disabled',
+        path: screenshotPath('22-video-detail-zh'),
+        fullPage: true,
+      })
       await page.context().close()
     },
   )
@@ -111,10 +123,18 @@ describe('video library in the admin console', () => {
       'the file is incomplete (an interrupted copy or export?); export or copy it again',
       'this is a still image, not a video',
     ])
-    await page.screenshot({ path: screenshotPath('23-videos-refused-en'), fullPage: true })
+    await page.screenshot({
+      animations: 'disabled',
+      path: screenshotPath('23-videos-refused-en'),
+      fullPage: true,
+    })
     await page.getByRole('link', { name: 'console-landscape' }).click()
     await page.getByTestId('renditions-table').waitFor()
-    await page.screenshot({ path: screenshotPath('24-video-detail-en'), fullPage: true })
+    await page.screenshot({
+      animations: 'disabled',
+      path: screenshotPath('24-video-detail-en'),
+      fullPage: true,
+    })
     await page.context().close()
   })
 })

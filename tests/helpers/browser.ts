@@ -29,6 +29,8 @@ export async function launchChromium(): Promise<Browser> {
   })
 }
 
+// Screenshots are taken with animations disabled (Playwright finishes CSS transitions first): a refused upload's
+// progress bar caught mid-transition was blue or purple instead of red.
 export function screenshotPath(name: string): string {
   return join(SCREENSHOTS, `${name}.png`)
 }
