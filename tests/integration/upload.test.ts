@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { closeSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { connect, type Socket } from 'node:net'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -29,6 +30,7 @@ beforeAll(async () => {
   clips['quota-3.mp4'] = clip('quota-3.mp4', 1)
   clips['owned.mp4'] = clip('owned.mp4', 1)
   clips['after-full.mp4'] = clip('after-full.mp4', 1)
+  clips['beside-stalled.mp4'] = clip('beside-stalled.mp4', 1)
   t = await startTestHub()
   owner = await setupOwner(t)
   for (const [username, role] of [
@@ -178,6 +180,47 @@ describe('uploading videos over the admin API', () => {
       // The hub goes on taking uploads.
       const next = await uploadFile(t.adminUrl, clips['after-full.mp4']!, { cookie: owner.cookie })
       expect(next.status).toBe(201)
+    },
+  )
+
+  it(
+    'uploads stalled half-way on slow laptops leave the console and further uploads working',
+    { timeout: 60_000 },
+    async () => {
+      const before = traces()
+      // Four uploads that declare 50 MiB, send 1 MiB and then wait, as from laptops on a weak Wi-Fi.
+      const url = new URL(t.adminUrl)
+      const stalled = await Promise.all(
+        [1, 2, 3, 4].map(
+          (i) =>
+            new Promise<Socket>((resolve, reject) => {
+              const s = connect(Number(url.port), url.hostname, () => {
+                s.write(
+                  `POST /api/videos/upload HTTP/1.1\r\nHost: ${url.host}\r\nOrigin: ${t.adminUrl}\r\n` +
+                    `Cookie: ${owner.cookie}\r\nContent-Type: application/octet-stream\r\n` +
+                    `X-Tapdrop-Filename: stalled-${i}.mp4\r\nContent-Length: ${50 << 20}\r\n\r\n`,
+                )
+                s.write(randomBytes(1 << 20), () => resolve(s))
+              })
+              s.on('error', reject)
+            }),
+        ),
+      )
+      try {
+        await new Promise((r) => setTimeout(r, 500))
+        expect(readdirSync(join(t.dataDir, 'tmp')).length).toBe(before.tmp + 4)
+        // The console still loads, and another upload goes through, while those four wait.
+        const page = await fetch(`${t.adminUrl}/`, { signal: AbortSignal.timeout(10_000) })
+        expect(page.status).toBe(200)
+        const r = await uploadFile(t.adminUrl, clips['beside-stalled.mp4']!, { cookie: owner.cookie })
+        expect(r.status).toBe(201)
+      } finally {
+        for (const s of stalled) s.destroy()
+      }
+      // The stalled uploads are given up as soon as their laptops leave, and leave nothing behind.
+      for (let i = 0; i < 100 && readdirSync(join(t.dataDir, 'tmp')).length > before.tmp; i++)
+        await new Promise((r) => setTimeout(r, 100))
+      expect(readdirSync(join(t.dataDir, 'tmp')).length).toBe(before.tmp)
     },
   )
 

@@ -64,6 +64,15 @@ function headerText(req: Request, name: string, max: number): string | null {
  * memory: on Linux by our addon straight from the socket when the size is declared (direct-receive.ts), else
  * streamed through Node. Role, quota, size and free disk are checked before a byte is read.
  */
+/**
+ * A direct receive holds one thread of libuv's pool (four in all) until its body is in, however slowly a laptop
+ * sends it. The pool also serves the console's files, the uploads' own read-back hashing and their writeback: with
+ * four uploads holding it, all of that waited (the console did not load). Beyond two at once, uploads stream
+ * through Node instead, which holds no thread.
+ */
+const MAX_DIRECT_RECEIVES = 2
+let directReceives = 0
+
 export function uploadRouter(
   videos: VideoService,
   storage: VideoStorage,
@@ -90,11 +99,16 @@ export function uploadRouter(
       temp = storage.newTempPath()
       const t0 = performance.now()
       let body: { bytes: number; sha256: string }
-      if (declared !== null && canReceiveDirect(req)) {
+      if (declared !== null && directReceives < MAX_DIRECT_RECEIVES && canReceiveDirect(req)) {
         // The addon reads the body past Node's parser: this connection cannot carry another request.
         direct = true
         res.shouldKeepAlive = false
-        body = await receiveDirect(req, temp, declared)
+        directReceives++
+        try {
+          body = await receiveDirect(req, temp, declared)
+        } finally {
+          directReceives--
+        }
       } else {
         const counter = new HashingCounter(videos.maxBytes())
         await receive(req, counter, temp)
