@@ -218,6 +218,41 @@ describe.each(PATHS)('HTTP Range on media (%s)', (path) => {
     }
   })
 
+  it('a phone that stops taking bytes mid-download is cut off after the stall limit, and the transfer is aborted', async () => {
+    const phone = new Phone(t.lanUrl)
+    const token = (await phone.tap(bigCode)).token!
+    zeroCopy.setStallLimit(400)
+    const url = new URL(t.lanUrl)
+    let received = 0
+    const s = connect(Number(url.port), url.hostname)
+    const closed = new Promise<void>((resolve) => s.on('close', () => resolve()))
+    s.on('error', () => {})
+    s.on('data', (c: Buffer) => (received += c.length))
+    try {
+      // Asks for the 48 MiB file and then reads nothing, as a phone whose browser was suspended.
+      await new Promise<void>((resolve) => s.once('connect', resolve))
+      s.pause()
+      s.write(`GET /m/${token} HTTP/1.1\r\nHost: ${url.host}\r\nCookie: ${phone.headers().Cookie}\r\n\r\n`)
+      let row = transferRow(token)
+      for (let i = 0; i < 100 && row.status !== 'aborted'; i++) {
+        await new Promise((r) => setTimeout(r, 50))
+        row = transferRow(token)
+      }
+      expect(row.status).toBe('aborted')
+      expect(row.bytes_sent).toBeLessThan(big.length)
+      // When the phone reads again, it gets what was already on its way, then the end of the connection.
+      s.resume()
+      await Promise.race([
+        closed,
+        new Promise((_, reject) => setTimeout(() => reject(new Error('the connection stayed open')), 10_000)),
+      ])
+      expect(received).toBeLessThan(big.length)
+    } finally {
+      s.destroy()
+      zeroCopy.setStallLimit(120_000)
+    }
+  })
+
   it('a download cut off halfway and resumed with Range ends as one completed transfer with the exact byte count', async () => {
     // 48 MiB: far more than socket buffers hold, so cutting the connection really leaves bytes unsent.
     const file = big

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { ifRangeAllows, parseRange } from '../core/delivery/range'
-import { canZeroCopy, FILE_SHRANK, sendZeroCopy } from './zero-copy'
+import { canZeroCopy, FILE_SHRANK, mediaStallMs, sendZeroCopy } from './zero-copy'
 
 export interface MediaFile {
   path: string
@@ -90,6 +90,7 @@ export function serveMedia(
   const stream = createReadStream(f.path, { start, end, highWaterMark: CHUNK })
   let offset = start
   let done = false
+  let stalled: NodeJS.Timeout | null = null
   const finish = (cut: boolean) => {
     if (done) return
     done = true
@@ -104,7 +105,14 @@ export function serveMedia(
     })
     if (!ok) {
       stream.pause()
-      res.once('drain', () => stream.resume())
+      // Cut the response if this chunk is not taken within the stall limit (see mediaStallMs). Node reports only
+      // whole chunks, so a link slower than ~9 KB/s for two minutes is cut too; the player resumes with Range.
+      stalled ??= setTimeout(() => res.destroy(), mediaStallMs())
+      res.once('drain', () => {
+        if (stalled) clearTimeout(stalled)
+        stalled = null
+        stream.resume()
+      })
     }
   })
   stream.on('end', () => {
@@ -121,6 +129,7 @@ export function serveMedia(
   })
   res.on('finish', () => finish(false))
   res.on('close', () => {
+    if (stalled) clearTimeout(stalled)
     if (!res.writableFinished) {
       stream.destroy()
       finish(true)

@@ -23,12 +23,29 @@ function load(): LinuxIo | null {
   return enabled ? linuxIo() : null
 }
 
+/**
+ * A phone that has taken no byte of a media response for this long has gone (screen locked with the browser
+ * suspended, walked off with the connection still open): the response is cut, and the transfer can resume with
+ * Range. Without it such a response stayed open for as long as the phone kept the connection alive, with its
+ * descriptors and its download slot (a slot with an open response is never reclaimed as idle): a few suspended
+ * phones could keep everyone else in line. Both paths use it (media.ts for streams).
+ */
+let stallMs = 120_000
+
+export function mediaStallMs(): number {
+  return stallMs
+}
+
 /** For tests: whether media goes out by sendfile; `set` switches it, so the tests cover both paths. */
 export const zeroCopy = {
   available: (): boolean => load() !== null,
   set(on: boolean): void {
     enabled = on
     if (on && load() === null) throw new Error('the sendfile addon is not available here')
+  },
+  /** For tests: a shorter stall limit than two minutes. */
+  setStallLimit(ms: number): void {
+    stallMs = ms
   },
 }
 
@@ -92,10 +109,12 @@ export function sendZeroCopy(
   let over = false
   let offset = start
   let corked: Connection | null = null
+  let stalled: NodeJS.Timeout | null = null
 
   const stop = (how: 'finished' | 'cut' | { failed: string }) => {
     if (over) return
     over = true
+    if (stalled) clearTimeout(stalled)
     if (corked) native.cork(corked, false)
     corked = null
     // The connection's duplicate stays with the socket for its next request (see connectionOf).
@@ -131,7 +150,15 @@ export function sendZeroCopy(
     // A whole piece went: the socket may take more at once, after other requests had their turn. Less than
     // asked: the socket is full; continue when it has room.
     if (n === length) setImmediate(pump)
-    else native.waitWritable(conn, (status) => (status < 0 ? stop('cut') : pump()))
+    else {
+      stalled = setTimeout(() => stop('cut'), stallMs)
+      native.waitWritable(conn, (status) => {
+        if (stalled) clearTimeout(stalled)
+        stalled = null
+        if (status < 0) stop('cut')
+        else pump()
+      })
+    }
   }
 
   // Headers go out through Node (its keep-alive and pipelining bookkeeping stay right); the body starts only
