@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { copyFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -14,6 +15,7 @@ beforeAll(async () => {
   // Generated before the hub starts: a synchronous ffmpeg run would stall the hub sharing this event loop.
   clips.damaged = clip('damaged-later.mp4', 2)
   clips.cancel = clip('to-cancel.mp4', 30, '1920x1080')
+  clips.hang = clip('to-hang.mp4', 10, '1920x1080')
   for (const x of ['a', 'b', 'c']) clips[x] = clip(`order-${x}.mp4`, 1)
   // Retries wait 1 s, then 4 s: long enough to see the back-off, short enough for a test.
   writeFileSync(
@@ -23,6 +25,8 @@ beforeAll(async () => {
       lanPort: 0,
       lanHost: '127.0.0.1',
       jobRetryBaseSeconds: 1,
+      // ffmpeg reports twice a second while it works; 5 s of silence means it hangs.
+      transcodeStallSeconds: 5,
       tapRateLimitPerMinute: 0,
       mdns: false,
     }),
@@ -85,6 +89,33 @@ describe('transcode failures', () => {
     await expect(owner.invoke('video-raise', { id: r.id! })).rejects.toMatchObject({ code: 'conflict' })
     await owner.invoke('video-retry', { id: r.id! })
     await owner.invoke('video-cancel', { id: r.id! })
+  })
+
+  it('stops an ffmpeg that hangs, retries, and the video becomes ready', { timeout: 120_000 }, async () => {
+    const r = await localClient(t).invoke('video-import', { path: clips.hang! })
+    // The hub runs in this process, so its ffmpeg is a child of it. Stopping it (SIGSTOP) is a hang as the hub
+    // sees one: the process is there and says nothing.
+    let pid = 0
+    for (let i = 0; i < 200 && !pid; i++) {
+      try {
+        pid = Number(execFileSync('pgrep', ['-P', String(process.pid), '-x', 'ffmpeg'], { encoding: 'utf8' }))
+      } catch {
+        await new Promise((res) => setTimeout(res, 50))
+      }
+    }
+    expect(pid).toBeGreaterThan(0)
+    process.kill(pid, 'SIGSTOP')
+    const errors = new Set<string>()
+    let v = await owner.invoke('video-get', { id: r.id! })
+    for (let i = 0; i < 600 && v.status !== 'ready' && v.status !== 'failed'; i++) {
+      if (v.job?.error) errors.add(v.job.error)
+      await new Promise((res) => setTimeout(res, 100))
+      v = await owner.invoke('video-get', { id: r.id! })
+    }
+    expect([...errors]).toContain('ffmpeg stopped making progress (nothing for 5 s) and was stopped')
+    // Killed, not left stopped.
+    expect(() => process.kill(pid, 0)).toThrow()
+    expect(v).toMatchObject({ status: 'ready', error: null, job: { status: 'done', attempts: 2 } })
   })
 
   it('runs a raised job before the others waiting', { timeout: 120_000 }, async () => {

@@ -41,6 +41,8 @@ export const ConfigShape = {
   transcodeConcurrency: int(1, 16),
   /** Wait before the first retry of a failed job; each further retry waits four times longer. */
   jobRetryBaseSeconds: int(0, 3600),
+  /** An ffmpeg that writes nothing for this long is stopped and its job retried (hung on a bad file or disk). */
+  transcodeStallSeconds: int(5, 3600),
   /** Videos a phone may take per day from normal / VIP tags (0 = no limit). */
   quotaNormal: int(0, 100_000),
   quotaVip: int(0, 100_000),
@@ -102,6 +104,7 @@ export const DEFAULT_CONFIG: Config = {
   uploadsPerDayAdmin: 0,
   transcodeConcurrency: 1,
   jobRetryBaseSeconds: 10,
+  transcodeStallSeconds: 300,
   quotaNormal: 3,
   quotaVip: 10,
   maxStreams: 8,

@@ -15,6 +15,8 @@ export class FfmpegError extends Error {
     readonly exitCode: number | null,
     readonly stderrTail: string,
     readonly cancelled: boolean,
+    /** Killed for making no progress (see runCommand's `stallMs`). */
+    readonly stalled = false,
   ) {
     super(message)
     this.name = 'FfmpegError'
@@ -36,16 +38,33 @@ export function parseTimemark(mark: string | undefined): number | null {
 
 /**
  * Runs a built command to the end. Progress is clamped to 0–1 and throttled by the caller; aborting the signal
- * kills the process at once (SIGKILL: a cancelled job must not keep a core busy).
+ * kills the process at once (SIGKILL: a cancelled job must not keep a core busy). An ffmpeg that writes nothing
+ * to stderr for `stallMs` (it reports twice a second while it works) is killed too and the run fails as stalled:
+ * one hung on a damaged file or a disk that stopped answering would otherwise hold the transcode queue for good.
  */
 export function runCommand(
   cmd: FfmpegCommand,
-  options: { durationSeconds: number; onProgress?: (p: FfmpegProgress) => void; signal?: AbortSignal },
+  options: {
+    durationSeconds: number
+    onProgress?: (p: FfmpegProgress) => void
+    signal?: AbortSignal
+    stallMs?: number
+  },
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const tail: string[] = []
     let speed: number | null = null
     let cancelled = false
+    let stalled = false
+    let watchdog: NodeJS.Timeout | null = null
+    const watch = () => {
+      if (watchdog) clearTimeout(watchdog)
+      if (options.stallMs)
+        watchdog = setTimeout(() => {
+          stalled = true
+          cmd.kill('SIGKILL')
+        }, options.stallMs)
+    }
     const onAbort = () => {
       cancelled = true
       cmd.kill('SIGKILL')
@@ -55,7 +74,9 @@ export function runCommand(
       return
     }
     options.signal?.addEventListener('abort', onAbort, { once: true })
+    cmd.on('start', watch)
     cmd.on('stderr', (line: string) => {
+      watch()
       tail.push(line)
       if (tail.length > 40) tail.shift()
       const m = /speed=\s*([\d.]+)x/.exec(line)
@@ -70,13 +91,21 @@ export function runCommand(
     })
     cmd.on('error', (err: Error) => {
       options.signal?.removeEventListener('abort', onAbort)
+      if (watchdog) clearTimeout(watchdog)
       const code = /exited with code (\d+)/.exec(err.message)
       const stderrTail = tail.slice(-12).join('\n')
-      const message = cancelled ? 'cancelled' : (err.message.split('\n')[0] ?? 'ffmpeg failed')
-      reject(new FfmpegError(message, code ? Number(code[1]) : null, stderrTail || message, cancelled))
+      const message = cancelled
+        ? 'cancelled'
+        : stalled
+          ? `ffmpeg stopped making progress (nothing for ${Math.round(options.stallMs! / 1000)} s) and was stopped`
+          : (err.message.split('\n')[0] ?? 'ffmpeg failed')
+      reject(
+        new FfmpegError(message, code ? Number(code[1]) : null, stderrTail || message, cancelled, stalled),
+      )
     })
     cmd.on('end', () => {
       options.signal?.removeEventListener('abort', onAbort)
+      if (watchdog) clearTimeout(watchdog)
       options.onProgress?.({ fraction: 1, speed, etaSeconds: 0 })
       resolve()
     })

@@ -523,6 +523,7 @@ export class VideoService {
         durationSeconds: plan.durationSeconds,
         signal: ctx.signal,
         onProgress: ctx.progress,
+        stallMs: this.d.config.values.transcodeStallSeconds * 1000,
       })
       const made: Array<{
         label: string
@@ -577,8 +578,9 @@ export class VideoService {
       return { kind: 'done' }
     } catch (err) {
       if (err instanceof FfmpegError) {
-        const reason =
-          err.exitCode !== null
+        const reason = err.stalled
+          ? err.message
+          : err.exitCode !== null
             ? `ffmpeg exited with code ${err.exitCode}: ${err.stderrTail}`
             : `ffmpeg could not run: ${err.message}`
         return { kind: 'retry', error: reason.slice(0, 2000) }
