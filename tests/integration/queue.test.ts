@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
 import { startTestHub, setupOwner, readyVideo, bigRendition, type TestHub } from '../helpers/hub'
 import type { TestSession } from '../helpers/api'
 import { Phone } from '../helpers/phone'
@@ -110,5 +111,27 @@ describe('admission queue', () => {
     expect(list.find((x) => x.status === 'expired')).toBeTruthy()
     expect((await late.download(r.token!)).status).toBe(410)
     await owner.invoke('settings-update', { maxStreams: 8, queueMaxWaitSeconds: 180 })
+  })
+
+  it("a transfer's queue channel takes at most four listeners; the next is told to try later", async () => {
+    const phone = new Phone(t.lanUrl)
+    const { token } = await phone.tap(tags.normalSmall!)
+    const open = () =>
+      new Promise<{ ws: WebSocket; first: string | null; code: number | null }>((resolve) => {
+        const ws = new WebSocket(`${t.lanUrl.replace('http', 'ws')}/q/${token}`)
+        ws.once('message', (d) => resolve({ ws, first: String(d), code: null }))
+        ws.once('close', (code) => resolve({ ws, first: null, code }))
+      })
+    const four = await Promise.all([open(), open(), open(), open()])
+    for (const x of four) expect(JSON.parse(x.first!)).toHaveProperty('position')
+    const fifth = await open()
+    expect(fifth).toMatchObject({ first: null, code: 1013 })
+    // One page closes: another can listen again.
+    four[0]!.ws.close()
+    await new Promise((r) => four[0]!.ws.once('close', r))
+    await new Promise((r) => setTimeout(r, 100))
+    const again = await open()
+    expect(again.first).not.toBeNull()
+    for (const x of [...four, again]) x.ws.close()
   })
 })

@@ -235,6 +235,11 @@ export class LanServer {
       const stop = this.deps.delivery.watch(m[1]!, (u) => {
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(u))
       })
+      if (stop === 'full') {
+        // 1013 "try again later": the page script retries with back-off.
+        ws.close(1013, 'too many listeners for this transfer')
+        return
+      }
       if (!stop) {
         ws.send(JSON.stringify({ position: 0, status: 'expired' }))
         ws.close()

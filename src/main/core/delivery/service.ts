@@ -77,6 +77,8 @@ type QueueListener = (update: { position: number; status: string }) => void
 const REUSE_WINDOW_MS = 30 * 60_000
 /** A download slot nobody has used for this long goes to the next phone in line. */
 const IDLE_SLOT_MS = 30_000
+/** Open queue channels per transfer (see watch). */
+const MAX_WATCHERS = 4
 
 export interface DeliveryDeps {
   repos: Repos
@@ -483,10 +485,13 @@ export class DeliveryService {
   // ── the phone's queue channel ──────────────────────────────────────────────────────────────────────────
 
   /** Live place in line for the page of a waiting phone; asks for a slot if it has none (e.g. after a pause). */
-  watch(token: string, listener: QueueListener): (() => void) | null {
+  watch(token: string, listener: QueueListener): (() => void) | null | 'full' {
     const t = this.book.byTokenOrLoad(token)
     if (!t || t.record.status === 'expired' || t.record.status === 'failed') return null
     const id = t.record.id
+    // A phone has one page open, two or three at most; every queue change is sent to every listener, so one
+    // token must not be able to open thousands.
+    if ((this.watchers.get(id)?.size ?? 0) >= MAX_WATCHERS) return 'full'
     const set = this.watchers.get(id) ?? new Set()
     set.add(listener)
     this.watchers.set(id, set)
