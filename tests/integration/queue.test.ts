@@ -114,8 +114,12 @@ describe('admission queue', () => {
   })
 
   it("a transfer's queue channel takes at most four listeners; the next is told to try later", async () => {
+    // Listeners stay only while a phone waits: one slot, held by another phone.
+    await owner.invoke('settings-update', { maxStreams: 1 })
+    await new Phone(t.lanUrl).tap(tags.normalBig!) // holds the slot, or waits ahead
     const phone = new Phone(t.lanUrl)
-    const { token } = await phone.tap(tags.normalSmall!)
+    const { token, position } = await phone.tap(tags.normalSmall!)
+    expect(position).toBeGreaterThanOrEqual(1)
     const open = () =>
       new Promise<{ ws: WebSocket; first: string | null; code: number | null }>((resolve) => {
         const ws = new WebSocket(`${t.lanUrl.replace('http', 'ws')}/q/${token}`)
@@ -123,7 +127,7 @@ describe('admission queue', () => {
         ws.once('close', (code) => resolve({ ws, first: null, code }))
       })
     const four = await Promise.all([open(), open(), open(), open()])
-    for (const x of four) expect(JSON.parse(x.first!)).toHaveProperty('position')
+    for (const x of four) expect(JSON.parse(x.first!)).toMatchObject({ position, status: 'queued' })
     const fifth = await open()
     expect(fifth).toMatchObject({ first: null, code: 1013 })
     // One page closes: another can listen again.
@@ -133,5 +137,23 @@ describe('admission queue', () => {
     const again = await open()
     expect(again.first).not.toBeNull()
     for (const x of [...four, again]) x.ws.close()
+    await owner.invoke('settings-update', { maxStreams: 8 })
+  })
+
+  it('closes the queue channel itself once the phone is admitted', async () => {
+    // Slots for everyone (those still in line are let in at the next sweep, within a second).
+    await owner.invoke('settings-update', { maxStreams: 1000 })
+    await new Promise((r) => setTimeout(r, 1500))
+    const phone = new Phone(t.lanUrl)
+    const { token, position } = await phone.tap(tags.vipSmall!)
+    expect(position).toBe(0)
+    const ws = new WebSocket(`${t.lanUrl.replace('http', 'ws')}/q/${token}`)
+    const messages: string[] = []
+    ws.on('message', (d) => messages.push(String(d)))
+    // The hub closes it: nothing more will come for an admitted transfer, whatever the other end does.
+    const code = await new Promise<number>((resolve) => ws.once('close', resolve))
+    expect(code).toBe(1005)
+    expect(messages.map((m) => JSON.parse(m) as unknown)).toEqual([{ position: 0, status: 'pending' }])
+    await owner.invoke('settings-update', { maxStreams: 8 })
   })
 })

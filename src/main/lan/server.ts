@@ -233,7 +233,12 @@ export class LanServer {
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const stop = this.deps.delivery.watch(m[1]!, (u) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(u))
+        if (ws.readyState !== ws.OPEN) return
+        ws.send(JSON.stringify(u))
+        // Admitted, or no longer waiting: nothing more will come (the page closes too). Closing here bounds every
+        // queue socket by the longest wait in line, whatever the other end does.
+        if (u.position === 0 || u.status === 'expired' || u.status === 'failed' || u.status === 'completed')
+          ws.close()
       })
       if (stop === 'full') {
         // 1013 "try again later": the page script retries with back-off.
