@@ -59,12 +59,6 @@ function headerText(req: Request, name: string, max: number): string | null {
 }
 
 /**
- * `POST /api/videos/upload`: the raw file as the body (no multipart), its name in `X-Tapdrop-Filename` (URI-encoded),
- * optionally `X-Tapdrop-Title`. Written to a temp file as it arrives and hashed, so a multi-GB file never sits in
- * memory: on Linux by our addon straight from the socket when the size is declared (direct-receive.ts), else
- * streamed through Node. Role, quota, size and free disk are checked before a byte is read.
- */
-/**
  * A direct receive holds one thread of libuv's pool (four in all) until its body is in, however slowly a laptop
  * sends it. The pool also serves the console's files, the uploads' own read-back hashing and their writeback: with
  * four uploads holding it, all of that waited (the console did not load). Beyond two at once, uploads stream
@@ -73,6 +67,12 @@ function headerText(req: Request, name: string, max: number): string | null {
 const MAX_DIRECT_RECEIVES = 2
 let directReceives = 0
 
+/**
+ * `POST /api/videos/upload`: the raw file as the body (no multipart), its name in `X-Tapdrop-Filename` (URI-encoded),
+ * optionally `X-Tapdrop-Title`. Written to a temp file as it arrives and hashed, so a multi-GB file never sits in
+ * memory: on Linux by our addon straight from the socket when the size is declared (direct-receive.ts), else
+ * streamed through Node. Role, quota, size and free disk are checked before a byte is read.
+ */
 export function uploadRouter(
   videos: VideoService,
   storage: VideoStorage,
