@@ -17,7 +17,11 @@ export interface MediaHooks {
   started(start: number, end: number): void
   /** `length` bytes at `offset` were handed to the network. */
   sent(offset: number, length: number): void
-  ended(cut: boolean): void
+  /**
+   * The response ended; `cut` when the phone went away first. `unconfirmed`: bytes handed to the network whose
+   * delivery Node never confirmed (the stream path learns only whole writes); the phone may hold part of them.
+   */
+  ended(cut: boolean, unconfirmed?: { from: number; to: number }): void
   failed(reason: string): void
 }
 
@@ -88,20 +92,27 @@ export function serveMedia(
   hooks?.started(start, end)
   if (canZeroCopy(res)) return sendZeroCopy(res, f.path, start, end, hooks)
   const stream = createReadStream(f.path, { start, end, highWaterMark: CHUNK })
+  const socket = res.socket
   let offset = start
+  // End of the bytes whose writes completed; callbacks come in order, so everything before it reached the kernel.
+  let confirmed = start
   let done = false
   let stalled: NodeJS.Timeout | null = null
   const finish = (cut: boolean) => {
     if (done) return
     done = true
-    hooks?.ended(cut)
+    hooks?.ended(cut, cut && offset > confirmed ? { from: confirmed, to: offset } : undefined)
   }
   stream.on('data', (chunk: Buffer | string) => {
     const at = offset
     const length = chunk.length
     offset += length
     const ok = res.write(chunk, (err) => {
-      if (!err) hooks?.sent(at, length)
+      // Node calls back without an error for a write still pending when its socket was destroyed: only a write
+      // completed on a live socket reached the kernel whole.
+      if (err || socket?.destroyed !== false) return
+      confirmed = at + length
+      hooks?.sent(at, length)
     })
     if (!ok) {
       stream.pause()

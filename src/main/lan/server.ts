@@ -201,13 +201,13 @@ export class LanServer {
         : {
             started: (start, end) => {
               request = { at: Date.now(), start, end, bytes: 0 }
-              delivery.streamStarted(t, request.at)
+              delivery.streamStarted(t, request.at, start)
             },
             sent: (offset, length) => {
               request.bytes += length
               delivery.sent(t, offset, length)
             },
-            ended: (cut) => delivery.streamEnded(t, cut, request),
+            ended: (cut, unconfirmed) => delivery.streamEnded(t, cut, request, unconfirmed),
             failed: (reason) => {
               this.deps.logger.error({ transferId: t.record.id, reason }, 'media read failed')
               delivery.streamFailed(t, reason, request)

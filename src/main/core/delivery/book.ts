@@ -18,6 +18,8 @@ export interface LiveTransfer {
   coverage: Coverage
   openStreams: number
   lastEmit: number
+  /** Bytes of the last cut response that went out unconfirmed (see streamEnded); memory only. */
+  unconfirmed?: { from: number; to: number }
 }
 
 const FINISHED: ReadonlySet<TransferStatus> = new Set(['completed', 'failed', 'expired'])
@@ -166,8 +168,11 @@ export class TransferBook {
     // No write of its own: steps ride with the next regular (≤ 1 s) or urgent write.
   }
 
-  /** A response of media bytes begins (`at`: when its request came in, so the timeline lines up with it). */
-  streamStarted(t: LiveTransfer, at?: number): void {
+  /**
+   * A response of media bytes begins (`at`: when its request came in, so the timeline lines up with it; `start`:
+   * the first byte it asks for).
+   */
+  streamStarted(t: LiveTransfer, at?: number, start?: number): void {
     t.openStreams++
     t.record.requests++
     const r = t.record
@@ -180,6 +185,14 @@ export class TransferBook {
     }
     this.touch(t)
     if (first) this.onChange(t, 'started')
+    // A resume that starts inside what the last cut response left unconfirmed: the phone asks from there because
+    // it holds what came before, and only that response could have brought it. Without this credit the
+    // transfer would stay a few KB short of completed for good, as nothing would send those bytes again.
+    const u = t.unconfirmed
+    if (u && start !== undefined && start > u.from && start <= u.to) {
+      t.unconfirmed = undefined
+      this.sent(t, u.from, start - u.from)
+    }
   }
 
   /** `length` bytes starting at `offset` of the file went out on the wire. */
@@ -205,8 +218,12 @@ export class TransferBook {
     }
   }
 
-  /** A response ended; `cut` when the phone went away before it was all sent. */
-  streamEnded(t: LiveTransfer, cut: boolean): void {
+  /**
+   * A response ended; `cut` when the phone went away before it was all sent. `unconfirmed`: bytes that response
+   * handed to the network without learning whether they arrived (the stream path; see streamStarted).
+   */
+  streamEnded(t: LiveTransfer, cut: boolean, unconfirmed?: { from: number; to: number }): void {
+    if (unconfirmed) t.unconfirmed = unconfirmed
     t.openStreams = Math.max(0, t.openStreams - 1)
     if (cut && t.openStreams === 0 && t.record.status === 'active') this.setStatus(t, 'aborted', null)
     else this.touch(t)

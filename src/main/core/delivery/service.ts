@@ -447,9 +447,9 @@ export class DeliveryService {
   }
 
   /** A response of media bytes begins / sends / ends: accounting and the download slot follow it. */
-  streamStarted(t: LiveTransfer, at?: number): void {
+  streamStarted(t: LiveTransfer, at?: number, start?: number): void {
     this.admission.streamOpened(t.record.id)
-    this.book.streamStarted(t, at)
+    this.book.streamStarted(t, at, start)
   }
 
   sent(t: LiveTransfer, offset: number, length: number): void {
@@ -458,10 +458,15 @@ export class DeliveryService {
     if (t.record.status === 'completed') this.admission.release(t.record.id)
   }
 
-  streamEnded(t: LiveTransfer, cut: boolean, request?: StreamRequest): void {
+  streamEnded(
+    t: LiveTransfer,
+    cut: boolean,
+    request?: StreamRequest,
+    unconfirmed?: { from: number; to: number },
+  ): void {
     this.admission.streamClosed(t.record.id)
     if (request) this.logRequest(t, request, cut ? 'cut' : null)
-    this.book.streamEnded(t, cut)
+    this.book.streamEnded(t, cut, unconfirmed)
   }
 
   streamFailed(t: LiveTransfer, reason: string, request?: StreamRequest): void {
