@@ -62,6 +62,14 @@ function vitest(name, paths, extra = []) {
       if (a.status === 'failed') failures.push(`${f.name.replace(root, '')} › ${a.fullName}`)
   for (const f of brokenSuites)
     failures.push(`${f.name.replace(root, '')} (could not run: ${String(f.message).split('\n')[0]})`)
+  // Vitest fails a run with errors outside any test (an uncaught exception in a hub under test, say) while every
+  // test passed: that is a failure too.
+  if (r.status !== 0 && report.numFailedTests === 0 && brokenSuites.length === 0) {
+    failed++
+    failures.push(
+      `${name} (vitest exited ${r.status} with every test passing: errors outside tests, see above)`,
+    )
+  }
   const skipped = report.numPendingTests + report.numTodoTests
   if (skipped) process.stdout.write(`(${skipped} skipped in ${name}; see the reasons above)\n`)
 }

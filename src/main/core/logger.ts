@@ -84,6 +84,9 @@ function consoleStream(): Writable {
   })
 }
 
+/** Log lines kept in memory while the log file cannot be written (a full disk). */
+const LOG_BACKLOG_BYTES = 4 << 20
+
 /** One logger for the whole hub, writing size-capped files (hub.N.log) in the data directory's logs folder. */
 export async function createLogSink(options: LoggerOptions): Promise<LogSink> {
   mkdirSync(options.dir, { recursive: true })
@@ -94,6 +97,17 @@ export async function createLogSink(options: LoggerOptions): Promise<LogSink> {
     mkdir: true,
     // `count` is in addition to the current file; removeOtherLogFiles caps files left by earlier runs too.
     limit: { count: Math.max(0, options.files - 1), removeOtherLogFiles: true },
+    maxLength: LOG_BACKLOG_BYTES,
+  })
+  // A full disk must not stop the hub. The file stream reports a failed write as an 'error' event, which with no
+  // listener is an uncaught exception: the headless hub exited on the first log line after the disk filled up.
+  // Lines that could not be written stay queued (up to LOG_BACKLOG_BYTES, then new ones are dropped) and go out
+  // with the next line once there is room again.
+  let lastReport = 0
+  file.on('error', (err: Error) => {
+    if (Date.now() - lastReport < 60_000) return
+    lastReport = Date.now()
+    process.stderr.write(`the log file cannot be written (${err.message}); lines wait in memory\n`)
   })
   const streams: pino.StreamEntry[] = [{ level: options.level, stream: file }]
   if (options.console) streams.push({ level: options.level, stream: consoleStream() })
@@ -105,9 +119,19 @@ export async function createLogSink(options: LoggerOptions): Promise<LogSink> {
     logger,
     close: () =>
       new Promise<void>((resolve) => {
-        logger.flush()
-        file.once('close', () => resolve())
-        file.end()
+        // With the disk still full the queued lines cannot be written and the file never reports 'close'.
+        const giveUp = setTimeout(resolve, 2000)
+        file.once('close', () => {
+          clearTimeout(giveUp)
+          resolve()
+        })
+        try {
+          logger.flush()
+          file.end()
+        } catch {
+          clearTimeout(giveUp)
+          resolve()
+        }
       }),
   }
 }

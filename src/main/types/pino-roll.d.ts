@@ -10,6 +10,8 @@ declare module 'pino-roll' {
     symlink?: boolean
     limit?: { count?: number; removeOtherLogFiles?: boolean }
     dateFormat?: string
+    /** Passed on to sonic-boom: the most bytes it queues; beyond, lines are dropped. */
+    maxLength?: number
   }
   export default function build(options: PinoRollOptions): Promise<SonicBoom>
 }
