@@ -27,6 +27,8 @@ export const ERROR_STATUS = {
   'payload-too-large': 413,
   throttled: 429,
   'internal-error': 500,
+  // The hub's disk is full (a database or file write failed for lack of space): nothing was changed.
+  'disk-full': 507,
   unavailable: 503,
   // NFC: the tag operation failed; details.reason repeats what staff can do about it.
   'nfc-unavailable': 503,

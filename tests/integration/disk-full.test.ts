@@ -13,7 +13,7 @@ import {
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TestSession, uploadFile } from '../helpers/api'
+import { post, TestSession, uploadFile } from '../helpers/api'
 import { runCli, spawnHub, type SpawnedHub } from '../helpers/cli'
 import { clip } from '../helpers/corpus'
 import { tempDir } from '../helpers/tmp'
@@ -135,6 +135,19 @@ describe.runIf(root)('a disk that fills up', () => {
       await new Promise((r) => setTimeout(r, 1500))
       expect(hub.child.exitCode).toBe(null)
       expect((await new Phone(lanUrl).tap(code)).status).toBe(200)
+      // Staff changing something meanwhile are told why it was not saved, not "internal error".
+      const answers: number[] = []
+      for (let i = 0; i < 200 && !answers.includes(507); i++) {
+        const r = await post(
+          `${hub.info.adminUrl}/api/user-create`,
+          { username: `full${i}`, role: 'staff', password: 'password-full' },
+          { Cookie: owner.cookie!, Origin: hub.info.adminUrl },
+        )
+        answers.push(r.status)
+        if (r.status === 507) expect(r.json.error.code).toBe('disk-full')
+      }
+      expect(answers.filter((s) => s !== 200 && s !== 507)).toEqual([])
+      expect(answers).toContain(507)
     } finally {
       unlinkSync(filler)
     }

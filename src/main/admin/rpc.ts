@@ -2,7 +2,7 @@ import express, { type Request, type Response, type NextFunction, type Router } 
 import type { Logger } from 'pino'
 import { z } from 'zod'
 import { contract, isMethodName } from '../../shared/contract'
-import { HubError, toErrorBody } from '../core/errors'
+import { explainError, HubError, toErrorBody } from '../core/errors'
 import type { AuthService } from '../core/auth/service'
 import type { Handlers } from '../core/handlers'
 import { callContext } from './context'
@@ -13,6 +13,7 @@ export function sendError(
   logger: Logger,
   where: Record<string, unknown> = {},
 ): void {
+  err = explainError(err)
   const body = toErrorBody(err)
   const status = err instanceof HubError ? err.status : 500
   if (status >= 500) logger.error({ err, ...where }, 'request failed')

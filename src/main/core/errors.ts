@@ -46,7 +46,19 @@ export class DatabaseFromFutureError extends Error {
   }
 }
 
+/**
+ * Failures below the domain that people can act on, as the HubError they mean: a write that failed for lack of
+ * space (SQLite's SQLITE_FULL, a file's ENOSPC) is "the disk is full", not an internal error.
+ */
+export function explainError(err: unknown): unknown {
+  const code = (err as { code?: unknown } | null)?.code
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC')
+    return new HubError('disk-full', 'the hub’s disk is full; nothing was saved')
+  return err
+}
+
 export function toErrorBody(err: unknown): ErrorBody {
+  err = explainError(err)
   if (err instanceof HubError) return err.toBody()
   return { code: 'internal-error', message: 'internal error' }
 }

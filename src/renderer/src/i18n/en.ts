@@ -571,6 +571,7 @@ const en: Messages = {
     'video-in-use': 'Tags deliver this video',
     'video-refused': '{{message}}',
     'internal-error': 'Internal hub error',
+    'disk-full': 'The hub’s disk is full: nothing was saved. Free some space on this PC and try again',
     unavailable: 'Cannot reach the hub: {{message}}',
     'nfc-unavailable': 'Reader service unavailable: {{message}}',
     'nfc-no-reader': 'No reader connected',

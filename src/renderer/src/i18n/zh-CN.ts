@@ -567,6 +567,7 @@ const zhCN = {
     'video-in-use': '有标签正在投放这个视频',
     'video-refused': '{{message}}',
     'internal-error': '集线器内部错误',
+    'disk-full': '集线器所在磁盘已满，本次操作未保存。请清理这台电脑的磁盘空间后重试',
     unavailable: '无法连接集线器：{{message}}',
     'nfc-unavailable': '读卡器服务不可用：{{message}}',
     'nfc-no-reader': '未连接读卡器',
