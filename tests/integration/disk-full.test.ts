@@ -153,7 +153,7 @@ describe.runIf(root)('a disk that fills up', () => {
     }
     // With room again, the next write catches up: nothing was lost, and the log has the lines of the full disk.
     let now = before
-    for (let i = 0; i < 50 && now.taps < before.taps + 301; i++) {
+    for (let i = 0; i < 150 && now.taps < before.taps + 301; i++) {
       await new Promise((r) => setTimeout(r, 100))
       now = counts()
     }
