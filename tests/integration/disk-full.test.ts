@@ -50,6 +50,23 @@ describe.runIf(root)('a disk that fills up', () => {
     return r
   }
 
+  /** Something else on the PC fills the disk to the last byte; returns the file to remove. */
+  const fill = () => {
+    const filler = join(dataDir(), 'filler')
+    const fd = openSync(filler, 'w')
+    const block = Buffer.alloc(1 << 16)
+    let full = false
+    try {
+      for (let i = 0; i < 1024; i++) writeSync(fd, block)
+    } catch (err) {
+      full = (err as NodeJS.ErrnoException).code === 'ENOSPC'
+    } finally {
+      closeSync(fd)
+    }
+    expect(full).toBe(true)
+    return filler
+  }
+
   beforeAll(async () => {
     const small = clip('disk-full-small.mp4', 1)
     after = clip('disk-full-after.mp4', 1, '320x240')
@@ -115,19 +132,7 @@ describe.runIf(root)('a disk that fills up', () => {
 
   it('keeps serving phones while the disk is full, and every tap is in SQLite once there is room again', async () => {
     const before = counts()
-    // Something else on the PC fills the disk to the last byte.
-    const filler = join(dataDir(), 'filler')
-    const fd = openSync(filler, 'w')
-    const block = Buffer.alloc(1 << 16)
-    let full = false
-    try {
-      for (let i = 0; i < 1024; i++) writeSync(fd, block)
-    } catch (err) {
-      full = (err as NodeJS.ErrnoException).code === 'ENOSPC'
-    } finally {
-      closeSync(fd)
-    }
-    expect(full).toBe(true)
+    const filler = fill()
     try {
       for (let i = 0; i < 300; i++) expect((await new Phone(lanUrl).tap(code)).status).toBe(200)
       // The accounting's writes fail meanwhile and are retried, and the log file cannot be written either.
@@ -164,6 +169,28 @@ describe.runIf(root)('a disk that fills up', () => {
     expect(log).toMatch(
       /"error":"database or disk is full".*"msg":"saving taps and transfers failed; will retry"/,
     )
+  })
+
+  it('will not start on a full disk, says why, and starts with every record once there is room', async () => {
+    process.kill(hub.pid, 'SIGTERM')
+    expect((await hub.exited()).code).toBe(0)
+    const before = counts()
+    const filler = fill()
+    try {
+      const r = await runCli(['hub', '--json', '--data-dir', dataDir()], {
+        env: { TAPDROP_NFC: 'false' },
+        timeoutMs: 30_000,
+      })
+      expect(r.code).toBe(1)
+      expect(r.stderr).toMatch(/tapdrop: the disk is full \(.+\); free some space on this PC and try again/)
+    } finally {
+      unlinkSync(filler)
+    }
+    hub = await spawnHub(dataDir())
+    lanUrl = hub.info.lanUrl!
+    expect(counts()).toEqual(before)
+    owner = new TestSession(hub.info.adminUrl)
+    await owner.invoke('auth-login', { username: 'owner', password: 'owner-password-1' })
   })
 
   it('goes on serving videos and taking uploads that fit', async () => {

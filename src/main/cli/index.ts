@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { ApiError } from '../../shared/api-client'
 import { APP_VERSION } from '../../shared/version'
-import { ConfigError, DatabaseFromFutureError, HubError } from '../core/errors'
+import { ConfigError, DatabaseFromFutureError, explainError, HubError } from '../core/errors'
 import { CliError } from './errors'
 import { registerHub } from './commands/hub'
 import { registerUser } from './commands/user'
@@ -28,6 +28,13 @@ export function buildProgram(): Command {
 }
 
 function reason(err: unknown): { message: string; code: number } {
+  // A full disk says so, with what could not be written (e.g. the hub cannot start: its database needs room).
+  const explained = explainError(err)
+  if (explained !== err && explained instanceof HubError && explained.code === 'disk-full')
+    return {
+      message: `the disk is full (${(err as Error).message}); free some space on this PC and try again`,
+      code: 1,
+    }
   if (err instanceof CliError) return { message: err.message, code: err.exitCode }
   if (err instanceof ApiError) return { message: `${err.message} (${err.code})`, code: 1 }
   if (err instanceof ConfigError) return { message: err.message, code: 2 }
