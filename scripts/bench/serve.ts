@@ -8,9 +8,9 @@
 // Each case runs `--rounds` times, nginx and hub back to back, alternating which goes first; the verdict uses the
 // median of the per-round ratios (on this 2-core VM single runs of the same case swing by ±30%).
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import Database from 'better-sqlite3'
@@ -37,6 +37,38 @@ interface WrkResult {
   rps: number
   mibps: number
   errors: string
+  /** Cores used during the run (Linux /proc): the server under test, its busiest thread, and wrk. */
+  cpu: { server: number; main: number; wrk: number }
+}
+
+// CPU per run, so the table shows where the two cores went (both are busy in most cases: what one side does not
+// use, wrk gets). Clock ticks from /proc/<pid>/stat; wrk's come from this process's reaped children.
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100
+
+/** utime + stime (fields 14, 15), or cutime + cstime (16, 17) with `children`, in ticks; 0 when unreadable. */
+function ticks(statPath: string, children = false): number {
+  try {
+    const text = readFileSync(statPath, 'utf8')
+    const f = text.slice(text.lastIndexOf(')') + 2).split(' ')
+    return children ? Number(f[13]) + Number(f[14]) : Number(f[11]) + Number(f[12])
+  } catch {
+    return 0
+  }
+}
+
+/** A server's processes; per run, the CPU of all their threads and of the busiest one. */
+function threadTicks(pids: number[]): Map<string, number> {
+  const all = new Map<string, number>()
+  for (const pid of pids) {
+    let tids: string[] = []
+    try {
+      tids = readdirSync(`/proc/${pid}/task`)
+    } catch {
+      continue
+    }
+    for (const tid of tids) all.set(tid, ticks(`/proc/${pid}/task/${tid}/stat`))
+  }
+  return all
 }
 
 interface Compared {
@@ -55,18 +87,24 @@ async function compare(
   connections: number,
   metric: 'rps' | 'mibps',
   headers: string[] = [],
+  pids: { nginx: number[]; hub: number[] },
 ): Promise<Compared> {
   const ns: WrkResult[] = []
   const hs: WrkResult[] = []
   for (let r = 0; r < rounds; r++) {
-    if (r % 2 === 0) ns.push(await wrk(nginxUrl, connections, headers))
-    hs.push(await wrk(hubUrl, connections, headers))
-    if (r % 2 === 1) ns.push(await wrk(nginxUrl, connections, headers))
+    if (r % 2 === 0) ns.push(await wrk(nginxUrl, connections, headers, pids.nginx))
+    hs.push(await wrk(hubUrl, connections, headers, pids.hub))
+    if (r % 2 === 1) ns.push(await wrk(nginxUrl, connections, headers, pids.nginx))
   }
   const ratios = hs.map((h, i) => h[metric] / ns[i]![metric])
   const pick = (xs: WrkResult[]) => ({
     rps: median(xs.map((x) => x.rps)),
     mibps: median(xs.map((x) => x.mibps)),
+    cpu: {
+      server: median(xs.map((x) => x.cpu.server)),
+      main: median(xs.map((x) => x.cpu.main)),
+      wrk: median(xs.map((x) => x.cpu.wrk)),
+    },
     errors: xs
       .map((x) => x.errors)
       .filter(Boolean)
@@ -82,7 +120,10 @@ async function compare(
 }
 
 /** Runs wrk without blocking: the hub under test serves from this very process. */
-function wrk(url: string, connections: number, headers: string[] = []): Promise<WrkResult> {
+function wrk(url: string, connections: number, headers: string[], pids: number[]): Promise<WrkResult> {
+  const before = { threads: threadTicks(pids), wrk: ticks('/proc/self/stat', true) }
+  const t0 = performance.now()
+  const cores = (delta: number) => delta / CLK_TCK / ((performance.now() - t0) / 1000)
   return new Promise((resolve, reject) => {
     execFile(
       'wrk',
@@ -99,12 +140,25 @@ function wrk(url: string, connections: number, headers: string[] = []): Promise<
         url,
       ],
       { encoding: 'utf8' },
-      (err, out) => (err ? reject(err) : resolve(parseWrk(out))),
+      (err, out) => {
+        if (err) return reject(err)
+        resolve({
+          ...parseWrk(out),
+          cpu: (() => {
+            const deltas = [...threadTicks(pids)].map(([tid, t]) => t - (before.threads.get(tid) ?? 0))
+            return {
+              server: cores(deltas.reduce((a, b) => a + b, 0)),
+              main: cores(Math.max(0, ...deltas)),
+              wrk: cores(ticks('/proc/self/stat', true) - before.wrk),
+            }
+          })(),
+        })
+      },
     )
   })
 }
 
-function parseWrk(out: string): WrkResult {
+function parseWrk(out: string): Omit<WrkResult, 'cpu'> {
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0)
   const t = /Transfer\/sec:\s+([\d.]+)([KMG]?B)/.exec(out)
   const unit = t?.[2] === 'GB' ? 1024 : t?.[2] === 'MB' ? 1 : t?.[2] === 'KB' ? 1 / 1024 : 1 / 1048576
@@ -115,7 +169,10 @@ function parseWrk(out: string): WrkResult {
 }
 
 /** A separate node process serving `html` with the tap page's own headers (reference row of the page case). */
-async function bareNodeServer(headers: Headers, html: string): Promise<{ url: string; stop(): void }> {
+async function bareNodeServer(
+  headers: Headers,
+  html: string,
+): Promise<{ url: string; pid: number; stop(): void }> {
   const port = await freePort()
   const list = [...headers]
     .filter(([k]) => !['date', 'connection', 'keep-alive', 'set-cookie'].includes(k))
@@ -124,7 +181,7 @@ async function bareNodeServer(headers: Headers, html: string): Promise<{ url: st
 require('node:http').createServer((q,r)=>{r.writeHead(200,h);r.end(b)}).listen(${port},'127.0.0.1',()=>console.log('up'))`
   const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] })
   await new Promise((resolve) => child.stdout!.once('data', resolve))
-  return { url: `http://127.0.0.1:${port}/`, stop: () => child.kill('SIGTERM') }
+  return { url: `http://127.0.0.1:${port}/`, pid: child.pid!, stop: () => child.kill('SIGTERM') }
 }
 
 async function main() {
@@ -216,13 +273,33 @@ http { include /etc/nginx/mime.types; sendfile on; tcp_nopush on; keepalive_time
     await new Promise((r) => setTimeout(r, 500))
     const ngUrl = `http://127.0.0.1:${nport}`
 
+    const nginxPids = [
+      nginx.pid!,
+      ...execFileSync('pgrep', ['-P', String(nginx.pid)], { encoding: 'utf8' })
+        .split('\n')
+        .filter(Boolean)
+        .map(Number),
+    ]
+    const pids = { nginx: nginxPids, hub: [hub.process.pid!] }
     const probe = await fetch(`${ngUrl}/video.mp4`, { method: 'HEAD' })
     if (probe.status !== 200)
       throw new Error(`nginx answered ${probe.status} for the test file; see ${work}/nginx-error.log`)
     const rows: Array<Array<string | number>> = [
-      ['case', 'connections', 'nginx', 'hub', 'hub / nginx (median)', 'per round', 'errors (hub)'],
+      [
+        'case',
+        'connections',
+        'nginx',
+        'hub',
+        'hub / nginx (median)',
+        'per round',
+        'CPU nginx (busiest) + wrk',
+        'CPU hub (busiest) + wrk',
+        'errors (hub)',
+      ],
     ]
     const ratios: Record<string, number> = {}
+    const cpuCell = (c: WrkResult['cpu']) =>
+      `${c.server.toFixed(2)} (${c.main.toFixed(2)}) + ${c.wrk.toFixed(2)}`
     const row = (name: string, c: number, r: Compared, unit: 'rps' | 'mibps', key: string) => {
       ratios[key] = r.ratio
       const show = (x: WrkResult) =>
@@ -234,6 +311,8 @@ http { include /etc/nginx/mime.types; sendfile on; tcp_nopush on; keepalive_time
         show(r.hub),
         r.ratio.toFixed(2),
         `${r.low.toFixed(2)}–${r.high.toFixed(2)}`,
+        cpuCell(r.nginx.cpu),
+        cpuCell(r.hub.cpu),
         r.hub.errors || '—',
       ])
     }
@@ -242,7 +321,7 @@ http { include /etc/nginx/mime.types; sendfile on; tcp_nopush on; keepalive_time
       row(
         `media, full ${mib} MiB`,
         c,
-        await compare(`${ngUrl}/video.mp4`, `${lanUrl}/m/${token}`, c, 'mibps'),
+        await compare(`${ngUrl}/video.mp4`, `${lanUrl}/m/${token}`, c, 'mibps', [], pids),
         'mibps',
         `full-${c}`,
       )
@@ -250,12 +329,12 @@ http { include /etc/nginx/mime.types; sendfile on; tcp_nopush on; keepalive_time
       row(
         'media, 1 MiB ranges',
         c,
-        await compare(`${ngUrl}/video.mp4`, `${lanUrl}/m/${token}`, c, 'mibps', [range]),
+        await compare(`${ngUrl}/video.mp4`, `${lanUrl}/m/${token}`, c, 'mibps', [range], pids),
         'mibps',
         `range-${c}`,
       )
     if (only === 'all' || only === 'page') {
-      const pageCase = await compare(`${ngUrl}/page.html`, `${lanUrl}/t/${tag.code}`, 64, 'rps')
+      const pageCase = await compare(`${ngUrl}/page.html`, `${lanUrl}/t/${tag.code}`, 64, 'rps', [], pids)
       row(`tap page (${Buffer.byteLength(html)} B)`, 64, pageCase, 'rps', 'page')
       // Reference, not a target: the most one Node thread serves here — node:http answering the same bytes from
       // memory with the same headers, recording nothing. The gap between this and the hub is the tap itself.
@@ -264,7 +343,10 @@ http { include /etc/nginx/mime.types; sendfile on; tcp_nopush on; keepalive_time
         row(
           'same page, bare node:http',
           64,
-          await compare(`${ngUrl}/page.html`, bare.url, 64, 'rps'),
+          await compare(`${ngUrl}/page.html`, bare.url, 64, 'rps', [], {
+            nginx: pids.nginx,
+            hub: [bare.pid],
+          }),
           'rps',
           'bare',
         )
@@ -282,6 +364,9 @@ http { include /etc/nginx/mime.types; sendfile on; tcp_nopush on; keepalive_time
       `\n${seconds} s per measurement, ${rounds} rounds per case, loopback, wrk; accounting on (the tap page runs recorded ${counts.taps} taps and ${counts.transfers} transfers)`,
     )
     console.log(table(rows))
+    console.log(
+      `CPU in cores (this machine has ${availableParallelism()}): the server's processes (its busiest thread) + wrk, medians`,
+    )
     const verdict = (name: string, value: number, target: number) =>
       // Three decimals: "0.80 MISSED" (for 0.797) read as a contradiction.
       console.log(`${name} = ${value.toFixed(3)}  (target ≥ ${target})  ${value >= target ? 'OK' : 'MISSED'}`)
