@@ -121,6 +121,13 @@ describe.each(PATHS)('HTTP Range on media (%s)', (path) => {
     expect(second.subarray(0, 12).toString()).toBe('HTTP/1.1 206')
     const secondHead = second.indexOf('\r\n\r\n') + 4
     expect(second.subarray(secondHead, secondHead + 1000).equals(file.subarray(100_000, 101_000))).toBe(true)
+    // Both are counted, the one that waited for the connection too.
+    let row = transferRow(token)
+    for (let i = 0; i < 40 && row.bytes_sent < 101_000; i++) {
+      await new Promise((r) => setTimeout(r, 50))
+      row = transferRow(token)
+    }
+    expect(row.bytes_sent).toBe(101_000)
   })
 
   it('small ranges one after another each arrive at once: nothing is held back in the kernel', async () => {

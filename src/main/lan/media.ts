@@ -92,7 +92,6 @@ export function serveMedia(
   hooks?.started(start, end)
   if (canZeroCopy(res)) return sendZeroCopy(res, f.path, start, end, hooks)
   const stream = createReadStream(f.path, { start, end, highWaterMark: CHUNK })
-  const socket = res.socket
   let offset = start
   // End of the bytes whose writes completed; callbacks come in order, so everything before it reached the kernel.
   let confirmed = start
@@ -109,8 +108,10 @@ export function serveMedia(
     offset += length
     const ok = res.write(chunk, (err) => {
       // Node calls back without an error for a write still pending when its socket was destroyed: only a write
-      // completed on a live socket reached the kernel whole.
-      if (err || socket?.destroyed !== false) return
+      // completed on a live socket reached the kernel whole. (The socket is read here, not at the start: a
+      // response queued behind another on its connection gets it later.)
+      const socket = res.socket
+      if (err || !socket || socket.destroyed) return
       confirmed = at + length
       hooks?.sent(at, length)
     })
