@@ -350,10 +350,12 @@ describe('HTTP Range on media (stream path only)', () => {
       // The phone stops reading until the hub is blocked on a full socket, part of its current write taken.
       s.pause()
       s.write(`GET /m/${token} HTTP/1.1\r\nHost: ${url.host}\r\nCookie: ${phone.headers().Cookie}\r\n\r\n`)
+      // Blocked = its count has not moved for 300 ms (a busy machine can pause it for a moment, not for that long).
       let last = -1
-      for (let i = 0; i < 100; i++) {
+      let still = 0
+      for (let i = 0; i < 200 && still < 6; i++) {
         await new Promise((r) => setTimeout(r, 50))
-        if (live.record.bytesSent > 0 && live.record.bytesSent === last) break
+        still = live.record.bytesSent > 0 && live.record.bytesSent === last ? still + 1 : 0
         last = live.record.bytesSent
       }
       // Then it reads everything the kernel holds, in one synchronous go, and drops the connection. The hub shares
