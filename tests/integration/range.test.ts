@@ -38,6 +38,16 @@ async function freshTransfer(): Promise<{ phone: Phone; token: string }> {
   return { phone, token: r.token! }
 }
 
+/** The transfer's row once `done` holds of it, polled every 50 ms at most `tries` times (then as it is). */
+async function rowWhen(token: string, done: (r: ReturnType<typeof transferRow>) => boolean, tries = 40) {
+  let row = transferRow(token)
+  for (let i = 0; i < tries && !done(row); i++) {
+    await new Promise((r) => setTimeout(r, 50))
+    row = transferRow(token)
+  }
+  return row
+}
+
 function transferRow(token: string) {
   t.hub.services.delivery.book.flush()
   const d = new Database(join(t.dataDir, 'tapdrop.db'), { readonly: true })
@@ -122,11 +132,7 @@ describe.each(PATHS)('HTTP Range on media (%s)', (path) => {
     const secondHead = second.indexOf('\r\n\r\n') + 4
     expect(second.subarray(secondHead, secondHead + 1000).equals(file.subarray(100_000, 101_000))).toBe(true)
     // Both are counted, the one that waited for the connection too.
-    let row = transferRow(token)
-    for (let i = 0; i < 40 && row.bytes_sent < 101_000; i++) {
-      await new Promise((r) => setTimeout(r, 50))
-      row = transferRow(token)
-    }
+    const row = await rowWhen(token, (r) => r.bytes_sent >= 101_000)
     expect(row.bytes_sent).toBe(101_000)
   })
 
@@ -212,11 +218,7 @@ describe.each(PATHS)('HTTP Range on media (%s)', (path) => {
     })
     try {
       expect(got).toBeLessThan(big.length)
-      let row = transferRow(token)
-      for (let i = 0; i < 40 && row.status === 'active'; i++) {
-        await new Promise((r) => setTimeout(r, 50))
-        row = transferRow(token)
-      }
+      const row = await rowWhen(token, (r) => r.status !== 'active')
       expect(row.status).toBe('failed')
       const { rows } = await owner.invoke('transfer-history', { status: ['failed'], pageSize: 10 })
       expect(rows[0]?.error).toBe('the file is shorter than its record')
@@ -240,11 +242,7 @@ describe.each(PATHS)('HTTP Range on media (%s)', (path) => {
       await new Promise<void>((resolve) => s.once('connect', resolve))
       s.pause()
       s.write(`GET /m/${token} HTTP/1.1\r\nHost: ${url.host}\r\nCookie: ${phone.headers().Cookie}\r\n\r\n`)
-      let row = transferRow(token)
-      for (let i = 0; i < 100 && row.status !== 'aborted'; i++) {
-        await new Promise((r) => setTimeout(r, 50))
-        row = transferRow(token)
-      }
+      const row = await rowWhen(token, (r) => r.status === 'aborted', 100)
       expect(row.status).toBe('aborted')
       expect(row.bytes_sent).toBeLessThan(big.length)
       // When the phone reads again, it gets what was already on its way, then the end of the connection.
@@ -297,11 +295,7 @@ describe.each(PATHS)('HTTP Range on media (%s)', (path) => {
     expect(rest.status).toBe(206)
     expect(Buffer.concat([got, rest.bytes]).equals(file)).toBe(true)
     // The last bytes can reach the phone a moment before the hub hears back from the thread that sent them.
-    let done = transferRow(token)
-    for (let i = 0; i < 40 && done.status === 'active'; i++) {
-      await new Promise((r) => setTimeout(r, 50))
-      done = transferRow(token)
-    }
+    const done = await rowWhen(token, (r) => r.status !== 'active')
     expect(done).toMatchObject({
       status: 'completed',
       bytes_sent: file.length,
@@ -383,11 +377,7 @@ describe('HTTP Range on media (stream path only)', () => {
       const body = raw.subarray(raw.indexOf('\r\n\r\n') + 4)
       expect(body.length).toBeGreaterThan(counted)
       expect(body.length).toBeLessThan(big.length)
-      let row = transferRow(token)
-      for (let i = 0; i < 40 && row.status !== 'aborted'; i++) {
-        await new Promise((r) => setTimeout(r, 50))
-        row = transferRow(token)
-      }
+      const row = await rowWhen(token, (r) => r.status === 'aborted')
       expect(row.status).toBe('aborted')
       // The write that the reset interrupted is not counted: what the hub counts, the phone surely got.
       expect(row.bytes_sent).toBe(counted)
@@ -396,11 +386,7 @@ describe('HTTP Range on media (stream path only)', () => {
       const rest = await phone.download(token, { Range: `bytes=${body.length}-` })
       expect(rest.status).toBe(206)
       expect(Buffer.concat([body, rest.bytes]).equals(big)).toBe(true)
-      let done = transferRow(token)
-      for (let i = 0; i < 40 && done.status === 'active'; i++) {
-        await new Promise((r) => setTimeout(r, 50))
-        done = transferRow(token)
-      }
+      const done = await rowWhen(token, (r) => r.status !== 'active')
       expect(done).toMatchObject({ status: 'completed', bytes_sent: big.length, requests: 2 })
     } finally {
       s.destroy()
