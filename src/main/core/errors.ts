@@ -57,8 +57,8 @@ export function explainError(err: unknown): unknown {
   return err
 }
 
+/** The answer's body; callers pass what explainError made of the error (sendError does). */
 export function toErrorBody(err: unknown): ErrorBody {
-  err = explainError(err)
   if (err instanceof HubError) return err.toBody()
   return { code: 'internal-error', message: 'internal error' }
 }
