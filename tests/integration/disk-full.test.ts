@@ -163,12 +163,25 @@ describe.runIf(root)('a disk that fills up', () => {
       now = counts()
     }
     expect(now).toEqual({ ...before, taps: before.taps + 301, transfers: before.transfers + 301 })
-    const log = readdirSync(join(dataDir(), 'logs'))
-      .map((f) => readFileSync(join(dataDir(), 'logs', f), 'utf8'))
-      .join('')
+    // One line when saving first failed (not one per failed batch: a batch a second fails while the disk is full),
+    // and one when it worked again; the log is written behind, so it is read until the second line is there.
+    const readLog = () =>
+      readdirSync(join(dataDir(), 'logs'))
+        .map((f) => readFileSync(join(dataDir(), 'logs', f), 'utf8'))
+        .join('')
+    let log = readLog()
+    for (let i = 0; i < 50 && !log.includes('saved again'); i++) {
+      await new Promise((r) => setTimeout(r, 100))
+      log = readLog()
+    }
+    expect(log.match(/"msg":"saving taps and transfers failed; will retry"/g)).toHaveLength(1)
     expect(log).toMatch(
       /"error":"database or disk is full".*"msg":"saving taps and transfers failed; will retry"/,
     )
+    const failed = Number(
+      /"failedBatches":(\d+),"seconds":\d+,"msg":"taps and transfers saved again"/.exec(log)?.[1],
+    )
+    expect(failed).toBeGreaterThan(1)
   })
 
   it('will not start on a full disk, says why, and starts with every record once there is room', async () => {

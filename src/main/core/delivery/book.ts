@@ -46,6 +46,8 @@ export class TransferBook {
   private flushSoon: NodeJS.Immediate | null = null
   private flushShortly: NodeJS.Timeout | null = null
   private lastEvict = 0
+  /** Batches failed since the last one saved (a full disk fails one a second), and when that was last logged. */
+  private failures = { count: 0, since: 0, loggedAt: 0 }
 
   constructor(
     private readonly repo: DeliveryRepo,
@@ -324,11 +326,33 @@ export class TransferBook {
       this.created = [...batch.created, ...this.created]
       this.events = [...batch.events, ...this.events]
       for (const id of batch.dirty) this.dirty.add(id)
-      this.logger.error(
-        { error, taps: batch.taps.length, created: batch.created.length, updated: batch.dirty.size },
-        'saving taps and transfers failed; will retry',
-      )
+      // One line at the first failure and then one a minute: a full disk fails a batch every second for as long
+      // as it stays full, and the log file is on that disk too.
+      const now = this.now()
+      if (this.failures.count++ === 0) this.failures.since = now
+      if (now - this.failures.loggedAt >= 60_000) {
+        this.failures.loggedAt = now
+        this.logger.error(
+          {
+            error,
+            failedBatches: this.failures.count,
+            waitingTaps: this.pendingTaps.length,
+            waitingTransfers: this.created.length,
+          },
+          'saving taps and transfers failed; will retry',
+        )
+      }
       return
+    }
+    if (this.failures.count > 0) {
+      this.logger.warn(
+        {
+          failedBatches: this.failures.count,
+          seconds: Math.round((this.now() - this.failures.since) / 1000),
+        },
+        'taps and transfers saved again',
+      )
+      this.failures = { count: 0, since: 0, loggedAt: 0 }
     }
     this.evict()
     if (again) this.write()
