@@ -29,6 +29,8 @@ export const ERROR_STATUS = {
   'internal-error': 500,
   // The hub's disk is full (a database or file write failed for lack of space): nothing was changed.
   'disk-full': 507,
+  // SQLite found the database file damaged while reading what was asked for (the integrity check says where).
+  'database-damaged': 500,
   unavailable: 503,
   // NFC: the tag operation failed; details.reason repeats what staff can do about it.
   'nfc-unavailable': 503,

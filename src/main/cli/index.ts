@@ -35,6 +35,11 @@ function reason(err: unknown): { message: string; code: number } {
       message: `the disk is full (${(err as Error).message}); free some space on this PC and try again`,
       code: 1,
     }
+  if (explained !== err && explained instanceof HubError && explained.code === 'database-damaged')
+    return {
+      message: `the database file is damaged (${(err as Error).message}); see README, "A damaged database"`,
+      code: 1,
+    }
   if (err instanceof CliError) return { message: err.message, code: err.exitCode }
   if (err instanceof ApiError) return { message: `${err.message} (${err.code})`, code: 1 }
   if (err instanceof ConfigError) return { message: err.message, code: 2 }

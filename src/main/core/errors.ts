@@ -48,12 +48,19 @@ export class DatabaseFromFutureError extends Error {
 
 /**
  * Failures below the domain that people can act on, as the HubError they mean: a write that failed for lack of
- * space (SQLite's SQLITE_FULL, a file's ENOSPC) is "the disk is full", not an internal error.
+ * space (SQLite's SQLITE_FULL, a file's ENOSPC) is "the disk is full", not an internal error; a damaged database
+ * file says so rather than "internal error".
  */
 export function explainError(err: unknown): unknown {
   const code = (err as { code?: unknown } | null)?.code
   if (code === 'SQLITE_FULL' || code === 'ENOSPC')
     return new HubError('disk-full', 'the hub’s disk is full; nothing was saved')
+  // SQLITE_CORRUPT and its extended codes (…_INDEX, …_SEQUENCE, …_VTAB), and a file that is not a database at all.
+  if (typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB'))
+    return new HubError(
+      'database-damaged',
+      'the hub’s database file is damaged; see README, "A damaged database"',
+    )
   return err
 }
 

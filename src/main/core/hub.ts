@@ -6,6 +6,7 @@ import type { HubInfo } from '../../shared/contract/hub'
 import { AdminServer } from '../admin/server'
 import { LanServer } from '../lan/server'
 import { closeDatabase, openDatabase } from '../db/open'
+import { checkIntegrity } from '../db/integrity'
 import { createRepos, type Repos } from '../db/repos'
 import { AuditService } from './audit/service'
 import { auditHandlers } from './audit/handlers'
@@ -507,6 +508,7 @@ export class Hub {
     }
     queue.start()
     notifications.start()
+    this.checkDatabase(paths.database, logger, notifications)
     retention.start()
     if (c.nfc) nfc.start()
     const purge = setInterval(() => auth.purgeExpiredSessions(), 3_600_000)
@@ -542,6 +544,27 @@ export class Hub {
       setupUrl: setupToken ? `${adminUrl}/setup#token=${setupToken}` : null,
       dataDir: paths.root,
     }
+  }
+
+  /**
+   * Reads the whole database file once after each start, off the main thread (db/integrity.ts): damage otherwise
+   * shows only as errors on whatever screen reads the damaged part. Staff are told with a notification.
+   */
+  private checkDatabase(file: string, logger: Logger, notifications: NotificationService): void {
+    checkIntegrity(file).then(
+      (report) => {
+        // Stopped (or restarted) meanwhile: the connection the notification would be saved with is gone.
+        if (this.running?.notifications !== notifications) return
+        if (report.problems.length === 0) return logger.info('database integrity check: ok')
+        logger.error({ problems: report.problems, code: report.code }, 'the database file is damaged')
+        try {
+          notifications.databaseDamaged(report.problems[0]!)
+        } catch (err) {
+          logger.error({ err }, 'the damaged database could not record its notification')
+        }
+      },
+      (err) => logger.warn({ err }, 'the database integrity check could not run'),
+    )
   }
 
   private lanUrl(lan: LanServer): string | null {

@@ -110,6 +110,7 @@ export const NotificationKindSchema = z.enum([
   'reader-lost',
   'disk-low',
   'quota-often',
+  'database-damaged',
 ])
 export type NotificationKind = z.infer<typeof NotificationKindSchema>
 

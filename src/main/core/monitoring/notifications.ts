@@ -24,6 +24,8 @@ const COOLDOWN_MS: Record<NotificationKind, number> = {
   'reader-lost': 30 * 60_000,
   'disk-low': 6 * 3_600_000,
   'quota-often': 3_600_000,
+  // Checked at each start: said again at most once a day while the damage stays.
+  'database-damaged': 24 * 3_600_000,
 }
 
 /** Timestamps within a sliding window, bounded (only the count matters past the threshold). */
@@ -111,6 +113,11 @@ export class NotificationService {
     if (limit <= 0) return
     const n = this.failures.add(this.now())
     if (n >= limit) this.raise('transfer-failures', 'spike', { count: n, minutes: 10 })
+  }
+
+  /** The start-up integrity check found the database file damaged: `problem` is SQLite's first finding. */
+  databaseDamaged(problem: string): void {
+    this.raise('database-damaged', 'database', { problem: problem.slice(0, 200) })
   }
 
   /** A transcode failed for good (all retries used). */

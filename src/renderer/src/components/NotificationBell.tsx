@@ -15,6 +15,7 @@ const KINDS: NotificationKind[] = [
   'reader-lost',
   'disk-low',
   'quota-often',
+  'database-damaged',
 ]
 
 /** The translated title and text of a notification (also used for toasts and system notifications). */

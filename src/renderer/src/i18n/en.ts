@@ -514,6 +514,10 @@ const en: Messages = {
       title: 'Disk space low',
       body: 'Only {{freeMegabytes}} MB left on the data disk (warning below {{limitMegabytes}} MB).',
     },
+    'database-damaged': {
+      title: 'Database damaged',
+      body: 'SQLite found damage in the hub’s database file: “{{problem}}”. Taps are still served; some records may not be readable. Ask whoever looks after this PC (README: “A damaged database”).',
+    },
     'quota-often': {
       title: 'Quotas often used up',
       body: '{{count}} taps were refused for quota within {{minutes}} minutes; consider raising the daily quota.',
@@ -572,6 +576,8 @@ const en: Messages = {
     'video-refused': '{{message}}',
     'internal-error': 'Internal hub error',
     'disk-full': 'The hub’s disk is full: nothing was saved. Free some space on this PC and try again',
+    'database-damaged':
+      'The hub’s database file is damaged and this could not be read. Ask whoever looks after this PC (README: “A damaged database”)',
     unavailable: 'Cannot reach the hub: {{message}}',
     'nfc-unavailable': 'Reader service unavailable: {{message}}',
     'nfc-no-reader': 'No reader connected',

@@ -510,6 +510,10 @@ const zhCN = {
       title: '磁盘空间不足',
       body: '数据盘仅剩 {{freeMegabytes}} MB（提醒阈值 {{limitMegabytes}} MB）。',
     },
+    'database-damaged': {
+      title: '数据库文件损坏',
+      body: 'SQLite 在集线器的数据库文件中发现损坏：“{{problem}}”。碰一碰仍可正常使用，但部分记录可能无法读取。请联系这台电脑的维护人员（说明文档：“A damaged database”）。',
+    },
     'quota-often': {
       title: '次数限制频繁触发',
       body: '{{minutes}} 分钟内有 {{count}} 次碰一碰因次数用完被拒，可考虑调高每日次数。',
@@ -568,6 +572,8 @@ const zhCN = {
     'video-refused': '{{message}}',
     'internal-error': '集线器内部错误',
     'disk-full': '集线器所在磁盘已满，本次操作未保存。请清理这台电脑的磁盘空间后重试',
+    'database-damaged':
+      '集线器的数据库文件已损坏，无法读取这部分数据。请联系这台电脑的维护人员（说明文档：“A damaged database”）',
     unavailable: '无法连接集线器：{{message}}',
     'nfc-unavailable': '读卡器服务不可用：{{message}}',
     'nfc-no-reader': '未连接读卡器',
