@@ -2,6 +2,7 @@ import { closeSync, openSync, readdirSync, readFileSync, writeSync } from 'node:
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium, ownerConsole, screenshotPath } from '../helpers/browser'
 import { runCli } from '../helpers/cli'
 import { loginAs, OWNER, setupOwner, startTestHub, type TestHub } from '../helpers/hub'
 import { tempDir } from '../helpers/tmp'
@@ -69,6 +70,32 @@ describe('a damaged database file', () => {
       log = readLog()
     }
     expect(log).toMatch(/"problems":\[".*(malformed|page).*"msg":"the database file is damaged"/)
+  })
+
+  it('the console shows the notification in Chinese and English', { timeout: 60_000 }, async () => {
+    const browser = await launchChromium()
+    try {
+      for (const [lang, title, words] of [
+        ['zh-CN', '数据库文件损坏', '碰一碰仍可正常使用'],
+        ['en', 'Database damaged', 'Taps are still served'],
+      ] as const) {
+        const page = await ownerConsole(browser, t.adminUrl, lang)
+        await page.getByTestId('notification-bell').click()
+        const item = page
+          .getByTestId('notification-centre')
+          .locator('[data-testid="notification-item"][data-kind="database-damaged"]')
+        await item.waitFor()
+        const text = await item.innerText()
+        expect(text).toContain(title)
+        expect(text).toContain(words)
+        expect(text).toMatch(/malformed|page/i)
+        await page.waitForTimeout(400)
+        await page.screenshot({ animations: 'disabled', path: screenshotPath(`68-database-damaged-${lang}`) })
+        await page.context().close()
+      }
+    } finally {
+      await browser.close()
+    }
   })
 
   it('reading the damaged part is refused as "database-damaged" with a text staff can act on, not "internal error"', async () => {
