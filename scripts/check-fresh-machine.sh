@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The README's two commands on an empty Debian 12, for real: a minimal Debian is built with debootstrap in a folder,
+# given what a machine of this kind starts with (this PC's Node.js and npm with its npm settings, its certificate
+# authorities, git, g++, make, python3, and nothing of the project's), and a clone of this repository's HEAD runs in it
+#   bash scripts/setup.sh --no-start     (command 1 as CI runs it: the Debian packages, npm ci, the build)
+#   npm test                             (command 2)
+# This is how `setup.sh`'s package list is known to be complete: on this PC the packages are already installed.
+# Needs root (debootstrap, chroot, mounts) and Debian's mirror; takes ~20 minutes. Not part of `npm test`.
+# Do not run it while the tests run on this PC: both start pcscd and vpcd's port on the same loopback.
+#   bash scripts/check-fresh-machine.sh [--keep] [FOLDER]     FOLDER defaults to /tmp/tapdrop-fresh (emptied first)
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+keep=0
+root=/tmp/tapdrop-fresh
+for arg in "$@"; do
+  case "$arg" in
+    --keep) keep=1 ;;
+    -*) echo "check-fresh-machine: unknown option $arg (only --keep)" >&2; exit 2 ;;
+    *) root=$arg ;;
+  esac
+done
+[ "$(id -u)" = 0 ] || { echo "check-fresh-machine: needs root (debootstrap, chroot and mounts)" >&2; exit 2; }
+command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap
+
+say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+# Everything mounted under the folder, the tests' own mounts included, deepest first; then the folder itself.
+cleanup() {
+  local m
+  for m in $(awk -v r="$root" '$2 == r || index($2, r "/") == 1 { print $2 }' /proc/mounts | sort -r); do
+    umount "$m" 2>/dev/null || umount -l "$m"
+  done
+  if [ "$keep" = 0 ]; then rm -rf --one-file-system "$root"; fi
+}
+trap cleanup EXIT
+
+cleanup
+mkdir -p "$root"
+say "A minimal Debian 12 in $root"
+debootstrap --variant=minbase --include=ca-certificates,git,g++,make,python3,procps bookworm "$root" \
+  http://deb.debian.org/debian >"$root.debootstrap.log" 2>&1 || { tail -20 "$root.debootstrap.log" >&2; exit 1; }
+rm -f "$root.debootstrap.log"
+
+say "This PC's Node.js $(node -v) and npm $(npm -v), as a machine of this kind has them"
+node_dir=$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")
+npm_dir=$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")
+{
+  if dpkg -S "$(readlink -f "$(command -v node)")" >/dev/null 2>&1; then
+    pkg=$(dpkg -S "$(readlink -f "$(command -v node)")" | cut -d: -f1)
+    dpkg -L "$pkg" | while read -r f; do if [ -f "$f" ] || [ -L "$f" ]; then echo "${f#/}"; fi; done
+  else
+    echo "${node_dir#/}/bin/node"
+    [ -d "$node_dir/include/node" ] && echo "${node_dir#/}/include/node"
+  fi
+  echo "${npm_dir#/}"
+} | tar -C / -cf - -T - | tar -C "$root" -xf -
+ln -sf "../lib/node_modules/npm/bin/npm-cli.js" "$root/usr/bin/npm" 2>/dev/null || true
+ln -sf "../lib/node_modules/npm/bin/npx-cli.js" "$root/usr/bin/npx" 2>/dev/null || true
+for f in "$HOME/.npmrc" /usr/etc/npmrc /etc/npmrc; do
+  if [ -f "$f" ]; then mkdir -p "$root$(dirname "$f")" && cp "$f" "$root$f"; fi
+done
+# The machine's own certificate authorities (here: the one of the proxy the registries are reached through), and
+# the variables that point programs at them.
+if [ -d /usr/local/share/ca-certificates ]; then
+  cp -r /usr/local/share/ca-certificates/. "$root/usr/local/share/ca-certificates/"
+  chroot "$root" update-ca-certificates >/dev/null
+fi
+tls_env=()
+for v in NODE_EXTRA_CA_CERTS SSL_CERT_FILE SSL_CERT_DIR GIT_SSL_CAINFO CURL_CA_BUNDLE; do
+  if [ -n "${!v:-}" ]; then tls_env+=("$v=${!v}"); fi
+done
+
+mount -t proc proc "$root/proc"
+mount -t sysfs sysfs "$root/sys"
+# /dev with its submounts (pts, shm: Chromium needs both); slave, so nothing mounted inside reaches this PC's /dev.
+mount --rbind /dev "$root/dev"
+mount --make-rslave "$root/dev"
+# Name resolution as on any installed machine (debootstrap writes no hosts file: "localhost" would not resolve).
+cp /etc/resolv.conf "$root/etc/resolv.conf"
+printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$root/etc/hosts"
+
+say "A clone of $(git -C "$repo" rev-parse --short HEAD)"
+git clone -q "$repo" "$root/tapdrop"
+
+say "Command 1 (bash scripts/setup.sh --no-start) and command 2 (npm test), inside"
+started=$(date +%s)
+set +e
+chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+  LANG=C.UTF-8 TERM=dumb "${tls_env[@]}" /bin/bash -c 'cd /tapdrop && bash scripts/setup.sh --no-start && npm test'
+status=$?
+set -e
+say "Fresh machine: exit $status after $(($(date +%s) - started)) s"
+exit $status
