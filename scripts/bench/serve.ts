@@ -168,20 +168,48 @@ function parseWrk(out: string): Omit<WrkResult, 'cpu'> {
   return { rps, mibps: Number(t?.[1] ?? 0) * unit, errors }
 }
 
-/** A separate node process serving `html` with the tap page's own headers (reference row of the page case). */
+/**
+ * A separate node process serving `html` with the tap page's own headers (reference rows of the page case). With
+ * `processes` > 1, node:cluster forks that many workers sharing the port (the kernel spreads the connections), so
+ * the row shows the most Node itself answers on every core of this machine.
+ */
 async function bareNodeServer(
   headers: Headers,
   html: string,
-): Promise<{ url: string; pid: number; stop(): void }> {
+  processes = 1,
+): Promise<{ url: string; pids: number[]; stop(): void }> {
   const port = await freePort()
   const list = [...headers]
     .filter(([k]) => !['date', 'connection', 'keep-alive', 'set-cookie'].includes(k))
     .flat()
-  const code = `const b=Buffer.from(${JSON.stringify(html)});const h=${JSON.stringify(list)};
+  const serve = `const b=Buffer.from(${JSON.stringify(html)});const h=${JSON.stringify(list)};
 require('node:http').createServer((q,r)=>{r.writeHead(200,h);r.end(b)}).listen(${port},'127.0.0.1',()=>console.log('up'))`
-  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const code =
+    processes === 1
+      ? serve
+      : `const c=require('node:cluster');c.schedulingPolicy=c.SCHED_NONE;
+if(c.isPrimary){let n=0;for(let i=0;i<${processes};i++)c.fork().on('listening',()=>{if(++n===${processes})console.log('up')})}
+else{${serve.replace("()=>console.log('up')", '()=>{}')}}`
+  // A file, not `-e`: cluster forks its workers from the script's path.
+  const script = join(work, `bare-${processes}.cjs`)
+  writeFileSync(script, code)
+  const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] })
   await new Promise((resolve) => child.stdout!.once('data', resolve))
-  return { url: `http://127.0.0.1:${port}/`, pid: child.pid!, stop: () => child.kill('SIGTERM') }
+  const workers =
+    processes === 1
+      ? []
+      : execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' })
+          .split('\n')
+          .filter(Boolean)
+          .map(Number)
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    pids: [child.pid!, ...workers],
+    stop: () => {
+      for (const pid of workers) process.kill(pid, 'SIGTERM')
+      child.kill('SIGTERM')
+    },
+  }
 }
 
 async function main() {
@@ -336,22 +364,25 @@ http { include /etc/nginx/mime.types; sendfile on; tcp_nopush on; keepalive_time
     if (only === 'all' || only === 'page') {
       const pageCase = await compare(`${ngUrl}/page.html`, `${lanUrl}/t/${tag.code}`, 64, 'rps', [], pids)
       row(`tap page (${Buffer.byteLength(html)} B)`, 64, pageCase, 'rps', 'page')
-      // Reference, not a target: the most one Node thread serves here — node:http answering the same bytes from
-      // memory with the same headers, recording nothing. The gap between this and the hub is the tap itself.
-      const bare = await bareNodeServer(page.headers, html)
-      try {
-        row(
-          'same page, bare node:http',
-          64,
-          await compare(`${ngUrl}/page.html`, bare.url, 64, 'rps', [], {
-            nginx: pids.nginx,
-            hub: [bare.pid],
-          }),
-          'rps',
-          'bare',
-        )
-      } finally {
-        bare.stop()
+      // References, not targets: node:http answering the same bytes from memory with the same headers, recording
+      // nothing — the most one Node thread serves here, and the most Node serves with a process on each core. The
+      // gap between the first and the hub is the tap itself; the second is the ceiling of any Node design here.
+      for (const processes of [1, availableParallelism()]) {
+        const bare = await bareNodeServer(page.headers, html, processes)
+        try {
+          row(
+            processes === 1 ? 'same page, bare node:http' : `same, ${processes} node processes`,
+            64,
+            await compare(`${ngUrl}/page.html`, bare.url, 64, 'rps', [], {
+              nginx: pids.nginx,
+              hub: bare.pids,
+            }),
+            'rps',
+            processes === 1 ? 'bare' : 'bare-all',
+          )
+        } finally {
+          bare.stop()
+        }
       }
     }
     await new Promise((r) => setTimeout(r, 1500)) // the hub writes taps and transfers in batches
