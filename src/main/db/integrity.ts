@@ -12,7 +12,7 @@ try {
   const problems = rows.map((r) => String(Object.values(r)[0])).filter((m) => m !== 'ok')
   parentPort.postMessage({ problems })
 } catch (err) {
-  parentPort.postMessage({ problems: [String((err && err.message) || err)], code: err && err.code })
+  parentPort.postMessage({ error: String((err && err.message) || err), code: (err && err.code) || null })
 } finally {
   if (db) db.close()
 }
@@ -21,15 +21,21 @@ try {
 export interface IntegrityReport {
   /** SQLite's own words for each problem found (at most `limit`); empty when the file is whole. */
   problems: string[]
-  /** The SQLite error code when the check itself could not run (SQLITE_CORRUPT, SQLITE_NOTADB …). */
+  /** SQLite's error code when the damage stopped the check itself (SQLITE_CORRUPT, SQLITE_NOTADB …). */
   code?: string
 }
 
+type Reply = { problems: string[] } | { error: string; code: string | null }
+
+/** Errors that mean the file is damaged, as opposed to a check that could not run (no driver, no file …). */
+const DAMAGE = /^SQLITE_(CORRUPT|NOTADB)/
+
 /**
  * SQLite's quick_check of the database file on a thread of its own, with its own read-only connection: WAL lets it
- * read while the hub writes, and the hub serves meanwhile. It reads every page (about a second per few hundred MB),
- * which is why it is not on the start-up path. A damaged page otherwise shows only when something reads it, as an
- * error on whatever screen that is; this says so once, up front.
+ * read while the hub writes, and the hub serves meanwhile. It reads every page (a 225 MB file took half a second
+ * on the build VM), which is why it is not on the start-up path. A damaged page otherwise shows only when something
+ * reads it, as an error on whatever screen that is; this says so once, up front. A check that cannot run (no file,
+ * no driver) rejects: that is not damage, and staff are not told it is.
  */
 export function checkIntegrity(file: string, limit = 10): Promise<IntegrityReport> {
   return new Promise((resolve, reject) => {
@@ -40,7 +46,11 @@ export function checkIntegrity(file: string, limit = 10): Promise<IntegrityRepor
     })
     // Never holds the hub open: a stop in the middle of the check ends it.
     worker.unref()
-    worker.once('message', (m: IntegrityReport) => resolve(m))
+    worker.once('message', (m: Reply) => {
+      if ('problems' in m) resolve({ problems: m.problems })
+      else if (m.code && DAMAGE.test(m.code)) resolve({ problems: [m.error], code: m.code })
+      else reject(new Error(`the integrity check could not run: ${m.error}`))
+    })
     worker.once('error', reject)
     worker.once('exit', (code) => reject(new Error(`the integrity check stopped (exit code ${code})`)))
   })
