@@ -195,7 +195,7 @@ export function DashboardPage() {
         <Alert type="warning" title={t('dashboard.lanDown')} showIcon style={{ marginBottom: 16 }} />
       )}
       <Row gutter={[12, 12]}>
-        <Col xs={12} md={6} xl={3}>
+        <Col xs={12} md={6} xxl={3}>
           <Tile
             testId="taps"
             title={t('dashboard.tapsToday')}
@@ -203,7 +203,7 @@ export function DashboardPage() {
             icon={<ThunderboltOutlined />}
           />
         </Col>
-        <Col xs={12} md={6} xl={3}>
+        <Col xs={12} md={6} xxl={3}>
           <Tile
             testId="active"
             title={t('dashboard.activeNow')}
@@ -219,7 +219,7 @@ export function DashboardPage() {
             }
           />
         </Col>
-        <Col xs={12} md={6} xl={3}>
+        <Col xs={12} md={6} xxl={3}>
           <Tile
             testId="completed"
             title={t('dashboard.completedToday')}
@@ -228,7 +228,7 @@ export function DashboardPage() {
             color="#389e0d"
           />
         </Col>
-        <Col xs={12} md={6} xl={3}>
+        <Col xs={12} md={6} xxl={3}>
           <Tile
             testId="failed"
             title={t('dashboard.failedToday')}
@@ -244,7 +244,7 @@ export function DashboardPage() {
             }
           />
         </Col>
-        <Col xs={12} md={6} xl={3}>
+        <Col xs={12} md={6} xxl={3}>
           <Tile
             testId="bytes"
             title={t('dashboard.bytesToday')}
@@ -252,7 +252,7 @@ export function DashboardPage() {
             icon={<CloudServerOutlined />}
           />
         </Col>
-        <Col xs={12} md={6} xl={3}>
+        <Col xs={12} md={6} xxl={3}>
           <Tile
             testId="queued"
             title={t('dashboard.queued')}
@@ -261,7 +261,7 @@ export function DashboardPage() {
             color={tiles?.queued ? '#d46b08' : undefined}
           />
         </Col>
-        <Col xs={12} md={6} xl={3}>
+        <Col xs={12} md={6} xxl={3}>
           <Tile
             testId="readers"
             title={t('dashboard.readers')}
@@ -277,7 +277,7 @@ export function DashboardPage() {
             }
           />
         </Col>
-        <Col xs={12} md={6} xl={3}>
+        <Col xs={12} md={6} xxl={3}>
           <Tile
             testId="disk"
             title={t('dashboard.diskFree')}
