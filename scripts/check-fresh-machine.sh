@@ -2,8 +2,9 @@
 # The README's two commands on an empty Debian 12, for real: a minimal Debian is built with debootstrap in a folder,
 # given what a machine of this kind starts with (this PC's Node.js and npm with its npm settings, its certificate
 # authorities, git, g++, make, python3, and nothing of the project's), and a clone of this repository's HEAD runs in it
-#   bash scripts/setup.sh --no-start     (command 1 as CI runs it: the Debian packages, npm ci, the build)
-#   npm test                             (command 2)
+#   bash scripts/setup.sh      (command 1: the Debian packages, npm ci, the build, then the hub; checked to answer
+#                               on its admin and phone ports, then stopped)
+#   npm test                   (command 2)
 # This is how `setup.sh`'s package list is known to be complete: on this PC the packages are already installed.
 # Needs root (debootstrap, chroot, mounts) and Debian's mirror; takes ~20 minutes. Not part of `npm test`.
 # Do not run it while the tests run on this PC: both start pcscd and vpcd's port on the same loopback.
@@ -82,11 +83,43 @@ printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$ro
 say "A clone of $(git -C "$repo" rev-parse --short HEAD)"
 git clone -q "$repo" "$root/tapdrop"
 
-say "Command 1 (bash scripts/setup.sh --no-start) and command 2 (npm test), inside"
+inside() {
+  chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    LANG=C.UTF-8 TERM=dumb "${tls_env[@]}" "$@"
+}
 started=$(date +%s)
+
+# Command 1 as a store's PC runs it: set up, then start the hub on its embedded defaults (admin 127.0.0.1:7410,
+# phones 0.0.0.0:8080). Only mDNS is off: this check announces nothing on the network it runs in.
+say "Command 1 (bash scripts/setup.sh), inside, until the hub answers"
+log1="$root/tmp/command-1.log"
+setsid chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+  LANG=C.UTF-8 TERM=dumb TAPDROP_MDNS=false "${tls_env[@]}" /bin/bash -c 'cd /tapdrop && exec bash scripts/setup.sh' \
+  >"$log1" 2>&1 &
+hub=$!
+up=0
+for _ in $(seq 1 1200); do
+  if grep -q 'is running' "$log1"; then up=1; break; fi
+  kill -0 "$hub" 2>/dev/null || break
+  sleep 1
+done
+answers=""
+if [ "$up" = 1 ]; then
+  sleep 1
+  answers="admin $(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:7410/), phones $(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8080/healthz)"
+fi
+kill -TERM -- "-$hub" 2>/dev/null || true
+wait "$hub" 2>/dev/null || true
+grep -A8 'is running' "$log1" || tail -30 "$log1"
+if [ "$answers" != "admin 200, phones 200" ]; then
+  say "Fresh machine: command 1 did not bring up a hub that answers (${answers:-no start line}; log above)"
+  exit 1
+fi
+echo "The running hub answered: $answers"
+
+say "Command 2 (npm test), inside"
 set +e
-chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-  LANG=C.UTF-8 TERM=dumb "${tls_env[@]}" /bin/bash -c 'cd /tapdrop && bash scripts/setup.sh --no-start && npm test'
+inside /bin/bash -c 'cd /tapdrop && npm test'
 status=$?
 set -e
 say "Fresh machine: exit $status after $(($(date +%s) - started)) s"
