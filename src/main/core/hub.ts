@@ -56,6 +56,7 @@ import { DashboardService } from './monitoring/dashboard'
 import { HistoryService } from './monitoring/history'
 import { NotificationService } from './monitoring/notifications'
 import { Retention } from './monitoring/retention'
+import { DailyBackups } from './backup/daily'
 import { monitoringHandlers } from './monitoring/handlers'
 
 const PREVIEW_UA =
@@ -114,6 +115,7 @@ interface Running {
   nfc: NfcService
   notifications: NotificationService
   retention: Retention
+  backups: DailyBackups
   timers: NodeJS.Timeout[]
 }
 
@@ -137,6 +139,7 @@ export interface HubServices {
   history: HistoryService
   notifications: NotificationService
   retention: Retention
+  backups: DailyBackups
 }
 
 /**
@@ -286,6 +289,13 @@ export class Hub {
       logger: scoped('retention'),
       retentionDays: () => this.config.values.retentionDays,
     })
+    const backups = new DailyBackups({
+      database: paths.database,
+      dir: paths.backups,
+      logger: scoped('backup'),
+      keepDays: () => this.config.values.backupDays,
+      minFreeBytes: () => this.config.values.minFreeDiskMegabytes * 1024 * 1024,
+    })
     const storage = new VideoStorage(paths, scoped('storage'))
     const videos = new VideoService({
       repos,
@@ -416,6 +426,7 @@ export class Hub {
       history,
       notifications,
       retention,
+      backups,
     }
     const handlers = mergeHandlers(
       authHandlers(auth, {
@@ -492,6 +503,7 @@ export class Hub {
       nfc,
       notifications,
       retention,
+      backups,
       timers: [],
     }
 
@@ -510,6 +522,7 @@ export class Hub {
     notifications.start()
     this.checkDatabase(paths.database, logger, notifications)
     retention.start()
+    backups.start()
     if (c.nfc) nfc.start()
     const purge = setInterval(() => auth.purgeExpiredSessions(), 3_600_000)
     purge.unref()
@@ -600,6 +613,7 @@ export class Hub {
       lanUrl: this.lanUrl(r.lan),
       publicUrl: r.services.settings.publicUrl(),
       databaseBytes,
+      backups: r.backups.info(),
       users: { total: counts.total, active: counts.active },
       node: process.versions.node,
       shell: this.options.shell ?? 'headless',
@@ -626,6 +640,7 @@ export class Hub {
     r.mdns.stop()
     r.notifications.stop()
     await r.retention.stop()
+    await r.backups.stop()
     await r.nfc.stop()
     await Promise.allSettled([r.admin.close(), r.lan.close()])
     // Byte counts of the last second are saved before the database closes.

@@ -146,6 +146,11 @@ export const HubInfoSchema = z.object({
   lanUrl: z.string().nullable(),
   publicUrl: z.string(),
   databaseBytes: z.number(),
+  /** Daily copies of the database in backups/: the newest, and how many are kept. */
+  backups: z.object({
+    latest: z.object({ file: z.string(), at: z.string() }).nullable(),
+    kept: z.number(),
+  }),
   users: z.object({ total: z.number(), active: z.number() }),
   node: z.string(),
   shell: z.enum(['electron', 'headless']),

@@ -73,6 +73,8 @@ export const ConfigShape = {
   brand: z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'must be a brand profile id like tapdrop'),
   /** Days raw taps, transfers and timelines are kept; older days live on as daily roll-ups. */
   retentionDays: int(7, 3650),
+  /** Daily copies of the database kept in backups/ (0 = no daily copies). */
+  backupDays: int(0, 365),
   /** Notify when this many transfers fail within 10 minutes (0 = never). */
   alertFailedTransfers: int(0, 100_000),
   /** Notify when quotas refuse this many taps within an hour (0 = never). */
@@ -123,6 +125,7 @@ export const DEFAULT_CONFIG: Config = {
   wifiSecurity: 'WPA',
   brand: 'tapdrop',
   retentionDays: 365,
+  backupDays: 7,
   alertFailedTransfers: 5,
   alertQuotaRefusals: 20,
   diskLowMegabytes: 2048,

@@ -486,6 +486,16 @@ export function DashboardPage() {
                   {' · '}
                   {t('dashboard.database')} {formatBytes(info.databaseBytes)}
                 </Descriptions.Item>
+                <Descriptions.Item label={t('dashboard.backup')}>
+                  <span data-testid="hub-backup">
+                    {info.backups.latest
+                      ? t('dashboard.backupLatest', {
+                          when: formatTime(info.backups.latest.at),
+                          kept: info.backups.kept,
+                        })
+                      : t('dashboard.backupNone')}
+                  </span>
+                </Descriptions.Item>
                 <Descriptions.Item label={t('dashboard.dataDir')}>
                   <Typography.Text code>{info.dataDir}</Typography.Text>
                 </Descriptions.Item>
