@@ -29,9 +29,13 @@ export type ReadOnlyReply = { problems: string[] } | { copied: true } | { error:
 /**
  * Runs one long read of the database file on a thread of its own, with its own read-only connection: WAL lets it
  * read a consistent snapshot while the hub writes, and the hub's event loop never waits for it. Resolves with
- * what the thread answered (an SQLite error included); rejects only if the thread itself failed.
+ * what the thread answered (an SQLite error included); rejects if the thread itself failed or `signal` stopped it.
  */
-export function onReadOnlyThread(file: string, task: ReadOnlyTask): Promise<ReadOnlyReply> {
+export function onReadOnlyThread(
+  file: string,
+  task: ReadOnlyTask,
+  signal?: AbortSignal,
+): Promise<ReadOnlyReply> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(THREAD, {
       eval: true,
@@ -42,6 +46,9 @@ export function onReadOnlyThread(file: string, task: ReadOnlyTask): Promise<Read
     worker.unref()
     worker.once('message', resolve)
     worker.once('error', reject)
-    worker.once('exit', (code) => reject(new Error(`the database thread stopped (exit code ${code})`)))
+    worker.once('exit', (code) =>
+      reject(signal?.aborted ? signal.reason : new Error(`the database thread stopped (exit code ${code})`)),
+    )
+    signal?.addEventListener('abort', () => void worker.terminate(), { once: true })
   })
 }

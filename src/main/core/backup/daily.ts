@@ -25,6 +25,7 @@ export class DailyBackups {
   private timer: NodeJS.Timeout | null = null
   private running: Promise<void> | null = null
   private skippedDay: string | null = null
+  private readonly stopping = new AbortController()
 
   constructor(
     private readonly d: {
@@ -45,8 +46,10 @@ export class DailyBackups {
     this.timer.unref()
   }
 
+  /** A copy in progress is cut off (its partial file is removed), so a large database never delays a stop. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer)
+    this.stopping.abort(new Error('the hub is stopping'))
     await this.running
   }
 
@@ -68,7 +71,7 @@ export class DailyBackups {
 
   private async once(): Promise<void> {
     const keep = this.d.keepDays()
-    if (keep <= 0) return
+    if (keep <= 0 || this.stopping.signal.aborted) return
     const day = dayKey((this.d.now ?? Date.now)())
     const file = `tapdrop-daily-${day}.db`
     const target = join(this.d.dir, file)
@@ -91,7 +94,11 @@ export class DailyBackups {
         return
       }
       const started = Date.now()
-      const reply = await onReadOnlyThread(this.d.database, { kind: 'vacuum-into', into: temp })
+      const reply = await onReadOnlyThread(
+        this.d.database,
+        { kind: 'vacuum-into', into: temp },
+        this.stopping.signal,
+      )
       if ('error' in reply) throw Object.assign(new Error(reply.error), { code: reply.code })
       await fsyncFile(temp)
       renameSync(temp, target)
@@ -103,7 +110,9 @@ export class DailyBackups {
       )
     } catch (err) {
       rmSync(temp, { force: true })
-      this.d.logger.error({ err }, 'the daily backup failed; the older copies are kept')
+      if (this.stopping.signal.aborted)
+        this.d.logger.info('daily backup cut off by the stop; made at the next start')
+      else this.d.logger.error({ err }, 'the daily backup failed; the older copies are kept')
     }
   }
 
