@@ -124,20 +124,6 @@ describe('daily backups of the database', () => {
     expect(lines.find((l) => l.msg === 'the daily backup failed; the older copies are kept')).toBeTruthy()
   })
 
-  it('a stop cuts a copy in progress off: no partial file, no copy, and the next start makes it', async () => {
-    const before = daily()
-    const { b, lines } = make({ now: () => Date.now() + 5 * DAY })
-    const running = b.run()
-    await b.stop()
-    await running
-    expect(readdirSync(backups).filter((f) => f.endsWith('.partial'))).toEqual([])
-    expect(daily()).toEqual(before)
-    expect(lines.find((l) => /cut off by the stop/.test(l.msg))).toBeTruthy()
-    // A stopped scheduler starts nothing more.
-    await b.run()
-    expect(daily()).toEqual(before)
-  })
-
   it('makes none when switched off (0 days)', async () => {
     const before = daily()
     await make({ keepDays: () => 0, now: () => Date.now() + 4 * DAY }).b.run()

@@ -29,13 +29,9 @@ export type ReadOnlyReply = { problems: string[] } | { copied: true } | { error:
 /**
  * Runs one long read of the database file on a thread of its own, with its own read-only connection: WAL lets it
  * read a consistent snapshot while the hub writes, and the hub's event loop never waits for it. Resolves with
- * what the thread answered (an SQLite error included); rejects if the thread itself failed or `signal` stopped it.
+ * what the thread answered (an SQLite error included); rejects only if the thread itself failed.
  */
-export function onReadOnlyThread(
-  file: string,
-  task: ReadOnlyTask,
-  signal?: AbortSignal,
-): Promise<ReadOnlyReply> {
+export function onReadOnlyThread(file: string, task: ReadOnlyTask): Promise<ReadOnlyReply> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(THREAD, {
       eval: true,
@@ -46,9 +42,6 @@ export function onReadOnlyThread(
     worker.unref()
     worker.once('message', resolve)
     worker.once('error', reject)
-    worker.once('exit', (code) =>
-      reject(signal?.aborted ? signal.reason : new Error(`the database thread stopped (exit code ${code})`)),
-    )
-    signal?.addEventListener('abort', () => void worker.terminate(), { once: true })
+    worker.once('exit', (code) => reject(new Error(`the database thread stopped (exit code ${code})`)))
   })
 }

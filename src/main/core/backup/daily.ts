@@ -25,7 +25,6 @@ export class DailyBackups {
   private timer: NodeJS.Timeout | null = null
   private running: Promise<void> | null = null
   private skippedDay: string | null = null
-  private readonly stopping = new AbortController()
 
   constructor(
     private readonly d: {
@@ -46,10 +45,8 @@ export class DailyBackups {
     this.timer.unref()
   }
 
-  /** A copy in progress is cut off (its partial file is removed), so a large database never delays a stop. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer)
-    this.stopping.abort(new Error('the hub is stopping'))
     await this.running
   }
 
@@ -71,7 +68,7 @@ export class DailyBackups {
 
   private async once(): Promise<void> {
     const keep = this.d.keepDays()
-    if (keep <= 0 || this.stopping.signal.aborted) return
+    if (keep <= 0) return
     const day = dayKey((this.d.now ?? Date.now)())
     const file = `tapdrop-daily-${day}.db`
     const target = join(this.d.dir, file)
@@ -94,11 +91,7 @@ export class DailyBackups {
         return
       }
       const started = Date.now()
-      const reply = await onReadOnlyThread(
-        this.d.database,
-        { kind: 'vacuum-into', into: temp },
-        this.stopping.signal,
-      )
+      const reply = await onReadOnlyThread(this.d.database, { kind: 'vacuum-into', into: temp })
       if ('error' in reply) throw Object.assign(new Error(reply.error), { code: reply.code })
       await fsyncFile(temp)
       renameSync(temp, target)
@@ -110,9 +103,7 @@ export class DailyBackups {
       )
     } catch (err) {
       rmSync(temp, { force: true })
-      if (this.stopping.signal.aborted)
-        this.d.logger.info('daily backup cut off by the stop; made at the next start')
-      else this.d.logger.error({ err }, 'the daily backup failed; the older copies are kept')
+      this.d.logger.error({ err }, 'the daily backup failed; the older copies are kept')
     }
   }
 
