@@ -124,6 +124,18 @@ describe('daily backups of the database', () => {
     expect(lines.find((l) => l.msg === 'the daily backup failed; the older copies are kept')).toBeTruthy()
   })
 
+  it('a stop during a copy waits for it and keeps it whole', async () => {
+    const { b } = make({ now: () => Date.now() + 5 * DAY })
+    const running = b.run()
+    await b.stop()
+    await running
+    const file = join(backups, `tapdrop-daily-${dayKey(Date.now() + 5 * DAY)}.db`)
+    expect(readdirSync(backups).filter((f) => f.endsWith('.partial'))).toEqual([])
+    const copy = new Database(file, { readonly: true })
+    expect(copy.pragma('integrity_check', { simple: true })).toBe('ok')
+    copy.close()
+  })
+
   it('makes none when switched off (0 days)', async () => {
     const before = daily()
     await make({ keepDays: () => 0, now: () => Date.now() + 4 * DAY }).b.run()

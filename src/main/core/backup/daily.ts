@@ -45,6 +45,10 @@ export class DailyBackups {
     this.timer.unref()
   }
 
+  /**
+   * Waits for a copy in progress and keeps it: SQLite cannot be interrupted inside the copy statement, and a whole
+   * copy is worth the wait (the first check runs at start, so a quick restart may meet one).
+   */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer)
     await this.running
