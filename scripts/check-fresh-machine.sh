@@ -8,11 +8,13 @@
 # This is how `setup.sh`'s package list is known to be complete: on this PC the packages are already installed.
 # Needs root (debootstrap, chroot, mounts) and Debian's mirror; takes ~20 minutes. Not part of `npm test`.
 # Do not run it while the tests run on this PC: both start pcscd and vpcd's port on the same loopback.
-#   bash scripts/check-fresh-machine.sh [--keep] [FOLDER]     FOLDER defaults to /tmp/tapdrop-fresh (emptied first)
+#   bash scripts/check-fresh-machine.sh [--keep] [FOLDER]     FOLDER defaults to tapdrop-fresh in the OS temp folder
+#                                                             (emptied first)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 keep=0
-root=/tmp/tapdrop-fresh
+# The OS temp folder (TMPDIR, as mktemp uses it).
+root="$(dirname "$(mktemp -u)")/tapdrop-fresh"
 for arg in "$@"; do
   case "$arg" in
     --keep) keep=1 ;;
@@ -31,7 +33,7 @@ cleanup() {
   for m in $(awk -v r="$root" '$2 == r || index($2, r "/") == 1 { print $2 }' /proc/mounts | sort -r); do
     umount "$m" 2>/dev/null || umount -l "$m"
   done
-  if [ "$keep" = 0 ]; then rm -rf --one-file-system "$root"; fi
+  if [ "$keep" = 0 ]; then rm -rf --one-file-system "$root" "$root.command-1.log"; fi
 }
 trap cleanup EXIT
 
@@ -92,7 +94,7 @@ started=$(date +%s)
 # Command 1 as a store's PC runs it: set up, then start the hub on its embedded defaults (admin 127.0.0.1:7410,
 # phones 0.0.0.0:8080). Only mDNS is off: this check announces nothing on the network it runs in.
 say "Command 1 (bash scripts/setup.sh), inside, until the hub answers"
-log1="$root/tmp/command-1.log"
+log1="$root.command-1.log"
 setsid chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
   LANG=C.UTF-8 TERM=dumb TAPDROP_MDNS=false "${tls_env[@]}" /bin/bash -c 'cd /tapdrop && exec bash scripts/setup.sh' \
   >"$log1" 2>&1 &
