@@ -168,6 +168,14 @@ function parseWrk(out: string): Omit<WrkResult, 'cpu'> {
   return { rps, mibps: Number(t?.[1] ?? 0) * unit, errors }
 }
 
+/** The processes a server forked (nginx's workers, cluster's), so their CPU is counted with it. */
+function childPids(pid: number): number[] {
+  return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean)
+    .map(Number)
+}
+
 /**
  * A separate node process serving `html` with the tap page's own headers (reference rows of the page case). With
  * `processes` > 1, node:cluster forks that many workers sharing the port (the kernel spreads the connections), so
@@ -195,13 +203,7 @@ else{${serve.replace("()=>console.log('up')", '()=>{}')}}`
   writeFileSync(script, code)
   const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] })
   await new Promise((resolve) => child.stdout!.once('data', resolve))
-  const workers =
-    processes === 1
-      ? []
-      : execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' })
-          .split('\n')
-          .filter(Boolean)
-          .map(Number)
+  const workers = processes === 1 ? [] : childPids(child.pid!)
   return {
     url: `http://127.0.0.1:${port}/`,
     pids: [child.pid!, ...workers],
@@ -301,14 +303,7 @@ http { include /etc/nginx/mime.types; sendfile on; tcp_nopush on; keepalive_time
     await new Promise((r) => setTimeout(r, 500))
     const ngUrl = `http://127.0.0.1:${nport}`
 
-    const nginxPids = [
-      nginx.pid!,
-      ...execFileSync('pgrep', ['-P', String(nginx.pid)], { encoding: 'utf8' })
-        .split('\n')
-        .filter(Boolean)
-        .map(Number),
-    ]
-    const pids = { nginx: nginxPids, hub: [hub.process.pid!] }
+    const pids = { nginx: [nginx.pid!, ...childPids(nginx.pid!)], hub: [hub.process.pid!] }
     const probe = await fetch(`${ngUrl}/video.mp4`, { method: 'HEAD' })
     if (probe.status !== 200)
       throw new Error(`nginx answered ${probe.status} for the test file; see ${work}/nginx-error.log`)

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { ApiError } from '../../shared/api-client'
 import { APP_VERSION } from '../../shared/version'
+import type { ErrorCode } from '../../shared/errors'
 import { ConfigError, DatabaseFromFutureError, explainError, HubError } from '../core/errors'
 import { CliError } from './errors'
 import { registerHub } from './commands/hub'
@@ -27,19 +28,18 @@ export function buildProgram(): Command {
   return program
 }
 
+// What a low-level failure means for the person at the PC, with SQLite's or the OS's own words inside (e.g. the
+// hub cannot start: its database needs room, or is not a database at all).
+const EXPLAINED: Partial<Record<ErrorCode, (detail: string) => string>> = {
+  'disk-full': (detail) => `the disk is full (${detail}); free some space on this PC and try again`,
+  'database-damaged': (detail) =>
+    `the database file is damaged (${detail}); see README, "A damaged database"`,
+}
+
 function reason(err: unknown): { message: string; code: number } {
-  // A full disk says so, with what could not be written (e.g. the hub cannot start: its database needs room).
   const explained = explainError(err)
-  if (explained !== err && explained instanceof HubError && explained.code === 'disk-full')
-    return {
-      message: `the disk is full (${(err as Error).message}); free some space on this PC and try again`,
-      code: 1,
-    }
-  if (explained !== err && explained instanceof HubError && explained.code === 'database-damaged')
-    return {
-      message: `the database file is damaged (${(err as Error).message}); see README, "A damaged database"`,
-      code: 1,
-    }
+  const say = explained !== err && explained instanceof HubError ? EXPLAINED[explained.code] : undefined
+  if (say) return { message: say((err as Error).message), code: 1 }
   if (err instanceof CliError) return { message: err.message, code: err.exitCode }
   if (err instanceof ApiError) return { message: `${err.message} (${err.code})`, code: 1 }
   if (err instanceof ConfigError) return { message: err.message, code: 2 }

@@ -55,13 +55,20 @@ export function explainError(err: unknown): unknown {
   const code = (err as { code?: unknown } | null)?.code
   if (code === 'SQLITE_FULL' || code === 'ENOSPC')
     return new HubError('disk-full', 'the hub’s disk is full; nothing was saved')
-  // SQLITE_CORRUPT and its extended codes (…_INDEX, …_SEQUENCE, …_VTAB), and a file that is not a database at all.
-  if (typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB'))
+  if (isDatabaseDamage(code))
     return new HubError(
       'database-damaged',
       'the hub’s database file is damaged; see README, "A damaged database"',
     )
   return err
+}
+
+/**
+ * SQLite's codes for a damaged file: SQLITE_CORRUPT and its extended codes (…_INDEX, …_SEQUENCE, …_VTAB), and a
+ * file that is not a database at all. Anything else (no file, no driver, a busy lock) is not damage.
+ */
+export function isDatabaseDamage(code: unknown): code is string {
+  return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')
 }
 
 /** The answer's body; callers pass what explainError made of the error (sendError does). */

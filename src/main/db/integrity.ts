@@ -1,3 +1,4 @@
+import { isDatabaseDamage } from '../core/errors'
 import { onReadOnlyThread } from './readonly-thread'
 
 export interface IntegrityReport {
@@ -6,9 +7,6 @@ export interface IntegrityReport {
   /** SQLite's error code when the damage stopped the check itself (SQLITE_CORRUPT, SQLITE_NOTADB …). */
   code?: string
 }
-
-/** Errors that mean the file is damaged, as opposed to a check that could not run (no driver, no file …). */
-export const DAMAGE = /^SQLITE_(CORRUPT|NOTADB)/
 
 /**
  * SQLite's quick_check of the database file, on a thread of its own (readonly-thread.ts). It reads every page (a
@@ -19,7 +17,6 @@ export const DAMAGE = /^SQLITE_(CORRUPT|NOTADB)/
 export async function checkIntegrity(file: string, limit = 10): Promise<IntegrityReport> {
   const reply = await onReadOnlyThread(file, { kind: 'quick-check', limit })
   if ('problems' in reply) return { problems: reply.problems }
-  if ('error' in reply && reply.code && DAMAGE.test(reply.code))
-    return { problems: [reply.error], code: reply.code }
+  if ('error' in reply && isDatabaseDamage(reply.code)) return { problems: [reply.error], code: reply.code }
   throw new Error(`the integrity check could not run: ${'error' in reply ? reply.error : 'no answer'}`)
 }
