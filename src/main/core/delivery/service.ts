@@ -299,18 +299,28 @@ export class DeliveryService {
     const today = startOfDay(now)
     const counted = (r: LiveTransfer['record']) =>
       r.createdAt >= today && r.status !== 'expired' && r.status !== 'failed'
+    // SQLite's count plus what the book holds that SQLite did not have at that read: a batch the writer thread
+    // committed before its reply came back is in both, and counting it twice refused a phone's second video.
     if (limit > 0 && !newDevice) {
+      const saved = this.d.repos.delivery.countForDeviceSince(deviceId, tag.tier, today)
       const used =
-        this.d.repos.delivery.countForDeviceSince(deviceId, tag.tier, today) +
+        saved.n +
         unwritten().filter(
-          (t) => t.record.deviceId === deviceId && t.record.tier === tag.tier && counted(t.record),
+          (t) =>
+            t.record.id > saved.top &&
+            t.record.deviceId === deviceId &&
+            t.record.tier === tag.tier &&
+            counted(t.record),
         ).length
       if (used >= limit) return refuse(tag, 429, 'quota')
     }
     if (tag.dailyCap !== null) {
+      const saved = this.d.repos.delivery.countForTagSince(tag.id, today)
       const given =
-        this.d.repos.delivery.countForTagSince(tag.id, today) +
-        unwritten().filter((t) => t.record.tagId === tag.id && t.record.createdAt >= today).length
+        saved.n +
+        unwritten().filter(
+          (t) => t.record.id > saved.top && t.record.tagId === tag.id && t.record.createdAt >= today,
+        ).length
       if (given >= tag.dailyCap) return refuse(tag, 429, 'tag-cap')
     }
 

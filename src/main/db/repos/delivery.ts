@@ -157,11 +157,13 @@ export function deliveryRepo(db: Database) {
   )
   const byToken = db.prepare<[string], Row>('SELECT * FROM transfers WHERE token = ?')
   const byId = db.prepare<[number], Row>('SELECT * FROM transfers WHERE id = ?')
-  const deviceSince = db.prepare<[string, string, number], { n: number }>(
-    "SELECT count(*) AS n FROM transfers WHERE device_id = ? AND tier = ? AND created_at >= ? AND status NOT IN ('expired', 'failed')",
+  // `top`: the newest transfer id in the same snapshot as the count, so the caller can tell which transfers of
+  // a batch the writer thread committed meanwhile are already counted here (ids rise, batches commit in order).
+  const deviceSince = db.prepare<[string, string, number], { n: number; top: number | null }>(
+    "SELECT count(*) AS n, (SELECT max(id) FROM transfers) AS top FROM transfers WHERE device_id = ? AND tier = ? AND created_at >= ? AND status NOT IN ('expired', 'failed')",
   )
-  const tagSince = db.prepare<[number, number], { n: number }>(
-    'SELECT count(*) AS n FROM transfers WHERE tag_id = ? AND created_at >= ?',
+  const tagSince = db.prepare<[number, number], { n: number; top: number | null }>(
+    'SELECT count(*) AS n, (SELECT max(id) FROM transfers) AS top FROM transfers WHERE tag_id = ? AND created_at >= ?',
   )
   const perVideoForTag = db.prepare<[number], { video_id: number; n: number }>(
     'SELECT video_id, count(*) AS n FROM transfers WHERE tag_id = ? GROUP BY video_id',
@@ -204,11 +206,14 @@ export function deliveryRepo(db: Database) {
       const r = byId.get(id)
       return r ? toTransfer(r) : null
     },
-    countForDeviceSince(deviceId: string, tier: Tier, at: number): number {
-      return deviceSince.get(deviceId, tier, at)!.n
+    /** The count, and the newest transfer id the same read saw (0 when none). */
+    countForDeviceSince(deviceId: string, tier: Tier, at: number): { n: number; top: number } {
+      const r = deviceSince.get(deviceId, tier, at)!
+      return { n: r.n, top: r.top ?? 0 }
     },
-    countForTagSince(tagId: number, at: number): number {
-      return tagSince.get(tagId, at)!.n
+    countForTagSince(tagId: number, at: number): { n: number; top: number } {
+      const r = tagSince.get(tagId, at)!
+      return { n: r.n, top: r.top ?? 0 }
     },
     deliveriesPerVideo(tagId: number): Map<number, number> {
       return new Map(perVideoForTag.all(tagId).map((r) => [r.video_id, r.n]))
