@@ -2,8 +2,8 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
 
-// One build for three targets. The main bundle has three entries: `index` (the Electron shell), `cli`
-// (the `tapdrop` command and the headless hub) and `nfc-worker`, so the hub core ships once and runs in both.
+// One build for three targets. The main bundle's entries: `index` (the Electron shell), `cli` (the `tapdrop`
+// command and the headless hub), `nfc-worker` and the database threads, so the hub core ships once and runs in both.
 export default defineConfig({
   main: {
     build: {
@@ -17,6 +17,9 @@ export default defineConfig({
           cli: resolve(__dirname, 'src/main/cli/index.ts'),
           // The NFC worker runs in its own process (see src/main/nfc/worker.ts).
           'nfc-worker': resolve(__dirname, 'src/main/nfc/worker.ts'),
+          // Database threads (src/main/db/threads/spawn.ts finds them next to cli.js).
+          'db-batch-writer': resolve(__dirname, 'src/main/db/threads/batch-writer.ts'),
+          'db-readonly': resolve(__dirname, 'src/main/db/threads/readonly.ts'),
         },
       },
     },

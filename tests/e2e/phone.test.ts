@@ -78,7 +78,7 @@ for (const [device, locale, shot] of [
         expect(saved.equals(file)).toBe(true)
 
         await new Promise((r) => setTimeout(r, 300))
-        t.hub.services.delivery.book.flush()
+        t.hub.services.delivery.flush()
         const db = new Database(join(t.dataDir, 'tapdrop.db'), { readonly: true })
         const row = db
           .prepare('SELECT status, bytes_sent, bytes_total, rendition FROM transfers WHERE token = ?')

@@ -30,7 +30,7 @@ afterAll(() => t?.stop())
 
 /** SQLite as it is after the hub's next batch write (taps and transfers are written within ~50 ms). */
 function db() {
-  t.hub.services.delivery.book.flush()
+  t.hub.services.delivery.flush()
   return new Database(join(t.dataDir, 'tapdrop.db'), { readonly: true })
 }
 
@@ -236,7 +236,7 @@ describe('tap → page → media', () => {
     const r = await phone.tap(tag.code)
     expect((await phone.download(r.token!)).status).toBe(200)
     // 25 hours pass for this transfer (links last 24 h by default).
-    t.hub.services.delivery.book.byTokenOrLoad(r.token!)!.record.createdAt -= 25 * 3_600_000
+    t.hub.services.delivery.records.byToken(r.token!)!.record.createdAt -= 25 * 3_600_000
     const late = await phone.download(r.token!)
     expect(late.status).toBe(410)
     expect(late.bytes.toString()).toContain('链接已过期')

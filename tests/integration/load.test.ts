@@ -58,7 +58,7 @@ describe('load (bounded, loopback)', () => {
       // The last bytes can reach a phone a moment before the hub hears back from the thread that sent them.
       for (let i = 0; i < 40 && t.hub.services.delivery.status().active > 0; i++)
         await new Promise((r) => setTimeout(r, 50))
-      t.hub.services.delivery.book.flush()
+      t.hub.services.delivery.flush()
       const db = new Database(join(t.dataDir, 'tapdrop.db'), { readonly: true })
       const tapRows = db
         .prepare("SELECT count(*) AS n FROM taps WHERE outcome IN ('delivered', 'queued')")

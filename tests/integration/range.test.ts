@@ -49,7 +49,7 @@ async function rowWhen(token: string, done: (r: ReturnType<typeof transferRow>) 
 }
 
 function transferRow(token: string) {
-  t.hub.services.delivery.book.flush()
+  t.hub.services.delivery.flush()
   const d = new Database(join(t.dataDir, 'tapdrop.db'), { readonly: true })
   const row = d
     .prepare('SELECT status, bytes_sent, bytes_total, wire_bytes, requests FROM transfers WHERE token = ?')
@@ -335,7 +335,7 @@ describe('HTTP Range on media (stream path only)', () => {
   it('a phone cut off holding part of a write the hub never heard completed still ends completed when it resumes', async () => {
     const phone = new Phone(t.lanUrl)
     const token = (await phone.tap(bigCode)).token!
-    const live = t.hub.services.delivery.book.byTokenOrLoad(token)!
+    const live = t.hub.services.delivery.records.byToken(token)!
     const url = new URL(t.lanUrl)
     const s = connect(Number(url.port), url.hostname)
     s.on('error', () => {})

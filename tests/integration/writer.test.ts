@@ -7,8 +7,9 @@ import { closeDatabase, openDatabase } from '../../src/main/db/open'
 import { batchOps, type BatchOp, type NewTap } from '../../src/main/db/repos/delivery'
 import { createRepos, type Repos } from '../../src/main/db/repos'
 import { silentLogger } from '../../src/main/core/logger'
-import { TransferBook } from '../../src/main/core/delivery/book'
-import { directWriter, ThreadWriter, type BatchWriter } from '../../src/main/core/delivery/writer'
+import { TransferBook } from '../../src/main/core/delivery/records/book'
+import { ThreadWriter } from '../../src/main/core/delivery/records/thread-writer'
+import { directWriter, type BatchWriter } from '../../src/main/core/delivery/records/writer'
 import { inWriteTransaction } from '../../src/main/db/immediate'
 import { tempDir } from '../helpers/tmp'
 
@@ -91,7 +92,7 @@ describe('the writer thread', () => {
   })
 
   it('when the thread dies mid-run, committed batches count once and the rest go to the hub connection', async () => {
-    const book = new TransferBook(repos.delivery, () => {}, logger)
+    const book = new TransferBook(repos.delivery, { changed: () => {}, status: () => {} }, logger)
     const writer = new ThreadWriter(file, directWriter(repos.delivery), logger)
     book.start(writer)
     for (let i = 1; i <= 30; i++) book.addTap(tap(i))
@@ -116,7 +117,7 @@ describe('the writer thread', () => {
       (r) => r.id,
     )
     expect(ids).toEqual(Array.from({ length: 90 }, (_, i) => i + 1))
-    expect(book.unwritten()).toEqual([])
+    expect(book.idle).toBe(true)
     book.stop()
   })
 
@@ -144,8 +145,8 @@ describe('the writer thread', () => {
     writer.close()
   })
 
-  it('lets the book count transfers the thread has not committed yet, and flush() waits for them', () => {
-    const book = new TransferBook(repos.delivery, () => {}, logger)
+  it('flush() waits for what the thread has not committed yet', () => {
+    const book = new TransferBook(repos.delivery, { changed: () => {}, status: () => {} }, logger)
     book.start(new ThreadWriter(file, directWriter(repos.delivery), logger))
     book.addTap({ ...tap(1), tagId: null })
     const t = book.create({
@@ -172,9 +173,10 @@ describe('the writer thread', () => {
       finishedAt: null,
       updatedAt: Date.now(),
     })
-    expect(book.unwritten().map((x) => x.record.id)).toEqual([t.record.id])
+    expect(t.record.id).toBe(1)
+    expect(book.idle).toBe(false)
     book.flush()
-    expect(book.unwritten()).toEqual([])
+    expect(book.idle).toBe(true)
     const other = new Database(file, { readonly: true })
     expect(other.prepare('SELECT count(*) AS n FROM transfers').get()).toEqual({ n: 1 })
     other.close()

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseRange, ifRangeAllows } from '../../src/main/core/delivery/range'
-import { Coverage } from '../../src/main/core/delivery/coverage'
+import { Coverage } from '../../src/main/core/delivery/records/coverage'
 import { pickRendition, pickVideo } from '../../src/main/core/delivery/picker'
 import { Admission, type Candidate } from '../../src/main/core/delivery/admission'
 import { describeDevice, newDeviceId, validDeviceId } from '../../src/main/core/delivery/device'

@@ -1,5 +1,5 @@
 import { isDatabaseDamage } from '../core/errors'
-import { onReadOnlyThread } from './readonly-thread'
+import { onReadOnlyThread } from './threads/readonly-client'
 
 export interface IntegrityReport {
   /** SQLite's own words for each problem found (at most `limit`); empty when the file is whole. */
@@ -9,7 +9,7 @@ export interface IntegrityReport {
 }
 
 /**
- * SQLite's quick_check of the database file, on a thread of its own (readonly-thread.ts). It reads every page (a
+ * SQLite's quick_check of the database file, on a thread of its own (db/threads/readonly.ts). It reads every page (a
  * 225 MB file took half a second on the build VM), which is why it is not on the start-up path. A damaged page
  * otherwise shows only when something reads it, as an error on whatever screen that is; this says so once, up
  * front. A check that cannot run (no file, no driver) rejects: that is not damage, and staff are not told it is.

@@ -6,6 +6,7 @@ import { DatabaseFromFutureError } from '../core/errors'
 import { latestVersion, migrate, type MigrateResult } from './migrate'
 import type { Migration } from './migration'
 import { MIGRATIONS } from './migrations'
+import { applyPragmas } from './pragmas'
 
 export type { Database } from 'better-sqlite3'
 
@@ -48,10 +49,7 @@ export function openDatabase(
   try {
     const version = db.pragma('user_version', { simple: true }) as number
     if (version > latest) throw new DatabaseFromFutureError(file, version, latest)
-    db.pragma('journal_mode = WAL')
-    db.pragma('foreign_keys = ON')
-    db.pragma('busy_timeout = 5000')
-    db.pragma('synchronous = NORMAL')
+    applyPragmas(db, 'main')
     const migration = migrate(db, migrations, {
       file,
       backupsDir: options.backupsDir,

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statfsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Logger } from 'pino'
-import { onReadOnlyThread } from '../../db/readonly-thread'
+import { onReadOnlyThread } from '../../db/threads/readonly-client'
 import { fsyncFile, syncDir } from '../fsutil/atomic'
 import { dayKey } from '../time/days'
 
@@ -15,7 +15,7 @@ export interface BackupInfo {
 
 /**
  * One copy of the database a day, kept for `keepDays()` days (0 = none). Made with `VACUUM INTO` on a thread of its
- * own with a read-only connection (db/readonly-thread.ts): a consistent snapshot while the hub goes on writing, in
+ * own with a read-only connection (db/threads/readonly.ts): a consistent snapshot while the hub goes on writing, in
  * one go (SQLite's backup API starts over each time another connection writes, and the writer thread writes every
  * second). The copy is written under a temporary name and renamed once it is whole and on disk, so a crash or a
  * full disk leaves no half copy that looks like a backup; older copies are removed only after a new one is made.

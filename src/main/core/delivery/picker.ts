@@ -8,7 +8,7 @@ export function pickVideo(
   strategy: Strategy,
   pool: number[],
   ready: ReadonlySet<number>,
-  state: { cursor: number; delivered: () => Map<number, number>; random: () => number },
+  state: { cursor: number; delivered: () => ReadonlyMap<number, number>; random: () => number },
 ): { videoId: number | null; cursor: number } {
   const candidates = pool.filter((id) => ready.has(id))
   if (candidates.length === 0) return { videoId: null, cursor: state.cursor }

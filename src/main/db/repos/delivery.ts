@@ -1,8 +1,10 @@
 import type { Database, Statement } from 'better-sqlite3'
 import { immediate } from '../immediate'
+import { TransferStatusSchema, type TransferStatus } from '../../../shared/contract/transfers'
+import { TierSchema } from '../../../shared/contract/tags'
 import type { Tier } from './tags'
 
-export type TransferStatus = 'pending' | 'queued' | 'active' | 'completed' | 'aborted' | 'failed' | 'expired'
+export type { TransferStatus }
 
 export interface TransferRecord {
   id: number
@@ -42,7 +44,7 @@ function toTransfer(r: Row): TransferRecord {
     videoId: (r.video_id as number | null) ?? null,
     rendition: r.rendition as string,
     deviceId: r.device_id as string,
-    tier: r.tier as Tier,
+    tier: TierSchema.parse(r.tier),
     ip: (r.ip as string | null) ?? null,
     userAgent: (r.user_agent as string | null) ?? null,
     bytesTotal: r.bytes_total as number,
@@ -50,7 +52,7 @@ function toTransfer(r: Row): TransferRecord {
     wireBytes: r.wire_bytes as number,
     requests: r.requests as number,
     coverage: JSON.parse(r.coverage as string) as Array<[number, number]>,
-    status: r.status as TransferStatus,
+    status: TransferStatusSchema.parse(r.status),
     error: (r.error as string | null) ?? null,
     createdAt: r.created_at as number,
     admittedAt: (r.admitted_at as number | null) ?? null,
@@ -85,7 +87,8 @@ export type DeliveryRepo = ReturnType<typeof deliveryRepo>
 
 /**
  * The statements of a batch write, by name. The same SQL runs on the main connection or on the writer thread
- * (core/delivery/writer.ts), which gets these strings and the list of (name, parameters) to run in one transaction.
+ * (db/threads/batch-writer.ts), which prepares them once and runs a batch's list of (name, parameters) in one
+ * transaction.
  */
 export const BATCH_SQL = {
   tap: 'INSERT INTO taps (id, tag_id, tag_code, device_id, ip, user_agent, at, outcome) VALUES (@id, @tagId, @tagCode, @deviceId, @ip, @userAgent, @at, @outcome)',
@@ -100,6 +103,7 @@ export const BATCH_SQL = {
     UPDATE transfers SET bytes_sent = @bytesSent, wire_bytes = @wireBytes, requests = @requests, coverage = @coverage, status = @status,
            error = @error, admitted_at = @admittedAt, started_at = @startedAt, finished_at = @finishedAt, updated_at = @updatedAt
      WHERE id = @id`,
+  cursor: 'UPDATE tags SET rotate_cursor = @cursor WHERE id = @tagId',
   event:
     'INSERT INTO transfer_events (transfer_id, at, kind, range_start, range_end, bytes, note) VALUES (@transferId, @at, @kind, @rangeStart, @rangeEnd, @bytes, @note)',
 } as const
@@ -111,6 +115,8 @@ export interface Batch {
   created: TransferRecord[]
   updated: TransferRecord[]
   events?: TimelineEvent[]
+  /** Rotate cursors of tags that delivered from a pool. */
+  cursors?: Array<{ tagId: number; cursor: number }>
 }
 
 /** A batch as statements, in order: new taps, new transfers, progress of known transfers, then timeline steps. */
@@ -122,6 +128,7 @@ export function batchOps(batch: Batch): BatchOp[] {
   }
   for (const t of batch.created) ops.push(['transfer', { ...t, coverage: JSON.stringify(t.coverage) }])
   for (const t of batch.updated) ops.push(['progress', progressParams(t)])
+  for (const c of batch.cursors ?? []) ops.push(['cursor', c])
   for (const e of batch.events ?? []) ops.push(['event', e])
   return ops
 }
@@ -157,13 +164,21 @@ export function deliveryRepo(db: Database) {
   )
   const byToken = db.prepare<[string], Row>('SELECT * FROM transfers WHERE token = ?')
   const byId = db.prepare<[number], Row>('SELECT * FROM transfers WHERE id = ?')
-  // `top`: the newest transfer id in the same snapshot as the count, so the caller can tell which transfers of
-  // a batch the writer thread committed meanwhile are already counted here (ids rise, batches commit in order).
-  const deviceSince = db.prepare<[string, string, number], { n: number; top: number | null }>(
-    "SELECT count(*) AS n, (SELECT max(id) FROM transfers) AS top FROM transfers WHERE device_id = ? AND tier = ? AND created_at >= ? AND status NOT IN ('expired', 'failed')",
+  // The rules of what counts (core/delivery/records/counts.ts) in SQL: the same statuses are left out.
+  const deviceSince = db.prepare<[string, string, number], { n: number }>(
+    "SELECT count(*) AS n FROM transfers WHERE device_id = ? AND tier = ? AND created_at >= ? AND status NOT IN ('expired', 'failed')",
   )
-  const tagSince = db.prepare<[number, number], { n: number; top: number | null }>(
-    'SELECT count(*) AS n, (SELECT max(id) FROM transfers) AS top FROM transfers WHERE tag_id = ? AND created_at >= ?',
+  const phonesSince = db.prepare<[number, number], { deviceId: string; tier: string; n: number }>(
+    "SELECT device_id AS deviceId, tier, count(*) AS n FROM transfers WHERE created_at >= ? AND status NOT IN ('expired', 'failed') GROUP BY device_id, tier ORDER BY max(id) DESC LIMIT ?",
+  )
+  const tagsSince = db.prepare<[number], { tagId: number; n: number }>(
+    'SELECT tag_id AS tagId, count(*) AS n FROM transfers WHERE created_at >= ? AND tag_id IS NOT NULL GROUP BY tag_id',
+  )
+  const reusableSince = db.prepare<
+    [number, number],
+    { id: number; deviceId: string; tagId: number; createdAt: number }
+  >(
+    "SELECT id, device_id AS deviceId, tag_id AS tagId, created_at AS createdAt FROM (SELECT * FROM transfers WHERE created_at >= ? AND tag_id IS NOT NULL AND status NOT IN ('failed', 'expired') ORDER BY id DESC LIMIT ?) ORDER BY id",
   )
   const perVideoForTag = db.prepare<[number], { video_id: number; n: number }>(
     'SELECT video_id, count(*) AS n FROM transfers WHERE tag_id = ? GROUP BY video_id',
@@ -206,14 +221,21 @@ export function deliveryRepo(db: Database) {
       const r = byId.get(id)
       return r ? toTransfer(r) : null
     },
-    /** The count, and the newest transfer id the same read saw (0 when none). */
-    countForDeviceSince(deviceId: string, tier: Tier, at: number): { n: number; top: number } {
-      const r = deviceSince.get(deviceId, tier, at)!
-      return { n: r.n, top: r.top ?? 0 }
+    /** Transfers since `at` that count against a phone's quota (see records/counts.ts). */
+    countForDeviceSince(deviceId: string, tier: Tier, at: number): number {
+      return deviceSince.get(deviceId, tier, at)!.n
     },
-    countForTagSince(tagId: number, at: number): { n: number; top: number } {
-      const r = tagSince.get(tagId, at)!
-      return { n: r.n, top: r.top ?? 0 }
+    /** Per phone and tier, transfers since `at` that count against the quota: the latest `limit` phones. */
+    phonesSince(at: number, limit: number) {
+      return phonesSince.all(at, limit)
+    },
+    /** Per tag, transfers created since `at`. */
+    tagsSince(at: number) {
+      return tagsSince.all(at)
+    },
+    /** Transfers since `at` that a re-tap could continue, oldest first (the newest `limit`). */
+    reusableSince(at: number, limit: number) {
+      return reusableSince.all(at, limit)
     },
     deliveriesPerVideo(tagId: number): Map<number, number> {
       return new Map(perVideoForTag.all(tagId).map((r) => [r.video_id, r.n]))

@@ -5,13 +5,11 @@ import {
   type NewTap,
   type TimelineEvent,
   type TransferRecord,
-  type TransferStatus,
-} from '../../db/repos/delivery'
+} from '../../../db/repos/delivery'
+import type { TransferStatus } from '../../../../shared/contract/transfers'
+import type { TransferPhase } from '../../../../shared/events'
 import { Coverage } from './coverage'
 import { directWriter, type BatchWriter } from './writer'
-
-export type BookPhase =
-  'started' | 'progress' | 'completed' | 'aborted' | 'failed' | 'expired' | 'queued' | 'admitted' | 'created'
 
 export interface LiveTransfer {
   record: TransferRecord
@@ -21,6 +19,18 @@ export interface LiveTransfer {
   /** Bytes of the last cut response that went out unconfirmed (see streamEnded); memory only. */
   unconfirmed?: { from: number; to: number }
 }
+
+export interface BookListener {
+  /** Every change the console may show (throttled for progress). */
+  changed(t: LiveTransfer, phase: TransferPhase): void
+  /** A status change, before `changed` (the day counts follow it). */
+  status(t: LiveTransfer, was: TransferStatus): void
+}
+
+/** Ended transfers stay in memory this long: the console's live views show what ended in the last two minutes. */
+const KEEP_ENDED_MS = 2 * 60_000
+/** A transfer admitted but left alone (no download, no change) for this long leaves memory; SQLite has it. */
+const KEEP_IDLE_MS = 10 * 60_000
 
 const FINISHED: ReadonlySet<TransferStatus> = new Set(['completed', 'failed', 'expired'])
 
@@ -37,6 +47,8 @@ export class TransferBook {
   private pendingTaps: Array<NewTap & { id: number }> = []
   private created: LiveTransfer[] = []
   private events: TimelineEvent[] = []
+  /** Rotate cursors to save (tag id → cursor), written with the next batch like the rest. */
+  private cursors = new Map<number, number>()
   /** The batch the writer has and has not settled yet; the next waits for it, so batches commit in order. */
   private inFlight: InFlight | null = null
   private writeAgain = false
@@ -45,13 +57,12 @@ export class TransferBook {
   private timer: NodeJS.Timeout | null = null
   private flushSoon: NodeJS.Immediate | null = null
   private flushShortly: NodeJS.Timeout | null = null
-  private lastEvict = 0
   /** Batches failed since the last one saved (a full disk fails one a second), and when that was last logged. */
   private failures = { count: 0, since: 0, loggedAt: 0 }
 
   constructor(
     private readonly repo: DeliveryRepo,
-    private readonly onChange: (t: LiveTransfer, phase: BookPhase) => void,
+    private readonly listener: BookListener,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
   ) {
@@ -117,9 +128,22 @@ export class TransferBook {
     return t
   }
 
-  /** Transfers created but not written yet (quota, cap and reuse checks add these to what SQLite says). */
-  unwritten(): readonly LiveTransfer[] {
-    return this.inFlight ? [...this.inFlight.created, ...this.created] : this.created
+  /** Saves a tag's rotate cursor with the next batch (the tap that moved it does not wait for SQLite). */
+  setCursor(tagId: number, cursor: number): void {
+    this.cursors.set(tagId, cursor)
+    this.soon()
+  }
+
+  /** Whether anything is waiting to be written or is with the writer (tests, and start-up checks). */
+  get idle(): boolean {
+    return (
+      this.inFlight === null &&
+      this.pendingTaps.length === 0 &&
+      this.created.length === 0 &&
+      this.events.length === 0 &&
+      this.cursors.size === 0 &&
+      this.dirty.size === 0
+    )
   }
 
   private soon(): void {
@@ -181,12 +205,14 @@ export class TransferBook {
     if (r.status === 'aborted') this.step(t, 'resumed', { at: at ?? this.now() })
     const first = r.status !== 'active' && r.status !== 'completed'
     if (first && r.status !== 'failed' && r.status !== 'expired') {
+      const was = r.status
       r.status = 'active'
+      this.listener.status(t, was)
       r.startedAt ??= this.now()
       r.finishedAt = null
     }
     this.touch(t)
-    if (first) this.onChange(t, 'started')
+    if (first) this.listener.changed(t, 'started')
     // A resume that starts inside what the last cut response left unconfirmed: the phone asks from there because
     // it holds what came before, and only that response could have brought it. Without this credit the
     // transfer would stay a few KB short of completed for good, as nothing would send those bytes again.
@@ -205,18 +231,20 @@ export class TransferBook {
     r.bytesSent = t.coverage.bytes
     this.touch(t)
     if (r.status !== 'completed' && t.coverage.covers(r.bytesTotal)) {
+      const was = r.status
       r.status = 'completed'
+      this.listener.status(t, was)
       r.finishedAt = this.now()
       r.coverage = t.coverage.toJSON()
       this.step(t, 'completed')
       this.urgent()
-      this.onChange(t, 'completed')
+      this.listener.changed(t, 'completed')
       return
     }
     const n = this.now()
     if (n - t.lastEmit >= 250) {
       t.lastEmit = n
-      this.onChange(t, 'progress')
+      this.listener.changed(t, 'progress')
     }
   }
 
@@ -235,12 +263,13 @@ export class TransferBook {
     t: LiveTransfer,
     status: TransferStatus,
     error: string | null,
-    phase: BookPhase = status as BookPhase,
+    phase: TransferPhase = status as TransferPhase,
   ): void {
     const r = t.record
     const was = r.status
     r.status = status
     r.error = error
+    if (was !== status) this.listener.status(t, was)
     if (status === 'queued' || status === 'aborted' || status === 'failed' || status === 'expired')
       this.step(t, status, { note: error })
     // A phone coming back for the rest of a cut-off download is let in again: that is its resume.
@@ -251,7 +280,7 @@ export class TransferBook {
     // Final states are saved at once; waiting and admission changes ride with the next regular write.
     if (FINISHED.has(status) || status === 'aborted') this.urgent()
     else this.soon()
-    this.onChange(t, phase)
+    this.listener.changed(t, phase)
   }
 
   private touch(t: LiveTransfer): void {
@@ -279,17 +308,12 @@ export class TransferBook {
       this.writeAgain = true
       return
     }
-    if (
-      this.dirty.size === 0 &&
-      this.pendingTaps.length === 0 &&
-      this.created.length === 0 &&
-      this.events.length === 0
-    )
-      return
+    if (this.idle) return
     const batch: InFlight = {
       taps: this.pendingTaps,
       created: this.created,
       events: this.events,
+      cursors: this.cursors,
       dirty: new Set(this.dirty),
     }
     const createdIds = new Set(batch.created.map((t) => t.record.id))
@@ -304,6 +328,7 @@ export class TransferBook {
     this.pendingTaps = []
     this.created = []
     this.events = []
+    this.cursors = new Map()
     this.dirty.clear()
     this.inFlight = batch
     // batchOps copies every row now: what the writer gets is this moment's state, whatever changes next.
@@ -312,6 +337,7 @@ export class TransferBook {
       created: batch.created.map((t) => t.record),
       updated,
       events: batch.events,
+      cursors: [...batch.cursors].map(([tagId, cursor]) => ({ tagId, cursor })),
     })
     this.writer.write(ops, (error) => this.settled(batch, error))
   }
@@ -325,6 +351,9 @@ export class TransferBook {
       this.pendingTaps = [...batch.taps, ...this.pendingTaps]
       this.created = [...batch.created, ...this.created]
       this.events = [...batch.events, ...this.events]
+      // A cursor moved again meanwhile keeps its newer value.
+      for (const [tagId, cursor] of batch.cursors)
+        if (!this.cursors.has(tagId)) this.cursors.set(tagId, cursor)
       for (const id of batch.dirty) this.dirty.add(id)
       // One line at the first failure and then one a minute: a full disk fails a batch every second for as long
       // as it stays full, and the log file is on that disk too.
@@ -354,23 +383,37 @@ export class TransferBook {
       )
       this.failures = { count: 0, since: 0, loggedAt: 0 }
     }
-    this.evict()
     if (again) this.write()
   }
 
-  /** Keeps memory flat: transfers idle for ten minutes leave the book (checked every few seconds, not per batch). */
-  private evict(): void {
-    if (this.live.size < 5000 || this.now() - this.lastEvict < 5000) return
-    this.lastEvict = this.now()
-    const cutoff = this.now() - 10 * 60_000
-    // Rows not written yet and dirty rows must stay (new ones are recent anyway; the check costs nothing here).
-    const unwritten = new Set(this.created.map((t) => t.record.id))
+  /**
+   * Keeps memory flat however many phones tapped: a transfer leaves the book once SQLite has all of it and nobody
+   * is downloading it — two minutes after it ended (the live views show those), or after ten minutes without any
+   * change (admitted, never downloaded). A later look-up by token or id loads it again from SQLite. Transfers
+   * waiting in line stay: admission holds them until they start or expire.
+   */
+  evict(): void {
+    const now = this.now()
+    const unwritten = new Set<number>()
+    for (const t of this.created) unwritten.add(t.record.id)
+    if (this.inFlight) {
+      for (const t of this.inFlight.created) unwritten.add(t.record.id)
+      for (const id of this.inFlight.dirty) unwritten.add(id)
+    }
     for (const [id, t] of this.live) {
-      if (t.openStreams === 0 && t.record.updatedAt < cutoff && !this.dirty.has(id) && !unwritten.has(id)) {
+      const r = t.record
+      if (t.openStreams > 0 || this.dirty.has(id) || unwritten.has(id) || r.status === 'queued') continue
+      const ended = FINISHED.has(r.status) || r.status === 'aborted'
+      if (ended ? (r.finishedAt ?? r.updatedAt) < now - KEEP_ENDED_MS : r.updatedAt < now - KEEP_IDLE_MS) {
         this.live.delete(id)
-        this.byToken.delete(t.record.token)
+        this.byToken.delete(r.token)
       }
     }
+  }
+
+  /** How many transfers the book holds in memory (tests and diagnostics). */
+  get size(): number {
+    return this.live.size
   }
 }
 
@@ -378,5 +421,6 @@ interface InFlight {
   taps: Array<NewTap & { id: number }>
   created: LiveTransfer[]
   events: TimelineEvent[]
+  cursors: Map<number, number>
   dirty: Set<number>
 }

@@ -1,0 +1,161 @@
+import type { TransferRecord, TransferStatus } from '../../../db/repos/delivery'
+import { startOfDay } from '../../time/days'
+
+/** A tap on the same tag from the same phone within this time continues its transfer instead of spending quota. */
+export const REUSE_WINDOW_MS = 30 * 60_000
+
+/** Statuses that do not use up a phone's daily quota: the phone never got the video. */
+const NOT_COUNTED: ReadonlySet<TransferStatus> = new Set(['expired', 'failed'])
+
+/** Whether a transfer counts against its phone's daily quota (created today and not lost). */
+export function countsForQuota(r: Pick<TransferRecord, 'status'>): boolean {
+  return !NOT_COUNTED.has(r.status)
+}
+
+/** Whether a transfer can still be continued by a re-tap of its phone. */
+export function reusable(r: Pick<TransferRecord, 'status'>): boolean {
+  return !NOT_COUNTED.has(r.status)
+}
+
+/**
+ * Counts of today's transfers that the tap path checks on every tap — per phone and tier (the daily quota), per tag
+ * (its daily cap) — and each phone's latest transfer per tag in the last half hour (a re-tap continues it). They
+ * are kept in memory and move with every transfer the records create or end, so a tap reads no SQLite. They are
+ * rebuilt from SQLite at start, and start afresh at local midnight.
+ *
+ * Bounded: a flood of cookie-less taps (each a new phone) would otherwise grow them by a key per tap. Past
+ * `maxKeys` the oldest keys are dropped, and a look-up of a key that is not held while some were dropped answers
+ * `null` ("ask SQLite"): the caller then counts in SQLite, after writing what it holds.
+ */
+export class DayCounts {
+  private dayStart = 0
+  private dayEnd = 0
+  private readonly perPhone = new Map<string, number>()
+  private readonly perTag = new Map<number, number>()
+  /** Whether phone keys were dropped today (then a phone not held may have transfers today). */
+  private phonesDropped = false
+  /** deviceId + tag → latest reusable transfer, oldest first (a Map keeps insertion order). */
+  private readonly recent = new Map<string, { id: number; at: number }>()
+  /** The newest creation time among recent entries dropped to stay under the bound. */
+  private recentDroppedAt = 0
+
+  constructor(private readonly maxKeys = 100_000) {}
+
+  /** Starts from what SQLite holds (at start, when nothing is unwritten). */
+  load(
+    now: number,
+    rows: {
+      phones: Iterable<{ deviceId: string; tier: string; n: number }>
+      tags: Iterable<{ tagId: number; n: number }>
+      recent: Iterable<{ id: number; deviceId: string; tagId: number; createdAt: number }>
+    },
+  ): void {
+    this.newDay(now)
+    for (const p of rows.phones) this.setPhone(phoneKey(p.deviceId, p.tier), p.n)
+    for (const t of rows.tags) this.perTag.set(t.tagId, t.n)
+    for (const r of rows.recent) this.remember(r.deviceId, r.tagId, r.id, r.createdAt)
+  }
+
+  /** Local midnight of the day the counts are for (turning the day over first if it has ended). */
+  today(now: number): number {
+    if (now >= this.dayEnd) this.newDay(now)
+    return this.dayStart
+  }
+
+  /** Transfers today for this phone and tier that count against its quota; null when SQLite must be asked. */
+  usedByPhone(deviceId: string, tier: string, now: number): number | null {
+    this.today(now)
+    const n = this.perPhone.get(phoneKey(deviceId, tier))
+    if (n !== undefined) return n
+    return this.phonesDropped ? null : 0
+  }
+
+  /** Transfers today from this tag (any outcome: a cap limits what the tag hands out). */
+  givenByTag(tagId: number, now: number): number {
+    this.today(now)
+    return this.perTag.get(tagId) ?? 0
+  }
+
+  /** The id of this phone's latest reusable transfer from this tag in the window; undefined = none; null = ask SQLite. */
+  latest(deviceId: string, tagId: number, now: number): number | undefined | null {
+    const hit = this.recent.get(recentKey(deviceId, tagId))
+    if (hit && hit.at >= now - REUSE_WINDOW_MS) return hit.id
+    return this.recentDroppedAt >= now - REUSE_WINDOW_MS ? null : undefined
+  }
+
+  /** A transfer was created. */
+  created(r: TransferRecord): void {
+    if (r.createdAt >= this.today(r.createdAt)) {
+      if (r.tagId !== null) this.perTag.set(r.tagId, (this.perTag.get(r.tagId) ?? 0) + 1)
+      if (countsForQuota(r)) {
+        const key = phoneKey(r.deviceId, r.tier)
+        this.setPhone(key, (this.perPhone.get(key) ?? 0) + 1)
+      }
+    }
+    if (r.tagId !== null && reusable(r)) this.remember(r.deviceId, r.tagId, r.id, r.createdAt)
+  }
+
+  /** A transfer's status changed from `was` (an expired or failed one gives its quota back). */
+  statusChanged(r: TransferRecord, was: TransferStatus): void {
+    if (countsForQuota({ status: was }) && !countsForQuota(r) && r.createdAt >= this.dayStart) {
+      const key = phoneKey(r.deviceId, r.tier)
+      const n = this.perPhone.get(key)
+      if (n !== undefined) this.perPhone.set(key, Math.max(0, n - 1))
+    }
+    if (r.tagId !== null && !reusable(r)) {
+      const key = recentKey(r.deviceId, r.tagId)
+      if (this.recent.get(key)?.id === r.id) this.recent.delete(key)
+    }
+  }
+
+  /** Drops what has left the re-tap window (called every few seconds). */
+  sweep(now: number): void {
+    const cutoff = now - REUSE_WINDOW_MS
+    for (const [key, v] of this.recent) {
+      if (v.at >= cutoff) break
+      this.recent.delete(key)
+    }
+    this.today(now)
+  }
+
+  /** Sizes, for tests and diagnostics. */
+  get size(): { phones: number; tags: number; recent: number } {
+    return { phones: this.perPhone.size, tags: this.perTag.size, recent: this.recent.size }
+  }
+
+  private newDay(now: number): void {
+    this.dayStart = startOfDay(now)
+    this.dayEnd = startOfDay(this.dayStart + 36 * 3_600_000)
+    this.perPhone.clear()
+    this.perTag.clear()
+    this.phonesDropped = false
+  }
+
+  private setPhone(key: string, n: number): void {
+    if (!this.perPhone.has(key) && this.perPhone.size >= this.maxKeys) {
+      this.perPhone.delete(this.perPhone.keys().next().value!)
+      this.phonesDropped = true
+    }
+    this.perPhone.set(key, n)
+  }
+
+  private remember(deviceId: string, tagId: number, id: number, at: number): void {
+    const key = recentKey(deviceId, tagId)
+    // Re-inserted at the end: the map stays in creation order, which sweep and the bound rely on.
+    this.recent.delete(key)
+    if (this.recent.size >= this.maxKeys) {
+      const [oldest, v] = this.recent.entries().next().value!
+      this.recent.delete(oldest)
+      this.recentDroppedAt = Math.max(this.recentDroppedAt, v.at)
+    }
+    this.recent.set(key, { id, at })
+  }
+}
+
+function phoneKey(deviceId: string, tier: string): string {
+  return `${tier}:${deviceId}`
+}
+
+function recentKey(deviceId: string, tagId: number): string {
+  return `${tagId}:${deviceId}`
+}

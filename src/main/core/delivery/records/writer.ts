@@ -1,0 +1,28 @@
+import type { BatchOp, DeliveryRepo } from '../../../db/repos/delivery'
+
+/**
+ * Where the delivery book's batches go. `write` queues one batch and calls `done` (with an error message or null)
+ * once it is committed or has failed; `drain` blocks until every queued batch has settled and its `done` ran.
+ */
+export interface BatchWriter {
+  write(ops: BatchOp[], done: (error: string | null) => void): void
+  drain(): void
+  close(): void
+}
+
+/** Writes on the caller's own connection, at once (in-memory databases; the fallback of the thread). */
+export function directWriter(repo: DeliveryRepo): BatchWriter {
+  return {
+    write(ops, done) {
+      let error: string | null = null
+      try {
+        repo.runOps(ops)
+      } catch (err) {
+        error = (err as Error).message
+      }
+      done(error)
+    },
+    drain() {},
+    close() {},
+  }
+}

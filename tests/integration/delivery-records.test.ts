@@ -1,0 +1,69 @@
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestHub, setupOwner, readyVideo, type TestHub } from '../helpers/hub'
+import type { TestSession } from '../helpers/api'
+import { PHONE_UA } from '../helpers/phone'
+import { clip } from '../helpers/corpus'
+import type { Video } from '../../src/shared/contract/videos'
+
+// The delivery records against a real database file and the real writer thread: what a phone is allowed counts
+// what SQLite holds and what is still on its way there, once each, whatever the thread is doing.
+let t: TestHub
+let owner: TestSession
+let a: Video
+let b: Video
+beforeAll(async () => {
+  t = await startTestHub()
+  owner = await setupOwner(t)
+  await owner.invoke('settings-update', { maxStreams: 1000 })
+  a = await readyVideo(t, clip('records-a.mp4', 1, '854x480'), 'A')
+  b = await readyVideo(t, clip('records-b.mp4', 1, '854x480'), 'B')
+}, 300_000)
+afterAll(() => t?.stop())
+
+const DEVICE = 'AAAAAAAAAAAAAAAAAAAAAA'
+
+function tapNow(code: string, deviceId: string | null = DEVICE) {
+  return t.hub.services.delivery.tap({ code, deviceId, ip: '127.0.0.1', userAgent: PHONE_UA.android })
+}
+
+function rowCount(db: Database.Database): number {
+  return (db.prepare('SELECT count(*) AS n FROM transfers').get() as { n: number }).n
+}
+
+describe('delivery records', () => {
+  it("counts a batch the writer thread committed before its reply came back once, not twice (a phone's second video)", async () => {
+    await owner.invoke('settings-update', { quotaNormal: 2 })
+    const tag = await owner.invoke('tag-create', { videoIds: [a.id], label: 'race' })
+    const other = await owner.invoke('tag-create', { videoIds: [b.id], label: 'race-2' })
+    const third = await owner.invoke('tag-create', { videoIds: [b.id], label: 'race-3' })
+    const file = join(t.dataDir, 'tapdrop.db')
+    t.hub.services.delivery.flush()
+    const before = new Database(file, { readonly: true })
+    const start = rowCount(before)
+    // Another connection holds the write lock, so the thread cannot commit the first transfer's batch yet.
+    const lock = new Database(file)
+    lock.pragma('busy_timeout = 5000')
+    lock.exec('BEGIN IMMEDIATE')
+    try {
+      expect(tapNow(tag.code)).toMatchObject({ kind: 'deliver', outcome: 'delivered' })
+      // The book hands its batch to the thread within ~50 ms; the thread waits for the lock.
+      await new Promise((r) => setTimeout(r, 300))
+    } finally {
+      lock.exec('COMMIT')
+      lock.close()
+    }
+    // Without giving the event loop a turn (so the thread's reply is not processed), wait until the thread has
+    // committed: the transfer is in SQLite and still on its way as far as the hub's own bookkeeping knows.
+    const deadline = Date.now() + 10_000
+    const pause = new Int32Array(new SharedArrayBuffer(4))
+    while (rowCount(before) === start && Date.now() < deadline) Atomics.wait(pause, 0, 0, 5)
+    expect(rowCount(before)).toBe(start + 1)
+    before.close()
+    // The phone's second video of the day (quota 2) must be given: one is used, not two.
+    expect(tapNow(other.code)).toMatchObject({ kind: 'deliver', outcome: 'delivered' })
+    expect(tapNow(third.code)).toMatchObject({ kind: 'refused', reason: 'quota' })
+    await owner.invoke('settings-update', { quotaNormal: 0 })
+  })
+})

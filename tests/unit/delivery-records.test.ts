@@ -1,0 +1,155 @@
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { openDatabase, closeDatabase } from '../../src/main/db/open'
+import { createRepos, type Repos } from '../../src/main/db/repos'
+import type { TransferRecord } from '../../src/main/db/repos/delivery'
+import { silentLogger } from '../../src/main/core/logger'
+import { DeliveryRecords } from '../../src/main/core/delivery/records'
+import { tempDir } from '../helpers/tmp'
+
+// The records on a real database file, written inline (the thread has its own tests): counts, the memory bound
+// and what leaves memory when.
+let dir: ReturnType<typeof tempDir>
+let repos: Repos
+let now: number
+let records: DeliveryRecords
+const logger = silentLogger()
+// A Tuesday, mid-morning, local time.
+const MORNING = new Date(2026, 10, 24, 10, 0, 0).getTime()
+
+function open(maxKeys?: number): DeliveryRecords {
+  const r = new DeliveryRecords({
+    repo: repos.delivery,
+    logger,
+    now: () => now,
+    onChange: () => {},
+    ...(maxKeys ? { maxKeys } : {}),
+  })
+  r.start()
+  return r
+}
+
+beforeEach(() => {
+  dir = tempDir()
+  repos = createRepos(
+    openDatabase(join(dir.path, 'tapdrop.db'), { backupsDir: join(dir.path, 'backups'), logger }).db,
+  )
+  now = MORNING
+  repos.db
+    .prepare(
+      "INSERT INTO tags (id, code, label, tier, strategy, base_url, created_at, updated_at) VALUES (7, 'AbCdEfGhIjKl', 'shelf', 'normal', 'rotate', 'http://192.168.1.20:8080', 0, 0)",
+    )
+    .run()
+  records = open()
+})
+afterEach(() => {
+  records.stop()
+  closeDatabase(repos.db)
+  dir.cleanup()
+})
+
+let nextToken = 0
+function transfer(deviceId: string, over: Partial<TransferRecord> = {}) {
+  return records.create({
+    token: `tok${String(++nextToken).padStart(21, '0')}`,
+    tapId: null,
+    tagId: 7,
+    tagCode: 'AbCdEfGhIjKl',
+    videoId: null,
+    rendition: '720p',
+    deviceId,
+    tier: 'normal',
+    ip: null,
+    userAgent: null,
+    bytesTotal: 1000,
+    bytesSent: 0,
+    wireBytes: 0,
+    requests: 0,
+    coverage: [],
+    status: 'pending',
+    error: null,
+    createdAt: now,
+    admittedAt: null,
+    startedAt: null,
+    finishedAt: null,
+    updatedAt: now,
+    ...over,
+  })
+}
+
+describe('delivery records', () => {
+  it("count a phone's transfers today at once, give quota back for one that expired, and start afresh at midnight", () => {
+    const t = transfer('phone-1')
+    transfer('phone-1', { tier: 'vip' })
+    expect(records.usedToday('phone-1', 'normal')).toBe(1)
+    expect(records.usedToday('phone-1', 'vip')).toBe(1)
+    expect(records.givenToday(7)).toBe(2)
+    records.setStatus(t, 'expired', 'waited too long in line')
+    expect(records.usedToday('phone-1', 'normal')).toBe(0)
+    expect(records.givenToday(7)).toBe(2) // a cap counts what the tag handed out, whatever came of it
+    now = new Date(2026, 10, 25, 0, 0, 1).getTime()
+    expect(records.usedToday('phone-1', 'vip')).toBe(0)
+    expect(records.givenToday(7)).toBe(0)
+  })
+
+  it('rebuild the counts and the re-tap index from SQLite after a restart', () => {
+    const t = transfer('phone-1')
+    transfer('phone-2')
+    records.stop()
+    now += 60_000
+    records = open()
+    expect(records.usedToday('phone-1', 'normal')).toBe(1)
+    expect(records.givenToday(7)).toBe(2)
+    expect(records.latestFor('phone-1', 7)?.record.token).toBe(t.record.token)
+    now += 31 * 60_000
+    expect(records.latestFor('phone-1', 7)).toBeNull()
+  })
+
+  it('stay within their bound under a flood of new phones, and still count a dropped phone right (from SQLite)', () => {
+    records.stop()
+    records = open(50)
+    for (let i = 0; i < 500; i++) transfer(`flood-${i}`)
+    expect(records.memory.phones).toBeLessThanOrEqual(50)
+    expect(records.memory.recent).toBeLessThanOrEqual(50)
+    // phone 0 was dropped long ago; its transfer is still counted, and still found for a re-tap.
+    expect(records.usedToday('flood-0', 'normal')).toBe(1)
+    expect(records.latestFor('flood-0', 7)?.record.deviceId).toBe('flood-0')
+    expect(records.usedToday('flood-499', 'normal')).toBe(1)
+    expect(records.usedToday('never-seen', 'normal')).toBe(0)
+  })
+
+  it('let go of a transfer two minutes after it ended, keep the ones waiting in line, and load it again when asked', () => {
+    const done = transfer('phone-1')
+    const waiting = transfer('phone-2')
+    records.setStatus(waiting, 'queued', null)
+    records.setStatus(done, 'completed', null)
+    records.flush()
+    now += 60_000
+    records.sweep()
+    expect(records.held(done.record.id)).toBe(done)
+    now += 61_000
+    records.sweep()
+    expect(records.held(done.record.id)).toBeUndefined()
+    expect(records.held(waiting.record.id)).toBe(waiting)
+    expect(records.byToken(done.record.token)?.record).toMatchObject({
+      id: done.record.id,
+      status: 'completed',
+    })
+  })
+
+  it('let go of the re-tap entries past their half hour', () => {
+    for (let i = 0; i < 20; i++) transfer(`phone-${i}`)
+    expect(records.memory.recent).toBe(20)
+    now += 31 * 60_000
+    records.sweep()
+    expect(records.memory.recent).toBe(0)
+  })
+
+  it("save a tag's rotate cursor with the batches, not on the tap path", () => {
+    records.setCursor(7, 3)
+    const row = () => repos.db.prepare('SELECT rotate_cursor AS c FROM tags WHERE id = 7').get()
+    expect(records.cursor(7, 0)).toBe(3)
+    records.flush()
+    expect(row()).toEqual({ c: 3 })
+  })
+})
