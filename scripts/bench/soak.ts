@@ -1,12 +1,12 @@
 // npm run bench:soak [-- --cycles 4 --taps 60000 --connections 64 --settle 150]
-// Memory over repeated floods: the built hub as its own process, flooded with `--taps` cookie-less taps (wrk: every
+// Memory over repeated floods: the built hub as its own process, flooded with `--taps` cookie-less taps (every
 // tap a new phone, a recorded tap and a transfer; no per-address limit), then left alone until every
 // transfer it created has ended (waited too long in line → expired, or admitted and never downloaded → cut off)
 // and `--settle` more seconds have passed (the live views keep what ended in the last two minutes). RSS is read
 // from /proc at the end of each quiet period. A hub that holds nothing per tap once its transfer has ended shows
 // the same RSS after every cycle from the second on (the first grows the heap to the flood's working size).
 // Anchor: the same hub idle, before the first flood.
-import { execFile } from 'node:child_process'
+import { Agent, request } from 'node:http'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -27,24 +27,28 @@ function rssMiB(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN
 }
 
-// Each wrk thread stops after its share of the taps, so every flood is the same size whatever the machine's speed
-// (wrk then idles until its -d bound, which only needs to be long enough).
-const STOP_AFTER = `local n = 0
-local limit = tonumber(os.getenv("TAPS_PER_THREAD"))
-response = function() n = n + 1 if n >= limit then wrk.thread:stop() end end
-`
-
-function flood(url: string): Promise<void> {
-  const script = join(work, 'stop-after.lua')
-  writeFileSync(script, STOP_AFTER)
-  return new Promise((resolve, reject) => {
-    execFile(
-      'wrk',
-      ['-t', '2', '-c', String(connections), '-d', '120s', '--timeout', '30s', '-s', script, url],
-      { encoding: 'utf8', env: { ...process.env, TAPS_PER_THREAD: String(Math.ceil(taps / 2)) } },
-      (err) => (err ? reject(err) : resolve()),
-    )
-  })
+/**
+ * `taps` requests over `connections` keep-alive connections, no cookie kept (every tap a new phone). A client of
+ * our own rather than wrk: a flood of an exact size, whatever the machine's speed.
+ */
+async function flood(url: string): Promise<void> {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections })
+  let left = taps
+  const one = () =>
+    new Promise<void>((resolve, reject) => {
+      const req = request(url, { agent }, (res) => {
+        res.resume()
+        res.on('end', resolve)
+      })
+      req.on('error', reject)
+      req.end()
+    })
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (left-- > 0) await one()
+    }),
+  )
+  agent.destroy()
 }
 
 /** Taps a second over the transfers created after `afterId`, from their own time stamps. */
@@ -78,7 +82,7 @@ async function untilEnded(dbFile: string, limitSeconds: number): Promise<{ open:
 async function main() {
   const dataDir = join(work, 'data')
   mkdirSync(dataDir)
-  // As a store runs it, except no per-address tap limit (wrk is one address) and the shortest wait in line, so a
+  // As a store runs it, except no per-address tap limit (the flood comes from one address) and the shortest wait in line, so a
   // cycle ends sooner; slots (8) and everything else as shipped.
   writeFileSync(
     join(dataDir, 'config.json'),
@@ -137,7 +141,7 @@ async function main() {
       console.log(table(rows.slice(-1)))
     }
     console.log(
-      `\n${cycles} floods of ${taps} taps (wrk, ${connections} connections, no cookie: each tap a new phone), each left until every transfer ended + ${settle} s`,
+      `\n${cycles} floods of ${taps} taps (${connections} connections, no cookie: each tap a new phone), each left until every transfer ended + ${settle} s`,
     )
     console.log(table(rows))
     if (rss.length >= 3) {
