@@ -145,6 +145,22 @@ describe('delivery records', () => {
     expect(records.memory.recent).toBe(0)
   })
 
+  it('write taps with their tag’s last tap, once per tag and batch, the latest winning', () => {
+    for (const at of [now, now + 5, now + 2])
+      records.addTap({
+        tagId: 7,
+        tagCode: 'AbCdEfGhIjKl',
+        deviceId: 'p',
+        ip: null,
+        userAgent: null,
+        at,
+        outcome: 'delivered',
+      })
+    records.flush()
+    expect(repos.db.prepare('SELECT count(*) AS n FROM taps WHERE tag_id = 7').get()).toEqual({ n: 3 })
+    expect(repos.db.prepare('SELECT last_tap_at AS at FROM tags WHERE id = 7').get()).toEqual({ at: now + 5 })
+  })
+
   it("save a tag's rotate cursor with the batches, not on the tap path", () => {
     records.setCursor(7, 3)
     const row = () => repos.db.prepare('SELECT rotate_cursor AS c FROM tags WHERE id = 7').get()

@@ -88,27 +88,26 @@ export type DeliveryRepo = ReturnType<typeof deliveryRepo>
 /**
  * The statements of a batch write, by name. The same SQL runs on the main connection or on the writer thread
  * (db/threads/batch-writer.ts), which prepares them once and runs a batch's list of (name, parameters) in one
- * transaction.
+ * transaction. Parameters are positional: a batch crosses to the thread as a structured clone, and arrays of
+ * values clone in about half the time of objects with named fields.
  */
 export const BATCH_SQL = {
-  tap: 'INSERT INTO taps (id, tag_id, tag_code, device_id, ip, user_agent, at, outcome) VALUES (@id, @tagId, @tagCode, @deviceId, @ip, @userAgent, @at, @outcome)',
-  tagTapped:
-    'UPDATE tags SET last_tap_at = @at WHERE id = @tagId AND (last_tap_at IS NULL OR last_tap_at < @at)',
+  tap: 'INSERT INTO taps (id, tag_id, tag_code, device_id, ip, user_agent, at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  tagTapped: 'UPDATE tags SET last_tap_at = max(coalesce(last_tap_at, 0), ?) WHERE id = ?',
   transfer: `
     INSERT INTO transfers (id, token, tap_id, tag_id, tag_code, video_id, rendition, device_id, tier, ip, user_agent, bytes_total, bytes_sent, wire_bytes,
                            requests, coverage, status, error, created_at, admitted_at, started_at, finished_at, updated_at)
-    VALUES (@id, @token, @tapId, @tagId, @tagCode, @videoId, @rendition, @deviceId, @tier, @ip, @userAgent, @bytesTotal, @bytesSent, @wireBytes,
-            @requests, @coverage, @status, @error, @createdAt, @admittedAt, @startedAt, @finishedAt, @updatedAt)`,
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   progress: `
-    UPDATE transfers SET bytes_sent = @bytesSent, wire_bytes = @wireBytes, requests = @requests, coverage = @coverage, status = @status,
-           error = @error, admitted_at = @admittedAt, started_at = @startedAt, finished_at = @finishedAt, updated_at = @updatedAt
-     WHERE id = @id`,
-  cursor: 'UPDATE tags SET rotate_cursor = @cursor WHERE id = @tagId',
+    UPDATE transfers SET bytes_sent = ?, wire_bytes = ?, requests = ?, coverage = ?, status = ?, error = ?, admitted_at = ?,
+           started_at = ?, finished_at = ?, updated_at = ?
+     WHERE id = ?`,
+  cursor: 'UPDATE tags SET rotate_cursor = ? WHERE id = ?',
   event:
-    'INSERT INTO transfer_events (transfer_id, at, kind, range_start, range_end, bytes, note) VALUES (@transferId, @at, @kind, @rangeStart, @rangeEnd, @bytes, @note)',
+    'INSERT INTO transfer_events (transfer_id, at, kind, range_start, range_end, bytes, note) VALUES (?, ?, ?, ?, ?, ?, ?)',
 } as const
 
-export type BatchOp = [keyof typeof BATCH_SQL, object]
+export type BatchOp = [keyof typeof BATCH_SQL, unknown[]]
 
 export interface Batch {
   taps: Array<NewTap & { id: number }>
@@ -119,34 +118,72 @@ export interface Batch {
   cursors?: Array<{ tagId: number; cursor: number }>
 }
 
-/** A batch as statements, in order: new taps, new transfers, progress of known transfers, then timeline steps. */
+/**
+ * A batch as statements, in order: new taps, each tapped tag's last tap (once per tag), new transfers, progress of
+ * known transfers, rotate cursors, then timeline steps. The values are copied: the batch is this moment's state.
+ */
 export function batchOps(batch: Batch): BatchOp[] {
   const ops: BatchOp[] = []
+  const lastTap = new Map<number, number>()
   for (const t of batch.taps) {
-    ops.push(['tap', t])
-    if (t.tagId !== null) ops.push(['tagTapped', { at: t.at, tagId: t.tagId }])
+    ops.push(['tap', [t.id, t.tagId, t.tagCode, t.deviceId, t.ip, t.userAgent, t.at, t.outcome]])
+    if (t.tagId !== null && t.at > (lastTap.get(t.tagId) ?? -1)) lastTap.set(t.tagId, t.at)
   }
-  for (const t of batch.created) ops.push(['transfer', { ...t, coverage: JSON.stringify(t.coverage) }])
-  for (const t of batch.updated) ops.push(['progress', progressParams(t)])
-  for (const c of batch.cursors ?? []) ops.push(['cursor', c])
-  for (const e of batch.events ?? []) ops.push(['event', e])
+  for (const [tagId, at] of lastTap) ops.push(['tagTapped', [at, tagId]])
+  for (const t of batch.created)
+    ops.push([
+      'transfer',
+      [
+        t.id,
+        t.token,
+        t.tapId,
+        t.tagId,
+        t.tagCode,
+        t.videoId,
+        t.rendition,
+        t.deviceId,
+        t.tier,
+        t.ip,
+        t.userAgent,
+        t.bytesTotal,
+        t.bytesSent,
+        t.wireBytes,
+        t.requests,
+        coverageText(t.coverage),
+        t.status,
+        t.error,
+        t.createdAt,
+        t.admittedAt,
+        t.startedAt,
+        t.finishedAt,
+        t.updatedAt,
+      ],
+    ])
+  for (const t of batch.updated)
+    ops.push([
+      'progress',
+      [
+        t.bytesSent,
+        t.wireBytes,
+        t.requests,
+        coverageText(t.coverage),
+        t.status,
+        t.error,
+        t.admittedAt,
+        t.startedAt,
+        t.finishedAt,
+        t.updatedAt,
+        t.id,
+      ],
+    ])
+  for (const c of batch.cursors ?? []) ops.push(['cursor', [c.cursor, c.tagId]])
+  for (const e of batch.events ?? [])
+    ops.push(['event', [e.transferId, e.at, e.kind, e.rangeStart, e.rangeEnd, e.bytes, e.note]])
   return ops
 }
 
-function progressParams(t: TransferRecord): object {
-  return {
-    id: t.id,
-    bytesSent: t.bytesSent,
-    wireBytes: t.wireBytes,
-    requests: t.requests,
-    coverage: JSON.stringify(t.coverage),
-    status: t.status,
-    error: t.error,
-    admittedAt: t.admittedAt,
-    startedAt: t.startedAt,
-    finishedAt: t.finishedAt,
-    updatedAt: t.updatedAt,
-  }
+function coverageText(spans: Array<[number, number]>): string {
+  return spans.length === 0 ? '[]' : JSON.stringify(spans)
 }
 
 /** Taps and transfers. Progress updates arrive in batches from the accounting book, never one per packet. */

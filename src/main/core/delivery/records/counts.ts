@@ -1,5 +1,6 @@
 import type { TransferRecord, TransferStatus } from '../../../db/repos/delivery'
 import { startOfDay } from '../../time/days'
+import { Generations } from './generations'
 
 /** A tap on the same tag from the same phone within this time continues its transfer instead of spending quota. */
 export const REUSE_WINDOW_MS = 30 * 60_000
@@ -23,23 +24,29 @@ export function reusable(r: Pick<TransferRecord, 'status'>): boolean {
  * are kept in memory and move with every transfer the records create or end, so a tap reads no SQLite. They are
  * rebuilt from SQLite at start, and start afresh at local midnight.
  *
- * Bounded: a flood of cookie-less taps (each a new phone) would otherwise grow them by a key per tap. Past
- * `maxKeys` the oldest keys are dropped, and a look-up of a key that is not held while some were dropped answers
- * `null` ("ask SQLite"): the caller then counts in SQLite, after writing what it holds.
+ * Bounded: a flood of cookie-less taps (each a new phone) would otherwise grow them by a key per tap. They hold at
+ * most `maxKeys` keys each, dropping the oldest half at a time, and a look-up of a key that is not held while some
+ * were dropped answers `null` ("ask SQLite"): the caller then counts in SQLite, after writing what it holds.
  */
 export class DayCounts {
   private dayStart = 0
   private dayEnd = 0
-  private readonly perPhone = new Map<string, number>()
+  private readonly perPhone: Generations<number>
   private readonly perTag = new Map<number, number>()
   /** Whether phone keys were dropped today (then a phone not held may have transfers today). */
   private phonesDropped = false
-  /** deviceId + tag → latest reusable transfer, oldest first (a Map keeps insertion order). */
-  private readonly recent = new Map<string, { id: number; at: number }>()
+  /** deviceId + tag → latest reusable transfer. */
+  private readonly recent: Generations<{ id: number; at: number }>
   /** The newest creation time among recent entries dropped to stay under the bound. */
   private recentDroppedAt = 0
 
-  constructor(private readonly maxKeys = 100_000) {}
+  constructor(maxKeys = 100_000) {
+    const half = Math.max(1, Math.floor(maxKeys / 2))
+    this.perPhone = new Generations(half, () => (this.phonesDropped = true))
+    this.recent = new Generations(half, (gone) => {
+      for (const v of gone.values()) if (v.at > this.recentDroppedAt) this.recentDroppedAt = v.at
+    })
+  }
 
   /** Starts from what SQLite holds (at start, when nothing is unwritten). */
   load(
@@ -51,7 +58,7 @@ export class DayCounts {
     },
   ): void {
     this.newDay(now)
-    for (const p of rows.phones) this.setPhone(phoneKey(p.deviceId, p.tier), p.n)
+    for (const p of rows.phones) this.perPhone.set(phoneKey(p.deviceId, p.tier), p.n)
     for (const t of rows.tags) this.perTag.set(t.tagId, t.n)
     for (const r of rows.recent) this.remember(r.deviceId, r.tagId, r.id, r.createdAt)
   }
@@ -89,7 +96,7 @@ export class DayCounts {
       if (r.tagId !== null) this.perTag.set(r.tagId, (this.perTag.get(r.tagId) ?? 0) + 1)
       if (countsForQuota(r)) {
         const key = phoneKey(r.deviceId, r.tier)
-        this.setPhone(key, (this.perPhone.get(key) ?? 0) + 1)
+        this.perPhone.set(key, (this.perPhone.get(key) ?? 0) + 1)
       }
     }
     if (r.tagId !== null && reusable(r)) this.remember(r.deviceId, r.tagId, r.id, r.createdAt)
@@ -108,13 +115,13 @@ export class DayCounts {
     }
   }
 
-  /** Drops what has left the re-tap window (called every few seconds). */
+  /** Drops what has left the re-tap window (called every few seconds; a generation goes once all of it has). */
   sweep(now: number): void {
     const cutoff = now - REUSE_WINDOW_MS
-    for (const [key, v] of this.recent) {
-      if (v.at >= cutoff) break
-      this.recent.delete(key)
-    }
+    this.recent.dropWhile((generation) => {
+      for (const v of generation.values()) if (v.at >= cutoff) return false
+      return true
+    })
     this.today(now)
   }
 
@@ -131,24 +138,8 @@ export class DayCounts {
     this.phonesDropped = false
   }
 
-  private setPhone(key: string, n: number): void {
-    if (!this.perPhone.has(key) && this.perPhone.size >= this.maxKeys) {
-      this.perPhone.delete(this.perPhone.keys().next().value!)
-      this.phonesDropped = true
-    }
-    this.perPhone.set(key, n)
-  }
-
   private remember(deviceId: string, tagId: number, id: number, at: number): void {
-    const key = recentKey(deviceId, tagId)
-    // Re-inserted at the end: the map stays in creation order, which sweep and the bound rely on.
-    this.recent.delete(key)
-    if (this.recent.size >= this.maxKeys) {
-      const [oldest, v] = this.recent.entries().next().value!
-      this.recent.delete(oldest)
-      this.recentDroppedAt = Math.max(this.recentDroppedAt, v.at)
-    }
-    this.recent.set(key, { id, at })
+    this.recent.set(recentKey(deviceId, tagId), { id, at })
   }
 }
 
