@@ -2,7 +2,7 @@ import { Alert, Descriptions, Drawer, Progress, Skeleton, Timeline, Typography }
 import { useTranslation } from 'react-i18next'
 import type { TimelineStep } from '../../../shared/contract/monitoring'
 import { errorMessage } from '../api/client'
-import { useApiQuery } from '../api/queries'
+import { useTransfer } from '../api/monitoring'
 import { formatBytes, formatTime, formatTimeOfDay } from '../format'
 import { TransferStatusTag } from './TransferStatusTag'
 
@@ -21,7 +21,7 @@ const COLOR: Record<TimelineStep['kind'], string> = {
 /** One transfer: its details and its timeline (tap, queue, admission, each range request, resumes, the end). */
 export function TransferDrawer({ id, onClose }: { id: number | null; onClose: () => void }) {
   const { t } = useTranslation()
-  const q = useApiQuery('transfer-get', { id: id ?? 1 }, { enabled: id !== null })
+  const q = useTransfer(id)
   const data = id !== null ? q.data : undefined
   const tr = data?.transfer
   return (

@@ -2,11 +2,9 @@ import { useRef, useState } from 'react'
 import { Button, Card, Flex, List, Progress, Typography, Upload } from 'antd'
 import { CloseOutlined, InboxOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
-import { useQueryClient } from '@tanstack/react-query'
 import type { ImportResult } from '../../../shared/contract/videos'
 import { errorMessage } from '../api/client'
-import { uploadVideo } from '../api/upload'
-import { useApiQuery } from '../api/queries'
+import { useUploadVideo, useVideoLimits } from '../api/videos'
 import { formatBytes } from '../format'
 
 interface Item {
@@ -22,8 +20,8 @@ interface Item {
 /** Drag and drop, several files at once, a progress bar and a cancel button per file. */
 export function UploadPanel() {
   const { t } = useTranslation()
-  const client = useQueryClient()
-  const limits = useApiQuery('video-limits', {})
+  const limits = useVideoLimits()
+  const uploadVideo = useUploadVideo()
   const [items, setItems] = useState<Item[]>([])
   const seq = useRef(0)
   const patch = (key: string, p: Partial<Item>) =>
@@ -43,8 +41,6 @@ export function UploadPanel() {
           sent: file.size,
           message: r.duplicate ? t('videos.duplicate') : t('videos.stored'),
         })
-        void client.invalidateQueries({ queryKey: ['video-list'] })
-        void client.invalidateQueries({ queryKey: ['video-limits'] })
       },
       (err: unknown) => {
         if (err instanceof DOMException && err.name === 'AbortError')

@@ -21,10 +21,19 @@ import {
 } from 'antd'
 import { LockOutlined, UploadOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
-import { useQueryClient } from '@tanstack/react-query'
 import type { BrandField, BrandPatch, BrandView } from '../../../shared/contract/brand'
-import { api, errorMessage } from '../api/client'
-import { useApiQuery } from '../api/queries'
+import { errorMessage } from '../api/client'
+import {
+  BrandImportError,
+  useBrandList,
+  useBrandPreview,
+  useBrandView,
+  useImportBrand,
+  useResetBrand,
+  useSelectBrand,
+  useUpdateBrand,
+} from '../api/brand'
+import { useDebounced } from '../useDebounced'
 import { PageHeader } from '../components/PageHeader'
 
 type FormValues = Required<Pick<BrandPatch, 'productName' | 'shortName' | 'phone' | 'support'>> & {
@@ -72,16 +81,17 @@ const hex = (c: unknown): string =>
 export function BrandPage() {
   const { t, i18n } = useTranslation()
   const { message } = App.useApp()
-  const client = useQueryClient()
-  const brand = useApiQuery('brand-get', {})
-  const list = useApiQuery('brand-list', {})
+  const brand = useBrandView()
+  const list = useBrandList()
+  const update = useUpdateBrand()
+  const resetBrand = useResetBrand()
+  const selectBrand = useSelectBrand()
+  const importBrand = useImportBrand()
   const [form] = Form.useForm<FormValues>()
   const values = Form.useWatch([], form) as FormValues | undefined
   // The preview speaks the console's language until someone picks the other one.
   const [picked, setLang] = useState<'zh-CN' | 'en' | null>(null)
   const lang = picked ?? (i18n.language === 'en' ? 'en' : 'zh-CN')
-  const [html, setHtml] = useState('')
-  const [error, setError] = useState<string | null>(null)
   const [saving, setSaving] = useState(false)
   const b = brand.data
   const locked = useMemo(() => new Set(b?.locked ?? []), [b])
@@ -93,36 +103,28 @@ export function BrandPage() {
   }, [b, form])
 
   // The preview follows every keystroke (a quarter second later), rendered by the hub's own phone-page code.
-  useEffect(() => {
-    if (!b || !values?.productName) return
-    const timer = window.setTimeout(() => {
-      const patch = toPatch(
-        { ...values, colors: { primary: hex(values.colors?.primary), accent: hex(values.colors?.accent) } },
-        b.locked,
-      )
-      api
-        .invoke('brand-preview', { patch, lang })
-        .then((r) => {
-          setHtml(r.html)
-          setError(null)
-        })
-        .catch((err) => setError(errorMessage(err)))
-    }, 250)
-    return () => window.clearTimeout(timer)
-  }, [values, lang, b])
-
-  const refresh = () => client.invalidateQueries({ queryKey: ['brand-get'] })
+  const edited = useMemo(
+    () =>
+      b && values?.productName
+        ? toPatch(
+            { ...values, colors: { primary: hex(values.colors?.primary), accent: hex(values.colors?.accent) } },
+            b.locked,
+          )
+        : null,
+    [values, b],
+  )
+  const preview = useBrandPreview(useDebounced(edited, 250), lang)
+  const error = preview.error ? errorMessage(preview.error) : null
+  const html = preview.html
   const save = async () => {
     if (!b) return
     setSaving(true)
     try {
       const v = await form.validateFields()
-      await api.invoke(
-        'brand-update',
+      await update.mutateAsync(
         toPatch({ ...v, colors: { primary: hex(v.colors.primary), accent: hex(v.colors.accent) } }, b.locked),
       )
       message.success(t('brand.saved'))
-      await refresh()
     } catch (err) {
       if (!(err as { errorFields?: unknown }).errorFields) message.error(errorMessage(err))
     } finally {
@@ -130,40 +132,26 @@ export function BrandPage() {
     }
   }
   const reset = async () => {
-    await api.invoke('brand-reset', {})
-    await refresh()
+    await resetBrand.mutateAsync({})
     message.success(t('brand.resetDone'))
   }
   const select = async (id: string) => {
     try {
-      await api.invoke('brand-select', { id })
-      await client.invalidateQueries({ queryKey: ['brand-list'] })
-      await refresh()
+      await selectBrand.mutateAsync({ id })
     } catch (err) {
       message.error(errorMessage(err))
     }
   }
 
-  /** A reseller's profile archive, sent as is; the hub checks every part of it and says what is wrong. */
   const importArchive = async (file: File) => {
-    const res = await fetch('/api/brand/import', {
-      method: 'POST',
-      body: file,
-      headers: { 'Content-Type': 'application/zip' },
-    })
-    const body = (await res.json()) as {
-      result?: BrandView
-      error?: { message: string; details?: { reasons?: string[] } }
-    }
-    if (body.result) {
-      message.success(t('brand.importedOk', { name: body.result.productName[lang] }))
-      await client.invalidateQueries({ queryKey: ['brand-list'] })
-    } else {
-      const reasons = body.error?.details?.reasons
+    try {
+      const imported = await importBrand.mutateAsync(file)
+      message.success(t('brand.importedOk', { name: imported.productName[lang] }))
+    } catch (err) {
       message.error(
-        reasons?.length
-          ? `${t('brand.importRefused')} ${reasons.join('；')}`
-          : (body.error?.message ?? res.statusText),
+        err instanceof BrandImportError && err.reasons.length
+          ? `${t('brand.importRefused')} ${err.reasons.join('；')}`
+          : errorMessage(err),
         8,
       )
     }

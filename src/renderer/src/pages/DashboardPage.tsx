@@ -30,7 +30,8 @@ import {
 import { useTranslation } from 'react-i18next'
 import type { Dashboard } from '../../../shared/contract/monitoring'
 import { errorMessage } from '../api/client'
-import { useApiQuery } from '../api/queries'
+import { useDashboard } from '../api/monitoring'
+import { useHubInfo } from '../api/hub'
 import { useLiveTransfers } from '../api/live-transfers'
 import { PageHeader } from '../components/PageHeader'
 import { CopyText } from '../components/CopyText'
@@ -79,12 +80,8 @@ export function DashboardPage() {
   const { token } = theme.useToken()
   const [days, setDays] = useState(7)
   const [open, setOpen] = useState<number | null>(null)
-  const summary = useApiQuery(
-    'dashboard-summary',
-    { days, idleDays: DASHBOARD_IDLE_DAYS },
-    { refetchInterval: 30_000 },
-  )
-  const info = useApiQuery('hub-info', {}).data ?? null
+  const summary = useDashboard(days, DASHBOARD_IDLE_DAYS)
+  const info = useHubInfo().data ?? null
   const live = useLiveTransfers()
   const d: Dashboard | undefined = summary.data
   const tiles = d?.tiles

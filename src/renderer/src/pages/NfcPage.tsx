@@ -32,8 +32,9 @@ import {
 import { useTranslation } from 'react-i18next'
 import type { Batch, BatchItem, BatchItemState, NfcStatus } from '../../../shared/contract/nfc'
 import type { Strategy } from '../../../shared/contract/tags'
-import { api, errorMessage } from '../api/client'
-import { useApiQuery } from '../api/queries'
+import { errorMessage } from '../api/client'
+import { useNfcBatch, useNfcStatus, useResolveBatchItem, useStartBatch, useStopBatch } from '../api/nfc'
+import { useVideos } from '../api/videos'
 import { useAuth } from '../auth/AuthContext'
 import { PageHeader } from '../components/PageHeader'
 import { formatTimeOfDay } from '../format'
@@ -136,7 +137,7 @@ function ReaderStatus({ status }: { status: NfcStatus | undefined }) {
 /** What the running batch writes, so staff at the counter can check before placing the next tag. */
 function BatchSummary({ batch }: { batch: Batch }) {
   const { t } = useTranslation()
-  const videos = useApiQuery('video-list', {})
+  const videos = useVideos()
   const titles = batch.videoIds.map((id) => videos.data?.find((v) => v.id === id)?.title ?? `#${id}`)
   const counts = (['ok', 'known', 'needs-confirmation', 'failed'] as const).map((s) => ({
     s,
@@ -181,9 +182,12 @@ export function NfcPage() {
   const { t, i18n } = useTranslation()
   const { message, modal } = App.useApp()
   const { user } = useAuth()
-  const status = useApiQuery('nfc-status', {})
-  const batch = useApiQuery('nfc-batch-get', {})
-  const videos = useApiQuery('video-list', {})
+  const status = useNfcStatus()
+  const batch = useNfcBatch()
+  const videos = useVideos()
+  const startBatch = useStartBatch()
+  const stopBatch = useStopBatch()
+  const resolveItem = useResolveBatchItem()
   const [form] = Form.useForm<BatchForm>()
   const [busy, setBusy] = useState(false)
   const chosen = Form.useWatch('videoIds', form) ?? []
@@ -196,7 +200,6 @@ export function NfcPage() {
     setBusy(true)
     try {
       await fn()
-      await batch.refetch()
     } catch (err) {
       message.error(errorMessage(err))
     } finally {
@@ -206,7 +209,7 @@ export function NfcPage() {
 
   const start = (v: BatchForm) =>
     act(() =>
-      api.invoke('nfc-batch-start', {
+      startBatch.mutateAsync({
         videoIds: v.videoIds,
         strategy: v.videoIds.length > 1 ? v.strategy : undefined,
         tier: v.tier,
@@ -220,7 +223,7 @@ export function NfcPage() {
     )
 
   const resolve = (item: BatchItem, action: 'overwrite' | 'rebind') => {
-    const go = () => act(() => api.invoke('nfc-batch-resolve', { itemId: item.id, action }))
+    const go = () => act(() => resolveItem.mutateAsync({ itemId: item.id, action }))
     if (action === 'overwrite')
       modal.confirm({
         title: t('nfc.overwriteConfirm', { found: item.found ?? '' }),
@@ -406,7 +409,7 @@ export function NfcPage() {
                   <Button
                     danger
                     icon={<PoweroffOutlined />}
-                    onClick={() => void act(() => api.invoke('nfc-batch-stop', {}))}
+                    onClick={() => void act(() => stopBatch.mutateAsync({}))}
                     data-testid="batch-stop"
                   >
                     {t('nfc.stop')}

@@ -21,9 +21,8 @@ import {
 } from 'antd'
 import { useTranslation } from 'react-i18next'
 import type { SettingsView, SettingsUpdate, SettingSource } from '../../../shared/contract/hub'
-import { useQueryClient } from '@tanstack/react-query'
-import { api, errorMessage } from '../api/client'
-import { useApiQuery } from '../api/queries'
+import { errorMessage } from '../api/client'
+import { useSettings, useUpdateSettings } from '../api/hub'
 import { PageHeader } from '../components/PageHeader'
 import { CopyText } from '../components/CopyText'
 
@@ -81,8 +80,8 @@ interface FormValues {
 export function SettingsPage() {
   const { t } = useTranslation()
   const { message } = App.useApp()
-  const client = useQueryClient()
-  const query = useApiQuery('settings-get', {})
+  const query = useSettings()
+  const update = useUpdateSettings()
   const view: SettingsView | null = query.data ?? null
   const [saving, setSaving] = useState(false)
   const [form] = Form.useForm<FormValues>()
@@ -136,7 +135,7 @@ export function SettingsPage() {
     if (!locked(view.language.source) && v.language !== view.language.value) patch.language = v.language
     setSaving(true)
     try {
-      client.setQueryData(['settings-get', {}], await api.invoke('settings-update', patch))
+      await update.mutateAsync(patch)
       message.success(t('settings.saved'))
     } catch (err) {
       message.error(errorMessage(err))

@@ -27,10 +27,10 @@ import {
   QrcodeOutlined,
 } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
-import { useQueryClient } from '@tanstack/react-query'
 import type { Strategy, Tag } from '../../../shared/contract/tags'
-import { api, errorMessage } from '../api/client'
-import { useApiQuery } from '../api/queries'
+import { errorMessage } from '../api/client'
+import { useCreateTag, useDeleteTag, useTags, useUpdateTag } from '../api/tags'
+import { useVideos } from '../api/videos'
 import { useAuth } from '../auth/AuthContext'
 import { PageHeader } from '../components/PageHeader'
 import { CopyText } from '../components/CopyText'
@@ -50,14 +50,15 @@ export function TagsPage() {
   const { t, i18n } = useTranslation()
   const { message, modal } = App.useApp()
   const { user } = useAuth()
-  const client = useQueryClient()
-  const tags = useApiQuery('tag-list', {})
-  const videos = useApiQuery('video-list', {})
+  const tags = useTags()
+  const videos = useVideos()
+  const create = useCreateTag()
+  const update = useUpdateTag()
+  const remove = useDeleteTag()
   const [editing, setEditing] = useState<Tag | 'new' | null>(null)
   const [selected, setSelected] = useState<number[]>([])
   const [form] = Form.useForm<TagForm>()
   const canEdit = user?.role === 'admin' || user?.role === 'staff'
-  const refresh = () => client.invalidateQueries({ queryKey: ['tag-list'] })
   const chosen = Form.useWatch('videoIds', form) ?? []
 
   const open = (tag: Tag | 'new') => {
@@ -77,12 +78,11 @@ export function TagsPage() {
   const save = async (v: TagForm) => {
     try {
       const strategy = v.videoIds.length > 1 ? v.strategy : 'fixed'
-      if (editing === 'new') await api.invoke('tag-create', { ...v, strategy, dailyCap: v.dailyCap ?? null })
+      if (editing === 'new') await create.mutateAsync({ ...v, strategy, dailyCap: v.dailyCap ?? null })
       else if (editing)
-        await api.invoke('tag-update', { id: editing.id, ...v, strategy, dailyCap: v.dailyCap ?? null })
+        await update.mutateAsync({ id: editing.id, ...v, strategy, dailyCap: v.dailyCap ?? null })
       message.success(editing === 'new' ? t('tags.created') : t('tags.saved'))
       setEditing(null)
-      await refresh()
     } catch (err) {
       message.error(errorMessage(err))
     }
@@ -91,7 +91,6 @@ export function TagsPage() {
     try {
       await fn()
       message.success(ok)
-      await refresh()
     } catch (err) {
       message.error(errorMessage(err))
     }
@@ -243,7 +242,7 @@ export function TagsPage() {
                   checked={tag.enabled}
                   disabled={!canEdit}
                   onChange={(on) =>
-                    void run(() => api.invoke('tag-update', { id: tag.id, enabled: on }), t('tags.saved'))
+                    void run(() => update.mutateAsync({ id: tag.id, enabled: on }), t('tags.saved'))
                   }
                   data-testid={`tag-enabled-${tag.id}`}
                 />
@@ -272,7 +271,7 @@ export function TagsPage() {
                         modal.confirm({
                           title: t('tags.deleteConfirm', { label: tag.label || tag.code }),
                           okButtonProps: { danger: true },
-                          onOk: () => run(() => api.invoke('tag-delete', { id: tag.id }), t('tags.deleted')),
+                          onOk: () => run(() => remove.mutateAsync({ id: tag.id }), t('tags.deleted')),
                         })
                       }
                     />

@@ -17,7 +17,9 @@ import { useTranslation } from 'react-i18next'
 import type { Dayjs } from 'dayjs'
 import type { Transfer, TransferStatus } from '../../../shared/contract/transfers'
 import type { HistoryQuery } from '../../../shared/contract/monitoring'
-import { useApiQuery } from '../api/queries'
+import { useDeliveryStatus, useTransferHistory } from '../api/monitoring'
+import { useTags } from '../api/tags'
+import { useVideos } from '../api/videos'
 import { PageHeader } from '../components/PageHeader'
 import { TransferStatusTag } from '../components/TransferStatusTag'
 import { TransferDrawer } from '../components/TransferDrawer'
@@ -65,10 +67,10 @@ export function TransfersPage() {
   const [open, setOpen] = useState<number | null>(null)
   const filterQuery = useMemo(() => toQuery(filters), [filters])
   const args = { ...filterQuery, page, pageSize, ...sort }
-  const list = useApiQuery('transfer-history', args, { placeholderData: (prev) => prev })
-  const status = useApiQuery('delivery-status', {})
-  const tags = useApiQuery('tag-list', {})
-  const videos = useApiQuery('video-list', {})
+  const list = useTransferHistory(args)
+  const status = useDeliveryStatus()
+  const tags = useTags()
+  const videos = useVideos()
 
   const csvHref = useMemo(() => {
     const p = new URLSearchParams()
