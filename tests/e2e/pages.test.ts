@@ -21,25 +21,43 @@ const PAGES = [
   { path: '/videos', ready: '[data-testid=videos-table]', title: { 'zh-CN': '视频素材', en: 'Videos' } },
   { path: '/tags', ready: '[data-testid=tags-table]', title: { 'zh-CN': 'NFC 标签', en: 'NFC tags' } },
   { path: '/nfc', ready: '[data-testid=batch-setup]', title: { 'zh-CN': '写标签', en: 'Program tags' } },
-  { path: '/transfers', ready: '[data-testid=transfers-table]', title: { 'zh-CN': '传输记录', en: 'Transfers' } },
-  { path: '/users', ready: '[data-testid=audit-table]', title: { 'zh-CN': '账号与权限', en: 'Users & roles' } },
-  { path: '/brand', ready: '[data-testid=brand-form]', title: { 'zh-CN': '品牌与贴牌', en: 'Branding' } },
+  {
+    path: '/transfers',
+    ready: '[data-testid=transfers-table]',
+    title: { 'zh-CN': '传输记录', en: 'Transfers' },
+  },
+  {
+    path: '/users',
+    ready: '[data-testid=audit-table]',
+    title: { 'zh-CN': '账号与权限', en: 'Users & roles' },
+  },
+  {
+    path: '/brand',
+    ready: '[data-testid=brand-form]',
+    frame: '[data-testid=brand-preview]',
+    title: { 'zh-CN': '品牌与贴牌', en: 'Branding' },
+  },
   { path: '/settings', ready: '[data-testid=media-tools]', title: { 'zh-CN': '系统设置', en: 'Settings' } },
-  { path: '/account', ready: 'input[autocomplete=current-password]', title: { 'zh-CN': '修改我的密码', en: 'Change my password' } },
+  {
+    path: '/account',
+    ready: 'input[autocomplete=current-password]',
+    title: { 'zh-CN': '修改我的密码', en: 'Change my password' },
+  },
 ] as const
 
 // A translation key that is not found is shown as the key itself (`settings.lanHost`, `label.tier.vip`).
 const RAW_KEY =
   /\b(?:app|nav|common|label|settings|dashboard|videos|tags|nfc|brand|history|notify|transfers|users|account|errors)\.[\w.-]+\b/
 
-async function visit(page: Page, path: string, ready: string): Promise<void> {
+async function visit(page: Page, { path, ready, frame }: { path: string; ready: string; frame?: string }) {
   await page.evaluate((p) => {
     history.pushState(null, '', p)
     dispatchEvent(new PopStateEvent('popstate'))
   }, path)
   await page.locator(ready).first().waitFor()
-  // Let queries settle and transitions end before looking.
-  await page.waitForLoadState('networkidle')
+  // A page shown in a frame (the brand's phone preview) has loaded once it has a heading.
+  if (frame) await page.frameLocator(frame).locator('h1').waitFor()
+  // Let transitions end before looking.
   await page.waitForTimeout(400)
 }
 
@@ -48,7 +66,7 @@ describe('every console page', () => {
     it(`shows its title and no untranslated text (${lang})`, { timeout: 120_000 }, async () => {
       const page = await ownerConsole(browser, t.adminUrl, lang)
       for (const p of PAGES) {
-        await visit(page, p.path, p.ready)
+        await visit(page, p)
         const heading = await page.locator('main h3, .ant-layout-content h3').first().innerText()
         expect(heading, p.path).toBe(p.title[lang])
         const text = await page.locator('body').innerText()

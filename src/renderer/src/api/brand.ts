@@ -13,7 +13,8 @@ export const useBrandList = () => useApiQuery('brand-list', {})
 
 export const useUpdateBrand = () => useApiMutation('brand-update', { invalidates: ['brand-get'] })
 export const useResetBrand = () => useApiMutation('brand-reset', { invalidates: ['brand-get'] })
-export const useSelectBrand = () => useApiMutation('brand-select', { invalidates: ['brand-list', 'brand-get'] })
+export const useSelectBrand = () =>
+  useApiMutation('brand-select', { invalidates: ['brand-list', 'brand-get'] })
 
 /**
  * The phone page as the hub would render it with these unsaved edits (null: nothing to show yet). A refused edit

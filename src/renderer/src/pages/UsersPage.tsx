@@ -96,10 +96,7 @@ export function UsersPage() {
                   disabled={u.id === me?.id}
                   options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
                   onChange={(next) =>
-                    void act(
-                      () => setRole.mutateAsync({ userId: u.id, role: next }),
-                      t('users.updated'),
-                    )
+                    void act(() => setRole.mutateAsync({ userId: u.id, role: next }), t('users.updated'))
                   }
                   data-testid={`role-${u.username}`}
                 />
