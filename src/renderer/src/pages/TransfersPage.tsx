@@ -166,7 +166,7 @@ export function TransfersPage() {
             style={{ minWidth: 220 }}
             value={filters.status}
             onChange={(v) => update({ status: v })}
-            options={STATUSES.map((s) => ({ value: s, label: t(`transfers.status.${s}`) }))}
+            options={STATUSES.map((s) => ({ value: s, label: t(`label.transferStatus.${s}`) }))}
             data-testid="filter-status"
           />
         </Flex>
@@ -203,7 +203,7 @@ export function TransfersPage() {
           }}
           columns={[
             {
-              title: t('transfers.col.time'),
+              title: t('label.transferField.time'),
               key: 'time',
               dataIndex: 'createdAt',
               width: 150,
@@ -212,12 +212,12 @@ export function TransfersPage() {
               render: (v: string) => formatTime(v),
             },
             {
-              title: t('transfers.col.tag'),
+              title: t('label.transferField.tag'),
               key: 'tag',
               render: (_v, x) => x.tagLabel || <Typography.Text code>{x.tagCode}</Typography.Text>,
             },
             {
-              title: t('transfers.col.video'),
+              title: t('label.transferField.video'),
               key: 'video',
               render: (_v, x) => (
                 <Flex vertical>
@@ -243,7 +243,7 @@ export function TransfersPage() {
               ),
             },
             {
-              title: t('transfers.col.status'),
+              title: t('label.transferField.status'),
               key: 'status',
               width: 140,
               render: (_v, x) => <TransferStatusTag t={x} />,

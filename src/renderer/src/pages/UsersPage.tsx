@@ -94,7 +94,7 @@ export function UsersPage() {
                   size="small"
                   style={{ width: 120 }}
                   disabled={u.id === me?.id}
-                  options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
+                  options={ROLES.map((r) => ({ value: r, label: t(`label.role.${r}`) }))}
                   onChange={(next) =>
                     void act(() => setRole.mutateAsync({ userId: u.id, role: next }), t('users.updated'))
                   }
@@ -191,7 +191,7 @@ export function UsersPage() {
           </Form.Item>
           <Form.Item name="role" label={t('users.role')} rules={[{ required: true }]}>
             <Select<Role>
-              options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
+              options={ROLES.map((r) => ({ value: r, label: t(`label.role.${r}`) }))}
               data-testid="new-role"
             />
           </Form.Item>

@@ -132,7 +132,9 @@ export function TodayTiles({ tiles }: { tiles: Dashboard['tiles'] | undefined })
           value={tiles ? tiles.readersOnline : '—'}
           icon={tiles && tiles.readersOnline === 0 ? <DisconnectOutlined /> : <ScanOutlined />}
           color={readersColor}
-          footer={tiles && small(t(`dashboard.nfc.${tiles.nfcService}`, { defaultValue: tiles.nfcService }))}
+          footer={
+            tiles && small(t(`label.nfcService.${tiles.nfcService}`, { defaultValue: tiles.nfcService }))
+          }
         />
       </Col>
       <Col {...COL}>

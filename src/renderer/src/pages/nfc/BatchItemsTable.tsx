@@ -93,7 +93,7 @@ export function BatchItemsTable({ batch, canWrite }: { batch: Batch | null; canW
                     icon={i.state === 'working' ? <LoadingOutlined /> : undefined}
                     data-testid={`item-state-${i.id}`}
                   >
-                    {t(`nfc.state.${i.state}`)}
+                    {t(`label.batchItemState.${i.state}`)}
                   </AntTag>
                 </span>
                 {i.error && (

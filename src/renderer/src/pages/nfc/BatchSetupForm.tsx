@@ -99,7 +99,7 @@ export function BatchSetupForm({
             <Select
               options={(['rotate', 'random', 'least-delivered', 'fixed'] as const).map((s) => ({
                 value: s,
-                label: t(`tags.strategies.${s}`),
+                label: t(`label.strategy.${s}`),
               }))}
             />
           </Form.Item>
@@ -115,8 +115,8 @@ export function BatchSetupForm({
           </Form.Item>
           <Form.Item name="tier" label={t('tags.tier')}>
             <Radio.Group>
-              <Radio.Button value="normal">{t('tags.normal')}</Radio.Button>
-              <Radio.Button value="vip">{t('tags.vip')}</Radio.Button>
+              <Radio.Button value="normal">{t('label.tier.normal')}</Radio.Button>
+              <Radio.Button value="vip">{t('label.tier.vip')}</Radio.Button>
             </Radio.Group>
           </Form.Item>
         </Flex>

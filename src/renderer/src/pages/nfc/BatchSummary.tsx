@@ -34,7 +34,7 @@ export function BatchSummary({ batch }: { batch: Batch }) {
         <Flex gap={8} wrap>
           {counts.map(({ s, n }) => (
             <AntTag key={s} color={STATE_COLOR[s]} style={{ fontSize: 13, padding: '2px 10px' }}>
-              {t(`nfc.state.${s}`)} {n}
+              {t(`label.batchItemState.${s}`)} {n}
             </AntTag>
           ))}
         </Flex>

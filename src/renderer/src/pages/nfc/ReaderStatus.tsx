@@ -19,7 +19,7 @@ export function ReaderStatus({ status }: { status: NfcStatus | undefined }) {
       extra={
         <Badge
           status={ok ? 'success' : status.service === 'starting' ? 'processing' : 'error'}
-          text={t(`nfc.service.${status.service}`)}
+          text={t(`label.nfcService.${status.service}`)}
         />
       }
       data-testid="nfc-status"
@@ -28,7 +28,7 @@ export function ReaderStatus({ status }: { status: NfcStatus | undefined }) {
         <Alert
           type={status.service === 'off' ? 'info' : 'error'}
           showIcon
-          title={t(`nfc.service.${status.service}`)}
+          title={t(`label.nfcService.${status.service}`)}
           description={
             <Flex vertical gap={4}>
               <span>

@@ -98,14 +98,14 @@ export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null
         </Form.Item>
         {chosen.length > 1 && (
           <Form.Item name="strategy" label={t('tags.strategy')}>
-            <Select options={STRATEGIES.map((s) => ({ value: s, label: t(`tags.strategies.${s}`) }))} />
+            <Select options={STRATEGIES.map((s) => ({ value: s, label: t(`label.strategy.${s}`) }))} />
           </Form.Item>
         )}
         <Flex gap={16}>
           <Form.Item name="tier" label={t('tags.tier')}>
             <Radio.Group>
-              <Radio.Button value="normal">{t('tags.normal')}</Radio.Button>
-              <Radio.Button value="vip">{t('tags.vip')}</Radio.Button>
+              <Radio.Button value="normal">{t('label.tier.normal')}</Radio.Button>
+              <Radio.Button value="vip">{t('label.tier.vip')}</Radio.Button>
             </Radio.Group>
           </Form.Item>
           <Form.Item name="dailyCap" label={t('tags.dailyCap')} extra={t('tags.dailyCapHint')}>

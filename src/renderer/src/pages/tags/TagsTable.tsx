@@ -111,7 +111,7 @@ export function TagsTable({
                 </Typography.Text>
                 {tag.videos.length > 1 && (
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {t(`tags.strategies.${tag.strategy}`)}
+                    {t(`label.strategy.${tag.strategy}`)}
                   </Typography.Text>
                 )}
               </Flex>
