@@ -259,7 +259,12 @@ const en: Messages = {
     cancelled: 'Cancelled',
     refused: 'Refused',
     duplicate: 'Already in the library',
-    stored: 'Stored; waiting to transcode',
+    stored: {
+      queued: 'Stored; waiting to transcode',
+      processing: 'Stored; transcoding',
+      ready: 'Stored; transcoded and ready',
+      failed: 'Stored, but the transcode failed (see the library)',
+    },
     library: 'Library',
     empty: 'No videos yet. Drop the first one above.',
     col: {

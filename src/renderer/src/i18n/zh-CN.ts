@@ -256,7 +256,13 @@ const zhCN = {
     cancelled: '已取消',
     refused: '已拒绝',
     duplicate: '素材库中已有相同文件',
-    stored: '已保存，正在排队转码',
+    // An upload's line follows its video in the library.
+    stored: {
+      queued: '已保存，正在排队转码',
+      processing: '已保存，正在转码',
+      ready: '已保存，转码完成，可以使用',
+      failed: '已保存，但转码失败（见素材库）',
+    },
     library: '素材库',
     empty: '还没有视频。把第一个视频拖到上方吧。',
     col: {
