@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright'
 import { startTestHub, setupOwner, type TestHub } from '../helpers/hub'
+import type { TestSession } from '../helpers/api'
 import { launchChromium, ownerConsole, screenshotPath } from '../helpers/browser'
 
 let t: TestHub
+let owner: TestSession
 let browser: Browser
 beforeAll(async () => {
   t = await startTestHub()
-  await setupOwner(t)
+  owner = await setupOwner(t)
   browser = await launchChromium()
 })
 afterAll(async () => {
@@ -80,4 +82,34 @@ describe('every console page', () => {
       }
       await page.context().close()
     })
+})
+
+describe('the Settings form', () => {
+  it('sends what was changed and keeps the rest (en)', { timeout: 60_000 }, async () => {
+    const page = await ownerConsole(browser, t.adminUrl, 'en')
+    await visit(page, { path: '/settings', ready: '[data-testid=media-tools]' })
+    await page.getByTestId('settings-quota-normal').fill('7')
+    await page.getByTestId('settings-wifi-ssid').fill('Shop Wi-Fi')
+    await page.getByTestId('settings-retentionDays').fill('30')
+    await page.locator('.ant-radio-button-wrapper', { hasText: 'English' }).click()
+    await page.getByTestId('settings-save').click()
+    await page.getByText('Settings saved').waitFor()
+    const v = await owner.invoke('settings-get', {})
+    expect({
+      quota: v.quotaNormal.value,
+      ssid: v.wifi.ssid,
+      retention: v.retentionDays.value,
+      language: v.language.value,
+      lanHost: v.lanHost.value,
+      maxStreams: v.maxStreams.value,
+    }).toEqual({
+      quota: 7,
+      ssid: 'Shop Wi-Fi',
+      retention: 30,
+      language: 'en',
+      lanHost: '127.0.0.1',
+      maxStreams: 8,
+    })
+    await page.context().close()
+  })
 })
