@@ -70,6 +70,13 @@ describe('video library in the admin console', () => {
         undefined,
         { timeout: 180_000 },
       )
+      // The upload list follows the library: once both rows say 可用, their uploads no longer say "queued".
+      const library = await page.locator('[data-testid^=status-]').allInnerTexts()
+      expect(library.map((x) => x.trim())).toEqual(['可用', '可用'])
+      expect(await page.getByTestId('upload-message').allInnerTexts()).toEqual([
+        '已保存，转码完成，可以使用',
+        '已保存，转码完成，可以使用',
+      ])
       await page
         .locator('.ant-message-notice')
         .waitFor({ state: 'detached' })

@@ -1,6 +1,7 @@
 import PDFDocument from 'pdfkit'
 import QRCode from 'qrcode'
 import type { Language } from '../../shared/languages'
+import { LABELS } from '../../shared/labels'
 import type { Brand } from '../core/brand/brand'
 import type { LabelFont } from './font'
 import { wifiQrText, type WifiInfo } from './wifi'
@@ -27,21 +28,6 @@ const ROWS = 4
 const CARD = { width: 90 * MM, height: 64 * MM }
 const GAP = 6 * MM
 
-const TEXT = {
-  'zh-CN': {
-    tap: '手机碰一碰此处',
-    scan: '或扫码获取视频',
-    wifi: '先连门店 Wi-Fi',
-    wifiScan: '扫码连接',
-  },
-  en: {
-    tap: 'Tap your phone here',
-    scan: 'or scan for the video',
-    wifi: 'Join the store Wi-Fi',
-    wifiScan: 'scan to join',
-  },
-} as const
-
 /** Draws a QR code as vector squares (crisp at any print size). */
 function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): void {
   const qr = QRCode.create(text, { errorCorrectionLevel: 'M' })
@@ -67,7 +53,7 @@ export class LabelFontMissingError extends Error {}
  * tag's URL (for phones without NFC), the address in print, and the store Wi-Fi as a QR code when it is configured.
  */
 export async function renderLabels(o: LabelOptions): Promise<Buffer> {
-  const t = TEXT[o.language]
+  const t = LABELS[o.language].labelCard
   const allText = [
     o.brand.productName[o.language],
     ...Object.values(t),

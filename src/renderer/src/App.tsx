@@ -11,14 +11,14 @@ import { AppLayout } from './layout/AppLayout'
 import { SetupPage } from './pages/SetupPage'
 import { LoginPage } from './pages/LoginPage'
 import { UsersPage } from './pages/UsersPage'
-import { SettingsPage } from './pages/SettingsPage'
+import { SettingsPage } from './pages/settings/SettingsPage'
 import { AccountPage } from './pages/AccountPage'
 import { VideosPage } from './pages/VideosPage'
 import { VideoDetailPage } from './pages/VideoDetailPage'
-import { TagsPage } from './pages/TagsPage'
-import { NfcPage } from './pages/NfcPage'
+import { TagsPage } from './pages/tags/TagsPage'
+import { NfcPage } from './pages/nfc/NfcPage'
 import { TransfersPage } from './pages/TransfersPage'
-import { BrandPage } from './pages/BrandPage'
+import { BrandPage } from './pages/brand/BrandPage'
 import { useBrand } from './brand/useBrand'
 import { lazy, Suspense, useEffect } from 'react'
 import { ForbiddenPage } from './pages/Status'
@@ -28,7 +28,9 @@ import { ApiError } from '../../shared/api-client'
 import type { Role } from '../../shared/roles'
 
 // The dashboard carries the chart library: loaded after login, so the login page stays light.
-const DashboardPage = lazy(() => import('./pages/DashboardPage').then((m) => ({ default: m.DashboardPage })))
+const DashboardPage = lazy(() =>
+  import('./pages/dashboard/DashboardPage').then((m) => ({ default: m.DashboardPage })),
+)
 
 function RequireRole({ role, children }: { role: Role; children: React.ReactNode }) {
   const { user } = useAuth()

@@ -1,5 +1,7 @@
 import type { ExportRow } from '../../db/repos/history'
 import type { Language } from '../../../shared/languages'
+import type { Transfer, TransferStatus } from '../../../shared/contract/transfers'
+import { LABELS, type TransferField } from '../../../shared/labels'
 import { describeDevice } from '../delivery/device'
 
 /** Excel reads a UTF-8 CSV as the local code page unless it starts with a byte-order mark. */
@@ -21,71 +23,27 @@ export function csvLine(cells: Array<string | number | null>): string {
   return cells.map(csvCell).join(',') + '\r\n'
 }
 
-const HEADERS: Record<Language, string[]> = {
-  'zh-CN': [
-    '编号',
-    '时间',
-    '标签',
-    '标签码',
-    '视频',
-    '清晰度',
-    '等级',
-    '系统',
-    '浏览器',
-    'IP',
-    '设备编号',
-    '状态',
-    '文件大小(字节)',
-    '已送达(字节)',
-    '网络发送(字节)',
-    '请求数',
-    '开始',
-    '结束',
-    '原因',
-  ],
-  en: [
-    'ID',
-    'Time',
-    'Tag',
-    'Tag code',
-    'Video',
-    'Rendition',
-    'Tier',
-    'OS',
-    'Browser',
-    'IP',
-    'Device',
-    'Status',
-    'Size (bytes)',
-    'Delivered (bytes)',
-    'Sent on the wire (bytes)',
-    'Requests',
-    'Started',
-    'Finished',
-    'Reason',
-  ],
-}
-
-const STATUS: Record<Language, Record<string, string>> = {
-  'zh-CN': {
-    pending: '待下载',
-    queued: '排队中',
-    active: '传输中',
-    completed: '已完成',
-    aborted: '已中断',
-    failed: '失败',
-    expired: '已过期',
-  },
-  en: {
-    pending: 'pending',
-    queued: 'queued',
-    active: 'active',
-    completed: 'completed',
-    aborted: 'aborted',
-    failed: 'failed',
-    expired: 'expired',
-  },
-}
+const COLUMNS: TransferField[] = [
+  'id',
+  'time',
+  'tag',
+  'tagCode',
+  'video',
+  'rendition',
+  'tier',
+  'os',
+  'browser',
+  'ip',
+  'deviceId',
+  'status',
+  'sizeBytes',
+  'deliveredBytes',
+  'wireBytes',
+  'requests',
+  'startedAt',
+  'finishedAt',
+  'reason',
+]
 
 /** Local time as spreadsheets parse it: `2026-11-24 15:04:05`. */
 export function localTime(t: number | null): string | null {
@@ -96,11 +54,13 @@ export function localTime(t: number | null): string | null {
 }
 
 export function csvHeader(lang: Language): string {
-  return BOM + csvLine(HEADERS[lang])
+  return BOM + csvLine(COLUMNS.map((c) => LABELS[lang].transferField[c]))
 }
 
 export function csvRow(r: ExportRow, lang: Language): string {
   const device = describeDevice(r.user_agent ?? undefined)
+  // The console's words for the same status and tier.
+  const words = LABELS[lang]
   return csvLine([
     r.id,
     localTime(r.created_at),
@@ -108,12 +68,12 @@ export function csvRow(r: ExportRow, lang: Language): string {
     r.tag_code,
     r.video_title,
     r.rendition,
-    r.tier === 'vip' ? 'VIP' : lang === 'en' ? 'normal' : '普通',
+    words.tier[r.tier as Transfer['tier']] ?? r.tier,
     device.os,
     device.browser,
     r.ip,
     r.device_id,
-    STATUS[lang][r.status] ?? r.status,
+    words.transferStatus[r.status as TransferStatus] ?? r.status,
     r.bytes_total,
     r.bytes_sent,
     r.wire_bytes,

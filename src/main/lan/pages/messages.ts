@@ -1,4 +1,9 @@
 import type { Language } from '../../../shared/languages'
+import { LABELS, fill } from '../../../shared/labels'
+
+/** The waiting phone's line, in the console's words for a queued transfer and its place; `{n}` is filled per page. */
+const queueLine = (lang: Language) =>
+  `${LABELS[lang].transferStatus.queued} · ${fill(LABELS[lang].queuePosition, { n: '{n}' })}`
 
 const zh = {
   unknownTagTitle: '这个标签还没有启用',
@@ -17,7 +22,7 @@ const zh = {
   notFoundBody: '请重新碰一碰标签。',
   expiredTitle: '链接已过期',
   expiredBody: '请重新碰一碰标签获取视频。',
-  queue: '排队中 · 第 {n} 位',
+  queue: queueLine('zh-CN'),
   queueHint: '店里有很多人在下载，轮到您时会自动开始。',
   busy: '店里现在太忙了，请稍后再碰一碰。',
   retry: '重试',
@@ -50,7 +55,7 @@ const en: typeof zh = {
   notFoundBody: 'Please tap the tag again.',
   expiredTitle: 'This link has expired',
   expiredBody: 'Tap the tag again to get the video.',
-  queue: 'In line · number {n}',
+  queue: queueLine('en'),
   queueHint: 'Many people are downloading right now; yours starts by itself when it is your turn.',
   busy: 'The store is very busy right now. Please tap again in a little while.',
   retry: 'Try again',

@@ -8,8 +8,8 @@ export const api = createApiClient({ baseUrl: '' })
 export function errorMessage(err: unknown): string {
   if (err instanceof ApiError) {
     const reason = err.details?.reason
-    if (err.code === 'video-refused' && typeof reason === 'string' && i18n.exists(`refusal.${reason}`))
-      return i18n.t(`refusal.${reason}`)
+    if (err.code === 'video-refused' && typeof reason === 'string' && i18n.exists(`label.refusal.${reason}`))
+      return i18n.t(`label.refusal.${reason}`)
     const key = `errors.${err.code}`
     const seconds = (err.details?.retryAfterSeconds as number | undefined) ?? ''
     const text = i18n.t(key, { message: err.message, seconds })

@@ -5,7 +5,8 @@ import type { HubEventType } from '../../../shared/events'
 import { useHubEvents } from './events'
 import { setProgress } from './progress'
 import { resetLive, updateLive } from './live-transfers'
-import { NOTIFICATION_ARGS, useNotificationText } from '../components/NotificationBell'
+import { NOTIFICATION_ARGS } from './monitoring'
+import { useNotificationText } from '../components/NotificationBell'
 
 // Which cached reads each hub event makes stale. `hello` (a new or re-established connection) refreshes all.
 const STALE: Partial<Record<HubEventType, MethodName[]>> = {

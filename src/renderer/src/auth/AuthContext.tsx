@@ -2,8 +2,7 @@ import { createContext, useContext, useEffect, useMemo, type ReactNode } from 'r
 import { useQueryClient } from '@tanstack/react-query'
 import type { MethodResult } from '../../../shared/contract'
 import type { SessionUser } from '../../../shared/contract/auth'
-import { api } from '../api/client'
-import { useApiQuery } from '../api/queries'
+import { useAuthStatus, useLogin, useLogout, useSetup } from '../api/auth'
 import { setLanguage, storedLanguage } from '../i18n'
 
 type Status = MethodResult<'auth-status'>
@@ -21,7 +20,10 @@ const Ctx = createContext<AuthState | null>(null)
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const client = useQueryClient()
-  const status = useApiQuery('auth-status', {}, { staleTime: Infinity })
+  const status = useAuthStatus()
+  const { mutateAsync: login } = useLogin()
+  const { mutateAsync: logout } = useLogout()
+  const { mutateAsync: setup } = useSetup()
 
   // Until the person picks a language, the console follows the hub's default (Settings).
   useEffect(() => {
@@ -36,22 +38,22 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       user: status.data?.user ?? null,
       error: status.error,
       async login(username, password) {
-        await api.invoke('auth-login', { username, password })
+        await login({ username, password })
         await fresh()
       },
       async logout() {
         try {
-          await api.invoke('auth-logout', {})
+          await logout({})
         } finally {
           await fresh()
         }
       },
       async setup(input) {
-        await api.invoke('auth-setup', input)
+        await setup(input)
         await fresh()
       },
     }
-  }, [status.data, status.error, client])
+  }, [status.data, status.error, client, login, logout, setup])
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>
 }
 

@@ -1,19 +1,13 @@
 import { Button, Card, Table, Typography } from 'antd'
-import { useInfiniteQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
 import type { AuditEntry } from '../../../shared/contract/audit'
-import { api } from '../api/client'
+import { useAuditLog } from '../api/users'
 import { formatTime } from '../format'
 
 /** The newest admin actions, 20 at a time. */
 export function AuditLog() {
   const { t, i18n } = useTranslation()
-  const query = useInfiniteQuery({
-    queryKey: ['audit-list', { limit: 20 }],
-    queryFn: ({ pageParam }) => api.invoke('audit-list', { limit: 20, beforeId: pageParam }),
-    initialPageParam: undefined as number | undefined,
-    getNextPageParam: (last) => last.nextBeforeId ?? undefined,
-  })
+  const query = useAuditLog(20)
   const entries = query.data?.pages.flatMap((p) => p.entries) ?? []
 
   const actionLabel = (a: string) => (i18n.exists(`audit.${a}`) ? t(`audit.${a}`) : a)

@@ -23,20 +23,20 @@ export function LiveTransfersTable({ rows, onOpen }: { rows: LiveRow[]; onOpen?:
       })}
       columns={[
         {
-          title: t('transfers.col.time'),
+          title: t('label.transferField.time'),
           key: 'time',
           width: 90,
           render: (_v, r) => formatTimeOfDay(r.transfer.createdAt),
         },
         {
-          title: t('transfers.col.tag'),
+          title: t('label.transferField.tag'),
           key: 'tag',
           width: 110,
           ellipsis: true,
           render: (_v, r) => r.transfer.tagLabel || r.transfer.tagCode,
         },
         {
-          title: t('transfers.col.video'),
+          title: t('label.transferField.video'),
           key: 'video',
           ellipsis: true,
           render: (_v, r) => (
@@ -62,7 +62,7 @@ export function LiveTransfersTable({ rows, onOpen }: { rows: LiveRow[]; onOpen?:
           ),
         },
         {
-          title: t('transfers.col.status'),
+          title: t('label.transferField.status'),
           key: 'status',
           width: 110,
           render: (_v, r) => <TransferStatusTag t={r.transfer} />,

@@ -2,13 +2,10 @@ import { useState } from 'react'
 import { Badge, Button, Checkbox, Divider, Empty, Flex, List, Popover, Typography } from 'antd'
 import { BellOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
-import { useQueryClient } from '@tanstack/react-query'
 import type { Notification, NotificationKind } from '../../../shared/contract/monitoring'
-import { api } from '../api/client'
-import { useApiQuery } from '../api/queries'
+import { useMarkNotificationsSeen, useMuteNotifications, useNotifications } from '../api/monitoring'
 import { formatTime } from '../format'
 
-export const NOTIFICATION_ARGS = { limit: 50 }
 const KINDS: NotificationKind[] = [
   'transcode-failed',
   'transfer-failures',
@@ -33,21 +30,15 @@ export function useNotificationText() {
 /** The header's notification centre: unread count, the latest notifications, mark as read, mute per kind. */
 export function NotificationBell() {
   const { t } = useTranslation()
-  const client = useQueryClient()
   const [open, setOpen] = useState(false)
-  const q = useApiQuery('notification-list', NOTIFICATION_ARGS)
+  const q = useNotifications()
+  const seen = useMarkNotificationsSeen()
+  const mute = useMuteNotifications()
   const text = useNotificationText()
   const items = q.data?.items ?? []
-  const refresh = () => client.invalidateQueries({ queryKey: ['notification-list'] })
 
-  const markRead = async () => {
-    await api.invoke('notification-seen', { upTo: items[0]?.id ?? 0 })
-    await refresh()
-  }
-  const setMuted = async (muted: NotificationKind[]) => {
-    await api.invoke('notification-mute', { muted })
-    await refresh()
-  }
+  const markRead = () => seen.mutateAsync({ upTo: items[0]?.id ?? 0 })
+  const setMuted = (muted: NotificationKind[]) => mute.mutateAsync({ muted })
 
   const content = (
     <div style={{ width: 380 }} data-testid="notification-centre">

@@ -2,7 +2,7 @@ import { Alert, Descriptions, Drawer, Progress, Skeleton, Timeline, Typography }
 import { useTranslation } from 'react-i18next'
 import type { TimelineStep } from '../../../shared/contract/monitoring'
 import { errorMessage } from '../api/client'
-import { useApiQuery } from '../api/queries'
+import { useTransfer } from '../api/monitoring'
 import { formatBytes, formatTime, formatTimeOfDay } from '../format'
 import { TransferStatusTag } from './TransferStatusTag'
 
@@ -21,7 +21,7 @@ const COLOR: Record<TimelineStep['kind'], string> = {
 /** One transfer: its details and its timeline (tap, queue, admission, each range request, resumes, the end). */
 export function TransferDrawer({ id, onClose }: { id: number | null; onClose: () => void }) {
   const { t } = useTranslation()
-  const q = useApiQuery('transfer-get', { id: id ?? 1 }, { enabled: id !== null })
+  const q = useTransfer(id)
   const data = id !== null ? q.data : undefined
   const tr = data?.transfer
   return (
@@ -37,7 +37,7 @@ export function TransferDrawer({ id, onClose }: { id: number | null; onClose: ()
       {tr && (
         <>
           <Descriptions column={1} size="small" bordered style={{ marginBottom: 24 }}>
-            <Descriptions.Item label={t('transfers.col.status')}>
+            <Descriptions.Item label={t('label.transferField.status')}>
               <TransferStatusTag t={tr} />
               {tr.error && (
                 <Typography.Text type="danger" style={{ display: 'block', marginTop: 4 }}>
@@ -59,10 +59,10 @@ export function TransferDrawer({ id, onClose }: { id: number | null; onClose: ()
                 })}
               </Typography.Text>
             </Descriptions.Item>
-            <Descriptions.Item label={t('transfers.col.tag')}>
+            <Descriptions.Item label={t('label.transferField.tag')}>
               {tr.tagLabel || '—'} <Typography.Text code>{tr.tagCode}</Typography.Text>
             </Descriptions.Item>
-            <Descriptions.Item label={t('transfers.col.video')}>
+            <Descriptions.Item label={t('label.transferField.video')}>
               {tr.videoTitle ?? '—'} · {tr.rendition}
               {tr.tier === 'vip' ? ' · VIP' : ''}
             </Descriptions.Item>
@@ -72,7 +72,9 @@ export function TransferDrawer({ id, onClose }: { id: number | null; onClose: ()
                 {tr.ip ?? ''} · {tr.deviceId}
               </Typography.Text>
             </Descriptions.Item>
-            <Descriptions.Item label={t('transfers.col.time')}>{formatTime(tr.createdAt)}</Descriptions.Item>
+            <Descriptions.Item label={t('label.transferField.time')}>
+              {formatTime(tr.createdAt)}
+            </Descriptions.Item>
           </Descriptions>
           <Typography.Title level={5}>{t('history.timeline')}</Typography.Title>
           <Timeline
@@ -83,7 +85,7 @@ export function TransferDrawer({ id, onClose }: { id: number | null; onClose: ()
               title: formatTimeOfDay(s.at),
               content: (
                 <span data-testid="timeline-step" data-kind={s.kind}>
-                  {t(`history.step.${s.kind}`)}
+                  {t(`label.timelineStep.${s.kind}`)}
                   {s.kind === 'request' && s.rangeStart !== null && (
                     <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                       {' '}
@@ -98,7 +100,7 @@ export function TransferDrawer({ id, onClose }: { id: number | null; onClose: ()
                   {s.kind === 'tap' && s.note && (
                     <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                       {' '}
-                      · {t(`history.outcome.${s.note}`, { defaultValue: s.note })}
+                      · {t(`label.tapOutcome.${s.note}`, { defaultValue: s.note })}
                     </Typography.Text>
                   )}
                   {s.kind !== 'request' && s.kind !== 'tap' && s.note && (

@@ -16,8 +16,8 @@ export function TransferStatusTag({ t: tr }: { t: Transfer }) {
   const { t } = useTranslation()
   return (
     <Tag color={COLOR[tr.status]} data-testid={`transfer-status-${tr.id}`} data-status={tr.status}>
-      {t(`transfers.status.${tr.status}`)}
-      {tr.queuePosition ? ` · ${t('transfers.position', { n: tr.queuePosition })}` : ''}
+      {t(`label.transferStatus.${tr.status}`)}
+      {tr.queuePosition ? ` · ${t('label.queuePosition', { n: tr.queuePosition })}` : ''}
     </Tag>
   )
 }

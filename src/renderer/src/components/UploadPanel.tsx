@@ -2,11 +2,9 @@ import { useRef, useState } from 'react'
 import { Button, Card, Flex, List, Progress, Typography, Upload } from 'antd'
 import { CloseOutlined, InboxOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
-import { useQueryClient } from '@tanstack/react-query'
-import type { ImportResult } from '../../../shared/contract/videos'
+import type { ImportResult, VideoStatus } from '../../../shared/contract/videos'
 import { errorMessage } from '../api/client'
-import { uploadVideo } from '../api/upload'
-import { useApiQuery } from '../api/queries'
+import { useUploadVideo, useVideoLimits, useVideos } from '../api/videos'
 import { formatBytes } from '../format'
 
 interface Item {
@@ -15,15 +13,19 @@ interface Item {
   size: number
   sent: number
   state: 'uploading' | 'done' | 'refused' | 'error' | 'cancelled'
+  /** Why it failed or was cancelled; a stored file's line comes from its video instead. */
   message: string | null
+  /** The stored video: the line follows its status in the library (kept current by the hub's events). */
+  stored: { id: number; duplicate: boolean; status: VideoStatus } | null
   controller: AbortController
 }
 
 /** Drag and drop, several files at once, a progress bar and a cancel button per file. */
 export function UploadPanel() {
   const { t } = useTranslation()
-  const client = useQueryClient()
-  const limits = useApiQuery('video-limits', {})
+  const limits = useVideoLimits()
+  const library = useVideos()
+  const uploadVideo = useUploadVideo()
   const [items, setItems] = useState<Item[]>([])
   const seq = useRef(0)
   const patch = (key: string, p: Partial<Item>) =>
@@ -33,7 +35,16 @@ export function UploadPanel() {
     const key = `${++seq.current}`
     const controller = new AbortController()
     setItems((all) => [
-      { key, name: file.name, size: file.size, sent: 0, state: 'uploading', message: null, controller },
+      {
+        key,
+        name: file.name,
+        size: file.size,
+        sent: 0,
+        state: 'uploading',
+        message: null,
+        stored: null,
+        controller,
+      },
       ...all,
     ])
     uploadVideo(file, { signal: controller.signal, onProgress: (sent) => patch(key, { sent }) }).then(
@@ -41,10 +52,10 @@ export function UploadPanel() {
         patch(key, {
           state: 'done',
           sent: file.size,
-          message: r.duplicate ? t('videos.duplicate') : t('videos.stored'),
+          // A stored file's status is queued, processing, ready or failed: refusals were rejected above.
+          stored:
+            r.id === null ? null : { id: r.id, duplicate: r.duplicate, status: r.status as VideoStatus },
         })
-        void client.invalidateQueries({ queryKey: ['video-list'] })
-        void client.invalidateQueries({ queryKey: ['video-limits'] })
       },
       (err: unknown) => {
         if (err instanceof DOMException && err.name === 'AbortError')
@@ -54,6 +65,14 @@ export function UploadPanel() {
         else patch(key, { state: 'error', message: errorMessage(err) })
       },
     )
+  }
+
+  /** What a finished upload says: a duplicate is one already there; otherwise, where its video stands now. */
+  const line = (i: Item): { text: string | null; failed: boolean } => {
+    if (!i.stored) return { text: i.message, failed: i.state !== 'done' }
+    if (i.stored.duplicate) return { text: t('videos.duplicate'), failed: false }
+    const status = library.data?.find((v) => v.id === i.stored!.id)?.status ?? i.stored.status
+    return { text: t(`videos.stored.${status}`), failed: status === 'failed' }
   }
 
   const canUpload = limits.data?.canUpload ?? false
@@ -88,57 +107,60 @@ export function UploadPanel() {
           header={<Typography.Text strong>{t('videos.uploads')}</Typography.Text>}
           dataSource={items}
           data-testid="upload-list"
-          renderItem={(i) => (
-            <List.Item
-              data-testid="upload-item"
-              data-state={i.state}
-              actions={
-                i.state === 'uploading'
-                  ? [
-                      <Button
-                        key="x"
-                        size="small"
-                        icon={<CloseOutlined />}
-                        onClick={() => i.controller.abort()}
-                      >
-                        {t('videos.cancel')}
-                      </Button>,
-                    ]
-                  : []
-              }
-            >
-              <Flex vertical style={{ width: '100%' }} gap={2}>
-                <Flex justify="space-between">
-                  <Typography.Text ellipsis style={{ maxWidth: 420 }}>
-                    {i.name}
-                  </Typography.Text>
-                  <Typography.Text type="secondary">{formatBytes(i.size)}</Typography.Text>
+          renderItem={(i) => {
+            const said = line(i)
+            return (
+              <List.Item
+                data-testid="upload-item"
+                data-state={i.state}
+                actions={
+                  i.state === 'uploading'
+                    ? [
+                        <Button
+                          key="x"
+                          size="small"
+                          icon={<CloseOutlined />}
+                          onClick={() => i.controller.abort()}
+                        >
+                          {t('videos.cancel')}
+                        </Button>,
+                      ]
+                    : []
+                }
+              >
+                <Flex vertical style={{ width: '100%' }} gap={2}>
+                  <Flex justify="space-between">
+                    <Typography.Text ellipsis style={{ maxWidth: 420 }}>
+                      {i.name}
+                    </Typography.Text>
+                    <Typography.Text type="secondary">{formatBytes(i.size)}</Typography.Text>
+                  </Flex>
+                  <Progress
+                    size="small"
+                    percent={i.size ? Math.floor((i.sent / i.size) * 100) : 100}
+                    status={
+                      i.state === 'uploading'
+                        ? 'active'
+                        : i.state === 'done'
+                          ? 'success'
+                          : i.state === 'cancelled'
+                            ? 'normal'
+                            : 'exception'
+                    }
+                  />
+                  {said.text && (
+                    <Typography.Text
+                      type={said.failed ? 'danger' : 'secondary'}
+                      style={{ fontSize: 12 }}
+                      data-testid="upload-message"
+                    >
+                      {said.text}
+                    </Typography.Text>
+                  )}
                 </Flex>
-                <Progress
-                  size="small"
-                  percent={i.size ? Math.floor((i.sent / i.size) * 100) : 100}
-                  status={
-                    i.state === 'uploading'
-                      ? 'active'
-                      : i.state === 'done'
-                        ? 'success'
-                        : i.state === 'cancelled'
-                          ? 'normal'
-                          : 'exception'
-                  }
-                />
-                {i.message && (
-                  <Typography.Text
-                    type={i.state === 'done' ? 'secondary' : 'danger'}
-                    style={{ fontSize: 12 }}
-                    data-testid="upload-message"
-                  >
-                    {i.message}
-                  </Typography.Text>
-                )}
-              </Flex>
-            </List.Item>
-          )}
+              </List.Item>
+            )
+          }}
         />
       )}
     </Card>

@@ -1,9 +1,9 @@
 import { App, Button, Space } from 'antd'
 import { DeleteOutlined, RedoOutlined, RiseOutlined, StopOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
-import { useQueryClient } from '@tanstack/react-query'
 import type { Video } from '../../../shared/contract/videos'
-import { api, errorMessage } from '../api/client'
+import { errorMessage } from '../api/client'
+import { useCancelVideo, useDeleteVideo, useRaiseVideo, useRetryVideo } from '../api/videos'
 import { useAuth } from '../auth/AuthContext'
 
 /** Retry, raise, stop and delete, shown only when they apply and the person may use them. */
@@ -19,18 +19,15 @@ export function VideoActions({
   const { t } = useTranslation()
   const { message, modal } = App.useApp()
   const { user } = useAuth()
-  const client = useQueryClient()
+  const retry = useRetryVideo()
+  const raise = useRaiseVideo()
+  const cancel = useCancelVideo()
+  const del = useDeleteVideo()
   if (!user || user.role === 'viewer') return null
   const mine = user.role === 'admin' || video.uploaderId === user.id
-  const refresh = () =>
-    Promise.all([
-      client.invalidateQueries({ queryKey: ['video-list'] }),
-      client.invalidateQueries({ queryKey: ['video-get'] }),
-    ])
   const run = async (fn: () => Promise<unknown>) => {
     try {
       await fn()
-      await refresh()
     } catch (err) {
       message.error(errorMessage(err))
     }
@@ -44,7 +41,7 @@ export function VideoActions({
       cancelText: t('common.cancel'),
       onOk: () =>
         run(async () => {
-          await api.invoke('video-delete', { id: video.id, force: video.tagsUsing > 0 })
+          await del.mutateAsync({ id: video.id, force: video.tagsUsing > 0 })
           message.success(t('videos.deleted'))
           onDeleted?.()
         }),
@@ -55,7 +52,7 @@ export function VideoActions({
         <Button
           size={size}
           icon={<RedoOutlined />}
-          onClick={() => void run(() => api.invoke('video-retry', { id: video.id }))}
+          onClick={() => void run(() => retry.mutateAsync({ id: video.id }))}
           data-testid={`retry-${video.id}`}
         >
           {t('videos.retry')}
@@ -65,7 +62,7 @@ export function VideoActions({
         <Button
           size={size}
           icon={<RiseOutlined />}
-          onClick={() => void run(() => api.invoke('video-raise', { id: video.id }))}
+          onClick={() => void run(() => raise.mutateAsync({ id: video.id }))}
         >
           {t('videos.raise')}
         </Button>
@@ -74,7 +71,7 @@ export function VideoActions({
         <Button
           size={size}
           icon={<StopOutlined />}
-          onClick={() => void run(() => api.invoke('video-cancel', { id: video.id }))}
+          onClick={() => void run(() => cancel.mutateAsync({ id: video.id }))}
         >
           {t('videos.stop')}
         </Button>

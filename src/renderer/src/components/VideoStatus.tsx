@@ -20,7 +20,7 @@ export function VideoStatus({ video }: { video: Video }) {
       data-status={video.status}
     >
       <div>
-        <Tag color={COLOR[video.status]}>{t(`videos.status.${video.status}`)}</Tag>
+        <Tag color={COLOR[video.status]}>{t(`label.videoStatus.${video.status}`)}</Tag>
         {video.job?.raised && video.status === 'queued' && <Tag color="gold">{t('videos.raised')}</Tag>}
       </div>
       {video.status === 'processing' && (

@@ -3,6 +3,7 @@ import { initReactI18next } from 'react-i18next'
 import zhCN from './zh-CN'
 import en from './en'
 import type { Language } from '../../../shared/languages'
+import { LABELS } from '../../../shared/labels'
 
 const STORAGE_KEY = 'tapdrop.lang'
 
@@ -18,7 +19,11 @@ export function setLanguage(lang: Language): void {
 }
 
 void i18n.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+  // The words of statuses and kinds are shared with the phone pages, CSV and PDFs: `t('label.transferStatus.pending')`.
+  resources: {
+    'zh-CN': { translation: { ...zhCN, label: LABELS['zh-CN'] } },
+    en: { translation: { ...en, label: LABELS.en } },
+  },
   lng: storedLanguage() ?? 'zh-CN',
   fallbackLng: 'zh-CN',
   interpolation: { escapeValue: false },

@@ -115,7 +115,7 @@ export function AppLayout() {
                     color={user.role === 'admin' ? 'gold' : user.role === 'staff' ? 'blue' : 'default'}
                     style={{ marginInlineEnd: 0 }}
                   >
-                    {t(`roles.${user.role}`)}
+                    {t(`label.role.${user.role}`)}
                   </Tag>
                 </Flex>
               </Dropdown>

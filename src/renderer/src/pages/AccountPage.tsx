@@ -1,12 +1,14 @@
 import { App, Button, Card, Form, Input } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { api, errorMessage } from '../api/client'
+import { errorMessage } from '../api/client'
+import { useChangePassword } from '../api/auth'
 import { PageHeader } from '../components/PageHeader'
 
 export function AccountPage() {
   const { t } = useTranslation()
   const { message } = App.useApp()
   const [form] = Form.useForm<{ currentPassword: string; newPassword: string; repeat: string }>()
+  const change = useChangePassword()
   return (
     <>
       <PageHeader title={t('account.title')} />
@@ -16,7 +18,7 @@ export function AccountPage() {
           layout="vertical"
           onFinish={async (v) => {
             try {
-              await api.invoke('auth-change-password', {
+              await change.mutateAsync({
                 currentPassword: v.currentPassword,
                 newPassword: v.newPassword,
               })

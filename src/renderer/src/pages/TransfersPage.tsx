@@ -17,7 +17,9 @@ import { useTranslation } from 'react-i18next'
 import type { Dayjs } from 'dayjs'
 import type { Transfer, TransferStatus } from '../../../shared/contract/transfers'
 import type { HistoryQuery } from '../../../shared/contract/monitoring'
-import { useApiQuery } from '../api/queries'
+import { useDeliveryStatus, useTransferHistory } from '../api/monitoring'
+import { useTags } from '../api/tags'
+import { useVideos } from '../api/videos'
 import { PageHeader } from '../components/PageHeader'
 import { TransferStatusTag } from '../components/TransferStatusTag'
 import { TransferDrawer } from '../components/TransferDrawer'
@@ -65,10 +67,10 @@ export function TransfersPage() {
   const [open, setOpen] = useState<number | null>(null)
   const filterQuery = useMemo(() => toQuery(filters), [filters])
   const args = { ...filterQuery, page, pageSize, ...sort }
-  const list = useApiQuery('transfer-history', args, { placeholderData: (prev) => prev })
-  const status = useApiQuery('delivery-status', {})
-  const tags = useApiQuery('tag-list', {})
-  const videos = useApiQuery('video-list', {})
+  const list = useTransferHistory(args)
+  const status = useDeliveryStatus()
+  const tags = useTags()
+  const videos = useVideos()
 
   const csvHref = useMemo(() => {
     const p = new URLSearchParams()
@@ -164,7 +166,7 @@ export function TransfersPage() {
             style={{ minWidth: 220 }}
             value={filters.status}
             onChange={(v) => update({ status: v })}
-            options={STATUSES.map((s) => ({ value: s, label: t(`transfers.status.${s}`) }))}
+            options={STATUSES.map((s) => ({ value: s, label: t(`label.transferStatus.${s}`) }))}
             data-testid="filter-status"
           />
         </Flex>
@@ -201,7 +203,7 @@ export function TransfersPage() {
           }}
           columns={[
             {
-              title: t('transfers.col.time'),
+              title: t('label.transferField.time'),
               key: 'time',
               dataIndex: 'createdAt',
               width: 150,
@@ -210,12 +212,12 @@ export function TransfersPage() {
               render: (v: string) => formatTime(v),
             },
             {
-              title: t('transfers.col.tag'),
+              title: t('label.transferField.tag'),
               key: 'tag',
               render: (_v, x) => x.tagLabel || <Typography.Text code>{x.tagCode}</Typography.Text>,
             },
             {
-              title: t('transfers.col.video'),
+              title: t('label.transferField.video'),
               key: 'video',
               render: (_v, x) => (
                 <Flex vertical>
@@ -241,7 +243,7 @@ export function TransfersPage() {
               ),
             },
             {
-              title: t('transfers.col.status'),
+              title: t('label.transferField.status'),
               key: 'status',
               width: 140,
               render: (_v, x) => <TransferStatusTag t={x} />,

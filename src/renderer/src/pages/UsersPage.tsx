@@ -2,11 +2,16 @@ import { useState } from 'react'
 import { App, Button, Card, Form, Input, Modal, Select, Space, Switch, Table, Tag, Typography } from 'antd'
 import { PlusOutlined, KeyOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
-import { useQueryClient } from '@tanstack/react-query'
 import type { User } from '../../../shared/contract/users'
 import { ROLES, type Role } from '../../../shared/roles'
-import { api, errorMessage } from '../api/client'
-import { useApiQuery } from '../api/queries'
+import { errorMessage } from '../api/client'
+import {
+  useCreateUser,
+  useResetUserPassword,
+  useSetUserDisabled,
+  useSetUserRole,
+  useUsers,
+} from '../api/users'
 import { useAuth } from '../auth/AuthContext'
 import { PageHeader } from '../components/PageHeader'
 import { AuditLog } from '../components/AuditLog'
@@ -23,8 +28,11 @@ export function UsersPage() {
   const { t } = useTranslation()
   const { message } = App.useApp()
   const { user: me } = useAuth()
-  const client = useQueryClient()
-  const users = useApiQuery('user-list', {})
+  const users = useUsers()
+  const create = useCreateUser()
+  const setRole = useSetUserRole()
+  const setDisabled = useSetUserDisabled()
+  const resetPassword = useResetUserPassword()
   const [creating, setCreating] = useState(false)
   const [resetting, setResetting] = useState<User | null>(null)
   const [createForm] = Form.useForm<NewUser>()
@@ -34,10 +42,6 @@ export function UsersPage() {
     try {
       await fn()
       message.success(ok)
-      await Promise.all([
-        client.invalidateQueries({ queryKey: ['user-list'] }),
-        client.invalidateQueries({ queryKey: ['audit-list'] }),
-      ])
       return true
     } catch (err) {
       message.error(errorMessage(err))
@@ -90,12 +94,9 @@ export function UsersPage() {
                   size="small"
                   style={{ width: 120 }}
                   disabled={u.id === me?.id}
-                  options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
+                  options={ROLES.map((r) => ({ value: r, label: t(`label.role.${r}`) }))}
                   onChange={(next) =>
-                    void act(
-                      () => api.invoke('user-set-role', { userId: u.id, role: next }),
-                      t('users.updated'),
-                    )
+                    void act(() => setRole.mutateAsync({ userId: u.id, role: next }), t('users.updated'))
                   }
                   data-testid={`role-${u.username}`}
                 />
@@ -113,7 +114,7 @@ export function UsersPage() {
                     disabled={u.id === me?.id}
                     onChange={(on) =>
                       void act(
-                        () => api.invoke('user-set-disabled', { userId: u.id, disabled: !on }),
+                        () => setDisabled.mutateAsync({ userId: u.id, disabled: !on }),
                         t('users.updated'),
                       )
                     }
@@ -170,7 +171,7 @@ export function UsersPage() {
           onFinish={async (v) => {
             if (
               await act(
-                () => api.invoke('user-create', { ...v, displayName: v.displayName || undefined }),
+                () => create.mutateAsync({ ...v, displayName: v.displayName || undefined }),
                 t('users.createdOk'),
               )
             )
@@ -190,7 +191,7 @@ export function UsersPage() {
           </Form.Item>
           <Form.Item name="role" label={t('users.role')} rules={[{ required: true }]}>
             <Select<Role>
-              options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
+              options={ROLES.map((r) => ({ value: r, label: t(`label.role.${r}`) }))}
               data-testid="new-role"
             />
           </Form.Item>
@@ -221,7 +222,7 @@ export function UsersPage() {
             if (
               resetting &&
               (await act(
-                () => api.invoke('user-reset-password', { userId: resetting.id, password: v.password }),
+                () => resetPassword.mutateAsync({ userId: resetting.id, password: v.password }),
                 t('users.resetDone'),
               ))
             )

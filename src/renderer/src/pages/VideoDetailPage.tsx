@@ -17,10 +17,9 @@ import {
 import { ArrowLeftOutlined, DownloadOutlined } from '@ant-design/icons'
 import { Link, useNavigate, useParams } from 'react-router-dom'
 import { useTranslation } from 'react-i18next'
-import { useQueryClient } from '@tanstack/react-query'
 import type { Rendition } from '../../../shared/contract/videos'
-import { api, errorMessage } from '../api/client'
-import { useApiQuery } from '../api/queries'
+import { errorMessage } from '../api/client'
+import { useUpdateVideo, useVideo } from '../api/videos'
 import { useAuth } from '../auth/AuthContext'
 import { VideoStatus } from '../components/VideoStatus'
 import { VideoActions } from '../components/VideoActions'
@@ -31,9 +30,9 @@ export function VideoDetailPage() {
   const { message } = App.useApp()
   const { user } = useAuth()
   const navigate = useNavigate()
-  const client = useQueryClient()
   const id = Number(useParams().id)
-  const query = useApiQuery('video-get', { id }, { enabled: Number.isSafeInteger(id) && id > 0 })
+  const query = useVideo(id)
+  const update = useUpdateVideo()
   const video = query.data
   const [label, setLabel] = useState<string | null>(null)
   const [form] = Form.useForm<{ title: string; description: string }>()
@@ -188,10 +187,7 @@ export function VideoDetailPage() {
               disabled={!canEdit}
               onFinish={async (v) => {
                 try {
-                  client.setQueryData(
-                    ['video-get', { id }],
-                    await api.invoke('video-update', { id, title: v.title, description: v.description }),
-                  )
+                  await update.mutateAsync({ id, title: v.title, description: v.description })
                   message.success(t('videos.detail.saved'))
                 } catch (err) {
                   message.error(errorMessage(err))

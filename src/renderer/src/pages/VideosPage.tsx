@@ -3,7 +3,7 @@ import { VideoCameraOutlined } from '@ant-design/icons'
 import { Link } from 'react-router-dom'
 import { useTranslation } from 'react-i18next'
 import type { Video } from '../../../shared/contract/videos'
-import { useApiQuery } from '../api/queries'
+import { useVideos } from '../api/videos'
 import { PageHeader } from '../components/PageHeader'
 import { UploadPanel } from '../components/UploadPanel'
 import { VideoStatus } from '../components/VideoStatus'
@@ -44,7 +44,7 @@ export function Thumb({ video, width = 96 }: { video: Video; width?: number }) {
 
 export function VideosPage() {
   const { t } = useTranslation()
-  const videos = useApiQuery('video-list', {})
+  const videos = useVideos()
   return (
     <>
       <PageHeader title={t('videos.title')} subtitle={t('videos.subtitle')} />

@@ -1,0 +1,82 @@
+import type { TFunction } from 'i18next'
+import type { Dashboard } from '../../../../shared/contract/monitoring'
+
+// ECharts options of the dashboard's charts, built from the summary (pure: the page memoises them).
+
+/** Taps per hour today as bars (none drawn for hours still to come) over yesterday's as a dashed line. */
+export function tapsPerHourChart(d: Dashboard, t: TFunction, primary: string) {
+  const hours = Array.from({ length: 24 }, (_v, h) => `${String(h).padStart(2, '0')}:00`)
+  const nowHour = new Date(d.at).getHours()
+  return {
+    tooltip: { trigger: 'axis' },
+    legend: { data: [t('dashboard.today'), t('dashboard.yesterday')], top: 0, right: 0 },
+    grid: { left: 36, right: 12, top: 32, bottom: 24 },
+    xAxis: { type: 'category', data: hours, axisLabel: { interval: 2 } },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [
+      {
+        name: t('dashboard.yesterday'),
+        type: 'line',
+        smooth: true,
+        symbol: 'none',
+        lineStyle: { type: 'dashed', width: 1.5 },
+        itemStyle: { color: '#bfbfbf' },
+        data: d.tapsPerHour.yesterday,
+      },
+      {
+        name: t('dashboard.today'),
+        type: 'bar',
+        barMaxWidth: 14,
+        itemStyle: { color: primary, borderRadius: [3, 3, 0, 0] },
+        data: d.tapsPerHour.today.map((v, h) => (h > nowHour ? null : v)),
+      },
+    ],
+  }
+}
+
+export function tapsPerDayChart(d: Dashboard, t: TFunction) {
+  return {
+    tooltip: { trigger: 'axis' },
+    grid: { left: 36, right: 12, top: 16, bottom: 24 },
+    xAxis: { type: 'category', data: d.tapsPerDay.map((x) => x.day.slice(5)) },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [
+      {
+        name: t('dashboard.taps'),
+        type: 'bar',
+        barMaxWidth: 22,
+        itemStyle: { color: '#13c2c2', borderRadius: [3, 3, 0, 0] },
+        data: d.tapsPerDay.map((x) => x.taps),
+      },
+    ],
+  }
+}
+
+/** The most downloaded videos, largest at the top. */
+export function topVideosChart(d: Dashboard, t: TFunction, primary: string) {
+  const rows = [...d.topVideos].reverse()
+  return {
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    grid: { left: 8, right: 36, top: 8, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', minInterval: 1, splitLine: { show: false }, axisLabel: { show: false } },
+    yAxis: {
+      type: 'category',
+      data: rows.map((r) => truncate(r.title ?? `#${r.videoId}`, 14)),
+      axisTick: { show: false },
+    },
+    series: [
+      {
+        name: t('dashboard.transfers'),
+        type: 'bar',
+        barMaxWidth: 18,
+        label: { show: true, position: 'right' },
+        itemStyle: { color: primary, borderRadius: [0, 3, 3, 0] },
+        data: rows.map((r) => r.transfers),
+      },
+    ],
+  }
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? s.slice(0, n - 1) + '…' : s
+}

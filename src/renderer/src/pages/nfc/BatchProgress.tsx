@@ -1,0 +1,90 @@
+import { Alert, App, Button, Card, Flex, Progress, Space, Tag as AntTag, Typography } from 'antd'
+import {
+  CheckCircleFilled,
+  FilePdfOutlined,
+  LoadingOutlined,
+  PoweroffOutlined,
+  ScanOutlined,
+} from '@ant-design/icons'
+import { useTranslation } from 'react-i18next'
+import type { Batch } from '../../../../shared/contract/nfc'
+import { errorMessage } from '../../api/client'
+import { useStopBatch } from '../../api/nfc'
+import { labelsUrl } from './batchState'
+
+/**
+ * The batch at the counter: while it runs, "place a tag", how many are done, the label sheet and the stop button;
+ * once it has ended, how many were written and the label sheet.
+ */
+export function BatchProgress({ batch }: { batch: Batch }) {
+  const { t, i18n } = useTranslation()
+  const { message } = App.useApp()
+  const stop = useStopBatch()
+  const ok = batch.items.filter((i) => i.state === 'ok').length
+  const working = batch.items.some((i) => i.state === 'working')
+  const labels = labelsUrl(batch, i18n.language)
+
+  if (!batch.active)
+    return (
+      <Alert
+        style={{ marginBottom: 16 }}
+        type="success"
+        showIcon
+        title={`${t('nfc.finished')} · ${t('nfc.done', { ok })}`}
+        action={
+          labels && (
+            <Button size="small" icon={<FilePdfOutlined />} href={labels} download="tapdrop-labels.pdf">
+              {t('nfc.labels')}
+            </Button>
+          )
+        }
+      />
+    )
+  return (
+    <Card style={{ marginBottom: 16 }} data-testid="batch-running">
+      <Flex align="center" gap={20} wrap>
+        <Progress
+          type="circle"
+          size={84}
+          percent={working ? 60 : 100}
+          status={working ? 'active' : 'normal'}
+          format={() => (working ? <LoadingOutlined /> : <ScanOutlined style={{ fontSize: 28 }} />)}
+        />
+        <Flex vertical style={{ flex: 1, minWidth: 220 }}>
+          <Typography.Title level={4} style={{ margin: 0 }}>
+            {t('nfc.place')}
+          </Typography.Title>
+          <Typography.Text type="secondary">{t('nfc.placeHint')}</Typography.Text>
+          <Space style={{ marginTop: 8 }} wrap>
+            <AntTag color="blue">{t('nfc.running')}</AntTag>
+            <Typography.Text strong data-testid="batch-count">
+              <CheckCircleFilled style={{ color: '#16a34a', marginRight: 6 }} />
+              {t('nfc.done', { ok })}
+            </Typography.Text>
+            {batch.lock && <AntTag color="red">{t('nfc.lock')}</AntTag>}
+          </Space>
+        </Flex>
+        <Space>
+          {labels && (
+            <Button
+              icon={<FilePdfOutlined />}
+              href={labels}
+              download="tapdrop-labels.pdf"
+              data-testid="batch-labels"
+            >
+              {t('nfc.labels')}
+            </Button>
+          )}
+          <Button
+            danger
+            icon={<PoweroffOutlined />}
+            onClick={() => void stop.mutateAsync({}).catch((err) => message.error(errorMessage(err)))}
+            data-testid="batch-stop"
+          >
+            {t('nfc.stop')}
+          </Button>
+        </Space>
+      </Flex>
+    </Card>
+  )
+}

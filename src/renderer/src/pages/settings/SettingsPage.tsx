@@ -1,0 +1,37 @@
+import { useEffect } from 'react'
+import { App, Col, Row } from 'antd'
+import { useTranslation } from 'react-i18next'
+import { errorMessage } from '../../api/client'
+import { useSettings } from '../../api/hub'
+import { PageHeader } from '../../components/PageHeader'
+import { SettingsForm } from './SettingsForm'
+import { AddressesCard } from './AddressesCard'
+import { HttpsCard } from './HttpsCard'
+import { MediaToolsCard } from './MediaToolsCard'
+
+/** Settings: the editable ones on the left, what the hub found (addresses, HTTPS, media tools) on the right. */
+export function SettingsPage() {
+  const { t } = useTranslation()
+  const { message } = App.useApp()
+  const query = useSettings()
+  const view = query.data ?? null
+  useEffect(() => {
+    if (query.error) message.error(errorMessage(query.error))
+  }, [query.error, message])
+
+  return (
+    <>
+      <PageHeader title={t('settings.title')} />
+      <Row gutter={[16, 16]}>
+        <Col xs={24} xl={14}>
+          <SettingsForm view={view} />
+        </Col>
+        <Col xs={24} xl={10}>
+          <AddressesCard view={view} />
+          <HttpsCard view={view} />
+          <MediaToolsCard view={view} />
+        </Col>
+      </Row>
+    </>
+  )
+}

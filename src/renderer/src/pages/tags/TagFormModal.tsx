@@ -1,0 +1,118 @@
+import { useEffect } from 'react'
+import { App, Flex, Form, Input, InputNumber, Modal, Radio, Select } from 'antd'
+import { useTranslation } from 'react-i18next'
+import type { Strategy, Tag } from '../../../../shared/contract/tags'
+import { errorMessage } from '../../api/client'
+import { useCreateTag, useUpdateTag } from '../../api/tags'
+import { useVideos } from '../../api/videos'
+
+interface TagForm {
+  label: string
+  videoIds: number[]
+  strategy: Strategy
+  tier: 'normal' | 'vip'
+  dailyCap: number | null
+}
+
+const STRATEGIES: Strategy[] = ['fixed', 'rotate', 'random', 'least-delivered']
+
+/** A new tag, or one tag's placement, videos, strategy, tier and daily cap (null: closed). */
+export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null; onClose: () => void }) {
+  const { t } = useTranslation()
+  const { message } = App.useApp()
+  const videos = useVideos()
+  const create = useCreateTag()
+  const update = useUpdateTag()
+  const [form] = Form.useForm<TagForm>()
+  const chosen = Form.useWatch('videoIds', form) ?? []
+
+  useEffect(() => {
+    if (editing)
+      form.setFieldsValue(
+        editing === 'new'
+          ? { label: '', videoIds: [], strategy: 'fixed', tier: 'normal', dailyCap: null }
+          : {
+              label: editing.label,
+              videoIds: editing.videos.map((v) => v.id),
+              strategy: editing.strategy,
+              tier: editing.tier,
+              dailyCap: editing.dailyCap,
+            },
+      )
+  }, [editing, form])
+
+  const save = async (v: TagForm) => {
+    try {
+      const strategy = v.videoIds.length > 1 ? v.strategy : 'fixed'
+      if (editing === 'new') await create.mutateAsync({ ...v, strategy, dailyCap: v.dailyCap ?? null })
+      else if (editing)
+        await update.mutateAsync({ id: editing.id, ...v, strategy, dailyCap: v.dailyCap ?? null })
+      message.success(editing === 'new' ? t('tags.created') : t('tags.saved'))
+      onClose()
+    } catch (err) {
+      message.error(errorMessage(err))
+    }
+  }
+
+  return (
+    <Modal
+      title={editing === 'new' ? t('tags.add') : t('tags.edit')}
+      open={editing !== null}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okText={t('common.save')}
+      cancelText={t('common.cancel')}
+      okButtonProps={{ 'data-testid': 'tag-save' }}
+      destroyOnHidden
+    >
+      <Form<TagForm>
+        form={form}
+        layout="vertical"
+        onFinish={save}
+        onValuesChange={(changed: Partial<TagForm>) => {
+          // Choosing a second video means a pool: "always the first" would make the others pointless. (The
+          // strategy field mounts only with a pool, so its value is read from the store, not from `all`.)
+          if (
+            changed.videoIds &&
+            changed.videoIds.length > 1 &&
+            (form.getFieldValue('strategy') ?? 'fixed') === 'fixed'
+          )
+            form.setFieldValue('strategy', 'rotate')
+        }}
+      >
+        <Form.Item name="label" label={t('tags.label')} rules={[{ max: 40 }]}>
+          <Input placeholder={t('tags.labelHint')} data-testid="tag-label" />
+        </Form.Item>
+        <Form.Item
+          name="videoIds"
+          label={t('tags.videos')}
+          extra={t('tags.videosHint')}
+          rules={[{ required: true, type: 'array', min: 1 }]}
+        >
+          <Select
+            mode="multiple"
+            optionFilterProp="label"
+            options={(videos.data ?? []).map((v) => ({ value: v.id, label: v.title }))}
+            data-testid="tag-videos"
+          />
+        </Form.Item>
+        {chosen.length > 1 && (
+          <Form.Item name="strategy" label={t('tags.strategy')}>
+            <Select options={STRATEGIES.map((s) => ({ value: s, label: t(`label.strategy.${s}`) }))} />
+          </Form.Item>
+        )}
+        <Flex gap={16}>
+          <Form.Item name="tier" label={t('tags.tier')}>
+            <Radio.Group>
+              <Radio.Button value="normal">{t('label.tier.normal')}</Radio.Button>
+              <Radio.Button value="vip">{t('label.tier.vip')}</Radio.Button>
+            </Radio.Group>
+          </Form.Item>
+          <Form.Item name="dailyCap" label={t('tags.dailyCap')} extra={t('tags.dailyCapHint')}>
+            <InputNumber min={1} style={{ width: 140 }} />
+          </Form.Item>
+        </Flex>
+      </Form>
+    </Modal>
+  )
+}

@@ -1,0 +1,67 @@
+import { useState } from 'react'
+import { Alert, Button, Space } from 'antd'
+import { FilePdfOutlined, PlusOutlined } from '@ant-design/icons'
+import { useTranslation } from 'react-i18next'
+import type { Tag } from '../../../../shared/contract/tags'
+import { useTags } from '../../api/tags'
+import { useAuth } from '../../auth/AuthContext'
+import { PageHeader } from '../../components/PageHeader'
+import { TagsTable } from './TagsTable'
+import { TagFormModal } from './TagFormModal'
+
+/** The store's tags: print labels for a selection, add and edit tags, and a warning for unreachable ones. */
+export function TagsPage() {
+  const { t, i18n } = useTranslation()
+  const { user } = useAuth()
+  const tags = useTags()
+  const [editing, setEditing] = useState<Tag | 'new' | null>(null)
+  const [selected, setSelected] = useState<number[]>([])
+  const canEdit = user?.role === 'admin' || user?.role === 'staff'
+  const stale = (tags.data ?? []).filter((x) => !x.baseUrlReachable)
+
+  return (
+    <>
+      <PageHeader
+        title={t('tags.title')}
+        subtitle={t('tags.subtitle')}
+        extra={
+          <Space>
+            <Button
+              icon={<FilePdfOutlined />}
+              disabled={selected.length === 0}
+              href={`/labels.pdf?tags=${selected.join(',')}&lang=${i18n.language}`}
+              // A download, not a new window: the desktop app allows no new windows.
+              download="tapdrop-labels.pdf"
+              data-testid="tag-labels"
+            >
+              {t('tags.labels')}
+              {selected.length > 0 ? ` (${selected.length})` : ''}
+            </Button>
+            {canEdit && (
+              <Button
+                type="primary"
+                icon={<PlusOutlined />}
+                onClick={() => setEditing('new')}
+                data-testid="tag-add"
+              >
+                {t('tags.add')}
+              </Button>
+            )}
+          </Space>
+        }
+      />
+      {stale.length > 0 && (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title={t('tags.staleTitle', { n: stale.length })}
+          description={t('tags.staleText', { urls: [...new Set(stale.map((x) => x.baseUrl))].join(', ') })}
+          data-testid="stale-tags"
+        />
+      )}
+      <TagsTable selected={selected} onSelect={setSelected} onEdit={setEditing} />
+      <TagFormModal editing={editing} onClose={() => setEditing(null)} />
+    </>
+  )
+}

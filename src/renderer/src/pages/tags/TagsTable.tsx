@@ -1,0 +1,196 @@
+import {
+  App,
+  Button,
+  Card,
+  Flex,
+  Popover,
+  QRCode,
+  Space,
+  Switch,
+  Table,
+  Tag as AntTag,
+  Typography,
+} from 'antd'
+import { DeleteOutlined, EditOutlined, QrcodeOutlined } from '@ant-design/icons'
+import { useTranslation } from 'react-i18next'
+import type { Tag } from '../../../../shared/contract/tags'
+import { errorMessage } from '../../api/client'
+import { useDeleteTag, useTags, useUpdateTag } from '../../api/tags'
+import { useAuth } from '../../auth/AuthContext'
+import { CopyText } from '../../components/CopyText'
+import { formatTime } from '../../format'
+
+/** Every tag: where it sits, its URL and QR code, what it delivers, whether it was programmed, its taps. */
+export function TagsTable({
+  selected,
+  onSelect,
+  onEdit,
+}: {
+  selected: number[]
+  onSelect: (ids: number[]) => void
+  onEdit: (tag: Tag) => void
+}) {
+  const { t } = useTranslation()
+  const { message, modal } = App.useApp()
+  const { user } = useAuth()
+  const tags = useTags()
+  const update = useUpdateTag()
+  const remove = useDeleteTag()
+  const canEdit = user?.role === 'admin' || user?.role === 'staff'
+
+  const run = async (fn: () => Promise<unknown>, ok: string) => {
+    try {
+      await fn()
+      message.success(ok)
+    } catch (err) {
+      message.error(errorMessage(err))
+    }
+  }
+
+  return (
+    <Card styles={{ body: { padding: 0 } }}>
+      <Table<Tag>
+        rowKey="id"
+        loading={tags.isLoading}
+        dataSource={tags.data ?? []}
+        pagination={{ pageSize: 25, hideOnSinglePage: true }}
+        locale={{ emptyText: t('tags.empty') }}
+        rowSelection={{ selectedRowKeys: selected, onChange: (keys) => onSelect(keys as number[]) }}
+        data-testid="tags-table"
+        columns={[
+          {
+            title: t('tags.label'),
+            key: 'label',
+            render: (_v, tag) => (
+              <Flex vertical>
+                <Space size={6}>
+                  <Typography.Text strong>{tag.label || '—'}</Typography.Text>
+                  {tag.tier === 'vip' && <AntTag color="gold">VIP</AntTag>}
+                </Space>
+                <Typography.Text type="secondary" style={{ fontSize: 12 }} code>
+                  {tag.code}
+                </Typography.Text>
+              </Flex>
+            ),
+          },
+          {
+            title: t('tags.url'),
+            key: 'url',
+            render: (_v, tag) => (
+              <Space>
+                <CopyText text={tag.url} />
+                <Popover
+                  trigger="click"
+                  content={
+                    <Flex vertical align="center" gap={8}>
+                      <QRCode value={tag.url} size={180} />
+                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                        {t('tags.qrHint')}
+                      </Typography.Text>
+                    </Flex>
+                  }
+                >
+                  <Button
+                    size="small"
+                    icon={<QrcodeOutlined />}
+                    aria-label={t('tags.qr')}
+                    data-testid={`qr-${tag.id}`}
+                  />
+                </Popover>
+                {!tag.baseUrlReachable && <AntTag color="red">!</AntTag>}
+              </Space>
+            ),
+          },
+          {
+            title: t('tags.videos'),
+            key: 'videos',
+            render: (_v, tag) => (
+              <Flex vertical>
+                <Typography.Text ellipsis style={{ maxWidth: 260 }}>
+                  {tag.videos.map((v) => v.title).join(' · ')}
+                </Typography.Text>
+                {tag.videos.length > 1 && (
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {t(`label.strategy.${tag.strategy}`)}
+                  </Typography.Text>
+                )}
+              </Flex>
+            ),
+          },
+          {
+            title: t('tags.programmed'),
+            key: 'chip',
+            width: 150,
+            render: (_v, tag) =>
+              tag.chip ? (
+                <Flex vertical>
+                  <AntTag color="green" style={{ width: 'fit-content' }}>
+                    {tag.chip}
+                  </AntTag>
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {tag.programmedAt ? formatTime(tag.programmedAt) : ''}
+                  </Typography.Text>
+                </Flex>
+              ) : (
+                <Typography.Text type="secondary">{t('tags.notProgrammed')}</Typography.Text>
+              ),
+          },
+          { title: t('tags.tapsToday'), dataIndex: 'tapsToday', width: 100, align: 'right' },
+          {
+            title: t('tags.lastTap'),
+            dataIndex: 'lastTapAt',
+            width: 150,
+            render: (v: string | null) => (v ? formatTime(v) : '—'),
+          },
+          {
+            title: t('tags.enabled'),
+            key: 'enabled',
+            width: 80,
+            render: (_v, tag) => (
+              <Switch
+                size="small"
+                checked={tag.enabled}
+                disabled={!canEdit}
+                onChange={(on) =>
+                  void run(() => update.mutateAsync({ id: tag.id, enabled: on }), t('tags.saved'))
+                }
+                data-testid={`tag-enabled-${tag.id}`}
+              />
+            ),
+          },
+          {
+            title: t('common.actions'),
+            key: 'actions',
+            width: 110,
+            render: (_v, tag) => (
+              <Space size={4}>
+                {canEdit && (
+                  <Button
+                    size="small"
+                    icon={<EditOutlined />}
+                    onClick={() => onEdit(tag)}
+                    aria-label={t('tags.edit')}
+                  />
+                )}
+                {user?.role === 'admin' && (
+                  <Button
+                    size="small"
+                    danger
+                    icon={<DeleteOutlined />}
+                    onClick={() =>
+                      modal.confirm({
+                        title: t('tags.deleteConfirm', { label: tag.label || tag.code }),
+                        okButtonProps: { danger: true },
+                        onOk: () => run(() => remove.mutateAsync({ id: tag.id }), t('tags.deleted')),
+                      })
+                    }
+                  />
+                )}
+              </Space>
+            ),
+          },
+        ]}
+      />
+    </Card>
+  )
+}

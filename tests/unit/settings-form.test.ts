@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest'
+import { SettingsUpdateSchema, type SettingSource, type SettingsView } from '../../src/shared/contract/hub'
+import { SETTINGS_FIELDS, formValues, settingsPatch } from '../../src/renderer/src/pages/settings/fields'
+
+const at = <T>(value: T, source: SettingSource = 'default') => ({ value, source })
+
+/** What settings-get answers on a fresh hub, with the NFC switch pinned by an environment variable. */
+function view(): SettingsView {
+  return {
+    quotaNormal: at(3),
+    quotaVip: at(10),
+    maxStreams: at(8),
+    queueMaxWaitSeconds: at(180),
+    renditionPhone: at('720p'),
+    renditionTablet: at('1080p'),
+    renditionOther: at('1080p'),
+    tapRateLimitPerMinute: at(60),
+    tls: null,
+    mdns: { enabled: true, announced: true },
+    nfc: at(false, 'env'),
+    wifi: { ssid: 'Store', security: 'WPA', passwordSet: true },
+    tagBaseUrls: [],
+    uploadMaxMegabytes: at(4096),
+    uploadsPerDayStaff: at(50),
+    uploadsPerDayAdmin: at(0),
+    transcodeConcurrency: at(1),
+    retentionDays: at(365),
+    alertFailedTransfers: at(5),
+    alertQuotaRefusals: at(20),
+    diskLowMegabytes: at(2048),
+    media: { ffmpeg: null, ffprobe: null, ladder: 'phone-h264-v1' },
+    lanHost: at('0.0.0.0'),
+    lanPort: at(8080, 'flag'),
+    publicUrl: at(null),
+    language: at('zh-CN'),
+    effectivePublicUrl: 'http://192.168.1.20:8080',
+    lanAddresses: [],
+    lanListening: 'http://0.0.0.0:8080',
+    adminUrl: 'http://127.0.0.1:7410',
+  }
+}
+
+describe('the Settings form (its field table)', () => {
+  it('sends nothing when nothing was changed, and every field is one settings-update takes', () => {
+    const v = view()
+    expect(settingsPatch(v, formValues(v))).toEqual({})
+    for (const f of SETTINGS_FIELDS) expect(Object.keys(SettingsUpdateSchema.shape)).toContain(f.key)
+  })
+
+  it('sends only what changed, never a pinned setting, and reads emptied texts as "none"', () => {
+    const v = view()
+    const typed = {
+      ...formValues(v),
+      quotaNormal: 5,
+      renditionPhone: '480p',
+      nfc: true, // pinned by TAPDROP_NFC: shown locked, not sent
+      lanPort: 9090, // pinned by --lan-port
+      mdns: false,
+      wifiSsid: '  ',
+      wifiPassword: '', // empty keeps the stored password
+      publicUrl: ' http://10.0.0.2:8080 ',
+    }
+    const patch = settingsPatch(v, typed)
+    expect(patch).toEqual({
+      quotaNormal: 5,
+      renditionPhone: '480p',
+      mdns: false,
+      wifiSsid: null,
+      publicUrl: 'http://10.0.0.2:8080',
+    })
+    expect(SettingsUpdateSchema.safeParse(patch).success).toBe(true)
+    expect(settingsPatch(v, { ...formValues(v), wifiPassword: 'secret-pass' })).toEqual({
+      wifiPassword: 'secret-pass',
+    })
+  })
+
+  it('bounds each number as the hub does, narrower only where the form says why', () => {
+    const bounds = Object.fromEntries(
+      SETTINGS_FIELDS.filter((f) => f.kind === 'number').map((f) => [
+        f.key,
+        f.kind === 'number' && [f.min, f.max],
+      ]),
+    )
+    expect(bounds).toMatchObject({
+      quotaNormal: [0, 100_000],
+      maxStreams: [1, 1000],
+      queueMaxWaitSeconds: [10, 3600],
+      retentionDays: [7, 3650],
+      uploadMaxMegabytes: [1, 65_536],
+      transcodeConcurrency: [1, 16],
+      lanPort: [1, 65_535],
+    })
+  })
+})
