@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { app, dialog, ipcMain, Notification, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
-import { Hub, type HubStarted } from './core/hub'
+import { Hub, type HubStarted } from './app/hub'
 import { APP_VERSION } from '../shared/version'
 import { IPC } from './electron/ipc-channels'
 import { createMainWindow } from './electron/window'

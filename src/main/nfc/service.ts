@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { Logger } from 'pino'
 import type { NfcServiceState, NfcStatus } from '../../shared/contract/nfc'
 import type { Transport } from './apdu'
-import { NfcError } from './errors'
+import { NfcError } from '../core/tags/programming/nfc-error'
 import { EXIT_MODULE_MISSING, type FromWorker, type ToWorker } from './protocol'
 
 export interface PlacedTag {

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino'
-import type { Batch, BatchItem } from '../../shared/contract/nfc'
-import type { Strategy, Tier } from '../db/repos/tags'
-import { actorName, requireRole, type CallContext } from '../core/auth/actor'
-import type { TagsService } from '../core/tags/service'
-import { NfcError } from './errors'
-import type { Protection, TagProvisioner } from './provisioning'
-import type { CardEvent, NfcService, PlacedTag } from './service'
+import type { Batch, BatchItem } from '../../../../shared/contract/nfc'
+import type { Strategy, Tier } from '../../../db/repos/tags'
+import { actorName, requireRole, type CallContext } from '../../auth/actor'
+import type { TagsService } from '../service'
+import { NfcError } from './nfc-error'
+import type { Protection, TagProvisioner } from './provisioner'
+import type { CardEvent, NfcService, PlacedTag } from '../../../nfc/service'
 
 export interface BatchInput extends Protection {
   videoIds: number[]
