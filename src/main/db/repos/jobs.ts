@@ -80,6 +80,10 @@ export function jobsRepo(db: Database) {
   )
 
   return {
+    /** Whether a caller's transaction is open on the connection (the queue starts jobs only after it). */
+    inTransaction(): boolean {
+      return db.inTransaction
+    },
     insert(j: {
       kind: string
       videoId: number | null
