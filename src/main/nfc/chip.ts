@@ -26,7 +26,8 @@ class InspectedChip implements InspectedTag {
 }
 
 function contentOf(c: NdefContent, memory: Buffer): ChipContent {
-  if (c.kind === 'unformatted') return { kind: 'unformatted', blank: memory.subarray(0, 16).every((b) => b === 0) }
+  if (c.kind === 'unformatted')
+    return { kind: 'unformatted', blank: memory.subarray(0, 16).every((b) => b === 0) }
   if (c.kind === 'other') return { kind: 'other', type: c.type }
   return c
 }

@@ -69,7 +69,9 @@ let videoId: number
 
 beforeEach(() => {
   dir = tempDir()
-  repos = createRepos(openDatabase(join(dir.path, 'tapdrop.db'), { backupsDir: join(dir.path, 'b'), logger }).db)
+  repos = createRepos(
+    openDatabase(join(dir.path, 'tapdrop.db'), { backupsDir: join(dir.path, 'b'), logger }).db,
+  )
   tags = new TagsService({
     repos,
     audit: new AuditService(repos.audit),
@@ -105,7 +107,9 @@ afterEach(() => {
   dir.cleanup()
 })
 
-const create = { create: { videoIds: [] as number[], tier: 'normal' as const, dailyCap: null, label: 'door' } }
+const create = {
+  create: { videoIds: [] as number[], tier: 'normal' as const, dailyCap: null, label: 'door' },
+}
 const write = (p: TagProvisioner, overwrite = false) =>
   p.write(local, {
     ...create,

@@ -194,7 +194,8 @@ async function transcode(d: TranscodeDeps, now: () => number, ctx: JobContext): 
           : `ffmpeg could not run: ${err.message}`
       return { kind: 'retry', error: reason.slice(0, 2000) }
     }
-    if (err instanceof ProbeError) return { kind: 'retry', error: `the source file cannot be read: ${err.message}` }
+    if (err instanceof ProbeError)
+      return { kind: 'retry', error: `the source file cannot be read: ${err.message}` }
     return { kind: 'retry', error: (err as Error).message }
   } finally {
     rmSync(work, { recursive: true, force: true })

@@ -57,7 +57,11 @@ export interface NfcPort {
    * Resolves with a tag on a reader: the one lying there (when `takePresent`) or the next one placed; `reader` if
    * given, else any. Fails with a clear reason on timeout, no service or no reader.
    */
-  waitForTag(opts: { reader?: string | undefined; timeoutMs: number; takePresent: boolean }): Promise<PlacedTag>
+  waitForTag(opts: {
+    reader?: string | undefined
+    timeoutMs: number
+    takePresent: boolean
+  }): Promise<PlacedTag>
   /** Reads what the tag on `reader` holds. */
   inspect(reader: string): Promise<InspectedTag>
   /**
