@@ -1,4 +1,4 @@
-import type { DeliveryStatus, Transfer } from './contract/transfers'
+import type { DeliveryStatus, TapOutcome, Transfer } from './contract/transfers'
 import type { Batch, NfcStatus } from './contract/nfc'
 import type { Notification } from './contract/monitoring'
 
@@ -44,16 +44,8 @@ export type HubEvent =
   /** Something staff should know (each user's muted kinds are left out on their side). */
   | { type: 'notification'; notification: Notification }
 
-export type TapOutcome =
-  | 'delivered'
-  | 'repeat'
-  | 'queued'
-  | 'quota'
-  | 'tag-cap'
-  | 'unknown-tag'
-  | 'disabled'
-  | 'not-ready'
-  | 'rate-limited'
+// Declared with the transfers contract; named here too for the delivery code that imports it from this file.
+export type { TapOutcome } from './contract/transfers'
 export type TransferPhase =
   'created' | 'queued' | 'admitted' | 'started' | 'progress' | 'completed' | 'aborted' | 'failed' | 'expired'
 

@@ -23,3 +23,21 @@ export class DatabaseFromFutureError extends Error {
 export function isDatabaseDamage(code: unknown): code is string {
   return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')
 }
+
+/**
+ * A stored value outside the contract's vocabulary (a status, kind, role …): the row was written by hand or by some
+ * other program. Raised where the row is read (its repository's fromRow), naming the table and column, instead of
+ * passing an unknown value on as if it were one of ours.
+ */
+export class UnknownValueError extends Error {
+  constructor(
+    readonly table: string,
+    readonly column: string,
+    readonly value: unknown,
+  ) {
+    super(
+      `the database holds ${JSON.stringify(value)} in ${table}.${column}, which this TapDrop does not know`,
+    )
+    this.name = 'UnknownValueError'
+  }
+}

@@ -3,20 +3,17 @@ import { Badge, Button, Checkbox, Divider, Empty, Flex, List, Popover, Typograph
 import { BellOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import { useQueryClient } from '@tanstack/react-query'
-import type { Notification, NotificationKind } from '../../../shared/contract/monitoring'
+import {
+  NotificationKindSchema,
+  type Notification,
+  type NotificationKind,
+} from '../../../shared/contract/monitoring'
 import { api } from '../api/client'
 import { useApiQuery } from '../api/queries'
 import { formatTime } from '../format'
 
 export const NOTIFICATION_ARGS = { limit: 50 }
-const KINDS: NotificationKind[] = [
-  'transcode-failed',
-  'transfer-failures',
-  'reader-lost',
-  'disk-low',
-  'quota-often',
-  'database-damaged',
-]
+const KINDS = NotificationKindSchema.options
 
 /** The translated title and text of a notification (also used for toasts and system notifications). */
 export function useNotificationText() {

@@ -31,7 +31,7 @@ import {
 } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import type { Batch, BatchItem, BatchItemState, NfcStatus } from '../../../shared/contract/nfc'
-import type { Strategy } from '../../../shared/contract/tags'
+import type { Strategy, Tier } from '../../../shared/contract/tags'
 import { api, errorMessage } from '../api/client'
 import { useApiQuery } from '../api/queries'
 import { useAuth } from '../auth/AuthContext'
@@ -41,7 +41,7 @@ import { formatTimeOfDay } from '../format'
 interface BatchForm {
   videoIds: number[]
   strategy: Strategy
-  tier: 'normal' | 'vip'
+  tier: Tier
   labelPrefix: string
   reader: string
   password: string
@@ -273,10 +273,12 @@ export function NfcPage() {
                 {chosen.length > 1 && (
                   <Form.Item name="strategy" label={t('tags.strategy')}>
                     <Select
-                      options={(['rotate', 'random', 'least-delivered', 'fixed'] as const).map((s) => ({
-                        value: s,
-                        label: t(`tags.strategies.${s}`),
-                      }))}
+                      options={(['rotate', 'random', 'least-delivered', 'fixed'] satisfies Strategy[]).map(
+                        (s) => ({
+                          value: s,
+                          label: t(`tags.strategies.${s}`),
+                        }),
+                      )}
                     />
                   </Form.Item>
                 )}

@@ -28,7 +28,7 @@ import {
 } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import { useQueryClient } from '@tanstack/react-query'
-import type { Strategy, Tag } from '../../../shared/contract/tags'
+import { StrategySchema, type Strategy, type Tag, type Tier } from '../../../shared/contract/tags'
 import { api, errorMessage } from '../api/client'
 import { useApiQuery } from '../api/queries'
 import { useAuth } from '../auth/AuthContext'
@@ -40,11 +40,11 @@ interface TagForm {
   label: string
   videoIds: number[]
   strategy: Strategy
-  tier: 'normal' | 'vip'
+  tier: Tier
   dailyCap: number | null
 }
 
-const STRATEGIES: Strategy[] = ['fixed', 'rotate', 'random', 'least-delivered']
+const STRATEGIES = StrategySchema.options
 
 export function TagsPage() {
   const { t, i18n } = useTranslation()

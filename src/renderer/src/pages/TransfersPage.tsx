@@ -15,7 +15,7 @@ import {
 import { CloudDownloadOutlined, DownloadOutlined, HourglassOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import type { Dayjs } from 'dayjs'
-import type { Transfer, TransferStatus } from '../../../shared/contract/transfers'
+import { TransferStatusSchema, type Transfer, type TransferStatus } from '../../../shared/contract/transfers'
 import type { HistoryQuery } from '../../../shared/contract/monitoring'
 import { useApiQuery } from '../api/queries'
 import { PageHeader } from '../components/PageHeader'
@@ -25,15 +25,7 @@ import { formatBytes, formatTime } from '../format'
 
 export { TransferStatusTag }
 
-const STATUSES: TransferStatus[] = [
-  'pending',
-  'queued',
-  'active',
-  'completed',
-  'aborted',
-  'failed',
-  'expired',
-]
+const STATUSES = TransferStatusSchema.options
 
 interface Filters {
   range: [Dayjs | null, Dayjs | null] | null
