@@ -2,6 +2,22 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
+import layers from './eslint/layers.mjs'
+
+// What sits above the domain: the listeners, the NFC hardware, the CLI, the shell, label PDFs, packaging, and app/,
+// the composition root that builds all of it. See docs/architecture.md.
+const OUTER = [
+  'src/main/app',
+  'src/main/admin',
+  'src/main/lan',
+  'src/main/nfc',
+  'src/main/cli',
+  'src/main/http',
+  'src/main/electron',
+  'src/main/labels',
+  'src/main/packaging',
+  'src/main/index.ts',
+]
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**'] },
@@ -20,6 +36,38 @@ export default tseslint.config(
     ignores: ['src/main/index.ts', 'src/main/electron/**'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'the hub core must not import electron; put shell code in src/main/electron' }] }],
+    },
+  },
+  {
+    // The directions between layers (docs/architecture.md); tests/unit/layers.test.ts plants a violation of each.
+    files: ['src/**/*.{ts,tsx}'],
+    plugins: { layers },
+    rules: {
+      'layers/imports': [
+        'error',
+        [
+          {
+            from: 'src/main/core',
+            forbid: OUTER,
+            why: 'the domain knows nothing of the listeners, the NFC hardware, the CLI or the shell that use it; app/ wires them together (an interface declared in core, implemented outside, when the domain needs one of them)',
+          },
+          {
+            from: 'src/main/db',
+            forbid: ['src/main/core', ...OUTER],
+            why: 'the database layer sits below the domain: SQL, rows and their checks, with the contract\'s types',
+          },
+          {
+            from: 'src/renderer',
+            allowOnly: ['src/renderer', 'src/shared'],
+            why: 'the console runs in a browser and knows the hub only through src/shared (the contract, and the desktop bridge\'s type)',
+          },
+          {
+            from: 'src/shared',
+            allowOnly: ['src/shared', 'package.json'],
+            why: 'the contract is shared by the hub, the console and the CLI, so it depends on none of them',
+          },
+        ],
+      ],
     },
   },
   {

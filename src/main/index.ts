@@ -1,9 +1,9 @@
-// The Electron shell: lifecycle, window, tray, notifications. All of TapDrop's work happens in the hub core,
-// which this file only starts and stops; nothing under src/main/core imports electron.
+// The Electron shell: lifecycle, window, tray, notifications. All of TapDrop's work happens in the hub (app/ builds
+// it from the core), which this file only starts and stops; nothing below app/ imports electron.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { app, dialog, ipcMain, Notification, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
-import { Hub, type HubStarted } from './core/hub'
+import { Hub, type HubStarted } from './app/hub'
 import { APP_VERSION } from '../shared/version'
 import { IPC } from './electron/ipc-channels'
 import { createMainWindow } from './electron/window'

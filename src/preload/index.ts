@@ -1,6 +1,6 @@
 // The desktop window's only bridge: a few named calls. No ipcRenderer, no Node APIs reach the page.
 import { contextBridge, ipcRenderer } from 'electron'
-import type { TapdropDesktopApi } from './api'
+import type { TapdropDesktopApi } from '../shared/desktop-api'
 import { IPC } from '../main/electron/ipc-channels'
 
 const api: TapdropDesktopApi = {

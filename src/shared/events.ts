@@ -1,4 +1,4 @@
-import type { DeliveryStatus, Transfer } from './contract/transfers'
+import type { DeliveryStatus, TapOutcome, Transfer, TransferPhase } from './contract/transfers'
 import type { Batch, NfcStatus } from './contract/nfc'
 import type { Notification } from './contract/monitoring'
 
@@ -43,18 +43,5 @@ export type HubEvent =
   | { type: 'nfc-batch'; batch: Batch }
   /** Something staff should know (each user's muted kinds are left out on their side). */
   | { type: 'notification'; notification: Notification }
-
-export type TapOutcome =
-  | 'delivered'
-  | 'repeat'
-  | 'queued'
-  | 'quota'
-  | 'tag-cap'
-  | 'unknown-tag'
-  | 'disabled'
-  | 'not-ready'
-  | 'rate-limited'
-export type TransferPhase =
-  'created' | 'queued' | 'admitted' | 'started' | 'progress' | 'completed' | 'aborted' | 'failed' | 'expired'
 
 export type HubEventType = HubEvent['type']

@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
-import { Hub, type HubOptions, type HubStarted } from '../../src/main/core/hub'
+import { Hub, type HubOptions, type HubStarted } from '../../src/main/app/hub'
 import { RENDERER_DIR } from './paths'
 import { tempDir } from './tmp'
 import { TestSession } from './api'

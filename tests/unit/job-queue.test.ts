@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDatabase, closeDatabase } from '../../src/main/db/open'
 import { createRepos, type Repos } from '../../src/main/db/repos'
 import { JobQueue, type JobContext, type JobOutcome } from '../../src/main/core/jobs/queue'
+import { inWriteTransaction } from '../../src/main/db/immediate'
 import { silentLogger } from '../../src/main/core/logger'
 import { tempDir } from '../helpers/tmp'
 
@@ -27,7 +28,7 @@ function queue(
 ) {
   return new JobQueue({
     repo: repos.jobs,
-    handlers: { work: handler },
+    kinds: { work: { run: handler } },
     concurrency: () => options.concurrency ?? 1,
     retryBaseMs: () => options.retryBaseMs ?? 0,
     logger,
@@ -158,21 +159,79 @@ describe('persistent job queue', () => {
     const seen: number[] = []
     const q = new JobQueue({
       repo: repos.jobs,
-      handlers: {
-        work: async (ctx) => {
-          for (let i = 1; i <= 100; i++) ctx.progress({ fraction: i / 100, speed: 1, etaSeconds: 0 })
-          return { kind: 'done' }
+      kinds: {
+        work: {
+          run: async (ctx) => {
+            for (let i = 1; i <= 100; i++) ctx.progress({ fraction: i / 100, speed: 1, etaSeconds: 0 })
+            return { kind: 'done' }
+          },
+          onProgress: (_job, p) => seen.push(p.fraction),
         },
       },
       concurrency: () => 1,
       retryBaseMs: () => 0,
       logger,
-      onEvent: (e) => e.type === 'progress' && seen.push(e.progress.fraction),
     })
     add(q, 'p', 1, 1)
     q.start()
     await q.waitForIdle()
     expect(seen.length).toBeLessThanOrEqual(3)
     expect(seen.at(-1)).toBe(1)
+  })
+
+  it('enqueued inside a transaction, a job is announced and run only once committed, and not at all if rolled back', async () => {
+    const ran: string[] = []
+    const states: string[] = []
+    const q = new JobQueue({
+      repo: repos.jobs,
+      kinds: {
+        work: {
+          run: async (ctx) => {
+            ran.push(nameOf(ctx))
+            return { kind: 'done' }
+          },
+          onState: (job) => states.push(`${(job.payload as { name: string }).name}:${job.status}`),
+        },
+      },
+      concurrency: () => 1,
+      retryBaseMs: () => 0,
+      logger,
+    })
+    q.start()
+    inWriteTransaction(repos.db, () => {
+      add(q, 'kept', 20, 1)
+      // Nothing is said or started while the transaction may still be rolled back.
+      expect(states).toEqual([])
+      expect(q.runningCount).toBe(0)
+    })
+    expect(() =>
+      inWriteTransaction(repos.db, () => {
+        add(q, 'rolled-back', 20, 1)
+        throw new Error('the caller changed its mind')
+      }),
+    ).toThrow('changed its mind')
+    await q.waitForIdle()
+    expect(ran).toEqual(['kept'])
+    expect(states).toEqual(['kept:queued', 'kept:running', 'kept:done'])
+    expect(repos.jobs.active()).toEqual([])
+  })
+
+  it('fails a stored job of a kind it does not run, with the reason, instead of crashing', async () => {
+    const id = repos.jobs.insert({
+      kind: 'from-elsewhere',
+      videoId: null,
+      payload: {},
+      priority: 1,
+      sizeKey: 1,
+      maxAttempts: 3,
+      now: Date.now(),
+    })
+    const q = queue(async () => ({ kind: 'done' }))
+    q.start()
+    await q.waitForIdle()
+    expect(repos.jobs.findById(id)).toMatchObject({
+      status: 'failed',
+      error: 'no handler for job kind from-elsewhere',
+    })
   })
 })

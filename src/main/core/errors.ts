@@ -1,4 +1,5 @@
 import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '../../shared/errors'
+import { isDatabaseDamage } from '../db/errors'
 
 /** An error the hub expects and can explain; converted once, at the boundary, into the shared envelope. */
 export class HubError extends Error {
@@ -31,21 +32,6 @@ export class ConfigError extends Error {
   }
 }
 
-/** The database was written by a newer TapDrop; it is left untouched. */
-export class DatabaseFromFutureError extends Error {
-  constructor(
-    readonly file: string,
-    readonly found: number,
-    readonly supported: number,
-  ) {
-    super(
-      `the database ${file} is at schema version ${found}, but this TapDrop understands up to ${supported}. ` +
-        'It was written by a newer TapDrop; install that version (or newer) to open it. The file was not changed.',
-    )
-    this.name = 'DatabaseFromFutureError'
-  }
-}
-
 /**
  * Failures below the domain that people can act on, as the HubError they mean: a write that failed for lack of
  * space (SQLite's SQLITE_FULL, a file's ENOSPC) is "the disk is full", not an internal error; a damaged database
@@ -61,14 +47,6 @@ export function explainError(err: unknown): unknown {
       'the hub’s database file is damaged; see README, "A damaged database"',
     )
   return err
-}
-
-/**
- * SQLite's codes for a damaged file: SQLITE_CORRUPT and its extended codes (…_INDEX, …_SEQUENCE, …_VTAB), and a
- * file that is not a database at all. Anything else (no file, no driver, a busy lock) is not damage.
- */
-export function isDatabaseDamage(code: unknown): code is string {
-  return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')
 }
 
 /** The answer's body; callers pass what explainError made of the error (sendError does). */

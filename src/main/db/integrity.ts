@@ -1,4 +1,4 @@
-import { isDatabaseDamage } from '../core/errors'
+import { isDatabaseDamage } from './errors'
 import { onReadOnlyThread } from './threads/readonly-client'
 
 export interface IntegrityReport {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Database } from 'better-sqlite3'
 import type { Logger } from 'pino'
-import { DatabaseFromFutureError } from '../core/errors'
+import { DatabaseFromFutureError } from './errors'
 import type { Migration } from './migration'
 
 export interface MigrateResult {

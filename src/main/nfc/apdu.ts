@@ -1,4 +1,4 @@
-import { NfcError } from './errors'
+import { NfcError } from '../core/tags/programming/nfc-error'
 
 /** Sends one APDU to the tag on a reader and returns the raw answer (status word included). */
 export interface Transport {

@@ -1,5 +1,5 @@
 import { fastRead, getVersion, pwdAuth, writePage, type Transport } from './apdu'
-import { NfcError } from './errors'
+import { NfcError } from '../core/tags/programming/nfc-error'
 import { EMPTY_NDEF, ndefTlv, parseNdef, uriRecord, type NdefContent } from './ndef'
 import { auth0, identifyChip, mirrorEnabled, userBytes, type ChipModel } from './ntag'
 

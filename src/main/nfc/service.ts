@@ -3,19 +3,17 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Logger } from 'pino'
 import type { NfcServiceState, NfcStatus } from '../../shared/contract/nfc'
+import type {
+  CardEvent,
+  ChipWrite,
+  InspectedTag,
+  NfcPort,
+  PlacedTag,
+} from '../core/tags/programming/nfc-port'
+import { NfcError } from '../core/tags/programming/nfc-error'
 import type { Transport } from './apdu'
-import { NfcError } from './errors'
+import { inspectChip, readerFeedback, writeChip } from './chip'
 import { EXIT_MODULE_MISSING, type FromWorker, type ToWorker } from './protocol'
-
-export interface PlacedTag {
-  reader: string
-  uid: string | null
-  /** Increases with every placement, so "the next tag" can be told from "the one lying there". */
-  seq: number
-  since: number
-}
-
-export type CardEvent = { type: 'placed'; tag: PlacedTag } | { type: 'removed'; reader: string }
 
 export interface NfcServiceOptions {
   logger: Logger
@@ -40,7 +38,7 @@ function defaultWorker(): { path: string; execArgv: string[] } {
  * The hub's side of NFC: a worker process that owns nfc-pcsc (see worker.ts), restarted when pcscd comes and goes,
  * and a Transport per reader that sends APDUs through it. Never blocks or crashes the hub, whatever the reader does.
  */
-export class NfcService {
+export class NfcService implements NfcPort {
   private child: ChildProcess | null = null
   private state: NfcServiceState = 'off'
   private detail: string | null = null
@@ -113,6 +111,18 @@ export class NfcService {
     return () => this.listeners.delete(listener)
   }
 
+  inspect(reader: string): Promise<InspectedTag> {
+    return inspectChip(this.transport(reader))
+  }
+
+  write(reader: string, inspected: InspectedTag, w: ChipWrite): Promise<{ apdus: number }> {
+    return writeChip(this.transport(reader), inspected, w)
+  }
+
+  feedback(reader: string, outcome: 'ok' | 'fail'): Promise<void> {
+    return readerFeedback(reader, this.transport(reader), outcome)
+  }
+
   /** Sends APDUs to the tag on one reader. A tag taken away fails the command in flight with `removed`. */
   transport(reader: string): Transport {
     return {
@@ -138,7 +148,7 @@ export class NfcService {
    * if given, else any reader. Fails with a clear reason on timeout, no service or no reader.
    */
   waitForTag(opts: {
-    reader?: string
+    reader?: string | undefined
     timeoutMs: number
     takePresent: boolean
     signal?: AbortSignal

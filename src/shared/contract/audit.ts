@@ -1,10 +1,41 @@
 import { z } from 'zod'
 import { method } from './define'
 
+/** What the hub writes to its audit log. */
+export const AuditActionSchema = z.enum([
+  'setup.owner-created',
+  'auth.login',
+  'auth.login-failed',
+  'auth.logout',
+  'user.create',
+  'user.disable',
+  'user.enable',
+  'user.password-changed',
+  'user.password-reset',
+  'user.role-change',
+  'settings.update',
+  'brand.import',
+  'brand.reset',
+  'brand.select',
+  'brand.update',
+  'video.upload',
+  'video.update',
+  'video.delete',
+  'video.retry',
+  'video.raise',
+  'video.cancel',
+  'tag.create',
+  'tag.update',
+  'tag.delete',
+  'tag.program',
+])
+export type AuditAction = z.infer<typeof AuditActionSchema>
+
 export const AuditEntrySchema = z.object({
   id: z.number(),
   at: z.string(),
   actor: z.string(),
+  /** An AuditAction; read back as text, since the log keeps what older versions wrote too. */
   action: z.string(),
   target: z.string().nullable(),
   details: z.record(z.string(), z.unknown()).nullable(),

@@ -71,32 +71,41 @@ export const DashboardSchema = z.object({
 })
 export type Dashboard = z.infer<typeof DashboardSchema>
 
+export const HistorySortSchema = z.enum(['createdAt', 'bytesTotal'])
+export type HistorySort = z.infer<typeof HistorySortSchema>
+export const SortOrderSchema = z.enum(['asc', 'desc'])
+export type SortOrder = z.infer<typeof SortOrderSchema>
+
 export const HistoryQuerySchema = z.strictObject({
   from: When.optional(),
   to: When.optional(),
   tagId: Id.optional(),
   videoId: Id.optional(),
   status: z.array(TransferStatusSchema).max(7).optional(),
-  sort: z.enum(['createdAt', 'bytesTotal']).default('createdAt'),
-  order: z.enum(['asc', 'desc']).default('desc'),
+  sort: HistorySortSchema.default('createdAt'),
+  order: SortOrderSchema.default('desc'),
   page: z.number().int().min(1).max(1_000_000).default(1),
   pageSize: z.number().int().min(1).max(200).default(50),
 })
 export type HistoryQuery = z.input<typeof HistoryQuerySchema>
 
+/** What happened to a transfer, step by step (its timeline, as recorded in transfer_events). */
+export const TransferEventKindSchema = z.enum([
+  'queued',
+  'admitted',
+  'request',
+  'resumed',
+  'completed',
+  'aborted',
+  'failed',
+  'expired',
+])
+export type TransferEventKind = z.infer<typeof TransferEventKindSchema>
+
 export const TimelineStepSchema = z.object({
   at: z.string(),
-  kind: z.enum([
-    'tap',
-    'queued',
-    'admitted',
-    'request',
-    'resumed',
-    'completed',
-    'aborted',
-    'failed',
-    'expired',
-  ]),
+  /** The tap that made the transfer, then its events. */
+  kind: z.enum(['tap', ...TransferEventKindSchema.options]),
   rangeStart: z.number().nullable(),
   rangeEnd: z.number().nullable(),
   bytes: z.number().nullable(),

@@ -2,7 +2,10 @@ import { z } from 'zod'
 import { method } from './define'
 import { Empty, IdSchema, Ok } from './common'
 
+/** A tag's tier: VIP tags get the VIP quota and go ahead in the download queue. */
 export const TierSchema = z.enum(['normal', 'vip'])
+export type Tier = z.infer<typeof TierSchema>
+/** How a tag with several videos picks the one a phone gets. */
 export const StrategySchema = z.enum(['fixed', 'rotate', 'random', 'least-delivered'])
 export type Strategy = z.infer<typeof StrategySchema>
 

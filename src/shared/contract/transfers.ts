@@ -14,8 +14,39 @@ export const TransferStatusSchema = z.enum([
 ])
 export type TransferStatus = z.infer<typeof TransferStatusSchema>
 
+/** What came of a tap: a transfer (delivered, a repeat, or queued), or why none (quota, unknown tag …). */
+export const TapOutcomeSchema = z.enum([
+  'delivered',
+  'repeat',
+  'queued',
+  'quota',
+  'tag-cap',
+  'unknown-tag',
+  'disabled',
+  'not-ready',
+  'rate-limited',
+])
+export type TapOutcome = z.infer<typeof TapOutcomeSchema>
+
+/** What changed in a transfer's life, as the console's live events say (a status, or progress). */
+export const TransferPhaseSchema = z.enum([
+  'created',
+  'queued',
+  'admitted',
+  'started',
+  'progress',
+  'completed',
+  'aborted',
+  'failed',
+  'expired',
+])
+export type TransferPhase = z.infer<typeof TransferPhaseSchema>
+
+export const DeviceTypeSchema = z.enum(['phone', 'tablet', 'other'])
+export type DeviceType = z.infer<typeof DeviceTypeSchema>
+
 export const DeviceSchema = z.object({
-  type: z.enum(['phone', 'tablet', 'other']),
+  type: DeviceTypeSchema,
   os: z.string(),
   browser: z.string(),
 })

@@ -6,6 +6,10 @@ import { REFUSAL_REASONS } from '../video-refusals'
 export const VideoStatusSchema = z.enum(['queued', 'processing', 'ready', 'failed'])
 export type VideoStatus = z.infer<typeof VideoStatusSchema>
 
+/** A job in the hub's queue (a video's transcode): waiting or due for a retry, running, or finished one way. */
+export const JobStatusSchema = z.enum(['queued', 'running', 'done', 'failed', 'cancelled'])
+export type JobStatus = z.infer<typeof JobStatusSchema>
+
 export const RenditionSchema = z.object({
   label: z.string(),
   width: z.number(),
@@ -21,7 +25,7 @@ export type Rendition = z.infer<typeof RenditionSchema>
 
 export const VideoJobSchema = z.object({
   id: z.number(),
-  status: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
+  status: JobStatusSchema,
   attempts: z.number(),
   maxAttempts: z.number(),
   priority: z.number(),
@@ -69,7 +73,7 @@ export const RefusalReasonSchema = z.enum(REFUSAL_REASONS)
 /** What one upload or import gave: a stored video (maybe one we already had), or a refusal. */
 export const ImportResultSchema = z.object({
   originalName: z.string(),
-  status: z.enum(['queued', 'processing', 'ready', 'failed', 'refused']),
+  status: z.enum([...VideoStatusSchema.options, 'refused']),
   id: z.number().nullable(),
   duplicate: z.boolean(),
   error: z.string().nullable(),

@@ -1,10 +1,8 @@
-import type { z } from 'zod'
-import type { TransferStatus } from '../contract/transfers'
+import type { TapOutcome, TransferStatus } from '../contract/transfers'
 import type { VideoStatus } from '../contract/videos'
-import type { Strategy, TierSchema } from '../contract/tags'
+import type { Strategy, Tier } from '../contract/tags'
 import type { BatchItemState, NfcServiceState } from '../contract/nfc'
 import type { TimelineStep } from '../contract/monitoring'
-import type { TapOutcome } from '../events'
 import type { RefusalReason } from '../video-refusals'
 import type { Role } from '../roles'
 
@@ -42,7 +40,7 @@ export interface Labels {
   /** A place in the download line, `{{n}}` = 1 for the next in line. */
   queuePosition: string
   videoStatus: Record<VideoStatus, string>
-  tier: Record<z.infer<typeof TierSchema>, string>
+  tier: Record<Tier, string>
   /** How a tag with several videos picks one. */
   strategy: Record<Strategy, string>
   /** What came of a tap. */

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { closeDatabase, openDatabase } from '../../../src/main/db/open'
 import { MIGRATIONS } from '../../../src/main/db/migrations'
 import type { Migration } from '../../../src/main/db/migration'
-import { DatabaseFromFutureError } from '../../../src/main/core/errors'
+import { DatabaseFromFutureError } from '../../../src/main/db/errors'
 import { silentLogger } from '../../../src/main/core/logger'
 import { tempDir } from '../../helpers/tmp'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { CountingTransport, type Transport } from '../../../src/main/nfc/apdu'
-import { NfcError } from '../../../src/main/nfc/errors'
+import { NfcError } from '../../../src/main/core/tags/programming/nfc-error'
 import { ndefTlv, parseNdef, uriRecord } from '../../../src/main/nfc/ndef'
 import { inspect, minimumApdus, programTag } from '../../../src/main/nfc/programmer'
 import { VirtualNtag, type VirtualChip } from '../../nfc/virtual-ntag'

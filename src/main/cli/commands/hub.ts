@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Command } from 'commander'
-import { Hub, type HubStarted } from '../../core/hub'
+import { Hub, type HubStarted } from '../../app/hub'
 import { APP_VERSION } from '../../../shared/version'
 
 function rendererDir(): string | null {

@@ -1,10 +1,8 @@
 import type { Command } from 'commander'
-import type { Strategy, Tag } from '../../../shared/contract/tags'
+import { StrategySchema, TierSchema, type Tag } from '../../../shared/contract/tags'
 import { connectToHub } from '../client'
 import { CliError } from '../errors'
 import { emit, table } from '../output'
-
-const STRATEGIES = ['fixed', 'rotate', 'random', 'least-delivered'] as const
 
 function ids(text: string, what: string): number[] {
   const out = text.split(',').map((s) => Number(s.trim()))
@@ -40,10 +38,10 @@ export function registerTag(program: Command): void {
     .option('--pool <ids>', 'more videos, comma-separated: the tag delivers one of them per tap')
     .option(
       '--strategy <s>',
-      `how a pool is used: ${STRATEGIES.join(', ')} (default: fixed, or rotate with a pool)`,
+      `how a pool is used: ${StrategySchema.options.join(', ')} (default: fixed, or rotate with a pool)`,
     )
     .option('--label <text>', 'where it is placed, e.g. 收银台')
-    .option('--tier <tier>', 'normal or vip', 'normal')
+    .option('--tier <tier>', TierSchema.options.join(' or '), 'normal')
     .option('--daily-cap <n>', 'at most this many deliveries a day from this tag')
     .action(
       async (
@@ -59,19 +57,21 @@ export function registerTag(program: Command): void {
       ) => {
         const { dataDir, json } = cmd.optsWithGlobals<{ dataDir?: string; json?: boolean }>()
         const videoIds = [...ids(opts.video, '--video'), ...(opts.pool ? ids(opts.pool, '--pool') : [])]
-        if (opts.strategy && !(STRATEGIES as readonly string[]).includes(opts.strategy))
-          throw new CliError(`--strategy must be one of ${STRATEGIES.join(', ')}`, 2)
-        if (opts.tier !== 'normal' && opts.tier !== 'vip')
-          throw new CliError('--tier must be normal or vip', 2)
+        const strategy =
+          opts.strategy === undefined ? undefined : StrategySchema.safeParse(opts.strategy).data
+        if (opts.strategy !== undefined && !strategy)
+          throw new CliError(`--strategy must be one of ${StrategySchema.options.join(', ')}`, 2)
+        const tier = TierSchema.safeParse(opts.tier).data
+        if (!tier) throw new CliError(`--tier must be ${TierSchema.options.join(' or ')}`, 2)
         const dailyCap = opts.dailyCap === undefined ? null : Number(opts.dailyCap)
         if (dailyCap !== null && (!Number.isSafeInteger(dailyCap) || dailyCap < 1))
           throw new CliError('--daily-cap must be a whole number ≥ 1', 2)
         const { invoke } = await connectToHub(dataDir)
         const t = await invoke('tag-create', {
           videoIds,
-          strategy: opts.strategy as Strategy | undefined,
+          strategy,
           label: opts.label ?? '',
-          tier: opts.tier,
+          tier,
           dailyCap,
         })
         emit(json ?? false, jsonOf(t), () => `tag ${t.code}${t.label ? ` (${t.label})` : ''}: ${t.url}`)
@@ -111,7 +111,7 @@ export function registerTag(program: Command): void {
     .option('--pool <ids>', 'more videos, comma-separated')
     .option('--tag <id>', 'write an existing tag record instead of creating one')
     .option('--label <text>', 'where it is placed, e.g. 收银台')
-    .option('--tier <tier>', 'normal or vip', 'normal')
+    .option('--tier <tier>', TierSchema.options.join(' or '), 'normal')
     .option('--reader <name>', 'which reader (default: any)')
     .option('--timeout <s>', 'how long to wait for a tag, in seconds', '30')
     .option('--overwrite', 'overwrite a tag that holds other content or another tag of this hub')
@@ -141,8 +141,8 @@ export function registerTag(program: Command): void {
         const { dataDir, json } = cmd.optsWithGlobals<{ dataDir?: string; json?: boolean }>()
         if (Boolean(opts.video) === Boolean(opts.tag))
           throw new CliError('give --video (a new tag) or --tag (an existing one)', 2)
-        if (opts.tier !== 'normal' && opts.tier !== 'vip')
-          throw new CliError('--tier must be normal or vip', 2)
+        const tier = TierSchema.safeParse(opts.tier).data
+        if (!tier) throw new CliError(`--tier must be ${TierSchema.options.join(' or ')}`, 2)
         if (opts.lock !== undefined && opts.lock !== 'LOCK')
           throw new CliError('--lock makes the tag read-only forever: confirm with --lock LOCK', 2)
         const timeoutSeconds = seconds(opts.timeout)
@@ -154,7 +154,7 @@ export function registerTag(program: Command): void {
             : {
                 target: {
                   videoIds: [...ids(opts.video!, '--video'), ...(opts.pool ? ids(opts.pool, '--pool') : [])],
-                  tier: opts.tier,
+                  tier,
                 },
               }),
           label: opts.label ?? '',

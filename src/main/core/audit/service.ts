@@ -1,5 +1,5 @@
 import type { AuditRepo } from '../../db/repos/audit'
-import type { AuditEntry } from '../../../shared/contract/audit'
+import type { AuditAction, AuditEntry } from '../../../shared/contract/audit'
 import { actorName, actorUserId, requireRole, type CallContext } from '../auth/actor'
 
 /** Who did what, when: written in the same transaction as the change it describes. */
@@ -9,7 +9,12 @@ export class AuditService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  record(ctx: CallContext, action: string, target: string | null, details?: Record<string, unknown>): void {
+  record(
+    ctx: CallContext,
+    action: AuditAction,
+    target: string | null,
+    details?: Record<string, unknown>,
+  ): void {
     this.repo.insert({
       at: this.now(),
       actorUserId: actorUserId(ctx.actor),

@@ -1,4 +1,4 @@
-import type { Tier } from '../../db/repos/tags'
+import type { Tier } from '../../../shared/contract/tags'
 
 export interface Candidate {
   transferId: number

@@ -1,8 +1,9 @@
 import { newOrderedToken } from '../auth/tokens'
 import { UAParser } from 'ua-parser-js'
+import type { DeviceType } from '../../../shared/contract/transfers'
 
 export interface DeviceInfo {
-  type: 'phone' | 'tablet' | 'other'
+  type: DeviceType
   os: string
   browser: string
   ios: boolean

@@ -1,4 +1,4 @@
-import type { Strategy } from '../../db/repos/tags'
+import type { Strategy } from '../../../shared/contract/tags'
 
 /**
  * Which video of a tag's pool to deliver. Only ready videos count; `fixed` takes the first ready one in pool order,

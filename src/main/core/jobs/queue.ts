@@ -19,17 +19,33 @@ export interface JobContext {
 
 export type JobHandler = (ctx: JobContext) => Promise<JobOutcome>
 
-export type JobEvent =
-  { type: 'state'; job: JobRecord } | { type: 'progress'; job: JobRecord; progress: JobProgress }
+/**
+ * One kind of job: its body, and what its changes of state mean for whatever it works on (a transcode keeps its
+ * video's status in step). The queue calls `onState` after each change it stores, and `onProgress` throttled.
+ */
+export interface JobKind {
+  run: JobHandler
+  onState?: (job: JobRecord) => void
+  onProgress?: (job: JobRecord, progress: JobProgress) => void
+}
+
+export interface NewJob {
+  kind: string
+  videoId: number | null
+  payload: unknown
+  priority: number
+  sizeKey: number
+  maxAttempts?: number
+}
 
 export interface JobQueueOptions {
   repo: JobsRepo
-  handlers: Record<string, JobHandler>
+  /** Every kind of job this queue runs, by name; built before the queue, so nothing is attached later. */
+  kinds: Record<string, JobKind>
   concurrency: () => number
   /** First retry delay; each further retry waits four times longer. */
   retryBaseMs: () => number
   logger: Logger
-  onEvent?: (event: JobEvent) => void
   now?: () => number
 }
 
@@ -73,19 +89,28 @@ export class JobQueue {
     await Promise.allSettled([...this.running.values()].map((r) => r.done))
   }
 
-  enqueue(job: {
-    kind: string
-    videoId: number | null
-    payload: unknown
-    priority: number
-    sizeKey: number
-    maxAttempts?: number
-  }): number {
-    if (!this.opts.handlers[job.kind]) throw new Error(`no handler for job kind ${job.kind}`)
+  /**
+   * Stores a job and starts it when a slot is free. Called inside a caller's transaction (the ingest stores a video
+   * and its transcode together), the job is announced and started only after that transaction: once committed it
+   * runs; rolled back, it never existed, and nothing was said about it.
+   */
+  enqueue(job: NewJob): number {
+    if (!this.opts.kinds[job.kind]) throw new Error(`no handler for job kind ${job.kind}`)
     const id = this.opts.repo.insert({ ...job, maxAttempts: job.maxAttempts ?? 3, now: this.now() })
+    if (this.opts.repo.inTransaction()) queueMicrotask(() => this.announce(id))
+    else this.announce(id)
+    return id
+  }
+
+  private announce(id: number): void {
+    // better-sqlite3's transactions are synchronous, so one is over by the next microtask; waiting for a later
+    // turn covers a transaction begun by hand, should one ever enclose an await.
+    if (this.opts.repo.inTransaction()) {
+      setImmediate(() => this.announce(id))
+      return
+    }
     this.emitState(id)
     this.pump()
-    return id
   }
 
   cancel(id: number): boolean {
@@ -105,11 +130,6 @@ export class JobQueue {
     const r = this.running.get(id)
     this.cancel(id)
     if (r) await r.done
-  }
-
-  /** Looks for work now (after jobs were added to the table directly, inside a caller's transaction). */
-  poke(): void {
-    this.pump()
   }
 
   setPriority(id: number, priority: number): void {
@@ -164,7 +184,7 @@ export class JobQueue {
 
   private launch(job: JobRecord): void {
     const controller = new AbortController()
-    const handler = this.opts.handlers[job.kind]!
+    const kind = this.opts.kinds[job.kind]
     const entry: Running = { job, controller, done: Promise.resolve(), lastProgressAt: 0, progress: null }
     this.running.set(job.id, entry)
     this.emitState(job.id)
@@ -175,9 +195,13 @@ export class JobQueue {
       // About four updates a second per job; the last one (fraction 1) always goes out.
       if (t - entry.lastProgressAt < 250 && p.fraction < 1) return
       entry.lastProgressAt = t
-      this.opts.onEvent?.({ type: 'progress', job, progress: p })
+      kind?.onProgress?.(job, p)
     }
-    entry.done = handler({ job, signal: controller.signal, progress })
+    // A row of a kind this build does not run (written by another version) fails with its reason, not a crash.
+    const run: JobHandler = kind
+      ? kind.run
+      : async () => ({ kind: 'failed', error: `no handler for job kind ${job.kind}` })
+    entry.done = run({ job, signal: controller.signal, progress })
       .catch((err: unknown): JobOutcome => ({ kind: 'retry', error: (err as Error)?.message ?? String(err) }))
       .then((outcome) => this.settle(job, controller.signal, outcome))
       .finally(() => {
@@ -214,6 +238,6 @@ export class JobQueue {
 
   private emitState(id: number): void {
     const job = this.opts.repo.findById(id)
-    if (job) this.opts.onEvent?.({ type: 'state', job })
+    if (job) this.opts.kinds[job.kind]?.onState?.(job)
   }
 }

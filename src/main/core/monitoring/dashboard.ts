@@ -3,6 +3,7 @@ import type { Repos } from '../../db/repos'
 import type { StatsRepo } from '../../db/repos/stats'
 import type { Dashboard } from '../../../shared/contract/monitoring'
 import type { NfcStatus } from '../../../shared/contract/nfc'
+import type { TransferStatus } from '../../../shared/contract/transfers'
 import { requireRole, type CallContext } from '../auth/actor'
 import type { DeliveryService } from '../delivery/service'
 import { addDays, dayKey, startOfDay } from '../time/days'
@@ -57,7 +58,7 @@ export class DashboardService {
     const yesterday = addDays(now, -1)
 
     const byStatus = new Map(stats.statusBetween(today, tomorrow).map((r) => [r.status, r]))
-    const count = (s: string) => byStatus.get(s)?.n ?? 0
+    const count = (s: TransferStatus) => byStatus.get(s)?.n ?? 0
     const queue = this.d.delivery.status()
     const nfc = this.d.nfc()
     let disk: { free: number; total: number } | null = null

@@ -78,7 +78,7 @@ export class HistoryService {
       },
       ...this.d.repos.history
         .timeline(id)
-        .map((e, i) => ({ ...e, i, kind: e.kind as TimelineStep['kind'] }))
+        .map((e, i) => ({ ...e, i }))
         // A request is logged when it ends but dated when it began: order by time, not by writing.
         .sort((a, b) => a.at - b.at || RANK[a.kind] - RANK[b.kind] || a.i - b.i)
         .map(({ i: _i, ...e }) => ({ ...e, at: iso(e.at) })),

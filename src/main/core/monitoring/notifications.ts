@@ -174,13 +174,13 @@ export class NotificationService {
       .map((n) => ({
         id: n.id,
         at: new Date(n.at).toISOString(),
-        kind: n.kind as NotificationKind,
+        kind: n.kind,
         params: n.params,
       }))
     return {
       items: items.slice(0, limit),
       unread: userId === null ? 0 : items.filter((n) => n.id > prefs.seenId).length,
-      muted: [...muted] as NotificationKind[],
+      muted: [...muted],
     }
   }
 

@@ -1,12 +1,11 @@
-import { rmSync, renameSync, mkdirSync, statSync, existsSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { inWriteTransaction } from '../../db/immediate'
 import { rm } from 'node:fs/promises'
-import { join, basename } from 'node:path'
+import { basename } from 'node:path'
 import type { Logger } from 'pino'
 import { z } from 'zod'
 import type { Repos } from '../../db/repos'
 import type { VideoRecord } from '../../db/repos/videos'
-import type { JobRecord } from '../../db/repos/jobs'
 import type { ImportResult, Video } from '../../../shared/contract/videos'
 import { REFUSAL_TEXT, type RefusalReason } from '../../../shared/video-refusals'
 import { actorName, actorUserId, requireRole, type CallContext } from '../auth/actor'
@@ -14,21 +13,13 @@ import type { AuditService } from '../audit/service'
 import type { ConfigStore } from '../config/store'
 import type { EventBus } from '../events/bus'
 import { HubError } from '../errors'
-import { fsyncFile, syncDir } from '../fsutil/atomic'
-import type { JobContext, JobOutcome, JobQueue, JobProgress } from '../jobs/queue'
+import { fsyncFile } from '../fsutil/atomic'
+import type { JobQueue } from '../jobs/queue'
 import type { MediaBinaries } from '../media/binaries'
-import { FfmpegError, runCommand } from '../media/ffmpeg'
-import { ladderCommand } from '../media/ladder-command'
-import { planLadder } from '../media/ladder'
 import { probeFile, ProbeError, tailCoverage, type ProbeInfo } from '../media/probe'
 import { isTruncated, refusalFor } from '../media/validate'
 import { copyIntoTemp, LimitExceededError, type VideoStorage } from './storage'
-
-export const TRANSCODE_JOB = 'transcode'
-const TranscodePayload = z.object({ videoId: z.number().int().positive() })
-
-/** Raised jobs jump the queue; otherwise admins' uploads go before staff's, and smaller files first. */
-const PRIORITY = { raised: 100, admin: 30, staff: 20 } as const
+import { enqueueTranscode, TRANSCODE_PRIORITY as PRIORITY } from './transcode-job'
 
 export class RefusedError extends HubError {
   constructor(
@@ -50,6 +41,8 @@ export interface VideoServiceDeps {
   events: EventBus
   logger: Logger
   media: () => MediaBinaries
+  /** Runs the transcodes (./transcode-job.ts is the job itself). */
+  queue: JobQueue
   /** How many tags deliver a video (the tags feature fills this in). */
   tagsUsing: (videoId: number) => number
   now?: () => number
@@ -61,15 +54,10 @@ export interface VideoServiceDeps {
  * admins everything.
  */
 export class VideoService {
-  private queue: JobQueue | null = null
   private readonly now: () => number
 
   constructor(private readonly d: VideoServiceDeps) {
     this.now = d.now ?? Date.now
-  }
-
-  attachQueue(queue: JobQueue): void {
-    this.queue = queue
   }
 
   // ── checks before a single byte is stored ──────────────────────────────────────────────────────────────
@@ -226,15 +214,8 @@ export class VideoService {
           uploaderName: actorName(ctx.actor),
           now: this.now(),
         })
-        this.d.repos.jobs.insert({
-          kind: TRANSCODE_JOB,
-          videoId,
-          payload: { videoId },
-          priority,
-          sizeKey: f.sizeBytes,
-          maxAttempts: 3,
-          now: this.now(),
-        })
+        // The job goes with the row: a video is never stored without its transcode, nor queued without its video.
+        enqueueTranscode(this.d.queue, { videoId, priority, sizeBytes: f.sizeBytes })
         this.d.audit.record(ctx, 'video.upload', `video:${videoId}`, {
           title,
           originalName: f.originalName,
@@ -246,8 +227,7 @@ export class VideoService {
         { videoId: id, bytes: f.sizeBytes, container: info.container, codec: info.video!.codec },
         'video stored; transcode queued',
       )
-      this.d.events.emit({ type: 'videos-changed', videoId: id })
-      this.queue?.poke()
+      // No videos-changed here: the queued job's first state, announced after the commit, says it (transcode-job.ts).
       const video = this.d.repos.videos.findById(id)!
       return {
         originalName: f.originalName,
@@ -321,7 +301,7 @@ export class VideoService {
         { tags },
       )
     const job = this.d.repos.jobs.latestForVideo(v.id)
-    if (job && (job.status === 'running' || job.status === 'queued')) await this.queue?.cancelAndWait(job.id)
+    if (job && (job.status === 'running' || job.status === 'queued')) await this.d.queue.cancelAndWait(job.id)
     // Rows first (one transaction), files after: a crash in between leaves only files, which start-up removes.
     inWriteTransaction(this.d.repos.db, () => {
       this.d.repos.videos.delete(v.id)
@@ -342,7 +322,7 @@ export class VideoService {
       this.d.repos.videos.setStatus(v.id, 'queued', null, this.now())
       this.d.audit.record(ctx, 'video.retry', `video:${v.id}`)
     })
-    this.queue?.retry(job.id)
+    this.d.queue.retry(job.id)
     this.d.events.emit({ type: 'videos-changed', videoId: v.id })
     return this.get(ctx, id)
   }
@@ -354,7 +334,7 @@ export class VideoService {
     const job = this.d.repos.jobs.latestForVideo(v.id)
     if (!job || job.status !== 'queued')
       throw new HubError('conflict', 'only a waiting transcode can be raised')
-    this.queue?.setPriority(job.id, PRIORITY.raised)
+    this.d.queue.setPriority(job.id, PRIORITY.raised)
     this.d.audit.record(ctx, 'video.raise', `video:${v.id}`)
     this.d.events.emit({ type: 'videos-changed', videoId: v.id })
     return this.get(ctx, id)
@@ -366,7 +346,7 @@ export class VideoService {
     const job = this.d.repos.jobs.latestForVideo(v.id)
     if (!job || (job.status !== 'queued' && job.status !== 'running'))
       throw new HubError('conflict', 'nothing to cancel')
-    await this.queue?.cancelAndWait(job.id)
+    await this.d.queue.cancelAndWait(job.id)
     this.d.audit.record(ctx, 'video.cancel', `video:${v.id}`)
     return this.get(ctx, id)
   }
@@ -396,7 +376,7 @@ export class VideoService {
 
   toVideo(v: VideoRecord): Video {
     const job = this.d.repos.jobs.latestForVideo(v.id)
-    const progress = job && job.status === 'running' ? this.queue?.progressOf(job.id) : null
+    const progress = job && job.status === 'running' ? this.d.queue.progressOf(job.id) : null
     const stamp = `?v=${v.updatedAt}`
     return {
       id: v.id,
@@ -451,145 +431,6 @@ export class VideoService {
           }
         : null,
       tagsUsing: this.d.tagsUsing(v.id),
-    }
-  }
-
-  // ── the transcode job ───────────────────────────────────────────────────────────────────────────────────
-
-  /** Keeps the video's status in step with its job (queue events land here). */
-  onJobState(job: JobRecord): void {
-    if (job.kind !== TRANSCODE_JOB || job.videoId === null) return
-    const v = this.d.repos.videos.findById(job.videoId)
-    if (!v) return
-    const now = this.now()
-    const next =
-      job.status === 'running'
-        ? { status: 'processing' as const, error: null }
-        : job.status === 'queued'
-          ? { status: 'queued' as const, error: job.error }
-          : job.status === 'failed'
-            ? { status: 'failed' as const, error: job.error }
-            : job.status === 'cancelled'
-              ? { status: 'failed' as const, error: 'cancelled' }
-              : null
-    if (!next || (v.status === 'ready' && job.status === 'done')) {
-      this.d.events.emit({ type: 'videos-changed', videoId: v.id })
-      return
-    }
-    if (v.status !== next.status || v.error !== next.error)
-      this.d.repos.videos.setStatus(v.id, next.status, next.error, now)
-    this.d.events.emit({ type: 'videos-changed', videoId: v.id })
-  }
-
-  onJobProgress(job: JobRecord, p: JobProgress): void {
-    if (job.videoId === null) return
-    this.d.events.emit({
-      type: 'video-progress',
-      videoId: job.videoId,
-      jobId: job.id,
-      percent: Math.round(p.fraction * 1000) / 10,
-      speed: p.speed,
-      etaSeconds: p.etaSeconds,
-    })
-  }
-
-  /**
-   * Decodes the source once and writes every rendition, the poster and the thumbnail into a work folder; only
-   * when all are complete are they renamed into place and recorded, in one transaction. An interrupted run
-   * leaves only the work folder, which the next run (or start-up) removes.
-   */
-  async transcode(ctx: JobContext): Promise<JobOutcome> {
-    const { videoId } = TranscodePayload.parse(ctx.job.payload)
-    const v = this.d.repos.videos.findById(videoId)
-    if (!v) return { kind: 'failed', error: 'the video was deleted' }
-    const bins = this.d.media()
-    if (!bins.ffmpeg || !bins.ffprobe) return { kind: 'retry', error: 'ffmpeg/ffprobe not found on this PC' }
-    const source = this.d.storage.abs(v.sourcePath)
-    if (!existsSync(source))
-      return { kind: 'failed', error: 'the source file is missing from the data folder' }
-    const dir = this.d.storage.videoDir(v.id)
-    const work = this.d.storage.workDir(v.id, ctx.job.id)
-    rmSync(work, { recursive: true, force: true })
-    mkdirSync(work, { recursive: true })
-    try {
-      const info = await probeFile(bins.ffprobe.path, source)
-      const plan = planLadder(info)
-      const { command, outputs } = ladderCommand(bins.ffmpeg.path, source, plan, work)
-      this.d.logger.info(
-        { videoId: v.id, jobId: ctx.job.id, renditions: plan.renditions.map((r) => r.label), fps: plan.fps },
-        'transcoding',
-      )
-      await runCommand(command, {
-        durationSeconds: plan.durationSeconds,
-        signal: ctx.signal,
-        onProgress: ctx.progress,
-        stallMs: this.d.config.values.transcodeStallSeconds * 1000,
-      })
-      const made: Array<{
-        label: string
-        width: number
-        height: number
-        file: string
-        sizeBytes: number
-        bitRate: number | null
-        durationMs: number
-      }> = []
-      for (const r of plan.renditions) {
-        const path = join(work, r.file)
-        const rinfo = await probeFile(bins.ffprobe.path, path)
-        if (!rinfo.video || statSync(path).size === 0) throw new Error(`rendition ${r.label} came out empty`)
-        made.push({
-          label: r.label,
-          width: rinfo.video.displayWidth,
-          height: rinfo.video.displayHeight,
-          file: r.file,
-          sizeBytes: statSync(path).size,
-          bitRate: rinfo.bitRate,
-          durationMs: rinfo.durationMs,
-        })
-      }
-      for (const img of [outputs.poster, outputs.thumbnail])
-        if (!existsSync(img) || statSync(img).size === 0) throw new Error(`${basename(img)} was not written`)
-      for (const name of [...made.map((m) => m.file), 'poster.jpg', 'thumb.jpg'])
-        renameSync(join(work, name), join(dir, name))
-      syncDir(dir)
-      inWriteTransaction(this.d.repos.db, () => {
-        this.d.repos.videos.replaceRenditions(
-          v.id,
-          made.map((m) => ({
-            label: m.label,
-            width: m.width,
-            height: m.height,
-            path: this.d.storage.rel(join(dir, m.file)),
-            sizeBytes: m.sizeBytes,
-            bitRate: m.bitRate,
-            durationMs: m.durationMs,
-          })),
-        )
-        this.d.repos.videos.setImages(
-          v.id,
-          this.d.storage.rel(join(dir, 'poster.jpg')),
-          this.d.storage.rel(join(dir, 'thumb.jpg')),
-          this.now(),
-        )
-        this.d.repos.videos.setStatus(v.id, 'ready', null, this.now())
-      })
-      this.d.logger.info({ videoId: v.id, jobId: ctx.job.id }, 'video ready')
-      return { kind: 'done' }
-    } catch (err) {
-      if (err instanceof FfmpegError) {
-        const reason = err.stalled
-          ? err.message
-          : err.exitCode !== null
-            ? `ffmpeg exited with code ${err.exitCode}: ${err.stderrTail}`
-            : `ffmpeg could not run: ${err.message}`
-        return { kind: 'retry', error: reason.slice(0, 2000) }
-      }
-      if (err instanceof ProbeError)
-        return { kind: 'retry', error: `the source file cannot be read: ${err.message}` }
-      return { kind: 'retry', error: (err as Error).message }
-    } finally {
-      rmSync(work, { recursive: true, force: true })
     }
   }
 }

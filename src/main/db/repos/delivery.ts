@@ -1,8 +1,12 @@
 import type { Database, Statement } from 'better-sqlite3'
 import { immediate } from '../immediate'
-import { TransferStatusSchema, type TransferStatus } from '../../../shared/contract/transfers'
-import { TierSchema } from '../../../shared/contract/tags'
-import type { Tier } from './tags'
+import {
+  TransferStatusSchema,
+  type TapOutcome,
+  type TransferStatus,
+} from '../../../shared/contract/transfers'
+import { TierSchema, type Tier } from '../../../shared/contract/tags'
+import type { TransferEventKind } from '../../../shared/contract/monitoring'
 
 export type { TransferStatus }
 
@@ -69,14 +73,14 @@ export interface NewTap {
   ip: string | null
   userAgent: string | null
   at: number
-  outcome: string
+  outcome: TapOutcome
 }
 
 /** One step in a transfer's life, for its timeline: queue, admission, each range request, resumes, the end. */
 export interface TimelineEvent {
   transferId: number
   at: number
-  kind: 'queued' | 'admitted' | 'request' | 'resumed' | 'completed' | 'aborted' | 'failed' | 'expired'
+  kind: TransferEventKind
   rangeStart: number | null
   rangeEnd: number | null
   bytes: number | null

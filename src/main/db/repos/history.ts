@@ -1,14 +1,26 @@
 import type { Database, Statement } from 'better-sqlite3'
+import {
+  TransferEventKindSchema,
+  type HistorySort,
+  type SortOrder,
+  type TransferEventKind,
+} from '../../../shared/contract/monitoring'
+import { TierSchema, type Tier } from '../../../shared/contract/tags'
+import {
+  TapOutcomeSchema,
+  TransferStatusSchema,
+  type TapOutcome,
+  type TransferStatus,
+} from '../../../shared/contract/transfers'
+import { oneOf } from '../check'
 
 export interface HistoryFilter {
   from?: number
   to?: number
   tagId?: number
   videoId?: number
-  status?: string[]
+  status?: TransferStatus[]
 }
-
-export type HistorySort = 'createdAt' | 'bytesTotal'
 
 /** A transfer as the CSV export writes it: the transfer row with its tag's label and video's title. */
 export interface ExportRow {
@@ -18,11 +30,11 @@ export interface ExportRow {
   tag_label: string | null
   video_title: string | null
   rendition: string
-  tier: string
+  tier: Tier
   user_agent: string | null
   ip: string | null
   device_id: string
-  status: string
+  status: TransferStatus
   error: string | null
   bytes_total: number
   bytes_sent: number
@@ -34,7 +46,7 @@ export interface ExportRow {
 
 export interface TimelineRow {
   at: number
-  kind: string
+  kind: TransferEventKind
   rangeStart: number | null
   rangeEnd: number | null
   bytes: number | null
@@ -42,6 +54,20 @@ export interface TimelineRow {
 }
 
 const ORDER: Record<HistorySort, string> = { createdAt: 't.created_at', bytesTotal: 't.bytes_total' }
+
+/** A row as SQLite returns it: the columns the contract names are checked before anyone sees them. */
+type Raw<T, K extends keyof T> = Omit<T, K> & { [P in K]: unknown }
+
+// The checked columns of what this repository reads (transfers, transfer_events and taps are written by delivery).
+const exportRow = (r: Raw<ExportRow, 'tier' | 'status'>): ExportRow => ({
+  ...r,
+  tier: oneOf(TierSchema, 'transfers', 'tier', r.tier),
+  status: oneOf(TransferStatusSchema, 'transfers', 'status', r.status),
+})
+const timelineRow = (r: Raw<TimelineRow, 'kind'>): TimelineRow => ({
+  ...r,
+  kind: oneOf(TransferEventKindSchema, 'transfer_events', 'kind', r.kind),
+})
 
 export type HistoryRepo = ReturnType<typeof historyRepo>
 
@@ -79,23 +105,20 @@ export function historyRepo(db: Database) {
     }
     return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params }
   }
-  const events = db.prepare<[number], TimelineRow>(
+  const events = db.prepare<[number], Raw<TimelineRow, 'kind'>>(
     `SELECT at, kind, range_start AS rangeStart, range_end AS rangeEnd, bytes, note
        FROM transfer_events WHERE transfer_id = ? ORDER BY id`,
   )
-  const tapOf = db.prepare<[number], { at: number; outcome: string }>(
+  const tapOf = db.prepare<[number], { at: number; outcome: unknown }>(
     'SELECT g.at, g.outcome FROM transfers t JOIN taps g ON g.id = t.tap_id WHERE t.id = ?',
   )
 
   return {
     /** One page of ids (sorted) and how many match in all. */
-    page(q: {
-      filter: HistoryFilter
-      sort: HistorySort
-      order: 'asc' | 'desc'
-      offset: number
-      limit: number
-    }): { total: number; ids: number[] } {
+    page(q: { filter: HistoryFilter; sort: HistorySort; order: SortOrder; offset: number; limit: number }): {
+      total: number
+      ids: number[]
+    } {
       const w = where(q.filter)
       const dir = q.order === 'asc' ? 'ASC' : 'DESC'
       const total = (stmt(`SELECT count(*) AS n FROM transfers t ${w.sql}`).get(w.params) as { n: number }).n
@@ -125,9 +148,13 @@ export function historyRepo(db: Database) {
                           t.requests, t.started_at, t.finished_at
                      FROM transfers t LEFT JOIN tags g ON g.id = t.tag_id LEFT JOIN videos v ON v.id = t.video_id
                      ${w.sql ? `${w.sql} AND` : 'WHERE'} t.id > @afterId ORDER BY t.id LIMIT @limit`
-      return stmt(sql).all({ ...w.params, afterId, limit }) as ExportRow[]
+      const rows = stmt(sql).all({ ...w.params, afterId, limit }) as Array<Raw<ExportRow, 'tier' | 'status'>>
+      return rows.map(exportRow)
     },
-    timeline: (transferId: number) => events.all(transferId),
-    tapOf: (transferId: number) => tapOf.get(transferId) ?? null,
+    timeline: (transferId: number) => events.all(transferId).map(timelineRow),
+    tapOf(transferId: number): { at: number; outcome: TapOutcome } | null {
+      const r = tapOf.get(transferId)
+      return r ? { at: r.at, outcome: oneOf(TapOutcomeSchema, 'taps', 'outcome', r.outcome) } : null
+    },
   }
 }

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3'
+import { JobStatusSchema, type JobStatus } from '../../../shared/contract/videos'
+import { oneOf } from '../check'
 import { immediate } from '../immediate'
-
-export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled'
 
 export interface JobRecord {
   id: number
@@ -29,7 +29,7 @@ function toJob(r: Row): JobRecord {
     kind: r.kind as string,
     videoId: (r.video_id as number | null) ?? null,
     payload: JSON.parse(r.payload as string) as unknown,
-    status: r.status as JobStatus,
+    status: oneOf(JobStatusSchema, 'jobs', 'status', r.status),
     priority: r.priority as number,
     sizeKey: r.size_key as number,
     attempts: r.attempts as number,
@@ -80,6 +80,10 @@ export function jobsRepo(db: Database) {
   )
 
   return {
+    /** Whether a caller's transaction is open on the connection (the queue starts jobs only after it). */
+    inTransaction(): boolean {
+      return db.inTransaction
+    },
     insert(j: {
       kind: string
       videoId: number | null
@@ -107,7 +111,12 @@ export function jobsRepo(db: Database) {
     nextWakeAt(): number | null {
       return wake.get()!.t
     },
-    finish(id: number, status: 'done' | 'failed' | 'cancelled', error: string | null, now: number): void {
+    finish(
+      id: number,
+      status: Extract<JobStatus, 'done' | 'failed' | 'cancelled'>,
+      error: string | null,
+      now: number,
+    ): void {
       finish.run(status, error, now, now, id)
     },
     retryLater(id: number, error: string, at: number, now: number): void {

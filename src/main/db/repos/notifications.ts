@@ -1,9 +1,12 @@
 import type { Database } from 'better-sqlite3'
+import { NotificationKindSchema, type NotificationKind } from '../../../shared/contract/monitoring'
+import { oneOf } from '../check'
+import { UnknownValueError } from '../errors'
 
 export interface NotificationRow {
   id: number
   at: number
-  kind: string
+  kind: NotificationKind
   key: string
   params: Record<string, string | number>
 }
@@ -34,7 +37,7 @@ export function notificationsRepo(db: Database) {
   const toRow = (r: Record<string, unknown>): NotificationRow => ({
     id: r.id as number,
     at: r.at as number,
-    kind: r.kind as string,
+    kind: oneOf(NotificationKindSchema, 'notifications', 'kind', r.kind),
     key: r.key as string,
     params: JSON.parse(r.params as string) as Record<string, string | number>,
   })
@@ -44,13 +47,19 @@ export function notificationsRepo(db: Database) {
       const id = Number(insert.run(n.at, n.kind, n.key, JSON.stringify(n.params)).lastInsertRowid)
       return { ...n, id }
     },
-    lastAt: (kind: string, key: string) => lastFor.get(kind, key)?.at ?? null,
+    lastAt: (kind: NotificationKind, key: string) => lastFor.get(kind, key)?.at ?? null,
     latest: (limit: number) => latest.all(limit).map(toRow),
-    prefs(userId: number): { seenId: number; muted: string[] } {
+    prefs(userId: number): { seenId: number; muted: NotificationKind[] } {
       const r = prefs.get(userId)
-      return { seenId: r?.seen_id ?? 0, muted: r ? (JSON.parse(r.muted) as string[]) : [] }
+      const muted: unknown = r ? JSON.parse(r.muted) : []
+      if (!Array.isArray(muted)) throw new UnknownValueError('notification_prefs', 'muted', r?.muted)
+      return {
+        seenId: r?.seen_id ?? 0,
+        muted: muted.map((k) => oneOf(NotificationKindSchema, 'notification_prefs', 'muted', k)),
+      }
     },
     markSeen: (userId: number, upTo: number) => void upsertSeen.run(userId, upTo),
-    setMuted: (userId: number, kinds: string[]) => void upsertMuted.run(userId, JSON.stringify(kinds)),
+    setMuted: (userId: number, kinds: NotificationKind[]) =>
+      void upsertMuted.run(userId, JSON.stringify(kinds)),
   }
 }

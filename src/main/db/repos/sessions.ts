@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import type { Role } from '../../../shared/roles'
+import { roleOf } from './users'
 
 export interface SessionWithUser {
   id: number
@@ -31,7 +32,7 @@ export function sessionsRepo(db: Database) {
       expires_at: number
       username: string
       display_name: string
-      role: Role
+      role: string
       disabled: 0 | 1
     }
   >(
@@ -69,7 +70,7 @@ export function sessionsRepo(db: Database) {
         expiresAt: row.expires_at,
         username: row.username,
         displayName: row.display_name,
-        role: row.role,
+        role: roleOf(row.role),
         disabled: row.disabled === 1,
       }
     },

@@ -1,7 +1,9 @@
 import type { Database } from 'better-sqlite3'
+import { TransferStatusSchema, type TransferStatus } from '../../../shared/contract/transfers'
+import { oneOf } from '../check'
 
 export interface StatusCount {
-  status: string
+  status: TransferStatus
   n: number
   bytes: number
 }
@@ -40,7 +42,7 @@ export function statsRepo(db: Database) {
   const tapsBetween = db.prepare<[number, number], { n: number }>(
     'SELECT count(*) AS n FROM taps WHERE at >= ? AND at < ?',
   )
-  const statusBetween = db.prepare<[number, number], StatusCount>(
+  const statusBetween = db.prepare<[number, number], { status: unknown; n: number; bytes: number }>(
     `SELECT status, count(*) AS n, coalesce(sum(wire_bytes), 0) AS bytes
        FROM transfers WHERE created_at >= ? AND created_at < ? GROUP BY status`,
   )
@@ -103,7 +105,10 @@ export function statsRepo(db: Database) {
 
   return {
     tapsBetween: (from: number, to: number) => tapsBetween.get(from, to)!.n,
-    statusBetween: (from: number, to: number) => statusBetween.all(from, to),
+    statusBetween: (from: number, to: number): StatusCount[] =>
+      statusBetween
+        .all(from, to)
+        .map((r) => ({ ...r, status: oneOf(TransferStatusSchema, 'transfers', 'status', r.status) })),
     /** Taps per hour from `from` (a local midnight): 24 numbers (a 25-hour DST day folds its last hour in). */
     tapsPerHour(from: number, to: number): number[] {
       const out = new Array<number>(24).fill(0)

@@ -1,7 +1,6 @@
 import type { Database } from 'better-sqlite3'
-
-export type Tier = 'normal' | 'vip'
-export type Strategy = 'fixed' | 'rotate' | 'random' | 'least-delivered'
+import { StrategySchema, TierSchema, type Strategy, type Tier } from '../../../shared/contract/tags'
+import { oneOf } from '../check'
 
 export interface TagRecord {
   id: number
@@ -66,9 +65,9 @@ export function tagsRepo(db: Database) {
     id: r.id as number,
     code: r.code as string,
     label: r.label as string,
-    tier: r.tier as Tier,
+    tier: oneOf(TierSchema, 'tags', 'tier', r.tier),
     enabled: r.enabled === 1,
-    strategy: r.strategy as Strategy,
+    strategy: oneOf(StrategySchema, 'tags', 'strategy', r.strategy),
     rotateCursor: r.rotate_cursor as number,
     dailyCap: (r.daily_cap as number | null) ?? null,
     baseUrl: r.base_url as string,

@@ -1,5 +1,7 @@
 import type { Database } from 'better-sqlite3'
+import { RoleSchema } from '../../../shared/contract/common'
 import type { Role } from '../../../shared/roles'
+import { oneOf } from '../check'
 
 export interface UserRecord {
   id: number
@@ -17,7 +19,7 @@ interface UserRow {
   id: number
   username: string
   display_name: string
-  role: Role
+  role: string
   password_hash: string
   disabled: 0 | 1
   created_at: number
@@ -25,12 +27,17 @@ interface UserRow {
   last_login_at: number | null
 }
 
+/** users.role, checked (sessions read it through their join too). */
+export function roleOf(value: unknown): Role {
+  return oneOf(RoleSchema, 'users', 'role', value)
+}
+
 function toRecord(row: UserRow): UserRecord {
   return {
     id: row.id,
     username: row.username,
     displayName: row.display_name,
-    role: row.role,
+    role: roleOf(row.role),
     disabled: row.disabled === 1,
     passwordHash: row.password_hash,
     createdAt: row.created_at,

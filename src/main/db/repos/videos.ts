@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3'
-
-export type VideoStatus = 'queued' | 'processing' | 'ready' | 'failed'
+import { VideoStatusSchema, type VideoStatus } from '../../../shared/contract/videos'
+import { oneOf } from '../check'
 
 export interface VideoRecord {
   id: number
@@ -63,7 +63,7 @@ function toVideo(r: Row): VideoRecord {
     pixFmt: (r.pix_fmt as string | null) ?? null,
     frameRate: (r.frame_rate as number | null) ?? null,
     bitRate: (r.bit_rate as number | null) ?? null,
-    status: r.status as VideoStatus,
+    status: oneOf(VideoStatusSchema, 'videos', 'status', r.status),
     error: (r.error as string | null) ?? null,
     posterPath: (r.poster_path as string | null) ?? null,
     thumbPath: (r.thumb_path as string | null) ?? null,

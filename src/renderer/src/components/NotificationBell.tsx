@@ -2,18 +2,15 @@ import { useState } from 'react'
 import { Badge, Button, Checkbox, Divider, Empty, Flex, List, Popover, Typography } from 'antd'
 import { BellOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
-import type { Notification, NotificationKind } from '../../../shared/contract/monitoring'
+import {
+  NotificationKindSchema,
+  type Notification,
+  type NotificationKind,
+} from '../../../shared/contract/monitoring'
 import { useMarkNotificationsSeen, useMuteNotifications, useNotifications } from '../api/monitoring'
 import { formatTime } from '../format'
 
-const KINDS: NotificationKind[] = [
-  'transcode-failed',
-  'transfer-failures',
-  'reader-lost',
-  'disk-low',
-  'quota-often',
-  'database-damaged',
-]
+const KINDS = NotificationKindSchema.options
 
 /** The translated title and text of a notification (also used for toasts and system notifications). */
 export function useNotificationText() {

@@ -1,10 +1,15 @@
 import { Flex, Progress, Tag, Tooltip, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
-import type { Video } from '../../../shared/contract/videos'
+import type { Video, VideoStatus as Status } from '../../../shared/contract/videos'
 import { useTranscodeProgress } from '../api/progress'
 import { formatDuration } from '../format'
 
-const COLOR = { queued: 'default', processing: 'processing', ready: 'success', failed: 'error' } as const
+const COLOR = {
+  queued: 'default',
+  processing: 'processing',
+  ready: 'success',
+  failed: 'error',
+} as const satisfies Record<Status, string>
 
 /** Status tag, and while transcoding a live progress bar with speed and time left. */
 export function VideoStatus({ video }: { video: Video }) {

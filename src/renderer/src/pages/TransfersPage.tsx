@@ -15,7 +15,7 @@ import {
 import { CloudDownloadOutlined, DownloadOutlined, HourglassOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import type { Dayjs } from 'dayjs'
-import type { Transfer, TransferStatus } from '../../../shared/contract/transfers'
+import { TransferStatusSchema, type Transfer, type TransferStatus } from '../../../shared/contract/transfers'
 import type { HistoryQuery } from '../../../shared/contract/monitoring'
 import { useDeliveryStatus, useTransferHistory } from '../api/monitoring'
 import { useTags } from '../api/tags'
@@ -27,15 +27,7 @@ import { formatBytes, formatTime } from '../format'
 
 export { TransferStatusTag }
 
-const STATUSES: TransferStatus[] = [
-  'pending',
-  'queued',
-  'active',
-  'completed',
-  'aborted',
-  'failed',
-  'expired',
-]
+const STATUSES = TransferStatusSchema.options
 
 interface Filters {
   range: [Dayjs | null, Dayjs | null] | null

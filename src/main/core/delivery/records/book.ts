@@ -7,7 +7,7 @@ import {
   type TransferRecord,
 } from '../../../db/repos/delivery'
 import type { TransferStatus } from '../../../../shared/contract/transfers'
-import type { TransferPhase } from '../../../../shared/events'
+import type { TransferPhase } from '../../../../shared/contract/transfers'
 import { Coverage } from './coverage'
 import { directWriter, type BatchWriter } from './writer'
 

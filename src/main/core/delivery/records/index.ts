@@ -1,7 +1,7 @@
 import type { Logger } from 'pino'
 import type { DeliveryRepo, NewTap, TimelineEvent, TransferRecord } from '../../../db/repos/delivery'
 import type { TransferStatus } from '../../../../shared/contract/transfers'
-import type { TransferPhase } from '../../../../shared/events'
+import type { TransferPhase } from '../../../../shared/contract/transfers'
 import { TransferBook, type LiveTransfer } from './book'
 import { DayCounts, REUSE_WINDOW_MS } from './counts'
 import { directWriter, type BatchWriter } from './writer'

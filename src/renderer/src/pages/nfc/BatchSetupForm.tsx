@@ -15,7 +15,7 @@ import {
 import { ScanOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import type { NfcStatus } from '../../../../shared/contract/nfc'
-import type { Strategy } from '../../../../shared/contract/tags'
+import type { Strategy, Tier } from '../../../../shared/contract/tags'
 import { errorMessage } from '../../api/client'
 import { useStartBatch } from '../../api/nfc'
 import { useVideos } from '../../api/videos'
@@ -23,7 +23,7 @@ import { useVideos } from '../../api/videos'
 export interface BatchForm {
   videoIds: number[]
   strategy: Strategy
-  tier: 'normal' | 'vip'
+  tier: Tier
   labelPrefix: string
   reader: string
   password: string
@@ -97,7 +97,7 @@ export function BatchSetupForm({
         {chosen.length > 1 && (
           <Form.Item name="strategy" label={t('tags.strategy')}>
             <Select
-              options={(['rotate', 'random', 'least-delivered', 'fixed'] as const).map((s) => ({
+              options={(['rotate', 'random', 'least-delivered', 'fixed'] satisfies Strategy[]).map((s) => ({
                 value: s,
                 label: t(`label.strategy.${s}`),
               }))}

@@ -1,7 +1,7 @@
 import { useEffect } from 'react'
 import { App, Flex, Form, Input, InputNumber, Modal, Radio, Select } from 'antd'
 import { useTranslation } from 'react-i18next'
-import type { Strategy, Tag } from '../../../../shared/contract/tags'
+import { StrategySchema, type Strategy, type Tag, type Tier } from '../../../../shared/contract/tags'
 import { errorMessage } from '../../api/client'
 import { useCreateTag, useUpdateTag } from '../../api/tags'
 import { useVideos } from '../../api/videos'
@@ -10,11 +10,11 @@ interface TagForm {
   label: string
   videoIds: number[]
   strategy: Strategy
-  tier: 'normal' | 'vip'
+  tier: Tier
   dailyCap: number | null
 }
 
-const STRATEGIES: Strategy[] = ['fixed', 'rotate', 'random', 'least-delivered']
+const STRATEGIES = StrategySchema.options
 
 /** A new tag, or one tag's placement, videos, strategy, tier and daily cap (null: closed). */
 export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null; onClose: () => void }) {

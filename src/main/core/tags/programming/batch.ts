@@ -1,11 +1,11 @@
 import type { Logger } from 'pino'
-import type { Batch, BatchItem } from '../../shared/contract/nfc'
-import type { Strategy, Tier } from '../db/repos/tags'
-import { actorName, requireRole, type CallContext } from '../core/auth/actor'
-import type { TagsService } from '../core/tags/service'
-import { NfcError } from './errors'
-import type { Protection, TagProvisioner } from './provisioning'
-import type { CardEvent, NfcService, PlacedTag } from './service'
+import type { Batch, BatchItem } from '../../../../shared/contract/nfc'
+import type { Strategy, Tier } from '../../../../shared/contract/tags'
+import { actorName, requireRole, type CallContext } from '../../auth/actor'
+import type { TagsService } from '../service'
+import { NfcError } from './nfc-error'
+import type { Protection, TagProvisioner } from './provisioner'
+import type { CardEvent, NfcPort, PlacedTag } from './nfc-port'
 
 export interface BatchInput extends Protection {
   videoIds: number[]
@@ -40,7 +40,7 @@ export class BatchRunner {
 
   constructor(
     private readonly d: {
-      nfc: NfcService
+      nfc: NfcPort
       tags: TagsService
       provisioner: TagProvisioner
       logger: Logger
@@ -170,7 +170,7 @@ export class BatchRunner {
     try {
       await this.d.provisioner.exclusive(placed.reader, async () => {
         const state = await this.d.provisioner.inspectPlaced(placed)
-        item.chip = state.chip.name
+        item.chip = state.chip
         const c = this.d.provisioner.classify(state)
         if (c.kind === 'known' && !overwrite) {
           Object.assign(item, { state: 'known', tag: this.d.tags.view(c.tag!), ms: Date.now() - started })

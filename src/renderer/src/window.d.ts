@@ -1,4 +1,4 @@
-import type { TapdropDesktopApi } from './api'
+import type { TapdropDesktopApi } from '../../shared/desktop-api'
 
 declare global {
   interface Window {

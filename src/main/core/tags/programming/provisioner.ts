@@ -1,16 +1,12 @@
-import { createHash } from 'node:crypto'
 import type { Logger } from 'pino'
-import type { NfcWriteResult, TagReading } from '../../shared/contract/nfc'
-import type { Strategy, Tier } from '../db/repos/tags'
-import { requireRole, type CallContext } from '../core/auth/actor'
-import type { TagsService } from '../core/tags/service'
-import { tagUrl } from '../core/tags/codes'
-import type { TagRecord } from '../db/repos/tags'
-import { CountingTransport, type Transport } from './apdu'
-import { NfcError } from './errors'
-import { inspect, programTag, type TagState } from './programmer'
-import { userBytes } from './ntag'
-import type { NfcService, PlacedTag } from './service'
+import type { NfcWriteResult, TagReading } from '../../../../shared/contract/nfc'
+import type { Strategy, Tier } from '../../../../shared/contract/tags'
+import type { TagRecord } from '../../../db/repos/tags'
+import { requireRole, type CallContext } from '../../auth/actor'
+import type { TagsService } from '../service'
+import { tagUrl } from '../codes'
+import { NfcError } from './nfc-error'
+import type { InspectedTag, NfcPort, PlacedTag } from './nfc-port'
 
 export interface Protection {
   password?: string | undefined
@@ -36,18 +32,6 @@ export interface Classified {
   tag: TagRecord | null
 }
 
-/** The 2-byte acknowledge a protected tag answers with: derived from the password, so it is never stored either. */
-function packFor(pwd: Buffer): Buffer {
-  return createHash('sha256').update('tapdrop-pack').update(pwd).digest().subarray(0, 2)
-}
-
-/** ACR122U LED and buzzer (a pseudo-APDU through the tag connection; readers without it just refuse it). */
-// FF 00 40 <LED control> 04 <T1> <T2> <repetitions> <buzzer>: green blinks twice with one beep; red three times, two beeps.
-const FEEDBACK = {
-  ok: Buffer.from('ff0040a80401010201', 'hex'),
-  fail: Buffer.from('ff0040540401010303', 'hex'),
-}
-
 /**
  * Reading and programming one tag on a reader: the rules staff rely on. A tag with someone else's content, or one of
  * this hub's tags, is not overwritten without an explicit yes; the record is written only after the chip has been
@@ -56,7 +40,7 @@ const FEEDBACK = {
 export class TagProvisioner {
   private readonly busy = new Set<string>()
 
-  constructor(private readonly d: { nfc: NfcService; tags: TagsService; logger: Logger }) {}
+  constructor(private readonly d: { nfc: NfcPort; tags: TagsService; logger: Logger }) {}
 
   /** Runs one operation on a reader, refusing a second one at the same time (a batch and the CLI, say). */
   async exclusive<T>(reader: string, fn: () => Promise<T>): Promise<T> {
@@ -85,18 +69,18 @@ export class TagProvisioner {
       takePresent: true,
     })
     return this.exclusive(placed.reader, async () => {
-      const state = await inspect(this.d.nfc.transport(placed.reader))
+      const state = await this.d.nfc.inspect(placed.reader)
       const c = this.classify(state)
       return {
         reader: placed.reader,
         uid: placed.uid,
-        chip: state.chip.name,
+        chip: state.chip,
         url: c.url,
         content: c.content,
         kind: c.kind,
         readOnly: state.readOnly,
         passwordProtected: state.passwordProtected,
-        capacityBytes: userBytes(state.chip),
+        capacityBytes: state.capacityBytes,
         tag: c.tag ? this.d.tags.view(c.tag) : null,
       }
     })
@@ -118,19 +102,17 @@ export class TagProvisioner {
     return this.exclusive(placed.reader, () => this.programPlaced(ctx, placed, o, o, o.overwrite))
   }
 
-  classify(state: TagState): Classified {
+  classify(state: InspectedTag): Classified {
     const c = state.content
     if (c.kind === 'empty') return { kind: 'empty', url: null, content: 'empty', tag: null }
-    if (c.kind === 'unformatted') {
+    if (c.kind === 'unformatted')
       // A tag with nothing but zero bytes is blank too (some are shipped that way).
-      const blank = state.memory.subarray(0, 16).every((b) => b === 0)
       return {
-        kind: blank ? 'empty' : 'foreign',
+        kind: c.blank ? 'empty' : 'foreign',
         url: null,
-        content: blank ? 'empty' : 'unrecognised data',
+        content: c.blank ? 'empty' : 'unrecognised data',
         tag: null,
       }
-    }
     if (c.kind === 'other')
       return {
         kind: 'foreign',
@@ -153,12 +135,11 @@ export class TagProvisioner {
     spec: WriteSpec,
     protection: Protection,
     overwrite: boolean,
-    inspected?: TagState,
+    inspected?: InspectedTag,
   ): Promise<NfcWriteResult> {
     const started = Date.now()
-    const t = new CountingTransport(this.d.nfc.transport(placed.reader))
     try {
-      const state = inspected ?? (await inspect(t))
+      const state = inspected ?? (await this.d.nfc.inspect(placed.reader))
       const c = this.classify(state)
       const target = 'tagId' in spec ? this.d.tags.find(spec.tagId) : null
       if (c.kind === 'known' && c.tag!.id !== target?.id && !overwrite)
@@ -173,35 +154,35 @@ export class TagProvisioner {
         })
       const code = target ? target.code : this.d.tags.freshCode()
       const url = target ? tagUrl(target.baseUrl, target.code) : this.d.tags.newTagUrl(code)
-      const pwd = protection.password ? Buffer.from(protection.password, 'hex') : null
-      await programTag(t, state, {
+      const written = await this.d.nfc.write(placed.reader, state, {
         url,
-        password: pwd ? { pwd, pack: packFor(pwd) } : null,
-        currentPassword: protection.currentPassword ? Buffer.from(protection.currentPassword, 'hex') : null,
+        password: protection.password ?? null,
+        currentPassword: protection.currentPassword ?? null,
         lock: protection.lock,
       })
+      // What the programming cost: the look at the chip (unless the caller looked already) and the write.
+      const apdus = (inspected ? 0 : state.apdus) + written.apdus
       const tag = this.d.tags.recordProgrammed(ctx, {
         ...(target ? { tagId: target.id } : { create: { ...(spec as { create: NewTagSpec }).create, code } }),
         uid: placed.uid,
-        chip: state.chip.name,
+        chip: state.chip,
         url,
-        password: pwd !== null,
+        password: Boolean(protection.password),
         locked: protection.lock,
         reader: placed.reader,
       })
-      const apdus = t.count
-      await this.feedback(placed.reader, 'ok')
+      await this.d.nfc.feedback(placed.reader, 'ok')
       return {
         tag,
         uid: placed.uid,
-        chip: state.chip.name,
+        chip: state.chip,
         url,
         reader: placed.reader,
         apdus,
         ms: Date.now() - started,
       }
     } catch (err) {
-      if (err instanceof NfcError && err.code !== 'removed') await this.feedback(placed.reader, 'fail')
+      if (err instanceof NfcError && err.code !== 'removed') await this.d.nfc.feedback(placed.reader, 'fail')
       this.d.logger.info(
         { reader: placed.reader, uid: placed.uid, err: (err as Error).message },
         'tag not programmed',
@@ -211,17 +192,7 @@ export class TagProvisioner {
   }
 
   /** A tag's state for callers that look before deciding (the batch). */
-  inspectPlaced(placed: PlacedTag): Promise<TagState> {
-    return inspect(this.d.nfc.transport(placed.reader))
-  }
-
-  private async feedback(reader: string, kind: 'ok' | 'fail'): Promise<void> {
-    if (!/acr122/i.test(reader)) return
-    const t: Transport = this.d.nfc.transport(reader)
-    try {
-      await t.transmit(FEEDBACK[kind], 2)
-    } catch {
-      // The tag was taken away already, or the reader has no LED: feedback is a courtesy.
-    }
+  inspectPlaced(placed: PlacedTag): Promise<InspectedTag> {
+    return this.d.nfc.inspect(placed.reader)
   }
 }

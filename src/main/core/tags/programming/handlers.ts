@@ -1,9 +1,9 @@
-import type { HandlerMap } from '../core/handlers'
-import { requireRole } from '../core/auth/actor'
+import type { HandlerMap } from '../../handlers'
+import { requireRole } from '../../auth/actor'
 import type { BatchRunner } from './batch'
-import { NfcError, nfcHubError } from './errors'
-import type { TagProvisioner } from './provisioning'
-import type { NfcService } from './service'
+import { NfcError, nfcHubError } from './nfc-error'
+import type { TagProvisioner } from './provisioner'
+import type { NfcPort } from './nfc-port'
 
 /** NfcError → the API's per-reason error code (the console translates by code). */
 async function nfc<T>(fn: () => T | Promise<T>): Promise<T> {
@@ -15,7 +15,7 @@ async function nfc<T>(fn: () => T | Promise<T>): Promise<T> {
 }
 
 export function nfcHandlers(
-  service: NfcService,
+  service: NfcPort,
   provisioner: TagProvisioner,
   batches: BatchRunner,
 ): HandlerMap<

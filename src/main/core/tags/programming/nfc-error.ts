@@ -1,4 +1,4 @@
-import { HubError } from '../core/errors'
+import { HubError } from '../../errors'
 
 export type NfcErrorCode =
   | 'unavailable'

@@ -1,0 +1,36 @@
+import type { HubInfo } from '../../shared/contract/hub'
+import { auditHandlers } from '../core/audit/handlers'
+import type { CallContext } from '../core/auth/actor'
+import { authHandlers } from '../core/auth/handlers'
+import { brandHandlers } from '../core/brand/handlers'
+import { brandPreview } from '../core/brand/preview'
+import { transfersHandlers } from '../core/delivery/handlers'
+import { mergeHandlers, type Handlers } from '../core/handlers'
+import { monitoringHandlers } from '../core/monitoring/handlers'
+import { settingsHandlers } from '../core/settings/handlers'
+import { tagsHandlers } from '../core/tags/handlers'
+import { nfcHandlers } from '../core/tags/programming/handlers'
+import { usersHandlers } from '../core/users/handlers'
+import { videosHandlers } from '../core/videos/handlers'
+import { tapPage } from '../lan/pages/tap'
+import type { HubServices } from './services'
+
+/** The API: every domain's handler map, merged into the one the admin listener dispatches (a name twice throws). */
+export function buildHandlers(s: HubServices, info: (ctx: CallContext) => HubInfo): Handlers {
+  return mergeHandlers(
+    authHandlers(s.auth, {
+      language: () => s.config.values.language,
+      productName: () => s.brand.current().productName[s.config.values.language],
+    }),
+    usersHandlers(s.users),
+    auditHandlers(s.audit),
+    settingsHandlers(s.settings, info),
+    videosHandlers(s.videos),
+    tagsHandlers(s.tags),
+    transfersHandlers(s.delivery),
+    nfcHandlers(s.nfc, s.provisioner, s.batches),
+    monitoringHandlers(s.dashboard, s.history, s.notifications),
+    // The Brand page previews the phone page itself, drawn by the phone listener's renderer.
+    brandHandlers(s.brand, brandPreview(s.brand, tapPage)),
+  )
+}

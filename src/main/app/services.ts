@@ -1,0 +1,257 @@
+import { join } from 'node:path'
+import type { Logger } from 'pino'
+import type { Repos } from '../db/repos'
+import { AuditService } from '../core/audit/service'
+import { AuthService } from '../core/auth/service'
+import { DailyBackups } from '../core/backup/daily'
+import type { Brand } from '../core/brand/brand'
+import { BrandService, findBuiltinBrands } from '../core/brand/service'
+import type { ConfigStore } from '../core/config/store'
+import { DeliveryService } from '../core/delivery/service'
+import { EventBus } from '../core/events/bus'
+import { JobQueue } from '../core/jobs/queue'
+import { resolveMediaBinaries, type MediaBinaries } from '../core/media/binaries'
+import { DashboardService } from '../core/monitoring/dashboard'
+import { HistoryService } from '../core/monitoring/history'
+import { NotificationService } from '../core/monitoring/notifications'
+import { Retention } from '../core/monitoring/retention'
+import type { DataPaths } from '../core/paths'
+import { SettingsService } from '../core/settings/service'
+import { BatchRunner } from '../core/tags/programming/batch'
+import { TagProvisioner } from '../core/tags/programming/provisioner'
+import { TagsService } from '../core/tags/service'
+import { UsersService } from '../core/users/service'
+import { VideoService } from '../core/videos/service'
+import { VideoStorage } from '../core/videos/storage'
+import { TRANSCODE_JOB, transcodeJob } from '../core/videos/transcode-job'
+import type { TlsMaterial } from '../lan/tls'
+import { NfcService } from '../nfc/service'
+import type { HubOptions } from './options'
+import { PhoneListener } from './phone-listener'
+
+export interface HubServices {
+  config: ConfigStore
+  events: EventBus
+  audit: AuditService
+  auth: AuthService
+  users: UsersService
+  settings: SettingsService
+  videos: VideoService
+  storage: VideoStorage
+  queue: JobQueue
+  media: MediaBinaries
+  tags: TagsService
+  delivery: DeliveryService
+  nfc: NfcService
+  provisioner: TagProvisioner
+  batches: BatchRunner
+  brand: BrandService
+  dashboard: DashboardService
+  history: HistoryService
+  notifications: NotificationService
+  retention: Retention
+  backups: DailyBackups
+}
+
+export interface ServiceInputs {
+  config: ConfigStore
+  paths: DataPaths
+  options: HubOptions
+  repos: Repos
+  media: MediaBinaries
+  tls: TlsMaterial | null
+  logger: (scope: string) => Logger
+  /** The admin console's address once it listens (Settings shows it). */
+  adminUrl: () => string
+}
+
+/** ffmpeg and ffprobe as found on this PC; a hub without them runs, and refuses uploads with that reason. */
+export async function findMediaTools(options: HubOptions, logger: Logger): Promise<MediaBinaries> {
+  // Tests pass a bare env to keep TAPDROP_* out; binaries are still looked up on the real PATH.
+  const media = await resolveMediaBinaries(
+    options.env ? { PATH: process.env.PATH, ...options.env } : process.env,
+  )
+  if (!media.ffmpeg || !media.ffprobe)
+    logger.warn(
+      { ffmpeg: media.ffmpeg?.path ?? null, ffprobe: media.ffprobe?.path ?? null },
+      'ffmpeg/ffprobe missing: uploads will be refused',
+    )
+  else
+    logger.info(
+      {
+        ffmpeg: `${media.ffmpeg.path} (${media.ffmpeg.source})`,
+        ffprobe: `${media.ffprobe.path} (${media.ffprobe.source})`,
+      },
+      'media tools',
+    )
+  return media
+}
+
+/**
+ * Builds every service once, each after what it needs, so nothing is attached later; nothing starts here (the hub
+ * starts them in order). The phone listener is built here too: tags need its address, and it serves deliveries.
+ */
+export function buildServices(i: ServiceInputs): { services: HubServices; phones: PhoneListener } {
+  const { config, paths, repos, media, logger } = i
+  const events = new EventBus()
+  const audit = new AuditService(repos.audit)
+  const auth = new AuthService(
+    repos,
+    audit,
+    () => ({ idleMinutes: config.values.sessionIdleMinutes, maxDays: config.values.sessionMaxDays }),
+    logger('auth'),
+  )
+  const users = new UsersService(repos, audit, events, logger('users'))
+  const brandService = new BrandService({
+    config,
+    audit,
+    events,
+    logger: logger('brand'),
+    builtinDir: i.options.brandsDir ?? findBuiltinBrands(__dirname),
+    importedDir: join(paths.root, 'brands'),
+    overridesFile: join(paths.root, 'brand-overrides.json'),
+    ...(i.options.defaultBrand ? { defaultBrand: i.options.defaultBrand } : {}),
+  })
+  const brand = (): Brand => brandService.current()
+
+  const notifications = new NotificationService({
+    repos,
+    events,
+    logger: logger('notify'),
+    dataDir: paths.root,
+    settings: () => {
+      const v = config.values
+      return {
+        failedTransfers: v.alertFailedTransfers,
+        quotaRefusals: v.alertQuotaRefusals,
+        diskLowMegabytes: v.diskLowMegabytes,
+      }
+    },
+  })
+  const retention = new Retention({
+    repos,
+    logger: logger('retention'),
+    retentionDays: () => config.values.retentionDays,
+  })
+  const backups = new DailyBackups({
+    database: paths.database,
+    dir: paths.backups,
+    logger: logger('backup'),
+    keepDays: () => config.values.backupDays,
+    minFreeBytes: () => config.values.minFreeDiskMegabytes * 1024 * 1024,
+  })
+
+  const storage = new VideoStorage(paths, logger('storage'))
+  storage.reconcile(repos.videos)
+  repos.videos.resetProcessing(Date.now())
+  const videosLogger = logger('videos')
+  const queue = new JobQueue({
+    repo: repos.jobs,
+    kinds: {
+      [TRANSCODE_JOB]: transcodeJob({
+        repos,
+        storage,
+        config,
+        events,
+        logger: videosLogger,
+        media: () => media,
+        onFailed: (v, error) => notifications.transcodeFailed(v.id, v.title, error),
+      }),
+    },
+    concurrency: () => config.values.transcodeConcurrency,
+    retryBaseMs: () => config.values.jobRetryBaseSeconds * 1000,
+    logger: logger('jobs'),
+  })
+  const videos = new VideoService({
+    repos,
+    storage,
+    config,
+    audit,
+    events,
+    logger: videosLogger,
+    media: () => media,
+    queue,
+    tagsUsing: (videoId) => repos.tags.countUsingVideo(videoId),
+  })
+
+  const delivery = new DeliveryService({
+    repos,
+    config,
+    events,
+    storage,
+    logger: logger('delivery'),
+    onFailed: () => notifications.transferFailed(),
+    onQuotaRefused: () => notifications.quotaRefused(),
+  })
+  const phones = new PhoneListener({ config, tls: i.tls, brand, delivery, logger })
+  const tags = new TagsService({
+    repos,
+    audit,
+    events,
+    logger: logger('tags'),
+    publicUrl: () => phones.publicUrl(),
+    reachableOrigins: () => phones.reachableOrigins(),
+  })
+  // The tap path caches tags and titles; any edit clears the cache.
+  events.subscribe(() => delivery.invalidate(), ['tags-changed', 'videos-changed'])
+
+  const nfc = new NfcService({
+    logger: logger('nfc'),
+    onStatus: (status) => events.emit({ type: 'nfc', status }),
+    ...(i.options.nfcWorker ? { worker: i.options.nfcWorker } : {}),
+    env: i.options.env ?? process.env,
+  })
+  const provisioner = new TagProvisioner({ nfc, tags, logger: logger('nfc') })
+  const batches = new BatchRunner({
+    nfc,
+    tags,
+    provisioner,
+    logger: logger('nfc'),
+    onChange: (batch) => events.emit({ type: 'nfc-batch', batch }),
+  })
+
+  const dashboard = new DashboardService({ repos, delivery, nfc: () => nfc.status(), dataDir: paths.root })
+  const history = new HistoryService({ repos, delivery })
+  const settings = new SettingsService(config, repos, audit, events, {
+    adminUrl: i.adminUrl,
+    lanListening: () => phones.url(),
+    lanPort: () => phones.port,
+    rebindLan: (host, port) => phones.rebind(host, port),
+    media: () => media,
+    publicUrl: () => phones.publicUrl(),
+    tagBaseUrls: () => tags.baseUrlReport(),
+    tls: () => phones.tlsInfo(),
+    mdns: () => phones.mdns.published,
+    announce: () => phones.announce(),
+    setNfc: async (on) => {
+      if (on) nfc.start()
+      else await nfc.stop()
+    },
+  })
+  return {
+    services: {
+      config,
+      events,
+      audit,
+      auth,
+      users,
+      settings,
+      videos,
+      storage,
+      queue,
+      media,
+      tags,
+      delivery,
+      nfc,
+      provisioner,
+      batches,
+      brand: brandService,
+      dashboard,
+      history,
+      notifications,
+      retention,
+      backups,
+    },
+    phones,
+  }
+}
