@@ -6,6 +6,7 @@ import type { SessionUser } from '../../../shared/contract/auth'
 import type { Role } from '../../../shared/roles'
 import { HubError } from '../errors'
 import type { AuditService } from '../audit/service'
+import { requireFreeUsername } from '../users/usernames'
 import { dummyHash, hashPassword, verifyPassword } from './passwords'
 import { LoginThrottle } from './throttle'
 import { hashToken, newToken, sameSecret } from './tokens'
@@ -78,8 +79,7 @@ export class AuthService {
       // Checked again inside the transaction: two setup forms submitted at once must not create two owners.
       if (!this.setupRequired())
         throw new HubError('setup-done', 'the owner account already exists; log in instead')
-      if (this.repos.users.findByUsername(input.username))
-        throw new HubError('user-exists', `the user ${input.username} already exists`)
+      requireFreeUsername(this.repos.users, input.username)
       const id = this.repos.users.insert({
         username: input.username,
         displayName: input.displayName ?? '',
