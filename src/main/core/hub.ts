@@ -341,6 +341,7 @@ export class Hub {
       defaultLanguage: () => this.config.values.language,
       delivery,
       tls: () => tls,
+      connectionsPerTransfer: () => this.config.values.mediaConnectionsPerTransfer,
     })
     const scheme = tls ? 'https' : 'http'
     const publicUrl = () => {
