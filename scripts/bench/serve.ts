@@ -239,8 +239,8 @@ async function main() {
     }
   }
   // The hub as a store runs it: the built app, its own process, on embedded defaults except plenty of download
-  // slots, no daily quota and no per-address tap limit (wrk is one address hammering one tag), so the figures
-  // measure serving, not the store's protective limits.
+  // slots, no daily quota, no per-address tap limit (wrk is one address hammering one tag) and no limit of
+  // connections per media link, so the figures measure serving, not the store's protective limits.
   const dataDir = join(work, 'data')
   mkdirSync(dataDir)
   writeFileSync(
@@ -251,6 +251,8 @@ async function main() {
       lanHost: '127.0.0.1',
       mdns: false,
       tapRateLimitPerMinute: 0,
+      // wrk's 16 and 64 connections all use one media link, as nginx's one file.
+      mediaConnectionsPerTransfer: 0,
       maxStreams: 1000,
       // A quota no phone reaches: returning phones (with the device cookie) still have theirs checked on each tap.
       quotaNormal: 100_000,

@@ -17,6 +17,8 @@ export const ERROR_STATUS = {
   'brand-not-found': 404,
   conflict: 409,
   'user-exists': 409,
+  // A new user name that looks like an existing one (ｏｗｎｅｒ, Cyrillic ѕtaff1); details.similarTo names it.
+  'user-confusable': 409,
   'setup-done': 409,
   'last-admin': 409,
   'self-change': 409,

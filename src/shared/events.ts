@@ -45,3 +45,13 @@ export type HubEvent =
   | { type: 'notification'; notification: Notification }
 
 export type HubEventType = HubEvent['type']
+
+/**
+ * Why the hub closed a console's event socket (WebSocket close codes 4000–4999 are the application's).
+ * `sessionEnded`: logged out, expired, password reset or account disabled: log in again.
+ * `roleChanged`: an admin changed this person's role: reload who you are, then reconnect.
+ */
+export const EVENTS_CLOSE = {
+  sessionEnded: { code: 4401, reason: 'session ended' },
+  roleChanged: { code: 4403, reason: 'role changed' },
+} as const

@@ -99,6 +99,36 @@ describe('first run, login, roles and the audit log over HTTP', () => {
     ).toBe('ok')
   })
 
+  it('refuses a new user name that looks like an existing one, saying which', async () => {
+    await owner.invoke('user-create', { username: 'staff1', role: 'staff', password: 'staff-password-1' })
+    const cases: Array<[string, string]> = [
+      ['ｏｗｎｅｒ', 'owner'], // full-width
+      ['ѕtaff1', 'staff1'], // Cyrillic dze
+      ['staffl', 'staff1'], // the letter l for the digit one
+      ['rnei', 'mei'], // "rn" for "m"
+    ]
+    for (const [username, similarTo] of cases) {
+      const r = await post(
+        `${t.adminUrl}/api/user-create`,
+        { username, role: 'staff', password: 'staff-password-1' },
+        { Cookie: owner.cookie!, Origin: t.adminUrl },
+      )
+      expect([username, r.status, r.json.error]).toEqual([
+        username,
+        409,
+        {
+          code: 'user-confusable',
+          message: expect.stringContaining(similarTo),
+          details: { similarTo },
+        },
+      ])
+    }
+    const names = (await owner.invoke('user-list', {})).map((u) => u.username)
+    expect(names.filter((n) => !/^[a-z0-9]+$/.test(n))).toEqual([])
+    // A name of its own, in any script, is still welcome.
+    await owner.invoke('user-create', { username: '店员小王', role: 'viewer', password: 'staff-password-1' })
+  })
+
   it('records account creation, role changes and logins in the audit log', async () => {
     const users = await owner.invoke('user-list', {})
     const mei = users.find((u) => u.username === 'mei')!

@@ -5,6 +5,7 @@ import { startTestHub, setupOwner, loginAs, type TestHub } from '../helpers/hub'
 import { post, type TestSession } from '../helpers/api'
 import { Phone, PHONE_UA } from '../helpers/phone'
 import { REPO } from '../helpers/paths'
+import { deflated, writeZip, zeros } from '../helpers/zip'
 
 let t: TestHub
 let owner: TestSession
@@ -221,6 +222,44 @@ describe('importing a reseller’s profile archive', () => {
       expect(r.json.error.message).toMatch(reason)
     }
     expect((await owner.invoke('brand-list', {})).map((p) => p.id)).toEqual(before)
+  })
+
+  it('stops inflating an archive whose entries lie about their size, and phones are served meanwhile', async () => {
+    // 512 MiB of zeros in ~0.5 MB, each entry's header claiming 1,000 bytes: the checks before inflating pass.
+    const honest = files((j) => (j.id = 'bomb'))
+    const bomb = await zeros(512)
+    const zip = writeZip([
+      deflated('profile/brand.json', honest['profile/brand.json']!),
+      { name: 'profile/logo.png', data: bomb, method: 8, crc: 0, size: 1000 },
+    ])
+    expect(zip.length).toBeLessThan(600_000)
+    // Phones keep asking the hub's LAN port while the import runs, one request after another: the longest time
+    // between two answers is the longest any phone would have waited. (One request first: this client's first
+    // fetch sets itself up, ~0.3 s on a busy machine, with the hub idle.)
+    await (await fetch(`${t.lanUrl}/healthz`)).text()
+    const gaps: number[] = []
+    let importing = true
+    let last = performance.now()
+    const probe = (async () => {
+      while (importing) {
+        await (await fetch(`${t.lanUrl}/healthz`)).text()
+        gaps.push(performance.now() - last)
+        last = performance.now()
+      }
+    })()
+    const started = performance.now()
+    const r = await upload(zip)
+    const took = performance.now() - started
+    importing = false
+    await probe
+    expect(gaps.length).toBeGreaterThan(1)
+    expect(Math.max(...gaps), `longest /healthz gap during a ${Math.round(took)} ms import`).toBeLessThan(200)
+    expect(r.status).toBe(422)
+    expect(r.json.error).toMatchObject({
+      code: 'brand-invalid',
+      message: expect.stringMatching(/archive unpacks to more than 6 MB/),
+    })
+    expect((await owner.invoke('brand-list', {})).map((p) => p.id)).not.toContain('bomb')
   })
 
   it('is for admins, from the console only', async () => {

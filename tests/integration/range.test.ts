@@ -1,7 +1,7 @@
 import { readFileSync, readSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { request } from 'node:http'
-import { connect } from 'node:net'
+import { connect, type Socket } from 'node:net'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestHub, setupOwner, readyVideo, bigRendition, type TestHub } from '../helpers/hub'
@@ -31,6 +31,39 @@ beforeAll(async () => {
   bigCode = (await owner.invoke('tag-create', { videoIds: [v2.id] })).code
 }, 300_000)
 afterAll(() => t?.stop())
+
+/**
+ * A connection asking for the media from `from` on, that stops reading once the answer's head has come (a player
+ * holding its connection): its status and head, and the socket to let go of.
+ */
+async function holdOpen(
+  token: string,
+  phone: Phone,
+  from: number,
+): Promise<{ status: number; head: string; socket: Socket }> {
+  const url = new URL(t.lanUrl)
+  const socket = connect(Number(url.port), url.hostname)
+  socket.on('error', () => {})
+  await new Promise<void>((resolve) => socket.once('connect', resolve))
+  socket.write(
+    `GET /m/${token} HTTP/1.1\r\nHost: ${url.host}\r\nCookie: ${phone.headers().Cookie}\r\nRange: bytes=${from}-\r\n\r\n`,
+  )
+  let head = ''
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no answer within 5 s')), 5000)
+    const onData = (c: Buffer) => {
+      head += c.toString('latin1')
+      if (!head.includes('\r\n\r\n')) return
+      clearTimeout(timer)
+      socket.off('data', onData)
+      socket.pause()
+      resolve()
+    }
+    socket.on('data', onData)
+  })
+  head = head.slice(0, head.indexOf('\r\n\r\n') + 2)
+  return { status: Number(head.split(' ')[1]), head, socket }
+}
 
 async function freshTransfer(): Promise<{ phone: Phone; token: string }> {
   const phone = new Phone(t.lanUrl)
@@ -255,6 +288,41 @@ describe.each(PATHS)('HTTP Range on media (%s)', (path) => {
     } finally {
       s.destroy()
       zeroCopy.setStallLimit(120_000)
+    }
+  })
+
+  it('one media link streams on at most four connections at once; the next is asked to retry (503, Retry-After)', async () => {
+    const phone = new Phone(t.lanUrl)
+    const token = (await phone.tap(bigCode)).token!
+    // Six players on one link, each asking for a different part of the 48 MiB file and then reading nothing, so
+    // every answer that streams holds its connection.
+    const held = await Promise.all(Array.from({ length: 6 }, (_, i) => holdOpen(token, phone, i << 23)))
+    try {
+      expect(held.map((h) => h.status).sort()).toEqual([206, 206, 206, 206, 503, 503])
+      for (const h of held.filter((x) => x.status === 503))
+        expect(h.head).toMatch(/\r\nretry-after: \d+\r\n/i)
+      // The poster is not a stream: it still comes.
+      expect((await fetch(`${t.lanUrl}/m/${token}/poster.jpg`, { headers: phone.headers() })).status).toBe(
+        200,
+      )
+      // A player lets go of one connection: the next request gets its place.
+      held.find((h) => h.status === 206)!.socket.destroy()
+      let next = await holdOpen(token, phone, 0)
+      for (let i = 0; i < 40 && next.status === 503; i++) {
+        next.socket.destroy()
+        await new Promise((r) => setTimeout(r, 50))
+        next = await holdOpen(token, phone, 0)
+      }
+      held.push(next)
+      expect(next.status).toBe(206)
+      // A store (or a benchmark) may lift the limit: mediaConnectionsPerTransfer 0.
+      t.hub.config.update({ mediaConnectionsPerTransfer: 0 })
+      const more = await Promise.all([1, 2].map((i) => holdOpen(token, phone, i << 20)))
+      held.push(...more)
+      expect(more.map((h) => h.status)).toEqual([206, 206])
+    } finally {
+      t.hub.config.update({ mediaConnectionsPerTransfer: 4 })
+      for (const h of held) h.socket.destroy()
     }
   })
 

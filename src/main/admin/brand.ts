@@ -25,11 +25,11 @@ export function brandRouter(d: { brand: BrandService; auth: AuthService; logger:
       next()
     },
     express.raw({ type: () => true, limit: MAX_ARCHIVE_BYTES }),
-    (req, res) => {
+    async (req, res) => {
       try {
         if (!Buffer.isBuffer(req.body) || req.body.length === 0)
           throw new HubError('bad-request', 'send the brand profile archive (.zip) as the request body')
-        const view = d.brand.importArchive(callContext(req, res, d.auth), req.body)
+        const view = await d.brand.importArchive(callContext(req, res, d.auth), req.body)
         res.json({ result: view })
       } catch (err) {
         sendError(res, err, d.logger)

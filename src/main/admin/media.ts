@@ -1,3 +1,4 @@
+import { basename, dirname } from 'node:path'
 import express, { type Router } from 'express'
 import type { Logger } from 'pino'
 import type { AuthService } from '../core/auth/service'
@@ -16,9 +17,16 @@ export function mediaRouter(videos: VideoService, auth: AuthService, logger: Log
     const id = Number(req.params.id)
     const path = Number.isSafeInteger(id) && id > 0 ? videos.mediaFile(id, String(req.params.file)) : null
     if (!path) return sendError(res, new HubError('not-found', 'no such file'), logger)
-    res.sendFile(path, { dotfiles: 'deny', headers: { 'Cache-Control': 'private, max-age=300' } }, (err) => {
-      if (err && !res.headersSent) sendError(res, new HubError('not-found', 'no such file'), logger)
-    })
+    // The file is one the hub named (mediaFile maps the request to a stored path; nothing of the URL reaches the
+    // disk). It is sent from its own folder: `send` checks dot files in the whole path when it has no root, and
+    // Linux's default data directory (~/.config/TapDrop) would refuse every file.
+    res.sendFile(
+      basename(path),
+      { root: dirname(path), dotfiles: 'deny', headers: { 'Cache-Control': 'private, max-age=300' } },
+      (err) => {
+        if (err && !res.headersSent) sendError(res, new HubError('not-found', 'no such file'), logger)
+      },
+    )
   })
   return router
 }

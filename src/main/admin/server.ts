@@ -13,6 +13,7 @@ import { rpcRouter, sendError } from './rpc'
 import { EventsSocket } from './events-socket'
 import type { DeliveryStatus, Transfer } from '../../shared/contract/transfers'
 import { staticRouter } from './static'
+import { errorEnvelope, notFound } from './fallback'
 
 export interface AdminServerDeps {
   handlers: Handlers
@@ -53,6 +54,8 @@ export class AdminServer {
     for (const r of deps.routers ?? []) app.use(r)
     app.use(rpcRouter(deps.handlers, deps.auth, deps.logger))
     app.use(staticRouter(deps.rendererDir))
+    app.use(notFound(deps.logger))
+    app.use(errorEnvelope(deps.logger))
     this.server = createServer(app)
     this.server.headersTimeout = 30_000
     // Uploads of several GB may take minutes: no limit on the whole request, only on a silent connection.

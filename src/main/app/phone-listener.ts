@@ -50,6 +50,7 @@ export class PhoneListener {
       defaultLanguage: () => d.config.values.language,
       delivery: d.delivery,
       tls: () => d.tls,
+      connectionsPerTransfer: () => d.config.values.mediaConnectionsPerTransfer,
     })
     this.mdns = new MdnsAnnouncer(d.logger('mdns'))
   }

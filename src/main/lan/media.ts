@@ -25,6 +25,31 @@ export interface MediaHooks {
   failed(reason: string): void
 }
 
+/**
+ * Open media responses per transfer on one listener, at most `max()` (config mediaConnectionsPerTransfer; 0 = no
+ * limit): admission counts transfers, and one link must not take many connections' worth of the store's bandwidth.
+ * A place is held from the answer until its response closes, finished or cut.
+ */
+export class TransferConnections {
+  private readonly open = new Map<number, number>()
+
+  constructor(private readonly max: () => number) {}
+
+  /** Takes a place for `res` until it closes; false when the transfer has none left. */
+  enter(transferId: number, res: ServerResponse): boolean {
+    const n = this.open.get(transferId) ?? 0
+    const max = this.max()
+    if (max > 0 && n >= max) return false
+    this.open.set(transferId, n + 1)
+    res.once('close', () => {
+      const left = (this.open.get(transferId) ?? 1) - 1
+      if (left > 0) this.open.set(transferId, left)
+      else this.open.delete(transferId)
+    })
+    return true
+  }
+}
+
 /** RFC 6266 / 5987: an ASCII fallback and the UTF-8 name, so Chinese titles survive on every phone. */
 export function contentDisposition(name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')

@@ -20,7 +20,7 @@ import { pickLanguage, type Language } from '../../shared/languages'
 import { messagePageBytes } from './pages/layout'
 import { PHONE_MESSAGES, type PhoneMessages } from './pages/messages'
 import { tapPageBytes } from './pages/tap'
-import { serveMedia } from './media'
+import { serveMedia, TransferConnections } from './media'
 import { PHONE_ASSETS } from './assets'
 import type { TlsMaterial } from './tls'
 
@@ -30,6 +30,8 @@ export interface LanServerDeps {
   defaultLanguage: () => Language
   delivery: DeliveryService
   tls: () => TlsMaterial | null
+  /** Media responses one transfer may stream at once (0 = no limit). */
+  connectionsPerTransfer: () => number
 }
 
 const REFUSAL_TEXT: Record<string, [keyof PhoneMessages, keyof PhoneMessages, string]> = {
@@ -68,11 +70,13 @@ const PAGE_HEADERS: readonly string[] = [
 export class LanServer {
   private server: Server
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 })
+  private readonly connections: TransferConnections
   private host: string | null = null
   private port = 0
   private scheme: 'http' | 'https' = 'http'
 
   constructor(private readonly deps: LanServerDeps) {
+    this.connections = new TransferConnections(deps.connectionsPerTransfer)
     this.server = this.build()
   }
 
@@ -180,9 +184,12 @@ export class LanServer {
         return this.page(req, res, 503, 'notReadyTitle', 'notReadyBody', '…', extra)
       return this.page(req, res, 404, 'notFoundTitle', 'notFoundBody', '?', extra)
     }
+    const t = found.transfer
+    // One link, a few connections (mediaConnectionsPerTransfer): a player retries a range it was refused.
+    if (kind === 'video' && !this.connections.enter(t.record.id, res))
+      return this.page(req, res, 503, 'notReadyTitle', 'notReadyBody', '…', ['Retry-After', '1'])
     const download = kind === 'video' && (req.url ?? '').includes('?dl=1')
     const delivery = this.deps.delivery
-    const t = found.transfer
     // What this one response asked for and got, for the transfer's timeline.
     let request: StreamRequest = { at: 0, start: 0, end: 0, bytes: 0 }
     serveMedia(

@@ -3,8 +3,10 @@ import { inWriteTransaction } from '../../db/immediate'
 import type { Repos } from '../../db/repos'
 import type { UserRecord } from '../../db/repos/users'
 import type { SessionUser } from '../../../shared/contract/auth'
+import type { Role } from '../../../shared/roles'
 import { HubError } from '../errors'
 import type { AuditService } from '../audit/service'
+import { requireFreeUsername } from '../users/usernames'
 import { dummyHash, hashPassword, verifyPassword } from './passwords'
 import { LoginThrottle } from './throttle'
 import { hashToken, newToken, sameSecret } from './tokens'
@@ -27,6 +29,7 @@ export class AuthService {
   private setupToken: string | null = null
   readonly localToken = newToken()
   readonly throttle: LoginThrottle
+  private readonly endedListeners = new Set<() => void>()
 
   constructor(
     private readonly repos: Repos,
@@ -76,8 +79,7 @@ export class AuthService {
       // Checked again inside the transaction: two setup forms submitted at once must not create two owners.
       if (!this.setupRequired())
         throw new HubError('setup-done', 'the owner account already exists; log in instead')
-      if (this.repos.users.findByUsername(input.username))
-        throw new HubError('user-exists', `the user ${input.username} already exists`)
+      requireFreeUsername(this.repos.users, input.username)
       const id = this.repos.users.insert({
         username: input.username,
         displayName: input.displayName ?? '',
@@ -141,6 +143,7 @@ export class AuthService {
     if (ctx.actor.kind === 'user') {
       this.repos.sessions.delete(ctx.actor.sessionId)
       this.audit.record(ctx, 'auth.logout', `user:${ctx.actor.userId}`)
+      this.sessionsEnded()
     }
     ctx.session?.clear()
   }
@@ -167,6 +170,38 @@ export class AuthService {
       this.repos.sessions.deleteForUser(user.id, actor.sessionId)
       this.audit.record(ctx, 'user.password-changed', `user:${user.id}`)
     })
+    this.sessionsEnded()
+  }
+
+  /**
+   * `listener` runs after this service ended sessions (a logout, a password change), so channels that stay open
+   * past the request that opened them (the console's event socket) can check theirs again. Changes an admin makes
+   * to an account (role, disable, password reset) are announced as `users-changed` on the event bus.
+   */
+  onSessionsEnded(listener: () => void): () => void {
+    this.endedListeners.add(listener)
+    return () => this.endedListeners.delete(listener)
+  }
+
+  private sessionsEnded(): void {
+    for (const listener of this.endedListeners) {
+      try {
+        listener()
+      } catch (err) {
+        // The sessions are ended already; a listener that failed must not make the logout look failed.
+        this.logger.error({ err }, 'a sessions-ended listener failed')
+      }
+    }
+  }
+
+  /**
+   * The session as it stands now, without sliding it (a channel's re-check is not the person using the console):
+   * null when it was ended, has expired, or its account is disabled.
+   */
+  sessionStanding(sessionId: number): { role: Role; expiresAt: number } | null {
+    const s = this.repos.sessions.findById(sessionId)
+    if (!s || s.disabled || s.expiresAt <= this.now()) return null
+    return { role: s.role, expiresAt: s.expiresAt }
   }
 
   /** Resolves a session cookie to an actor, sliding its expiry; null when unknown, expired or disabled. */

@@ -220,13 +220,13 @@ export class BrandService {
    * Installs a reseller's profile archive into <data>/brands/<id> after checking all of it; a built-in profile
    * cannot be replaced, an imported one is replaced whole. Nothing is installed when anything is wrong.
    */
-  importArchive(ctx: CallContext, zip: Buffer): BrandView {
+  async importArchive(ctx: CallContext, zip: Buffer): Promise<BrandView> {
     requireRole(ctx, 'admin')
     mkdirSync(this.d.importedDir, { recursive: true })
     const staging = mkdtempSync(join(this.d.importedDir, '.import-'))
     try {
       try {
-        unpackProfile(zip, staging)
+        await unpackProfile(zip, staging)
       } catch (err) {
         if (err instanceof ArchiveError)
           throw new HubError('brand-invalid', `brand profile archive refused: ${err.message}`, {

@@ -50,6 +50,11 @@ export const ConfigShape = {
   maxStreams: int(1, 1000),
   /** Longest wait in line before the phone is asked to tap again. */
   queueMaxWaitSeconds: int(10, 3600),
+  /**
+   * Media responses one transfer may stream at once (0 = no limit). A phone's player opens 2–3; one link shared out
+   * or fed to a download tool would otherwise take the bandwidth maxStreams shares between phones.
+   */
+  mediaConnectionsPerTransfer: int(0, 64),
   /** Rendition by kind of device: the largest rendition not above this is delivered. */
   renditionPhone: z.enum(['1080p', '720p', '480p']),
   renditionTablet: z.enum(['1080p', '720p', '480p']),
@@ -111,6 +116,7 @@ export const DEFAULT_CONFIG: Config = {
   quotaVip: 10,
   maxStreams: 8,
   queueMaxWaitSeconds: 180,
+  mediaConnectionsPerTransfer: 4,
   renditionPhone: '720p',
   renditionTablet: '1080p',
   renditionOther: '1080p',

@@ -74,6 +74,12 @@ export type MediaResult =
       retryAfterSeconds?: number
     }
 
+/**
+ * A transfer's media link: 18 bytes, a 48-bit millisecond time stamp then 96 random bits (24 URL-safe characters;
+ * time first so new rows append to SQLite's unique index: docs/decisions.md).
+ */
+export const MEDIA_TOKEN_BYTES = 18
+
 /** A download slot nobody has used for this long goes to the next phone in line. */
 const IDLE_SLOT_MS = 30_000
 
@@ -297,7 +303,7 @@ export class DeliveryService {
   ): TapResult {
     const tapId = this.record(tap, tag, 'delivered')
     const live = this.records.create({
-      token: newOrderedToken(18),
+      token: newOrderedToken(MEDIA_TOKEN_BYTES),
       tapId,
       tagId: tag.id,
       tagCode: tag.code,

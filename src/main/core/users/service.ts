@@ -9,6 +9,7 @@ import type { AuditService } from '../audit/service'
 import type { EventBus } from '../events/bus'
 import { hashPassword } from '../auth/passwords'
 import { requireRole, type CallContext } from '../auth/actor'
+import { requireFreeUsername } from './usernames'
 
 export function toUser(u: UserRecord): User {
   return {
@@ -42,12 +43,10 @@ export class UsersService {
     input: { username: string; displayName?: string; role: Role; password: string },
   ): Promise<User> {
     requireRole(ctx, 'admin')
-    if (this.repos.users.findByUsername(input.username))
-      throw new HubError('user-exists', `the user ${input.username} already exists`)
+    requireFreeUsername(this.repos.users, input.username)
     const passwordHash = await hashPassword(input.password)
     const user = inWriteTransaction(this.repos.db, () => {
-      if (this.repos.users.findByUsername(input.username))
-        throw new HubError('user-exists', `the user ${input.username} already exists`)
+      requireFreeUsername(this.repos.users, input.username)
       const id = this.repos.users.insert({
         username: input.username,
         displayName: input.displayName ?? '',

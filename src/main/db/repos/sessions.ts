@@ -14,6 +14,36 @@ export interface SessionWithUser {
   disabled: boolean
 }
 
+interface SessionRow {
+  id: number
+  user_id: number
+  created_at: number
+  last_seen_at: number
+  expires_at: number
+  username: string
+  display_name: string
+  role: string
+  disabled: 0 | 1
+}
+
+const SELECT = `SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at,
+                       u.username, u.display_name, u.role, u.disabled
+                  FROM sessions s JOIN users u ON u.id = s.user_id`
+
+function toSession(row: SessionRow): SessionWithUser {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+    expiresAt: row.expires_at,
+    username: row.username,
+    displayName: row.display_name,
+    role: roleOf(row.role),
+    disabled: row.disabled === 1,
+  }
+}
+
 export type SessionsRepo = ReturnType<typeof sessionsRepo>
 
 /** Sessions are stored by the SHA-256 of their token: a copy of the database does not let anyone log in. */
@@ -22,24 +52,8 @@ export function sessionsRepo(db: Database) {
     `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent)
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
   )
-  const find = db.prepare<
-    [Buffer],
-    {
-      id: number
-      user_id: number
-      created_at: number
-      last_seen_at: number
-      expires_at: number
-      username: string
-      display_name: string
-      role: string
-      disabled: 0 | 1
-    }
-  >(
-    `SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, u.username, u.display_name, u.role, u.disabled
-       FROM sessions s JOIN users u ON u.id = s.user_id
-      WHERE s.token_hash = ?`,
-  )
+  const find = db.prepare<[Buffer], SessionRow>(`${SELECT} WHERE s.token_hash = ?`)
+  const byId = db.prepare<[number], SessionRow>(`${SELECT} WHERE s.id = ?`)
   const touch = db.prepare('UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?')
   const remove = db.prepare('DELETE FROM sessions WHERE id = ?')
   const removeForUser = db.prepare('DELETE FROM sessions WHERE user_id = ?')
@@ -61,18 +75,11 @@ export function sessionsRepo(db: Database) {
     },
     findByTokenHash(tokenHash: Buffer): SessionWithUser | null {
       const row = find.get(tokenHash)
-      if (!row) return null
-      return {
-        id: row.id,
-        userId: row.user_id,
-        createdAt: row.created_at,
-        lastSeenAt: row.last_seen_at,
-        expiresAt: row.expires_at,
-        username: row.username,
-        displayName: row.display_name,
-        role: roleOf(row.role),
-        disabled: row.disabled === 1,
-      }
+      return row ? toSession(row) : null
+    },
+    findById(id: number): SessionWithUser | null {
+      const row = byId.get(id)
+      return row ? toSession(row) : null
     },
     touch(id: number, now: number, expiresAt: number): void {
       touch.run(now, expiresAt, id)

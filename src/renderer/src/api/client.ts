@@ -12,7 +12,8 @@ export function errorMessage(err: unknown): string {
       return i18n.t(`label.refusal.${reason}`)
     const key = `errors.${err.code}`
     const seconds = (err.details?.retryAfterSeconds as number | undefined) ?? ''
-    const text = i18n.t(key, { message: err.message, seconds })
+    const similarTo = (err.details?.similarTo as string | undefined) ?? ''
+    const text = i18n.t(key, { message: err.message, seconds, similarTo })
     return text === key ? err.message : text
   }
   return (err as Error)?.message ?? String(err)

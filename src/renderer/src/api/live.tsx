@@ -36,6 +36,9 @@ export function LiveUpdates() {
   const client = useQueryClient()
   const { notification } = App.useApp()
   const text = useNotificationText()
+  // Logged out elsewhere, expired, disabled, or given another role: who this is decides what the console shows
+  // (the login page, other menus).
+  const ended = () => void client.invalidateQueries({ queryKey: ['auth-status'] })
   useHubEvents((event) => {
     if (event.type === 'hello') {
       // A new or re-established connection: the snapshot replaces what was shown, every read is fetched again.
@@ -100,6 +103,6 @@ export function LiveUpdates() {
     }
     if (event.type === 'videos-changed') setProgress(event.videoId, null)
     for (const name of STALE[event.type] ?? []) void client.invalidateQueries({ queryKey: [name] })
-  })
+  }, ended)
   return null
 }

@@ -494,6 +494,7 @@ const en: Messages = {
     'user-not-found': 'No such account',
     conflict: 'Conflict: {{message}}',
     'user-exists': 'That user name is taken',
+    'user-confusable': 'That user name looks too much like the existing “{{similarTo}}”; choose another',
     'setup-done': 'The admin account exists already; log in instead',
     'last-admin': 'This is the last active admin; make someone else admin first',
     'self-change': 'You cannot change your own role or status; ask another admin',

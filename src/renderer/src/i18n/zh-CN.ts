@@ -491,6 +491,7 @@ const zhCN = {
     'user-not-found': '账号不存在',
     conflict: '操作冲突：{{message}}',
     'user-exists': '该用户名已存在',
+    'user-confusable': '该用户名与已有的“{{similarTo}}”看起来几乎一样，容易混淆，请换一个',
     'setup-done': '管理员账号已存在，请直接登录',
     'last-admin': '这是最后一个启用的管理员，请先指定其他管理员',
     'self-change': '不能修改自己的角色或状态，请让其他管理员操作',
