@@ -18,6 +18,7 @@ import { fsyncFile, syncDir } from '../fsutil/atomic'
 import type { JobContext, JobOutcome, JobQueue, JobProgress } from '../jobs/queue'
 import type { MediaBinaries } from '../media/binaries'
 import { FfmpegError, runCommand } from '../media/ffmpeg'
+import { FFMPEG_PID_FILE } from '../media/orphans'
 import { ladderCommand } from '../media/ladder-command'
 import { planLadder } from '../media/ladder'
 import { probeFile, ProbeError, tailCoverage, type ProbeInfo } from '../media/probe'
@@ -524,6 +525,7 @@ export class VideoService {
         signal: ctx.signal,
         onProgress: ctx.progress,
         stallMs: this.d.config.values.transcodeStallSeconds * 1000,
+        pidFile: join(work, FFMPEG_PID_FILE),
       })
       const made: Array<{
         label: string
