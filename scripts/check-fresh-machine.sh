@@ -3,8 +3,8 @@
 # given what a machine of this kind starts with (this PC's Node.js and npm with its npm settings, its certificate
 # authorities, git, g++, make, python3, and nothing of the project's), and a clone of this repository's HEAD runs in it
 #   bash scripts/setup.sh      (command 1: the Debian packages, npm ci, the build, then the hub; checked to answer
-#                               on its admin and phone ports, then stopped)
-#   npm test                   (command 2)
+#                               on its admin and phone ports, and left running)
+#   npm test                   (command 2, beside that hub, as a store owner would run them in two terminals)
 # This is how `setup.sh`'s package list is known to be complete: on this PC the packages are already installed.
 # Needs root (debootstrap, chroot, mounts) and Debian's mirror; takes ~20 minutes. Not part of `npm test`.
 # Do not run it while the tests run on this PC: both start pcscd and vpcd's port on the same loopback.
@@ -110,19 +110,24 @@ if [ "$up" = 1 ]; then
   sleep 1
   answers="admin $(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:7410/), phones $(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8080/healthz)"
 fi
-kill -TERM -- "-$hub" 2>/dev/null || true
-wait "$hub" 2>/dev/null || true
+stop_hub() {
+  kill -TERM -- "-$hub" 2>/dev/null || true
+  wait "$hub" 2>/dev/null || true
+}
 grep -A8 'is running' "$log1" || tail -30 "$log1"
 if [ "$answers" != "admin 200, phones 200" ]; then
+  stop_hub
   say "Fresh machine: command 1 did not bring up a hub that answers (${answers:-no start line}; log above)"
   exit 1
 fi
 echo "The running hub answered: $answers"
 
-say "Command 2 (npm test), inside"
+# The hub of command 1 keeps its default ports and data directory while the tests run: no test may need them.
+say "Command 2 (npm test), inside, beside the running hub"
 set +e
 inside /bin/bash -c 'cd /tapdrop && npm test'
 status=$?
 set -e
+stop_hub
 say "Fresh machine: exit $status after $(($(date +%s) - started)) s"
 exit $status

@@ -87,6 +87,13 @@ if (!quick) {
     '-p',
     'tsconfig.web.json',
   ])
+  // The tests are TypeScript too: a helper whose signature changed must fail here, not at run time in one file.
+  step('typecheck (tests)', process.execPath, [
+    join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+    '--noEmit',
+    '-p',
+    'tsconfig.test.json',
+  ])
   step('lint', process.execPath, [
     join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'),
     '--max-warnings',

@@ -68,11 +68,6 @@ if (!app.requestSingleInstanceLock()) {
       return
     }
     ipcMain.handle(IPC.setupToken, (event) => (fromConsole(event) ? (hub?.setupToken() ?? null) : null))
-    ipcMain.handle(IPC.appInfo, (event) =>
-      fromConsole(event)
-        ? { version: APP_VERSION, lanUrl: started?.lanUrl ?? null, dataDir: started?.dataDir ?? null }
-        : null,
-    )
     // Hub notifications (transcode failed, reader lost …) as system notifications; the page decides per user
     // (mutes) and sends them here, so no notification permission is granted to web content.
     ipcMain.handle(IPC.notify, (event, input: unknown) => {

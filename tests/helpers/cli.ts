@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { CLI } from './paths'
+import { CLI, NO_DATA_DIR } from './paths'
 
 export interface CliResult {
   code: number | null
@@ -15,7 +15,12 @@ export function runCli(
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        TAPDROP_DATA_DIR: NO_DATA_DIR,
+        ...options.env,
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     })
     let stdout = ''
@@ -69,7 +74,13 @@ export function spawnHub(
         ...extraArgs,
       ],
       {
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TAPDROP_NFC: 'false', ...env },
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '',
+          TAPDROP_DATA_DIR: NO_DATA_DIR,
+          TAPDROP_NFC: 'false',
+          ...env,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     )

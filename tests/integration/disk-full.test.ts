@@ -76,10 +76,19 @@ describe.runIf(root)('a disk that fills up', () => {
     mount = tempDir()
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=32m', 'tmpfs', mount.path])
     // A reserve that fits this small disk (the default keeps 1 GB free); plenty of download slots, so the flood
-    // of phones below does not leave later ones waiting in line.
+    // of phones below does not leave later ones waiting in line. Ports in the file too: the start refused for the
+    // full disk below runs without spawnHub's flags, and must not need the default ports free.
     writeFileSync(
       join(mount.path, 'config.json'),
-      JSON.stringify({ mdns: false, tapRateLimitPerMinute: 0, minFreeDiskMegabytes: 4, maxStreams: 1000 }),
+      JSON.stringify({
+        adminPort: 0,
+        lanPort: 0,
+        lanHost: '127.0.0.1',
+        mdns: false,
+        tapRateLimitPerMinute: 0,
+        minFreeDiskMegabytes: 4,
+        maxStreams: 1000,
+      }),
     )
     hub = await spawnHub(mount.path)
     lanUrl = hub.info.lanUrl!

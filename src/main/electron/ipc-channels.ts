@@ -1,6 +1,5 @@
 /** The preload's named calls; the only IPC channels that exist. */
 export const IPC = {
   setupToken: 'tapdrop:setup-token',
-  appInfo: 'tapdrop:app-info',
   notify: 'tapdrop:notify',
 } as const

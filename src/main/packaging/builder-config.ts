@@ -2,6 +2,27 @@ import { relative } from 'node:path'
 import type { Brand } from '../core/brand/brand'
 
 /**
+ * Electron's fuses, flipped in the packaged binary before it is signed (so the OS's signature check keeps them):
+ * what a store PC's app must not do for anyone who can start it with other arguments or environment.
+ */
+export const ELECTRON_FUSES = {
+  // ELECTRON_RUN_AS_NODE would turn the signed app into a plain Node.js for any script. It stays on only because
+  // the NFC worker is started with child_process.fork, which needs it in the main process; moving that worker to
+  // Electron's utilityProcess lets it go (the packaging test fails when it is off while a fork remains).
+  runAsNode: true,
+  // NODE_OPTIONS (--require a script, say) and --inspect / SIGUSR1 would run code inside the app.
+  enableNodeOptionsEnvironmentVariable: false,
+  enableNodeCliInspectArguments: false,
+  // The console's session cookie, encrypted at rest with the OS's keys like Chrome's.
+  enableCookieEncryption: true,
+  // The app's code only from app.asar, checked against the hash electron-builder embeds (Windows and macOS).
+  enableEmbeddedAsarIntegrityValidation: true,
+  onlyLoadAppFromAsar: true,
+  // The console is served over http://127.0.0.1, never file://.
+  grantFileProtocolExtraPrivileges: false,
+} as const
+
+/**
  * The electron-builder configuration for a brand: product name, app id, icons and installer names all come from the
  * brand profile, so a reseller never edits build files. Native modules (better-sqlite3, nfc-pcsc) are rebuilt for
  * Electron's ABI while packaging (`npmRebuild`), never at install time (that would break the Node tests).
@@ -24,6 +45,7 @@ export function builderConfig(brand: Brand, o: { version: string; root: string; 
     // The app starts with this brand (until the store or TAPDROP_BRAND picks another).
     extraMetadata: { tapdropBrand: brand.id, productName: brand.productName['zh-CN'] },
     asarUnpack: ['**/*.node', `${brandDir}/**/*`],
+    electronFuses: ELECTRON_FUSES,
     npmRebuild: true,
     buildDependenciesFromSource: false,
     win: { target: [{ target: 'nsis', arch: ['x64'] }], icon },

@@ -1,3 +1,5 @@
+import type { ChildProcess } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
 import ffmpeg, { type FfmpegCommand } from 'fluent-ffmpeg'
 
 export interface FfmpegProgress {
@@ -49,6 +51,11 @@ export function runCommand(
     onProgress?: (p: FfmpegProgress) => void
     signal?: AbortSignal
     stallMs?: number
+    /**
+     * Where to write ffmpeg's pid while it runs (inside the folder it writes to): an ffmpeg outlives a hub killed
+     * with kill -9, and the next start ends it from this file (see orphans.ts).
+     */
+    pidFile?: string
   },
 ): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -74,7 +81,15 @@ export function runCommand(
       return
     }
     options.signal?.addEventListener('abort', onAbort, { once: true })
-    cmd.on('start', watch)
+    cmd.on('start', () => {
+      watch()
+      const pid = (cmd as unknown as { ffmpegProc?: ChildProcess }).ffmpegProc?.pid
+      try {
+        if (options.pidFile && pid) writeFileSync(options.pidFile, `${pid}\n`)
+      } catch {
+        // A full disk, or the folder removed by a cancel already: ffmpeg fails on its own outputs then.
+      }
+    })
     cmd.on('stderr', (line: string) => {
       watch()
       tail.push(line)

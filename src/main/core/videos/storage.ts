@@ -18,6 +18,7 @@ import { pipeline } from 'node:stream/promises'
 import { rm } from 'node:fs/promises'
 import type { Logger } from 'pino'
 import type { DataPaths } from '../paths'
+import { endOrphanFfmpeg } from '../media/orphans'
 import { linuxIo } from '../fsutil/linux-io'
 import type { VideosRepo } from '../../db/repos/videos'
 import { syncDir } from '../fsutil/atomic'
@@ -111,6 +112,8 @@ export class VideoStorage {
       rmSync(join(this.paths.tmp, name), { recursive: true, force: true })
       removed++
     }
+    // Before any work folder goes: an ffmpeg a killed hub left behind may still be writing into it.
+    endOrphanFfmpeg(this.videos, this.logger)
     const videos = repo.list()
     const ids = new Set(videos.map((v) => String(v.id)))
     const sources = new Set(videos.map((v) => v.sourcePath))

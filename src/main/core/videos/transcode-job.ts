@@ -12,6 +12,7 @@ import { syncDir } from '../fsutil/atomic'
 import type { JobContext, JobKind, JobOutcome, JobProgress, JobQueue } from '../jobs/queue'
 import type { MediaBinaries } from '../media/binaries'
 import { FfmpegError, runCommand } from '../media/ffmpeg'
+import { FFMPEG_PID_FILE } from '../media/orphans'
 import { ladderCommand } from '../media/ladder-command'
 import { planLadder } from '../media/ladder'
 import { probeFile, ProbeError } from '../media/probe'
@@ -133,6 +134,7 @@ async function transcode(d: TranscodeDeps, now: () => number, ctx: JobContext): 
       signal: ctx.signal,
       onProgress: ctx.progress,
       stallMs: d.config.values.transcodeStallSeconds * 1000,
+      pidFile: join(work, FFMPEG_PID_FILE),
     })
     const made: Array<{
       label: string

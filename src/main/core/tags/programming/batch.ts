@@ -122,10 +122,18 @@ export class BatchRunner {
       return r.batch
     }
     if (item.state !== 'needs-confirmation') throw new NfcError('io', 'this tag does not need a confirmation')
-    const placed = this.d.nfc.present(item.reader)
-    if (!placed || placed.uid !== item.uid)
-      throw new NfcError('removed', 'place that tag on the reader again to overwrite it')
-    await this.run(placed, item, true)
+    // In turn with the tags placed before it: run beside the batch's own work on that reader (the same tag seen
+    // again as it shifts, say), the overwrite found the reader busy and the tag was marked failed.
+    const overwrite = this.chain.then(async () => {
+      if (item.state !== 'needs-confirmation')
+        throw new NfcError('io', 'this tag does not need a confirmation')
+      const placed = this.d.nfc.present(item.reader)
+      if (!placed || placed.uid !== item.uid)
+        throw new NfcError('removed', 'place that tag on the reader again to overwrite it')
+      await this.run(placed, item, true)
+    })
+    this.chain = overwrite.catch(() => undefined)
+    await overwrite
     return r.batch
   }
 
@@ -142,6 +150,15 @@ export class BatchRunner {
   private enqueue(placed: PlacedTag): void {
     const r = this.running
     if (!r) return
+    // A tag seen again while its row is still being looked at or waits for a decision is the same tag lying there
+    // (it shifted, or the reader service restarted): it keeps that row instead of getting a second one.
+    const last = r.batch.items.findLast((i) => i.reader === placed.reader)
+    if (
+      placed.uid !== null &&
+      last?.uid === placed.uid &&
+      (last.state === 'working' || last.state === 'needs-confirmation')
+    )
+      return
     if (r.batch.items.length >= MAX_ITEMS) r.batch.items.shift()
     const item: BatchItem = {
       id: this.nextItemId++,

@@ -1,0 +1,71 @@
+import { execFileSync } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join, sep } from 'node:path'
+import type { Logger } from 'pino'
+
+/** The file runCommand writes into a transcode's work folder: ffmpeg's pid, while it runs. */
+export const FFMPEG_PID_FILE = 'ffmpeg.pid'
+
+/**
+ * A process's command line, or null when it is gone (a zombie has an empty one). Linux reads /proc, macOS asks
+ * `ps`. Windows needs neither: a child spawned without `detached` sits in libuv's kill-on-close job object and
+ * dies with the hub, so there is no orphan to find.
+ */
+function commandLine(pid: number): string | null {
+  try {
+    if (process.platform === 'linux')
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim() || null
+    if (process.platform === 'darwin')
+      return (
+        execFileSync('ps', ['-ww', '-o', 'command=', '-p', String(pid)], {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'ignore'],
+        }).trim() || null
+      )
+  } catch {
+    // No such process.
+  }
+  return null
+}
+
+/** A pid alone may belong to another program by now; one whose command line writes into `workDir` is ours. */
+function writesInto(pid: number, workDir: string): boolean {
+  return commandLine(pid)?.includes(workDir + sep) ?? false
+}
+
+const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+
+/**
+ * At start, before the work folders of interrupted transcodes are removed: ends any ffmpeg a killed hub left
+ * running into one of them. Left alone it would go on using the cores beside the job's new run, and its last
+ * step (moving the index to the front of each MP4) reopens its outputs by name: the new run's files.
+ * Returns how many were ended.
+ */
+export function endOrphanFfmpeg(videosDir: string, logger: Logger): number {
+  let ended = 0
+  for (const video of readdirSync(videosDir, { withFileTypes: true })) {
+    if (!video.isDirectory()) continue
+    for (const work of readdirSync(join(videosDir, video.name))) {
+      if (!work.startsWith('.work-')) continue
+      const workDir = join(videosDir, video.name, work)
+      let pid: number
+      try {
+        pid = Number.parseInt(readFileSync(join(workDir, FFMPEG_PID_FILE), 'utf8'), 10)
+      } catch {
+        continue
+      }
+      if (!(pid > 0) || !writesInto(pid, workDir)) continue
+      try {
+        process.kill(pid, 'SIGKILL')
+      } catch (err) {
+        logger.warn({ pid, workDir, err }, 'could not end the ffmpeg of an interrupted transcode')
+        continue
+      }
+      // Start-up waits (bounded) until it is gone, so nothing writes into the folder once it is removed.
+      for (let i = 0; i < 200 && writesInto(pid, workDir); i++) pause(10)
+      logger.info({ pid, workDir }, 'ended the ffmpeg an interrupted run left behind')
+      ended++
+    }
+  }
+  return ended
+}
