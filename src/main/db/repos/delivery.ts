@@ -206,8 +206,10 @@ export function deliveryRepo(db: Database) {
   const byToken = db.prepare<[string], Row>('SELECT * FROM transfers WHERE token = ?')
   const byId = db.prepare<[number], Row>('SELECT * FROM transfers WHERE id = ?')
   // The rules of what counts (core/delivery/records/counts.ts) in SQL: the same statuses are left out.
-  const deviceSince = db.prepare<[string, string, number], { n: number }>(
-    "SELECT count(*) AS n FROM transfers WHERE device_id = ? AND tier = ? AND created_at >= ? AND status NOT IN ('expired', 'failed')",
+  // `top`: the newest transfer id in the same snapshot as the count, so the caller can add exactly the transfers
+  // SQLite did not have yet (ids rise, batches commit in order).
+  const deviceSince = db.prepare<[string, string, number], { n: number; top: number | null }>(
+    "SELECT count(*) AS n, (SELECT max(id) FROM transfers) AS top FROM transfers WHERE device_id = ? AND tier = ? AND created_at >= ? AND status NOT IN ('expired', 'failed')",
   )
   const phonesSince = db.prepare<[number, number], { deviceId: string; tier: string; n: number }>(
     "SELECT device_id AS deviceId, tier, count(*) AS n FROM transfers WHERE created_at >= ? AND status NOT IN ('expired', 'failed') GROUP BY device_id, tier ORDER BY max(id) DESC LIMIT ?",
@@ -262,9 +264,13 @@ export function deliveryRepo(db: Database) {
       const r = byId.get(id)
       return r ? toTransfer(r) : null
     },
-    /** Transfers since `at` that count against a phone's quota (see records/counts.ts). */
-    countForDeviceSince(deviceId: string, tier: Tier, at: number): number {
-      return deviceSince.get(deviceId, tier, at)!.n
+    /**
+     * Transfers since `at` that count against a phone's quota (see records/counts.ts), and the newest transfer id
+     * the same read saw (0 when none).
+     */
+    countForDeviceSince(deviceId: string, tier: Tier, at: number): { n: number; top: number } {
+      const r = deviceSince.get(deviceId, tier, at)!
+      return { n: r.n, top: r.top ?? 0 }
     },
     /** Per phone and tier, transfers since `at` that count against the quota: the latest `limit` phones. */
     phonesSince(at: number, limit: number) {

@@ -128,6 +128,12 @@ export class TransferBook {
     return t
   }
 
+  /** Transfers created and not yet committed (waiting for the next batch, or in the batch with the writer). */
+  *unwritten(): Iterable<LiveTransfer> {
+    if (this.inFlight) yield* this.inFlight.created
+    yield* this.created
+  }
+
   /** Saves a tag's rotate cursor with the next batch (the tap that moved it does not wait for SQLite). */
   setCursor(tagId: number, cursor: number): void {
     this.cursors.set(tagId, cursor)

@@ -1,5 +1,6 @@
 import type { TransferRecord, TransferStatus } from '../../../db/repos/delivery'
 import { startOfDay } from '../../time/days'
+import { BloomFilter } from './bloom'
 import { Generations } from './generations'
 
 /** A tap on the same tag from the same phone within this time continues its transfer instead of spending quota. */
@@ -25,26 +26,35 @@ export function reusable(r: Pick<TransferRecord, 'status'>): boolean {
  * rebuilt from SQLite at start, and start afresh at local midnight.
  *
  * Bounded: a flood of cookie-less taps (each a new phone) would otherwise grow them by a key per tap. They hold at
- * most `maxKeys` keys each, dropping the oldest half at a time, and a look-up of a key that is not held while some
- * were dropped answers `null` ("ask SQLite"): the caller then counts in SQLite, after writing what it holds.
+ * most `maxKeys` keys each, dropping the oldest half at a time into a Bloom filter; a look-up of a key that is not
+ * held answers `null` ("ask SQLite") only when the filter says it may have been dropped, so phones never seen still
+ * cost no query after a flood.
  */
 export class DayCounts {
   private dayStart = 0
   private dayEnd = 0
   private readonly perPhone: Generations<number>
   private readonly perTag = new Map<number, number>()
-  /** Whether phone keys were dropped today (then a phone not held may have transfers today). */
-  private phonesDropped = false
+  /** Phone keys dropped today (null until one is). */
+  private phonesDropped: BloomFilter | null = null
   /** deviceId + tag → latest reusable transfer. */
   private readonly recent: Generations<{ id: number; at: number }>
-  /** The newest creation time among recent entries dropped to stay under the bound. */
-  private recentDroppedAt = 0
+  /** Re-tap keys dropped, by the re-tap window their transfer was made in (at most the last two matter). */
+  private readonly recentDropped = new Map<number, BloomFilter>()
 
   constructor(maxKeys = 100_000) {
     const half = Math.max(1, Math.floor(maxKeys / 2))
-    this.perPhone = new Generations(half, () => (this.phonesDropped = true))
+    this.perPhone = new Generations(half, (gone) => {
+      this.phonesDropped ??= new BloomFilter()
+      for (const key of gone.keys()) this.phonesDropped.add(key)
+    })
     this.recent = new Generations(half, (gone) => {
-      for (const v of gone.values()) if (v.at > this.recentDroppedAt) this.recentDroppedAt = v.at
+      for (const [key, v] of gone) {
+        const window = Math.floor(v.at / REUSE_WINDOW_MS)
+        let filter = this.recentDropped.get(window)
+        if (!filter) this.recentDropped.set(window, (filter = new BloomFilter()))
+        filter.add(key)
+      }
     })
   }
 
@@ -72,9 +82,10 @@ export class DayCounts {
   /** Transfers today for this phone and tier that count against its quota; null when SQLite must be asked. */
   usedByPhone(deviceId: string, tier: string, now: number): number | null {
     this.today(now)
-    const n = this.perPhone.get(phoneKey(deviceId, tier))
+    const key = phoneKey(deviceId, tier)
+    const n = this.perPhone.get(key)
     if (n !== undefined) return n
-    return this.phonesDropped ? null : 0
+    return this.phonesDropped?.mayHave(key) ? null : 0
   }
 
   /** Transfers today from this tag (any outcome: a cap limits what the tag hands out). */
@@ -85,9 +96,13 @@ export class DayCounts {
 
   /** The id of this phone's latest reusable transfer from this tag in the window; undefined = none; null = ask SQLite. */
   latest(deviceId: string, tagId: number, now: number): number | undefined | null {
-    const hit = this.recent.get(recentKey(deviceId, tagId))
+    const key = recentKey(deviceId, tagId)
+    const hit = this.recent.get(key)
     if (hit && hit.at >= now - REUSE_WINDOW_MS) return hit.id
-    return this.recentDroppedAt >= now - REUSE_WINDOW_MS ? null : undefined
+    // A transfer made in the window ending now was made in this window period or the one before.
+    const window = Math.floor(now / REUSE_WINDOW_MS)
+    for (const w of [window, window - 1]) if (this.recentDropped.get(w)?.mayHave(key)) return null
+    return undefined
   }
 
   /** A transfer was created. */
@@ -118,6 +133,8 @@ export class DayCounts {
   /** Drops what has left the re-tap window (called every few seconds; a generation goes once all of it has). */
   sweep(now: number): void {
     const cutoff = now - REUSE_WINDOW_MS
+    for (const w of this.recentDropped.keys())
+      if (w < Math.floor(now / REUSE_WINDOW_MS) - 1) this.recentDropped.delete(w)
     this.recent.dropWhile((generation) => {
       for (const v of generation.values()) if (v.at >= cutoff) return false
       return true
@@ -135,7 +152,7 @@ export class DayCounts {
     this.dayEnd = startOfDay(this.dayStart + 36 * 3_600_000)
     this.perPhone.clear()
     this.perTag.clear()
-    this.phonesDropped = false
+    this.phonesDropped = null
   }
 
   private remember(deviceId: string, tagId: number, id: number, at: number): void {

@@ -3,7 +3,7 @@ import type { DeliveryRepo, NewTap, TimelineEvent, TransferRecord } from '../../
 import type { TransferStatus } from '../../../../shared/contract/transfers'
 import type { TransferPhase } from '../../../../shared/contract/transfers'
 import { TransferBook, type LiveTransfer } from './book'
-import { DayCounts, REUSE_WINDOW_MS } from './counts'
+import { countsForQuota, DayCounts, reusable, REUSE_WINDOW_MS } from './counts'
 import { directWriter, type BatchWriter } from './writer'
 
 export type { LiveTransfer } from './book'
@@ -164,8 +164,20 @@ export class DeliveryRecords {
     const now = this.now()
     const n = this.counts.usedByPhone(deviceId, tier, now)
     if (n !== null) return n
-    this.flush()
-    return this.d.repo.countForDeviceSince(deviceId, tier, this.counts.today(now))
+    // A phone the counts let go of: SQLite, plus the transfers SQLite did not have at that read.
+    const since = this.counts.today(now)
+    const saved = this.d.repo.countForDeviceSince(deviceId, tier, since)
+    let unsaved = 0
+    for (const { record: r } of this.book.unwritten())
+      if (
+        r.id > saved.top &&
+        r.deviceId === deviceId &&
+        r.tier === tier &&
+        r.createdAt >= since &&
+        countsForQuota(r)
+      )
+        unsaved++
+    return saved.n + unsaved
   }
 
   /** Transfers this tag handed out today. */
@@ -180,11 +192,23 @@ export class DeliveryRecords {
     if (id === undefined) return null
     if (id !== null) {
       const t = this.book.byId(id)
-      return t && t.record.status !== 'failed' && t.record.status !== 'expired' ? t : null
+      return t && reusable(t.record) ? t : null
     }
-    this.flush()
-    const r = this.d.repo.recentForDeviceAndTag(deviceId, tagId, now - REUSE_WINDOW_MS)
-    return r ? this.book.byId(r.id) : null
+    // A key the counts let go of: SQLite's newest, unless one not written yet is newer.
+    const since = now - REUSE_WINDOW_MS
+    const saved = this.d.repo.recentForDeviceAndTag(deviceId, tagId, since)
+    let best = saved ? this.book.byId(saved.id) : null
+    for (const t of this.book.unwritten()) {
+      const r = t.record
+      if (
+        r.deviceId === deviceId &&
+        r.tagId === tagId &&
+        r.createdAt >= since &&
+        r.id > (best?.record.id ?? 0)
+      )
+        best = t
+    }
+    return best && reusable(best.record) ? best : null
   }
 
   /** Deliveries per video of this tag, over all time (what `least-delivered` evens out). */
