@@ -31,6 +31,8 @@ interface Running {
   phones: PhoneListener
   services: HubServices
   timers: NodeJS.Timeout[]
+  /** The start-up read of the whole file, if it has started. */
+  databaseCheck?: { stop(): Promise<void> }
 }
 
 /**
@@ -142,7 +144,7 @@ export class Hub {
     await phones.listen(logger)
     s.queue.start()
     s.notifications.start()
-    checkDatabaseOnce(paths.database, logger, s.notifications, () => this.running === running)
+    running.databaseCheck = checkDatabaseOnce(paths.database, logger, s.notifications)
     s.retention.start()
     s.backups.start()
     if (c.nfc) s.nfc.start()
@@ -220,6 +222,7 @@ export class Hub {
     for (const t of r.timers) clearInterval(t)
     r.phones.mdns.stop()
     s.notifications.stop()
+    await r.databaseCheck?.stop()
     await s.retention.stop()
     await s.backups.stop()
     await s.nfc.stop()

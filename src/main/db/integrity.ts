@@ -14,8 +14,15 @@ export interface IntegrityReport {
  * otherwise shows only when something reads it, as an error on whatever screen that is; this says so once, up
  * front. A check that cannot run (no file, no driver) rejects: that is not damage, and staff are not told it is.
  */
-export async function checkIntegrity(file: string, limit = 10): Promise<IntegrityReport> {
-  const reply = await onReadOnlyThread(file, { kind: 'quick-check', limit })
+export async function checkIntegrity(
+  file: string,
+  options: { limit?: number; signal?: AbortSignal } = {},
+): Promise<IntegrityReport> {
+  const reply = await onReadOnlyThread(
+    file,
+    { kind: 'quick-check', limit: options.limit ?? 10 },
+    options.signal,
+  )
   if ('problems' in reply) return { problems: reply.problems }
   if ('error' in reply && isDatabaseDamage(reply.code)) return { problems: [reply.error], code: reply.code }
   throw new Error(`the integrity check could not run: ${'error' in reply ? reply.error : 'no answer'}`)
