@@ -150,6 +150,7 @@ describe('the writer thread', () => {
     book.start(new ThreadWriter(file, directWriter(repos.delivery), logger))
     book.addTap({ ...tap(1), tagId: null })
     const t = book.create({
+      id: book.nextId(),
       token: 'tok-000000000000000000001',
       tapId: 1,
       tagId: null,

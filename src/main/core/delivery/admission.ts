@@ -59,8 +59,10 @@ export class Admission {
       this.events.changed()
       return 0
     }
-    // Binary insertion keeps the line sorted at O(log n) comparisons per arrival (a busy store may have hundreds).
-    this.waiting.splice(this.lowerBound(c), 0, c)
+    // The line stays sorted: most arrivals go to its end (same tier and size, later), the rest by binary insertion.
+    const last = this.waiting[this.waiting.length - 1]
+    if (!last || order(last, c) < 0) this.waiting.push(c)
+    else this.waiting.splice(this.lowerBound(c), 0, c)
     this.waitingById.set(c.transferId, c)
     this.events.changed()
     this.promote()

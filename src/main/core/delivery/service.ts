@@ -295,39 +295,53 @@ export class DeliveryService {
     return rendition ? { videoId: pick.videoId, rendition } : null
   }
 
-  /** A new transfer for this phone, and its place in line for a download slot. */
+  /**
+   * A new transfer for this phone with its place in line for a download slot: placed first, then made in the state
+   * that place gives (waiting in line, or admitted), so a flood of taps does not write each transfer twice.
+   */
   private deliver(
     tap: Tap,
     tag: TagRecord,
     choice: { videoId: number; rendition: CachedVideo['renditions'][number] },
   ): TapResult {
     const tapId = this.record(tap, tag, 'delivered')
-    const live = this.records.create({
-      token: newOrderedToken(MEDIA_TOKEN_BYTES),
-      tapId,
-      tagId: tag.id,
-      tagCode: tag.code,
-      videoId: choice.videoId,
-      rendition: choice.rendition.label,
-      deviceId: tap.deviceId,
+    const id = this.records.nextId()
+    const position = this.admission.request({
+      transferId: id,
       tier: tag.tier,
-      ip: tap.req.ip,
-      userAgent: tap.req.userAgent?.slice(0, 300) ?? null,
       bytesTotal: choice.rendition.sizeBytes,
-      bytesSent: 0,
-      wireBytes: 0,
-      requests: 0,
-      coverage: [],
-      status: 'pending',
-      error: null,
-      createdAt: tap.now,
-      admittedAt: null,
-      startedAt: null,
-      finishedAt: null,
-      updatedAt: tap.now,
+      arrivedAt: tap.now,
     })
+    const live = this.records.create(
+      {
+        id,
+        token: newOrderedToken(MEDIA_TOKEN_BYTES),
+        tapId,
+        tagId: tag.id,
+        tagCode: tag.code,
+        videoId: choice.videoId,
+        rendition: choice.rendition.label,
+        deviceId: tap.deviceId,
+        tier: tag.tier,
+        ip: tap.req.ip,
+        userAgent: tap.req.userAgent?.slice(0, 300) ?? null,
+        bytesTotal: choice.rendition.sizeBytes,
+        bytesSent: 0,
+        wireBytes: 0,
+        requests: 0,
+        coverage: [],
+        status: position > 0 ? 'queued' : 'pending',
+        error: null,
+        createdAt: tap.now,
+        admittedAt: position > 0 ? null : tap.now,
+        startedAt: null,
+        finishedAt: null,
+        updatedAt: tap.now,
+      },
+      tap.newDevice,
+    )
+    if (position > 0) this.records.step(live, 'queued')
     this.transferChanged(live, 'created')
-    const position = this.admit(live)
     const outcome: TapOutcome = position > 0 ? 'queued' : 'delivered'
     this.emitTap(tap, tag, outcome, live.record.id)
     return {

@@ -206,13 +206,17 @@ export function deliveryRepo(db: Database) {
   const byToken = db.prepare<[string], Row>('SELECT * FROM transfers WHERE token = ?')
   const byId = db.prepare<[number], Row>('SELECT * FROM transfers WHERE id = ?')
   // The rules of what counts (core/delivery/records/counts.ts) in SQL: the same statuses are left out.
-  // `top`: the newest transfer id in the same snapshot as the count, so the caller can add exactly the transfers
-  // SQLite did not have yet (ids rise, batches commit in order).
-  const deviceSince = db.prepare<[string, string, number], { n: number; top: number | null }>(
-    "SELECT count(*) AS n, (SELECT max(id) FROM transfers) AS top FROM transfers WHERE device_id = ? AND tier = ? AND created_at >= ? AND status NOT IN ('expired', 'failed')",
+  // `top`: the newest transfer id in the same snapshot, so the caller can add exactly the transfers SQLite did not
+  // have yet (ids rise, batches commit in order).
+  const ofDevice = db.prepare<
+    [string, number],
+    { id: number; tier: string; tagId: number | null; status: string; createdAt: number }
+  >(
+    'SELECT id, tier, tag_id AS tagId, status, created_at AS createdAt FROM transfers WHERE device_id = ? AND created_at >= ? ORDER BY id',
   )
+  const topId = db.prepare<[], { top: number | null }>('SELECT max(id) AS top FROM transfers')
   const phonesSince = db.prepare<[number, number], { deviceId: string; tier: string; n: number }>(
-    "SELECT device_id AS deviceId, tier, count(*) AS n FROM transfers WHERE created_at >= ? AND status NOT IN ('expired', 'failed') GROUP BY device_id, tier ORDER BY max(id) DESC LIMIT ?",
+    "SELECT deviceId, tier, n FROM (SELECT device_id AS deviceId, tier, count(*) AS n, max(id) AS newest FROM transfers WHERE created_at >= ? AND status NOT IN ('expired', 'failed') GROUP BY device_id, tier ORDER BY newest DESC LIMIT ?) ORDER BY newest",
   )
   const tagsSince = db.prepare<[number], { tagId: number; n: number }>(
     'SELECT tag_id AS tagId, count(*) AS n FROM transfers WHERE created_at >= ? AND tag_id IS NOT NULL GROUP BY tag_id',
@@ -225,9 +229,6 @@ export function deliveryRepo(db: Database) {
   )
   const perVideoForTag = db.prepare<[number], { video_id: number; n: number }>(
     'SELECT video_id, count(*) AS n FROM transfers WHERE tag_id = ? GROUP BY video_id',
-  )
-  const recentForDeviceTag = db.prepare<[string, number, number], Row>(
-    `SELECT * FROM transfers WHERE device_id = ? AND tag_id = ? AND created_at >= ? AND status NOT IN ('failed', 'expired') ORDER BY id DESC LIMIT 1`,
   )
   const since = db.prepare<[number, number], Row>(
     'SELECT * FROM transfers WHERE created_at >= ? ORDER BY id DESC LIMIT ?',
@@ -265,16 +266,23 @@ export function deliveryRepo(db: Database) {
       return r ? toTransfer(r) : null
     },
     /**
-     * Transfers since `at` that count against a phone's quota (see records/counts.ts), and the newest transfer id
-     * the same read saw (0 when none).
+     * A phone's transfers since `at`, oldest first, and the newest transfer id of all that the same read saw (0 when
+     * none): what SQLite knows of a phone the in-memory counts let go of.
      */
-    countForDeviceSince(deviceId: string, tier: Tier, at: number): { n: number; top: number } {
-      const r = deviceSince.get(deviceId, tier, at)!
-      return { n: r.n, top: r.top ?? 0 }
+    ofDeviceSince(deviceId: string, at: number) {
+      // One read transaction: the rows and the newest id come from the same snapshot.
+      return db.transaction(() => ({
+        top: topId.get()!.top ?? 0,
+        rows: ofDevice.all(deviceId, at).map((r) => ({
+          ...r,
+          tier: TierSchema.parse(r.tier),
+          status: TransferStatusSchema.parse(r.status),
+        })),
+      }))()
     },
-    /** Per phone and tier, transfers since `at` that count against the quota: the latest `limit` phones. */
-    phonesSince(at: number, limit: number) {
-      return phonesSince.all(at, limit)
+    /** Per phone and tier, transfers since `at` that count against the quota: the latest `limit`, oldest first. */
+    phonesSince(at: number, limit: number): Array<{ deviceId: string; tier: Tier; n: number }> {
+      return phonesSince.all(at, limit).map((r) => ({ ...r, tier: TierSchema.parse(r.tier) }))
     },
     /** Per tag, transfers created since `at`. */
     tagsSince(at: number) {
@@ -286,10 +294,6 @@ export function deliveryRepo(db: Database) {
     },
     deliveriesPerVideo(tagId: number): Map<number, number> {
       return new Map(perVideoForTag.all(tagId).map((r) => [r.video_id, r.n]))
-    },
-    recentForDeviceAndTag(deviceId: string, tagId: number, since: number): TransferRecord | null {
-      const r = recentForDeviceTag.get(deviceId, tagId, since)
-      return r ? toTransfer(r) : null
     },
     listSince(at: number, limit: number): TransferRecord[] {
       return since.all(at, limit).map(toTransfer)

@@ -114,8 +114,17 @@ export class TransferBook {
   }
 
   /** A new transfer: its id now, its row with the next batch. */
-  create(record: Omit<TransferRecord, 'id'>): LiveTransfer {
-    const t = this.add({ ...record, id: this.nextTransferId++ })
+  /** The id the next transfer gets (so admission can place it before its record is made). */
+  nextId(): number {
+    return this.nextTransferId
+  }
+
+  /** A new transfer, with the id `nextId()` gave: in memory now, its row with the next batch. */
+  create(record: TransferRecord): LiveTransfer {
+    if (record.id !== this.nextTransferId)
+      throw new Error(`transfer ${record.id} is not the next (${this.nextTransferId})`)
+    this.nextTransferId++
+    const t = this.add(record)
     this.created.push(t)
     this.soon()
     return t

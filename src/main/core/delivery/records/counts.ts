@@ -1,4 +1,5 @@
 import type { TransferRecord, TransferStatus } from '../../../db/repos/delivery'
+import type { Tier } from '../../../../shared/contract/tags'
 import { startOfDay } from '../../time/days'
 import { BloomFilter } from './bloom'
 import { Generations } from './generations'
@@ -19,42 +20,47 @@ export function reusable(r: Pick<TransferRecord, 'status'>): boolean {
   return !NOT_COUNTED.has(r.status)
 }
 
+/** What the tap path needs to know of one phone: today's transfers per tier, its latest transfer per tag. */
+export interface PhoneDay {
+  /** Local midnight of the day `used` is for (an entry from yesterday counts nothing today). */
+  day: number
+  used: Record<Tier, number>
+  /** The latest reusable transfer per tag, made in the last half hour or so (usually one tag). */
+  recent: Array<{ tagId: number; id: number; at: number }>
+}
+
+/**
+ * A phone's transfers as SQLite (plus what is not written yet) has them: for a phone the counts let go of and that
+ * taps again. Recent entries oldest first.
+ */
+export type RestorePhone = (deviceId: string, dayStart: number, since: number) => PhoneDay
+
 /**
  * Counts of today's transfers that the tap path checks on every tap — per phone and tier (the daily quota), per tag
- * (its daily cap) — and each phone's latest transfer per tag in the last half hour (a re-tap continues it). They
- * are kept in memory and move with every transfer the records create or end, so a tap reads no SQLite. They are
- * rebuilt from SQLite at start, and start afresh at local midnight.
+ * (its daily cap) — and each phone's latest transfer per tag in the last half hour (a re-tap continues it). They are
+ * kept in memory, one entry per phone, and move with every transfer the records create or end, so a tap reads no
+ * SQLite. They are rebuilt from SQLite at start and count afresh from local midnight.
  *
- * Bounded: a flood of cookie-less taps (each a new phone) would otherwise grow them by a key per tap. They hold at
- * most `maxKeys` keys each, dropping the oldest half at a time into a Bloom filter; a look-up of a key that is not
- * held answers `null` ("ask SQLite") only when the filter says it may have been dropped, so phones never seen still
- * cost no query after a flood.
+ * Bounded: a flood of cookie-less taps (each a new phone) would otherwise add an entry per tap. At most `maxKeys`
+ * phones are held, the oldest half dropped at a time into a Bloom filter; a phone not held is restored from SQLite
+ * (`restore`) only when the filter says it may have been dropped, so a phone never seen costs no query.
  */
 export class DayCounts {
   private dayStart = 0
   private dayEnd = 0
-  private readonly perPhone: Generations<number>
+  private readonly phones: Generations<PhoneDay>
   private readonly perTag = new Map<number, number>()
-  /** Phone keys dropped today (null until one is). */
-  private phonesDropped: BloomFilter | null = null
-  /** deviceId + tag → latest reusable transfer. */
-  private readonly recent: Generations<{ id: number; at: number }>
-  /** Re-tap keys dropped, by the re-tap window their transfer was made in (at most the last two matter). */
-  private readonly recentDropped = new Map<number, BloomFilter>()
+  /** Phones dropped to stay within the bound today, and yesterday (null until one is). */
+  private dropped: BloomFilter | null = null
+  private droppedYesterday: BloomFilter | null = null
 
-  constructor(maxKeys = 100_000) {
-    const half = Math.max(1, Math.floor(maxKeys / 2))
-    this.perPhone = new Generations(half, (gone) => {
-      this.phonesDropped ??= new BloomFilter()
-      for (const key of gone.keys()) this.phonesDropped.add(key)
-    })
-    this.recent = new Generations(half, (gone) => {
-      for (const [key, v] of gone) {
-        const window = Math.floor(v.at / REUSE_WINDOW_MS)
-        let filter = this.recentDropped.get(window)
-        if (!filter) this.recentDropped.set(window, (filter = new BloomFilter()))
-        filter.add(key)
-      }
+  constructor(
+    private readonly restore: RestorePhone,
+    maxKeys = 100_000,
+  ) {
+    this.phones = new Generations(Math.max(1, Math.floor(maxKeys / 2)), (gone) => {
+      this.dropped ??= new BloomFilter()
+      for (const key of gone.keys()) this.dropped.add(key)
     })
   }
 
@@ -62,15 +68,17 @@ export class DayCounts {
   load(
     now: number,
     rows: {
-      phones: Iterable<{ deviceId: string; tier: string; n: number }>
+      phones: Iterable<{ deviceId: string; tier: Tier; n: number }>
       tags: Iterable<{ tagId: number; n: number }>
       recent: Iterable<{ id: number; deviceId: string; tagId: number; createdAt: number }>
     },
   ): void {
     this.newDay(now)
-    for (const p of rows.phones) this.perPhone.set(phoneKey(p.deviceId, p.tier), p.n)
+    this.dropped = null
+    this.droppedYesterday = null
+    for (const p of rows.phones) this.entry(p.deviceId, true).used[p.tier] = p.n
     for (const t of rows.tags) this.perTag.set(t.tagId, t.n)
-    for (const r of rows.recent) this.remember(r.deviceId, r.tagId, r.id, r.createdAt)
+    for (const r of rows.recent) remember(this.entry(r.deviceId, true), r.tagId, r.id, r.createdAt)
   }
 
   /** Local midnight of the day the counts are for (turning the day over first if it has ended). */
@@ -79,13 +87,11 @@ export class DayCounts {
     return this.dayStart
   }
 
-  /** Transfers today for this phone and tier that count against its quota; null when SQLite must be asked. */
-  usedByPhone(deviceId: string, tier: string, now: number): number | null {
-    this.today(now)
-    const key = phoneKey(deviceId, tier)
-    const n = this.perPhone.get(key)
-    if (n !== undefined) return n
-    return this.phonesDropped?.mayHave(key) ? null : 0
+  /** Transfers today for this phone and tier that count against its quota. */
+  usedByPhone(deviceId: string, tier: Tier, now: number): number {
+    const day = this.today(now)
+    const e = this.find(deviceId, now)
+    return e && e.day === day ? e.used[tier] : 0
   }
 
   /** Transfers today from this tag (any outcome: a cap limits what the tag hands out). */
@@ -94,76 +100,104 @@ export class DayCounts {
     return this.perTag.get(tagId) ?? 0
   }
 
-  /** The id of this phone's latest reusable transfer from this tag in the window; undefined = none; null = ask SQLite. */
-  latest(deviceId: string, tagId: number, now: number): number | undefined | null {
-    const key = recentKey(deviceId, tagId)
-    const hit = this.recent.get(key)
-    if (hit && hit.at >= now - REUSE_WINDOW_MS) return hit.id
-    // A transfer made in the window ending now was made in this window period or the one before.
-    const window = Math.floor(now / REUSE_WINDOW_MS)
-    for (const w of [window, window - 1]) if (this.recentDropped.get(w)?.mayHave(key)) return null
-    return undefined
+  /** The id of this phone's latest reusable transfer from this tag in the re-tap window, if any. */
+  latest(deviceId: string, tagId: number, now: number): number | undefined {
+    const e = this.find(deviceId, now)
+    const hit = e?.recent.find((r) => r.tagId === tagId)
+    return hit && hit.at >= now - REUSE_WINDOW_MS ? hit.id : undefined
   }
 
-  /** A transfer was created. */
-  created(r: TransferRecord): void {
-    if (r.createdAt >= this.today(r.createdAt)) {
-      if (r.tagId !== null) this.perTag.set(r.tagId, (this.perTag.get(r.tagId) ?? 0) + 1)
-      if (countsForQuota(r)) {
-        const key = phoneKey(r.deviceId, r.tier)
-        this.perPhone.set(key, (this.perPhone.get(key) ?? 0) + 1)
-      }
+  /** A transfer was created (`newPhone`: its device id was made by this very tap, so nothing is known of it). */
+  created(r: TransferRecord, newPhone = false): void {
+    const day = this.today(r.createdAt)
+    if (r.tagId !== null) this.perTag.set(r.tagId, (this.perTag.get(r.tagId) ?? 0) + 1)
+    const held = newPhone ? this.fresh(r.deviceId, day) : this.phones.get(r.deviceId)
+    // A phone restored from SQLite now has this transfer already (it is among those not written yet).
+    if (!held && this.mayHaveDropped(r.deviceId, r.createdAt))
+      return void this.entry(r.deviceId, false, r.createdAt)
+    const e = held ?? this.fresh(r.deviceId, day)
+    if (e.day !== day) {
+      e.day = day
+      e.used = { normal: 0, vip: 0 }
     }
-    if (r.tagId !== null && reusable(r)) this.remember(r.deviceId, r.tagId, r.id, r.createdAt)
+    if (countsForQuota(r)) e.used[r.tier]++
+    if (r.tagId !== null && reusable(r)) remember(e, r.tagId, r.id, r.createdAt)
   }
 
   /** A transfer's status changed from `was` (an expired or failed one gives its quota back). */
   statusChanged(r: TransferRecord, was: TransferStatus): void {
-    if (countsForQuota({ status: was }) && !countsForQuota(r) && r.createdAt >= this.dayStart) {
-      const key = phoneKey(r.deviceId, r.tier)
-      const n = this.perPhone.get(key)
-      if (n !== undefined) this.perPhone.set(key, Math.max(0, n - 1))
-    }
-    if (r.tagId !== null && !reusable(r)) {
-      const key = recentKey(r.deviceId, r.tagId)
-      if (this.recent.get(key)?.id === r.id) this.recent.delete(key)
-    }
+    const e = this.phones.get(r.deviceId)
+    if (!e) return // let go of: restored from SQLite, which gets this change too, if it taps again
+    if (
+      countsForQuota({ status: was }) &&
+      !countsForQuota(r) &&
+      e.day === this.dayStart &&
+      r.createdAt >= this.dayStart
+    )
+      e.used[r.tier] = Math.max(0, e.used[r.tier] - 1)
+    if (!reusable(r)) e.recent = e.recent.filter((x) => x.id !== r.id)
   }
 
-  /** Drops what has left the re-tap window (called every few seconds; a generation goes once all of it has). */
+  /** Drops phones with nothing left to count (called every minute; a generation goes once all of it has). */
   sweep(now: number): void {
+    const day = this.today(now)
     const cutoff = now - REUSE_WINDOW_MS
-    for (const w of this.recentDropped.keys())
-      if (w < Math.floor(now / REUSE_WINDOW_MS) - 1) this.recentDropped.delete(w)
-    this.recent.dropWhile((generation) => {
-      for (const v of generation.values()) if (v.at >= cutoff) return false
+    this.phones.dropWhile((generation) => {
+      for (const e of generation.values())
+        if ((e.day === day && (e.used.normal > 0 || e.used.vip > 0)) || e.recent.some((r) => r.at >= cutoff))
+          return false
       return true
     })
-    this.today(now)
   }
 
   /** Sizes, for tests and diagnostics. */
-  get size(): { phones: number; tags: number; recent: number } {
-    return { phones: this.perPhone.size, tags: this.perTag.size, recent: this.recent.size }
+  get size(): { phones: number; tags: number } {
+    return { phones: this.phones.size, tags: this.perTag.size }
+  }
+
+  /** The phone's entry if held, or restored from SQLite if it may have been let go of; undefined if never seen. */
+  private find(deviceId: string, now: number): PhoneDay | undefined {
+    const e = this.phones.get(deviceId)
+    if (e || !this.mayHaveDropped(deviceId, now)) return e
+    return this.entry(deviceId, false, now)
+  }
+
+  private mayHaveDropped(deviceId: string, now: number): boolean {
+    if (this.droppedYesterday && now >= this.dayStart + REUSE_WINDOW_MS) this.droppedYesterday = null
+    return Boolean(this.dropped?.mayHave(deviceId) || this.droppedYesterday?.mayHave(deviceId))
+  }
+
+  /** The phone's entry, made (restored from SQLite if it may have been let go of) when not held. */
+  private entry(deviceId: string, loading: boolean, now = 0): PhoneDay {
+    const held = this.phones.get(deviceId)
+    if (held) return held
+    if (!loading && this.mayHaveDropped(deviceId, now)) {
+      const e = this.restore(deviceId, this.dayStart, now - REUSE_WINDOW_MS)
+      this.phones.set(deviceId, e)
+      return e
+    }
+    return this.fresh(deviceId, this.dayStart)
+  }
+
+  private fresh(deviceId: string, day: number): PhoneDay {
+    const e: PhoneDay = { day, used: { normal: 0, vip: 0 }, recent: [] }
+    this.phones.set(deviceId, e)
+    return e
   }
 
   private newDay(now: number): void {
     this.dayStart = startOfDay(now)
     this.dayEnd = startOfDay(this.dayStart + 36 * 3_600_000)
-    this.perPhone.clear()
     this.perTag.clear()
-    this.phonesDropped = null
-  }
-
-  private remember(deviceId: string, tagId: number, id: number, at: number): void {
-    this.recent.set(recentKey(deviceId, tagId), { id, at })
+    // Entries from yesterday count nothing today (their `day` says so). Phones dropped yesterday may still have a
+    // transfer in the re-tap window, so yesterday's filter is asked until half an hour past midnight.
+    this.droppedYesterday = this.dropped
+    this.dropped = null
   }
 }
 
-function phoneKey(deviceId: string, tier: string): string {
-  return `${tier}:${deviceId}`
-}
-
-function recentKey(deviceId: string, tagId: number): string {
-  return `${tagId}:${deviceId}`
+function remember(e: PhoneDay, tagId: number, id: number, at: number): void {
+  const i = e.recent.findIndex((r) => r.tagId === tagId)
+  if (i >= 0) e.recent.splice(i, 1)
+  e.recent.push({ tagId, id, at })
 }

@@ -3,7 +3,7 @@ import type { DeliveryRepo, NewTap, TimelineEvent, TransferRecord } from '../../
 import type { TransferStatus } from '../../../../shared/contract/transfers'
 import type { TransferPhase } from '../../../../shared/contract/transfers'
 import { TransferBook, type LiveTransfer } from './book'
-import { countsForQuota, DayCounts, reusable, REUSE_WINDOW_MS } from './counts'
+import { countsForQuota, DayCounts, reusable, REUSE_WINDOW_MS, type PhoneDay } from './counts'
 import { directWriter, type BatchWriter } from './writer'
 
 export type { LiveTransfer } from './book'
@@ -41,7 +41,7 @@ export class DeliveryRecords {
 
   constructor(private readonly d: DeliveryRecordsDeps) {
     this.now = d.now ?? Date.now
-    this.counts = new DayCounts(d.maxKeys)
+    this.counts = new DayCounts((deviceId, day, since) => this.restorePhone(deviceId, day, since), d.maxKeys)
     this.book = new TransferBook(
       d.repo,
       {
@@ -95,9 +95,18 @@ export class DeliveryRecords {
   }
 
   /** A new transfer: its id now, its row with the next batch; counted at once. */
-  create(record: Omit<TransferRecord, 'id'>): LiveTransfer {
+  /** The id the next transfer will get: admission places a transfer in line before it is made. */
+  nextId(): number {
+    return this.book.nextId()
+  }
+
+  /**
+   * A new transfer (its `id` from `nextId()`): its row goes with the next batch; it counts at once. `newPhone`:
+   * its device id was made by this very tap, so nothing is known of the phone yet.
+   */
+  create(record: TransferRecord, newPhone = false): LiveTransfer {
     const t = this.book.create(record)
-    this.counts.created(t.record)
+    this.counts.created(t.record, newPhone)
     if (t.record.tagId !== null && t.record.videoId !== null) {
       const videos = this.perVideo.get(t.record.tagId)
       if (videos) videos.set(t.record.videoId, (videos.get(t.record.videoId) ?? 0) + 1)
@@ -161,23 +170,7 @@ export class DeliveryRecords {
 
   /** This phone's transfers today at this tier that use up its quota. */
   usedToday(deviceId: string, tier: TransferRecord['tier']): number {
-    const now = this.now()
-    const n = this.counts.usedByPhone(deviceId, tier, now)
-    if (n !== null) return n
-    // A phone the counts let go of: SQLite, plus the transfers SQLite did not have at that read.
-    const since = this.counts.today(now)
-    const saved = this.d.repo.countForDeviceSince(deviceId, tier, since)
-    let unsaved = 0
-    for (const { record: r } of this.book.unwritten())
-      if (
-        r.id > saved.top &&
-        r.deviceId === deviceId &&
-        r.tier === tier &&
-        r.createdAt >= since &&
-        countsForQuota(r)
-      )
-        unsaved++
-    return saved.n + unsaved
+    return this.counts.usedByPhone(deviceId, tier, this.now())
   }
 
   /** Transfers this tag handed out today. */
@@ -187,28 +180,31 @@ export class DeliveryRecords {
 
   /** This phone's latest transfer from this tag in the re-tap window that can still be continued, if any. */
   latestFor(deviceId: string, tagId: number): LiveTransfer | null {
-    const now = this.now()
-    const id = this.counts.latest(deviceId, tagId, now)
-    if (id === undefined) return null
-    if (id !== null) {
-      const t = this.book.byId(id)
-      return t && reusable(t.record) ? t : null
+    const id = this.counts.latest(deviceId, tagId, this.now())
+    const t = id === undefined ? null : this.book.byId(id)
+    return t && reusable(t.record) ? t : null
+  }
+
+  /**
+   * A phone the counts let go of, as SQLite has it plus the transfers SQLite did not have at that read (above the
+   * newest id it saw), each in its freshest state (memory before SQLite).
+   */
+  private restorePhone(deviceId: string, day: number, since: number): PhoneDay {
+    const from = Math.min(day, since)
+    const saved = this.d.repo.ofDeviceSince(deviceId, from)
+    const rows: Array<Pick<TransferRecord, 'id' | 'tier' | 'tagId' | 'status' | 'createdAt'>> =
+      saved.rows.map((r) => this.book.get(r.id)?.record ?? r)
+    for (const { record: r } of this.book.unwritten())
+      if (r.id > saved.top && r.deviceId === deviceId && r.createdAt >= from) rows.push(r)
+    const phone: PhoneDay = { day, used: { normal: 0, vip: 0 }, recent: [] }
+    for (const r of rows) {
+      if (r.createdAt >= day && countsForQuota(r)) phone.used[r.tier]++
+      if (r.tagId !== null && r.createdAt >= since && reusable(r)) {
+        phone.recent = phone.recent.filter((x) => x.tagId !== r.tagId)
+        phone.recent.push({ tagId: r.tagId, id: r.id, at: r.createdAt })
+      }
     }
-    // A key the counts let go of: SQLite's newest, unless one not written yet is newer.
-    const since = now - REUSE_WINDOW_MS
-    const saved = this.d.repo.recentForDeviceAndTag(deviceId, tagId, since)
-    let best = saved ? this.book.byId(saved.id) : null
-    for (const t of this.book.unwritten()) {
-      const r = t.record
-      if (
-        r.deviceId === deviceId &&
-        r.tagId === tagId &&
-        r.createdAt >= since &&
-        r.id > (best?.record.id ?? 0)
-      )
-        best = t
-    }
-    return best && reusable(best.record) ? best : null
+    return phone
   }
 
   /** Deliveries per video of this tag, over all time (what `least-delivered` evens out). */
@@ -234,7 +230,7 @@ export class DeliveryRecords {
   }
 
   /** Sizes of what is held in memory (tests and diagnostics). */
-  get memory(): { transfers: number; phones: number; tags: number; recent: number } {
+  get memory(): { transfers: number; phones: number; tags: number } {
     return { transfers: this.book.size, ...this.counts.size }
   }
 }
