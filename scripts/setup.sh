@@ -21,8 +21,10 @@ warn() { printf '\033[33mwarning:\033[0m %s\n' "$*" >&2; }
 #    better-sqlite3, nfc-pcsc and our sendfile addon compile at install), curl (the upload benchmark's client),
 #    pcscd + vpcd + pcsclite headers (NFC
 #    and its virtual reader), CJK fonts (Chinese in screenshots and label PDFs), poppler-utils + zbar-tools (label PDFs rendered and their QR codes decoded in tests), nginx + wrk (benchmarks side by
-#    side), xvfb (a display for the Electron window where its binary exists).
-PACKAGES=(ffmpeg chromium g++ make python3 curl pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools fonts-noto-cjk poppler-utils zbar-tools nginx-light wrk xvfb)
+#    side), xvfb (a display for the Electron window where its binary exists), ceph-mon + ceph-osd + radosgw (the chain's
+#    tests start a throw-away single-node Ceph with its S3 gateway on 127.0.0.1: scripts/chain/ceph-cluster.ts; ~58
+#    packages, ~25 s; nothing is configured or started system-wide).
+PACKAGES=(ffmpeg chromium g++ make python3 curl pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools fonts-noto-cjk poppler-utils zbar-tools nginx-light wrk xvfb ceph-mon ceph-osd radosgw)
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
   for p in "${PACKAGES[@]}"; do
@@ -34,7 +36,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     say "Installing Debian packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    # policy-rc.d keeps apt from starting nginx/pcscd as services: tests start their own, by PID.
+    # policy-rc.d keeps apt from starting nginx/pcscd/ceph as services: tests start their own, by PID.
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
     apt-get install -y -qq --no-install-recommends "${missing[@]}" || { rm -f /usr/sbin/policy-rc.d; exit 1; }
     rm -f /usr/sbin/policy-rc.d
