@@ -4,13 +4,14 @@ import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
 import layers from './eslint/layers.mjs'
 
-// What sits above the domain: the listeners, the NFC hardware, the CLI, the shell, label PDFs, packaging, and app/,
-// the composition root that builds all of it. See docs/architecture.md.
+// What sits above the domain: the listeners, the NFC hardware, the chain's object store (S3), the CLI, the shell,
+// label PDFs, packaging, and app/, the composition root that builds all of it. See docs/architecture.md.
 const OUTER = [
   'src/main/app',
   'src/main/admin',
   'src/main/lan',
   'src/main/nfc',
+  'src/main/chain',
   'src/main/cli',
   'src/main/http',
   'src/main/electron',
@@ -39,6 +40,19 @@ export default tseslint.config(
     },
   },
   {
+    // The domain reaches the object store through its port (core/chain/object-store.ts), never the S3 library.
+    files: ['src/main/core/**/*.ts', 'src/main/db/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'the hub core must not import electron; put shell code in src/main/electron' }],
+          patterns: [{ group: ['@aws-sdk/*', '@smithy/*'], message: 'the domain talks to the object store through core/chain/object-store.ts; the S3 client lives in src/main/chain' }],
+        },
+      ],
+    },
+  },
+  {
     // The directions between layers (docs/architecture.md); tests/unit/layers.test.ts plants a violation of each.
     files: ['src/**/*.{ts,tsx}'],
     plugins: { layers },
@@ -49,7 +63,7 @@ export default tseslint.config(
           {
             from: 'src/main/core',
             forbid: OUTER,
-            why: 'the domain knows nothing of the listeners, the NFC hardware, the CLI or the shell that use it; app/ wires them together (an interface declared in core, implemented outside, when the domain needs one of them)',
+            why: 'the domain knows nothing of the listeners, the NFC hardware, the object store\'s S3 client, the CLI or the shell that use it; app/ wires them together (an interface declared in core, implemented outside, when the domain needs one of them)',
           },
           {
             from: 'src/main/db',

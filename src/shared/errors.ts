@@ -48,6 +48,21 @@ export const ERROR_STATUS = {
   'nfc-verify-failed': 409,
   'nfc-busy': 409,
   'nfc-io': 502,
+  // The chain's object store (core/chain/object-store.ts): what went wrong there, in words staff can act on. None is
+  // 401/403: those are about the console's own session.
+  'chain-not-configured': 409,
+  'chain-credentials': 502,
+  'chain-forbidden': 502,
+  'chain-no-bucket': 502,
+  'chain-clock-skew': 502,
+  'chain-not-found': 404,
+  'chain-checksum': 502,
+  'chain-changed': 409,
+  'chain-unreachable': 503,
+  'chain-tls': 502,
+  'chain-server': 502,
+  'chain-invalid': 502,
+  'chain-refused': 502,
 } as const
 
 export type ErrorCode = keyof typeof ERROR_STATUS

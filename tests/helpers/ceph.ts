@@ -16,6 +16,8 @@ export interface TestCluster {
  * that installs them: CI gets them from scripts/setup.sh.
  */
 export async function startTestCluster(): Promise<TestCluster> {
+  // The SDK's notice that its 2027 releases want Node 22 (README, Dependencies), printed once per test file otherwise.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
   const why = cephUnavailable()
   if (why) throw new Error(why)
   const dir = tempDir('tapdrop-ceph-')

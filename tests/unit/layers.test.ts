@@ -55,6 +55,21 @@ describe('layer rules', () => {
     ],
     ['src/main/core/planted.ts', "import { x } from 'electron'", 'the hub core must not import electron'],
     [
+      'src/main/core/chain/planted.ts',
+      "import { x } from '../../chain/s3-store'",
+      'src/main/core may not import src/main/chain',
+    ],
+    [
+      'src/main/core/chain/planted.ts',
+      "import { x } from '@aws-sdk/client-s3'",
+      'the domain talks to the object store through core/chain/object-store.ts',
+    ],
+    [
+      'src/main/core/chain/planted.ts',
+      "import { x } from 'electron'",
+      'the hub core must not import electron',
+    ],
+    [
       'src/main/core/planted.ts',
       "const { x } = require('../lan/server')",
       'src/main/core may not import src/main/lan',
@@ -103,6 +118,8 @@ describe('layer rules', () => {
     ['src/main/core/tags/programming/planted.ts', "import { x } from '../service'"],
     ['src/main/db/repos/planted.ts', "import { x } from '../../../shared/contract/tags'"],
     ['src/main/nfc/planted.ts', "import { x } from '../core/tags/programming/nfc-port'"],
+    ['src/main/chain/planted.ts', "import { x } from '../core/chain/object-store'"],
+    ['src/main/chain/planted.ts', "import { x } from '@aws-sdk/client-s3'"],
     ['src/main/app/planted.ts', "import { x } from '../admin/server'"],
     ['src/renderer/src/pages/planted.tsx', "import { x } from '../../../shared/contract'"],
     ['src/renderer/src/pages/planted.tsx', "import { x } from '../components/x'"],

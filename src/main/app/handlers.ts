@@ -4,6 +4,7 @@ import type { CallContext } from '../core/auth/actor'
 import { authHandlers } from '../core/auth/handlers'
 import { brandHandlers } from '../core/brand/handlers'
 import { brandPreview } from '../core/brand/preview'
+import { chainHandlers } from '../core/chain/handlers'
 import { transfersHandlers } from '../core/delivery/handlers'
 import { mergeHandlers, type Handlers } from '../core/handlers'
 import { monitoringHandlers } from '../core/monitoring/handlers'
@@ -32,5 +33,6 @@ export function buildHandlers(s: HubServices, info: (ctx: CallContext) => HubInf
     monitoringHandlers(s.dashboard, s.history, s.notifications),
     // The Brand page previews the phone page itself, drawn by the phone listener's renderer.
     brandHandlers(s.brand, brandPreview(s.brand, tapPage)),
+    chainHandlers(s.chain),
   )
 }

@@ -226,6 +226,7 @@ export class Hub {
     await s.retention.stop()
     await s.backups.stop()
     await s.nfc.stop()
+    s.chain.stop()
     await Promise.allSettled([r.admin.close(), r.phones.close()])
     // Byte counts of the last second are saved before the database closes.
     s.delivery.stop()

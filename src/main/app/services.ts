@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 import type { Repos } from '../db/repos'
 import { AuditService } from '../core/audit/service'
 import { AuthService } from '../core/auth/service'
+import { ChainService } from '../core/chain/service'
 import { DailyBackups } from '../core/backup/daily'
 import type { Brand } from '../core/brand/brand'
 import { BrandService, findBuiltinBrands } from '../core/brand/service'
@@ -26,6 +27,7 @@ import { VideoStorage } from '../core/videos/storage'
 import { TRANSCODE_JOB, transcodeJob } from '../core/videos/transcode-job'
 import type { TlsMaterial } from '../lan/tls'
 import { NfcService } from '../nfc/service'
+import { S3ObjectStore } from '../chain/s3-store'
 import type { HubOptions } from './options'
 import { PhoneListener } from './phone-listener'
 
@@ -51,6 +53,7 @@ export interface HubServices {
   notifications: NotificationService
   retention: Retention
   backups: DailyBackups
+  chain: ChainService
 }
 
 export interface ServiceInputs {
@@ -210,6 +213,14 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
     onChange: (batch) => events.emit({ type: 'nfc-batch', batch }),
   })
 
+  // The chain's object store (issue 20): S3 behind core's port, built when first used and after a chain setting changes.
+  const chainLogger = logger('chain')
+  const chain = new ChainService({
+    config,
+    logger: chainLogger,
+    openStore: (connection) => new S3ObjectStore({ ...connection, logger: chainLogger }),
+  })
+
   const dashboard = new DashboardService({ repos, delivery, nfc: () => nfc.status(), dataDir: paths.root })
   const history = new HistoryService({ repos, delivery })
   const settings = new SettingsService(config, repos, audit, events, {
@@ -251,6 +262,7 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
       notifications,
       retention,
       backups,
+      chain,
     },
     phones,
   }

@@ -1,6 +1,16 @@
 import { z } from 'zod'
 import { HostSchema, PortSchema, PublicUrlSchema } from '../../../shared/contract/hub'
 import { LanguageSchema } from '../../../shared/contract/common'
+import {
+  ChainAccessKeySchema,
+  ChainBucketSchema,
+  ChainEndpointSchema,
+  ChainRegionSchema,
+  ChainRoleSchema,
+  ChainSecretKeySchema,
+  ChainStoreIdSchema,
+  ChainStoreNameSchema,
+} from '../../../shared/contract/chain'
 
 const int = (min: number, max: number) =>
   z.coerce
@@ -86,6 +96,26 @@ export const ConfigShape = {
   alertQuotaRefusals: int(0, 100_000),
   /** Notify when the data disk has less free space than this (0 = never). */
   diskLowMegabytes: int(0, 1024 * 1024),
+  /**
+   * A chain of stores (the issue's `chain.*` keys, flat here: chain.role → chainRole, TAPDROP_CHAIN_ROLE). A store
+   * hub without any of them is what it always was. core/chain/settings.ts says what they amount to.
+   */
+  chainRole: ChainRoleSchema,
+  /** The S3-compatible object store: base URL, region, bucket, key pair (the secret never leaves the hub). */
+  chainEndpoint: ChainEndpointSchema.nullable(),
+  chainRegion: ChainRegionSchema,
+  chainBucket: ChainBucketSchema.nullable(),
+  chainAccessKey: ChainAccessKeySchema.nullable(),
+  chainSecretKey: ChainSecretKeySchema.nullable(),
+  /** Path-style addressing (Ceph RGW, MinIO); false: virtual-host (Aliyun OSS, Tencent COS, AWS S3). */
+  chainPathStyle: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]),
+  /** PEM file of a private CA that signed the store's certificate. */
+  chainCaFile: z.string().trim().min(1).max(4096).nullable(),
+  /** This store in the chain: its id (in object keys) and the name HQ shows. */
+  chainStoreId: ChainStoreIdSchema.nullable(),
+  chainStoreName: ChainStoreNameSchema.nullable(),
+  /** How often a store asks for a new catalog (one conditional GET when nothing changed). */
+  chainPollSeconds: int(10, 24 * 3600),
 } as const
 
 export const ConfigSchema = z.strictObject(ConfigShape)
@@ -135,6 +165,17 @@ export const DEFAULT_CONFIG: Config = {
   alertFailedTransfers: 5,
   alertQuotaRefusals: 20,
   diskLowMegabytes: 2048,
+  chainRole: 'store',
+  chainEndpoint: null,
+  chainRegion: 'us-east-1',
+  chainBucket: null,
+  chainAccessKey: null,
+  chainSecretKey: null,
+  chainPathStyle: true,
+  chainCaFile: null,
+  chainStoreId: null,
+  chainStoreName: null,
+  chainPollSeconds: 60,
 }
 
 /** `lanPort` → `TAPDROP_LAN_PORT`. */

@@ -1,0 +1,224 @@
+import { createHash, type Hash } from 'node:crypto'
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs'
+import { open, rename, rm } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { syncDir, writeFileAtomic } from '../fsutil/atomic'
+import { ObjectStoreError, isObjectStoreError, type ObjectStore } from './object-store'
+
+export interface DownloadOptions {
+  /** The version wanted (the ETag a catalog names): another one is refused with reason `changed`. */
+  etag?: string
+  /**
+   * The content wanted (hex SHA-256). Default: the SHA-256 its writer recorded; for a foreign object without one, the
+   * MD5 of a single-part ETag; else only the size is checked.
+   */
+  sha256?: string
+  onProgress?: (received: number, total: number) => void
+  /** Awaited before each chunk is written: a bandwidth limit shared by several downloads waits here. */
+  throttle?: (bytes: number) => Promise<void>
+  signal?: AbortSignal
+  /** Breaks of the stream in a row, with no byte received in between, before giving up. Default 3. */
+  maxBreaks?: number
+}
+
+export interface DownloadResult {
+  path: string
+  size: number
+  etag: string
+  sha256: string
+  /** Bytes already there from an earlier, interrupted download (0 for a fresh one). */
+  resumedFrom: number
+  /** Bytes received by this call. */
+  fetched: number
+  /** Times the stream broke and was opened again at the byte it had reached. */
+  reopened: number
+}
+
+/** Beside the partial file: which object (and version) its bytes belong to. */
+interface PartRecord {
+  key: string
+  etag: string
+  size: number
+  /** The SHA-256 its writer recorded, if any. */
+  sha256: string | null
+}
+
+export const partPath = (dest: string): string => `${dest}.part`
+const recordPath = (dest: string): string => `${dest}.part.json`
+
+function readRecord(dest: string): PartRecord | null {
+  try {
+    const r = JSON.parse(readFileSync(recordPath(dest), 'utf8')) as Partial<PartRecord>
+    return typeof r.key === 'string' && typeof r.etag === 'string' && typeof r.size === 'number'
+      ? { key: r.key, etag: r.etag, size: r.size, sha256: typeof r.sha256 === 'string' ? r.sha256 : null }
+      : null
+  } catch {
+    return null
+  }
+}
+
+async function discardPartial(dest: string): Promise<void> {
+  await rm(partPath(dest), { force: true })
+  await rm(recordPath(dest), { force: true })
+}
+
+/** Feeds the bytes already on disk to the hashes, so a resumed download still checks the whole file. */
+async function hashExisting(file: string, bytes: number, hashes: Hash[]): Promise<void> {
+  if (bytes === 0) return
+  for await (const chunk of createReadStream(file, { start: 0, end: bytes - 1 }))
+    for (const h of hashes) h.update(chunk as Buffer)
+}
+
+const PLAIN_MD5_ETAG = /^"?([0-9a-f]{32})"?$/i
+
+function abortError(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('download aborted')
+}
+
+/** The partial bytes belong to an object replaced since: start again from nothing. */
+class Replaced extends Error {}
+
+/**
+ * Downloads an object into `dest`, which appears only complete and checked: the bytes go to `dest.part` (with
+ * `dest.part.json` naming the object and its ETag), and are renamed over `dest` after the size and checksum match and
+ * the file is flushed. An interrupted download (the store went away, the hub stopped, a kill -9) continues from the
+ * bytes already in `dest.part`, with If-Match on the ETag they came from, so a replaced object is never spliced onto
+ * an old one (without `options.etag` it starts over on the new one; with it, it fails with reason `changed`). While
+ * the call runs, a broken stream is opened again at the byte it reached (the store's own retries wait for it to come
+ * back). A checksum mismatch removes the partial file: the next try starts clean.
+ */
+export async function downloadToFile(
+  store: ObjectStore,
+  key: string,
+  dest: string,
+  options: DownloadOptions = {},
+): Promise<DownloadResult> {
+  try {
+    return await attempt(store, key, dest, options)
+  } catch (err) {
+    if (!(err instanceof Replaced)) throw err
+    await discardPartial(dest)
+    return attempt(store, key, dest, options)
+  }
+}
+
+async function attempt(
+  store: ObjectStore,
+  key: string,
+  dest: string,
+  options: DownloadOptions,
+): Promise<DownloadResult> {
+  const part = partPath(dest)
+  const maxBreaks = options.maxBreaks ?? 3
+  let record = readRecord(dest)
+  if (
+    !record ||
+    record.key !== key ||
+    (options.etag !== undefined && record.etag !== options.etag) ||
+    !existsSync(part)
+  ) {
+    await discardPartial(dest)
+    record = null
+  }
+  let offset = record ? Math.min(statSync(part).size, record.size) : 0
+  const resumedFrom = offset
+  const sha = createHash('sha256')
+  const md5 = createHash('md5')
+  if (offset > 0) await hashExisting(part, offset, [sha, md5])
+
+  const handle = await open(part, record ? 'r+' : 'w')
+  let fetched = 0
+  let reopened = 0
+  let breaks = 0
+  try {
+    if (record) await handle.truncate(offset)
+    while (!record || offset < record.size) {
+      if (options.signal?.aborted) throw abortError(options.signal)
+      let opened
+      try {
+        opened = await store.openRead(key, {
+          start: offset,
+          ifMatch: record?.etag ?? options.etag,
+          signal: options.signal,
+        })
+      } catch (err) {
+        if (isObjectStoreError(err, 'changed') && record && options.etag === undefined) throw new Replaced()
+        throw err
+      }
+      if (!record) {
+        const { info } = opened
+        record = { key, etag: info.etag, size: info.size, sha256: info.sha256 }
+        writeFileAtomic(recordPath(dest), JSON.stringify(record))
+      }
+      const total = record.size
+      const before = offset
+      try {
+        for await (const chunk of opened.body) {
+          const buf = chunk as Buffer
+          if (options.throttle) await options.throttle(buf.length)
+          if (options.signal?.aborted) throw abortError(options.signal)
+          await handle.write(buf, 0, buf.length, offset)
+          sha.update(buf)
+          md5.update(buf)
+          offset += buf.length
+          fetched += buf.length
+          options.onProgress?.(offset, total)
+        }
+      } catch (err) {
+        opened.body.destroy()
+        if (options.signal?.aborted) throw abortError(options.signal)
+        breaks = offset > before ? 1 : breaks + 1
+        if (breaks > maxBreaks)
+          throw new ObjectStoreError(
+            'network',
+            `the download of ${key} broke ${breaks} times in a row (${(err as Error).message}); ${offset} of ${total} bytes are kept and the next try continues from there`,
+            { op: 'download', key },
+          )
+        reopened++
+        continue
+      }
+      if (offset < total) {
+        // The body ended early without an error (a proxy cut it): continue from here.
+        breaks = offset > before ? 1 : breaks + 1
+        if (breaks > maxBreaks)
+          throw new ObjectStoreError(
+            'network',
+            `the download of ${key} kept ending early at ${offset} bytes`,
+            {
+              op: 'download',
+              key,
+            },
+          )
+        reopened++
+      }
+    }
+    await handle.datasync()
+  } finally {
+    await handle.close()
+  }
+
+  const size = statSync(part).size
+  const gotSha = sha.digest('hex')
+  const gotMd5 = md5.digest('hex')
+  const wantSha = options.sha256 ?? record.sha256
+  const plainMd5 = PLAIN_MD5_ETAG.exec(record.etag)?.[1]?.toLowerCase()
+  const problem =
+    size !== record.size
+      ? `${size} bytes instead of ${record.size}`
+      : wantSha && wantSha.toLowerCase() !== gotSha
+        ? `SHA-256 ${gotSha} instead of ${wantSha}`
+        : !wantSha && plainMd5 && plainMd5 !== gotMd5
+          ? `MD5 ${gotMd5} instead of the ETag's ${plainMd5}`
+          : null
+  if (problem) {
+    await discardPartial(dest)
+    throw new ObjectStoreError('checksum', `${key} arrived damaged (${problem}); it was not kept`, {
+      op: 'download',
+      key,
+    })
+  }
+  await rename(part, dest)
+  await rm(recordPath(dest), { force: true })
+  syncDir(dirname(dest))
+  return { path: dest, size, etag: record.etag, sha256: gotSha, resumedFrom, fetched, reopened }
+}

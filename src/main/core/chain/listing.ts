@@ -1,0 +1,19 @@
+import type { ObjectInfo, ObjectStore } from './object-store'
+
+/** Every object under `prefix`, page by page (a page is one request), in key order. */
+export async function* listAll(
+  store: ObjectStore,
+  prefix: string,
+  options: { pageSize?: number; signal?: AbortSignal } = {},
+): AsyncGenerator<ObjectInfo> {
+  let continuation: string | undefined
+  do {
+    const page = await store.list(prefix, {
+      pageSize: options.pageSize,
+      continuation,
+      signal: options.signal,
+    })
+    yield* page.objects
+    continuation = page.next ?? undefined
+  } while (continuation)
+}

@@ -1,0 +1,452 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { S3ObjectStore, type S3StoreOptions } from '../../src/main/chain/s3-store'
+import { downloadToFile, partPath } from '../../src/main/core/chain/download'
+import { listAll } from '../../src/main/core/chain/listing'
+import { ObjectStoreError, type ObjectStoreFailure } from '../../src/main/core/chain/object-store'
+import { readPointed, readPointer, writeThenPoint } from '../../src/main/core/chain/pointer'
+import { startTestCluster, type TestCluster } from '../helpers/ceph'
+import { TamperProxy } from '../helpers/tamper-proxy'
+import { tempDir } from '../helpers/tmp'
+
+/**
+ * The object-store port (core/chain/object-store.ts) on its S3 implementation against a real Ceph RGW started by
+ * this file: every operation, integrity on the way in and out, resume, paging, and the typed errors.
+ */
+const BUCKET = 'chain-store-test'
+let ceph: TestCluster
+let files: ReturnType<typeof tempDir>
+const opened: S3ObjectStore[] = []
+
+function store(over: Partial<S3StoreOptions> = {}): S3ObjectStore {
+  const s = new S3ObjectStore({
+    endpoint: ceph.cluster.info.endpoint,
+    region: ceph.cluster.info.region,
+    bucket: BUCKET,
+    accessKeyId: ceph.cluster.info.accessKeyId,
+    secretAccessKey: ceph.cluster.info.secretAccessKey,
+    pathStyle: true,
+    caFile: null,
+    retryBaseMs: 50,
+    ...over,
+  })
+  opened.push(s)
+  return s
+}
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex')
+
+async function failure(p: Promise<unknown>): Promise<ObjectStoreError> {
+  try {
+    await p
+  } catch (err) {
+    if (err instanceof ObjectStoreError) return err
+    throw err
+  }
+  throw new Error('expected the call to fail')
+}
+
+async function expectReason(p: Promise<unknown>, reason: ObjectStoreFailure): Promise<ObjectStoreError> {
+  const err = await failure(p)
+  expect(err.reason, err.message).toBe(reason)
+  return err
+}
+
+beforeAll(async () => {
+  ceph = await startTestCluster()
+  files = tempDir('tapdrop-chain-files-')
+  await ceph.client().send(new CreateBucketCommand({ Bucket: BUCKET }))
+})
+
+afterAll(async () => {
+  for (const s of opened) s.close()
+  await ceph?.stop()
+  files?.cleanup()
+})
+
+describe('object store port on Ceph RGW', () => {
+  it('puts, heads, gets and deletes a small object, with its SHA-256 recorded and checked', async () => {
+    const s = store()
+    const body = Buffer.from('{"catalog":1}')
+    const put = await s.put('t/small.json', body, {
+      contentType: 'application/json',
+      metadata: { origin: 'hq' },
+    })
+    expect(put.sha256).toBe(sha256(body))
+    expect(put.etag).toMatch(/^"[0-9a-f]{32}"$/)
+
+    const info = await s.head('t/small.json')
+    expect(info).toMatchObject({
+      size: body.length,
+      etag: put.etag,
+      sha256: sha256(body),
+      contentType: 'application/json',
+    })
+    expect(info!.metadata.origin).toBe('hq')
+
+    const got = await s.get('t/small.json')
+    expect(got.status).toBe('ok')
+    if (got.status === 'ok') expect(got.body.equals(body)).toBe(true)
+
+    await s.delete('t/small.json')
+    expect(await s.head('t/small.json')).toBeNull()
+    await expectReason(s.get('t/small.json'), 'not-found')
+    // Deleting what is not there is not an error.
+    await s.delete('t/small.json')
+  })
+
+  it('answers a conditional get with not-modified until the object changes', async () => {
+    const s = store()
+    const first = await s.put('t/pointer', 'v1')
+    expect(await s.get('t/pointer', { ifNoneMatch: first.etag })).toEqual({
+      status: 'not-modified',
+      etag: first.etag,
+    })
+    const second = await s.put('t/pointer', 'v2')
+    const got = await s.get('t/pointer', { ifNoneMatch: first.etag })
+    expect(got.status).toBe('ok')
+    if (got.status === 'ok') {
+      expect(got.info.etag).toBe(second.etag)
+      expect(got.body.toString()).toBe('v2')
+    }
+  })
+
+  it('refuses an upload whose bytes were damaged on the way (the store checks Content-MD5), without retrying it', async () => {
+    const proxy = new TamperProxy({ host: '127.0.0.1', port: ceph.cluster.info.rgwPort })
+    await proxy.start()
+    try {
+      const s = store({ endpoint: proxy.url })
+      proxy.damageNextBody()
+      const err = await expectReason(s.put('t/damaged', randomBytes(4096)), 'checksum')
+      expect(err.code).toBe('chain-checksum')
+      // RGW checks the signed payload hash before Content-MD5; either way the store said the bytes were wrong.
+      expect(err.details).toMatchObject({ status: 400 })
+      expect(['BadDigest', 'XAmzContentSHA256Mismatch']).toContain(err.details!.storeCode)
+      expect(proxy.damaged).toBe(1)
+      // Nothing was kept under the key.
+      expect(await store().head('t/damaged')).toBeNull()
+      // The same upload undamaged goes through the same proxy.
+      await s.put('t/damaged', randomBytes(4096))
+      expect(await store().head('t/damaged')).not.toBeNull()
+    } finally {
+      await proxy.stop()
+    }
+  })
+
+  it('sends Content-MD5 with every upload and with DeleteObjects, and none of the checksum headers some stores refuse', async () => {
+    const proxy = new TamperProxy({ host: '127.0.0.1', port: ceph.cluster.info.rgwPort })
+    await proxy.start()
+    try {
+      const s = store({ endpoint: proxy.url })
+      await s.put('t/md5/a', 'a')
+      await s.put('t/md5/b', 'b')
+      await s.deleteMany(['t/md5/a', 't/md5/b'])
+      const puts = proxy.requests.filter((r) => r.startsWith('PUT '))
+      const deletes = proxy.requests.filter(
+        (r) => r.startsWith('POST ') && /\?delete/.test(r.split('\r\n')[0]!),
+      )
+      expect(puts).toHaveLength(2)
+      expect(deletes).toHaveLength(1)
+      for (const r of [...puts, ...deletes]) {
+        expect(r).toMatch(/\r\ncontent-md5: /i)
+        expect(r).not.toMatch(/\r\nx-amz-checksum-/i)
+        expect(r).not.toMatch(/aws-chunked/i)
+      }
+      expect(await store().head('t/md5/a')).toBeNull()
+    } finally {
+      await proxy.stop()
+    }
+  })
+
+  it('refuses to hand out an object whose bytes differ from their recorded SHA-256', async () => {
+    // Planted by another writer: the metadata says one thing, the bytes another (bit rot, a bad copy).
+    const good = randomBytes(10_000)
+    const bad = Buffer.from(good)
+    bad[5000] = bad[5000]! ^ 1
+    await ceph
+      .client()
+      .send(
+        new PutObjectCommand({
+          Bucket: BUCKET,
+          Key: 't/rotten',
+          Body: bad,
+          Metadata: { sha256: sha256(good) },
+        }),
+      )
+    const s = store()
+    await expectReason(s.get('t/rotten'), 'checksum')
+    const dest = join(files.path, 'rotten.bin')
+    await expectReason(downloadToFile(s, 't/rotten', dest), 'checksum')
+    // Neither the file nor its partial bytes are left to be served or resumed.
+    expect(existsSync(dest)).toBe(false)
+    expect(existsSync(partPath(dest))).toBe(false)
+  })
+
+  it('uploads a large file in parts (each checked by the store) and downloads it back equal', async () => {
+    const data = randomBytes(13 * 1024 * 1024 + 123)
+    const src = join(files.path, 'big.bin')
+    writeFileSync(src, data)
+    const s = store({ multipartThresholdBytes: 5 * 1024 * 1024, partBytes: 5 * 1024 * 1024 })
+    const progress: number[] = []
+    const put = await s.putFile('t/big.bin', src, { onProgress: (sent) => progress.push(sent) })
+    expect(put.etag).toMatch(/-3"$/)
+    expect(put.sha256).toBe(sha256(data))
+    expect(progress.at(-1)).toBe(data.length)
+    const info = await s.head('t/big.bin')
+    expect(info).toMatchObject({ size: data.length, sha256: sha256(data), etag: put.etag })
+
+    const dest = join(files.path, 'big.copy')
+    const r = await downloadToFile(s, 't/big.bin', dest)
+    expect(r).toMatchObject({ size: data.length, sha256: sha256(data), resumedFrom: 0, fetched: data.length })
+    expect(readFileSync(dest).equals(data)).toBe(true)
+    expect(existsSync(partPath(dest))).toBe(false)
+  })
+
+  it('refuses a damaged part of a multipart upload', async () => {
+    const proxy = new TamperProxy({ host: '127.0.0.1', port: ceph.cluster.info.rgwPort })
+    await proxy.start()
+    try {
+      const src = join(files.path, 'parts.bin')
+      writeFileSync(src, randomBytes(11 * 1024 * 1024))
+      const s = store({
+        endpoint: proxy.url,
+        multipartThresholdBytes: 5 * 1024 * 1024,
+        partBytes: 5 * 1024 * 1024,
+        partConcurrency: 1,
+      })
+      // CreateMultipartUpload has no body; the first body is part 1.
+      proxy.damageNextBody()
+      await expectReason(s.putFile('t/parts.bin', src), 'checksum')
+      expect(await store().head('t/parts.bin')).toBeNull()
+    } finally {
+      await proxy.stop()
+    }
+  })
+
+  it('resumes an interrupted download from the bytes it has, and never shows a partial file', async () => {
+    const data = randomBytes(6 * 1024 * 1024)
+    const s = store()
+    await s.put('t/resume.bin', data)
+    const dest = join(files.path, 'resume.bin')
+    const stop = new AbortController()
+    let seen = 0
+    await expect(
+      downloadToFile(s, 't/resume.bin', dest, {
+        signal: stop.signal,
+        onProgress: (received) => {
+          seen = received
+          if (received > 1024 * 1024) stop.abort()
+        },
+      }),
+    ).rejects.toThrow()
+    expect(existsSync(dest)).toBe(false)
+    const partial = statSync(partPath(dest)).size
+    expect(partial).toBeGreaterThan(1024 * 1024)
+    expect(partial).toBe(seen)
+
+    const r = await downloadToFile(s, 't/resume.bin', dest)
+    expect(r.resumedFrom).toBe(partial)
+    expect(r.fetched).toBe(data.length - partial)
+    expect(readFileSync(dest).equals(data)).toBe(true)
+  })
+
+  it('does not splice a replaced object onto the partial bytes of the old one', async () => {
+    const s = store()
+    const dest = join(files.path, 'replaced.bin')
+    const v1 = randomBytes(3 * 1024 * 1024)
+    const put1 = await s.put('t/replaced.bin', v1)
+    const stop = new AbortController()
+    await expect(
+      downloadToFile(s, 't/replaced.bin', dest, {
+        signal: stop.signal,
+        onProgress: (n) => n > 512 * 1024 && stop.abort(),
+      }),
+    ).rejects.toThrow()
+    const v2 = randomBytes(3 * 1024 * 1024)
+    await s.put('t/replaced.bin', v2)
+
+    // Asked for the old version by its ETag: refused as changed, nothing written.
+    await expectReason(downloadToFile(s, 't/replaced.bin', dest, { etag: put1.etag }), 'changed')
+    expect(existsSync(dest)).toBe(false)
+    // Asked for whatever is there: starts over on the new one.
+    const r = await downloadToFile(s, 't/replaced.bin', dest)
+    expect(r.resumedFrom).toBe(0)
+    expect(readFileSync(dest).equals(v2)).toBe(true)
+  })
+
+  it('lists by prefix page by page', async () => {
+    const s = store()
+    const keys = Array.from({ length: 23 }, (_, i) => `t/list/${String(i).padStart(3, '0')}`)
+    for (const k of keys) await s.put(k, k)
+    await s.put('t/listing-not-me', 'x')
+    const first = await s.list('t/list/', { pageSize: 10 })
+    expect(first.objects.map((o) => o.key)).toEqual(keys.slice(0, 10))
+    expect(first.next).not.toBeNull()
+    const second = await s.list('t/list/', { pageSize: 10, continuation: first.next! })
+    expect(second.objects.map((o) => o.key)).toEqual(keys.slice(10, 20))
+    const third = await s.list('t/list/', { pageSize: 10, continuation: second.next! })
+    expect(third.objects.map((o) => o.key)).toEqual(keys.slice(20))
+    expect(third.next).toBeNull()
+    expect(third.objects[0]).toMatchObject({ size: keys[20]!.length, etag: expect.stringMatching(/^"/) })
+
+    const all: string[] = []
+    for await (const o of listAll(s, 't/list/', { pageSize: 7 })) all.push(o.key)
+    expect(all).toEqual(keys)
+
+    await s.deleteMany([...keys, 't/list/never-there'])
+    expect((await s.list('t/list/')).objects).toEqual([])
+  })
+
+  it('writes an object, then a pointer to it; readers see the new object whole, or not-modified', async () => {
+    const s = store()
+    const w1 = await writeThenPoint(
+      s,
+      't/catalog/current',
+      { key: 't/catalog/v1.json', body: '{"v":1}' },
+      { expect: null },
+    )
+    const r1 = await readPointer(s, 't/catalog/current')
+    expect(r1.status).toBe('ok')
+    if (r1.status !== 'ok') return
+    expect(r1.pointer).toMatchObject({ key: 't/catalog/v1.json', size: 7 })
+    expect((await readPointed(s, r1.pointer)).toString()).toBe('{"v":1}')
+    expect(await readPointer(s, 't/catalog/current', { ifNoneMatch: r1.etag })).toMatchObject({
+      status: 'not-modified',
+    })
+
+    // Two writers read the same pointer; the second one's compare-and-swap loses.
+    const w2 = await writeThenPoint(
+      s,
+      't/catalog/current',
+      { key: 't/catalog/v2.json', body: '{"v":2}' },
+      { expect: w1.pointerEtag },
+    )
+    await expectReason(
+      writeThenPoint(
+        s,
+        't/catalog/current',
+        { key: 't/catalog/v2b.json', body: '{"v":"2b"}' },
+        { expect: w1.pointerEtag },
+      ),
+      'changed',
+    )
+    const r2 = await readPointer(s, 't/catalog/current', { ifNoneMatch: r1.etag })
+    expect(r2.status === 'ok' && r2.pointer.key).toBe('t/catalog/v2.json')
+    expect(r2.status === 'ok' && r2.etag).toBe(w2.pointerEtag)
+    expect(await readPointer(s, 't/catalog/none')).toEqual({ status: 'missing' })
+
+    await s.put('t/catalog/broken', 'not json')
+    await expectReason(readPointer(s, 't/catalog/broken'), 'invalid')
+  })
+
+  it('says wrong keys, a missing bucket and a skewed clock with their own reasons, and does not retry them', async () => {
+    const wrongSecret = store({ secretAccessKey: 'not-the-secret', retryBaseMs: 2000 })
+    const t0 = Date.now()
+    const e1 = await expectReason(wrongSecret.get('t/anything'), 'credentials')
+    expect(Date.now() - t0).toBeLessThan(1500)
+    expect(e1.code).toBe('chain-credentials')
+    expect(e1.message).toMatch(/chainAccessKey and chainSecretKey/)
+    await expectReason(store({ accessKeyId: 'NOSUCHKEYID0000000', retryBaseMs: 2000 }).probe(), 'credentials')
+
+    const noBucket = store({ bucket: 'no-such-bucket-here' })
+    for (const call of [
+      () => noBucket.probe(),
+      () => noBucket.get('k'),
+      () => noBucket.put('k', 'x'),
+      () => noBucket.head('k'),
+      () => noBucket.list(''),
+    ]) {
+      const e = await expectReason(call(), 'no-bucket')
+      expect(e.message).toMatch(/bucket no-such-bucket-here does not exist/)
+    }
+
+    const skewed = store({ clockOffsetMs: 2 * 3600_000 })
+    const e3 = await expectReason(skewed.probe(), 'clock-skew')
+    expect(e3.message).toMatch(/clock/)
+    // HEAD answers a bare 403: the reason is still the key, not a missing permission.
+    await expectReason(store({ secretAccessKey: 'not-the-secret' }).head('t/anything'), 'credentials')
+  })
+
+  it('keeps the key pair out of its errors', async () => {
+    const secret = 'a-very-secret-value-123'
+    const s = store({ secretAccessKey: secret })
+    const err = await failure(s.get('t/x'))
+    const text = JSON.stringify({ message: err.message, body: err.toBody(), stack: err.stack })
+    expect(text).not.toContain(secret)
+    expect(text).not.toContain(ceph.cluster.info.accessKeyId)
+  })
+
+  it('retries a refused connection with back-off, then says it cannot reach the store', async () => {
+    // A port nothing listens on.
+    const s = store({ endpoint: 'http://127.0.0.1:9', attempts: 3, retryBaseMs: 100 })
+    const t0 = Date.now()
+    const err = await expectReason(s.probe(), 'network')
+    // Two pauses: ~100 ms and ~200 ms (±20 %).
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(230)
+    expect(err.code).toBe('chain-unreachable')
+    expect(err.message).toMatch(/cannot reach the object store at http:\/\/127\.0\.0\.1:9/)
+  })
+
+  it('resumes a download when the store goes away mid-way and comes back, without fetching bytes twice', async () => {
+    const data = randomBytes(24 * 1024 * 1024)
+    const s = store({ attempts: 10, retryBaseMs: 200, maxRetryMs: 1000 })
+    await s.put('t/outage.bin', data)
+    const dest = join(files.path, 'outage.bin')
+    let stopped: Promise<void> | null = null
+    // ~8 MiB/s, so the gateway stops while most of the file is still to come.
+    let last = Date.now()
+    const throttle = async (bytes: number) => {
+      const due = last + (bytes / (8 * 1024 * 1024)) * 1000
+      last = Math.max(due, Date.now())
+      if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()))
+    }
+    const download = downloadToFile(s, 't/outage.bin', dest, {
+      throttle,
+      onProgress: (received) => {
+        if (!stopped && received > 4 * 1024 * 1024)
+          stopped = (async () => {
+            await ceph.cluster.stopGateway()
+            await new Promise((r) => setTimeout(r, 1000))
+            await ceph.cluster.startGateway()
+          })()
+      },
+    })
+    const r = await download
+    await stopped
+    expect(r.reopened).toBeGreaterThanOrEqual(1)
+    expect(r.fetched).toBe(data.length)
+    expect(r.sha256).toBe(sha256(data))
+    expect(readFileSync(dest).equals(data)).toBe(true)
+  })
+
+  it('keeps the partial bytes when the store stays away, and the next try continues from them', async () => {
+    const data = randomBytes(12 * 1024 * 1024)
+    const s = store({ attempts: 2, retryBaseMs: 50 })
+    await s.put('t/away.bin', data)
+    const dest = join(files.path, 'away.bin')
+    let stopped: Promise<void> | null = null
+    const slow = async () => new Promise<void>((r) => setTimeout(r, 2))
+    const err = await failure(
+      downloadToFile(s, 't/away.bin', dest, {
+        throttle: slow,
+        onProgress: (received) => {
+          if (!stopped && received > 2 * 1024 * 1024) stopped = ceph.cluster.stopGateway()
+        },
+      }),
+    )
+    await stopped
+    expect(err.reason).toBe('network')
+    expect(existsSync(dest)).toBe(false)
+    const kept = statSync(partPath(dest)).size
+    expect(kept).toBeGreaterThan(2 * 1024 * 1024)
+
+    await ceph.cluster.startGateway()
+    const r = await downloadToFile(s, 't/away.bin', dest)
+    expect(r.resumedFrom).toBe(kept)
+    expect(r.fetched).toBe(data.length - kept)
+    expect(readFileSync(dest).equals(data)).toBe(true)
+  })
+})
