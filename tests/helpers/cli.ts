@@ -44,24 +44,34 @@ export function runCli(
 export interface SpawnedHub {
   child: ChildProcess
   pid: number
-  info: { adminUrl: string; lanUrl: string | null; setupUrl: string | null; dataDir: string }
+  info: {
+    adminUrl: string
+    lanUrl: string | null
+    setupUrl: string | null
+    dataDir: string
+    chain: { role: string; location: string | null; missing: string[] }
+  }
   stderr(): string
   /** Resolves with the exit code/signal; bounded. */
   exited(timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
-/** Starts `tapdrop hub --json` as its own process (for signals and kill -9) and waits for its start line. */
+/**
+ * Starts `tapdrop hub --json` (or `tapdrop hq --json`) as its own process (for signals and kill -9) and waits for its
+ * start line.
+ */
 export function spawnHub(
   dataDir: string,
   extraArgs: string[] = [],
   env: Record<string, string> = {},
+  command: 'hub' | 'hq' = 'hub',
 ): Promise<SpawnedHub> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
       [
         CLI,
-        'hub',
+        command,
         '--json',
         '--data-dir',
         dataDir,

@@ -37,6 +37,17 @@ function view(): SettingsView {
     lanAddresses: [],
     lanListening: 'http://0.0.0.0:8080',
     adminUrl: 'http://127.0.0.1:7410',
+    chainRole: at('store'),
+    chainEndpoint: at('http://10.0.0.5:7480'),
+    chainRegion: at('us-east-1'),
+    chainBucket: at('chain'),
+    chainAccessKey: { masked: 'AKIA…MPLE', source: 'file' },
+    chainSecretKey: { set: true, source: 'env' },
+    chainPathStyle: at(true),
+    chainCaFile: at(null),
+    chainStoreId: at('sh-01', 'file'),
+    chainStoreName: at(null),
+    chainPollSeconds: at(60),
   }
 }
 
@@ -74,6 +85,24 @@ describe('the Settings form (its field table)', () => {
     })
   })
 
+  it('never shows the chain key pair, keeps it when left empty, and sends what is typed', () => {
+    const v = view()
+    const values = formValues(v)
+    expect(values.chainAccessKey).toBe('')
+    expect(values.chainSecretKey).toBe('')
+    expect(settingsPatch(v, { ...values, chainAccessKey: ' AKIANEWKEY123456 ', chainEndpoint: '' })).toEqual({
+      chainAccessKey: 'AKIANEWKEY123456',
+      chainEndpoint: null,
+    })
+    // The secret is pinned by TAPDROP_CHAIN_SECRET_KEY here: never sent from the form.
+    expect(settingsPatch(v, { ...values, chainSecretKey: 'typed' })).toEqual({})
+    const field = SETTINGS_FIELDS.find((f) => f.key === 'chainAccessKey')!
+    expect(field.kind === 'text' && field.placeholder?.(v)).toEqual({
+      key: 'settings.chainKeySet',
+      values: { masked: 'AKIA…MPLE' },
+    })
+  })
+
   it('bounds each number as the hub does, narrower only where the form says why', () => {
     const bounds = Object.fromEntries(
       SETTINGS_FIELDS.filter((f) => f.kind === 'number').map((f) => [
@@ -89,6 +118,7 @@ describe('the Settings form (its field table)', () => {
       uploadMaxMegabytes: [1, 65_536],
       transcodeConcurrency: [1, 16],
       lanPort: [1, 65_535],
+      chainPollSeconds: [10, 86_400],
     })
   })
 })

@@ -162,6 +162,12 @@ export class Hub {
       version: APP_VERSION,
     })
     const setupToken = s.auth.issueSetupToken()
+    const chain = s.chain.setup()
+    const chainLocation = chain.connection
+      ? `bucket ${chain.connection.bucket} at ${chain.connection.endpoint}`
+      : null
+    if (chain.role === 'hq' || chain.connection || chain.missing.length)
+      logger.info({ role: chain.role, location: chainLocation, missing: chain.missing }, 'chain')
     logger.info(
       {
         adminUrl,
@@ -180,6 +186,7 @@ export class Hub {
       // The token rides in the fragment: browsers never send it to any server, so it cannot land in a log.
       setupUrl: setupToken ? `${adminUrl}/setup#token=${setupToken}` : null,
       dataDir: paths.root,
+      chain: { role: chain.role, location: chainLocation, missing: chain.missing },
     }
   }
 

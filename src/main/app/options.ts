@@ -1,3 +1,4 @@
+import type { ChainRole } from '../../shared/contract/chain'
 import type { ConfigKey } from '../core/config/schema'
 
 export interface HubOptions {
@@ -28,4 +29,6 @@ export interface HubStarted {
   /** Present on first run only: the one-time link that creates the owner account. */
   setupUrl: string | null
   dataDir: string
+  /** The chain settings at start: the role, the object store's bucket and endpoint, what is still missing. */
+  chain: { role: ChainRole; location: string | null; missing: string[] }
 }

@@ -38,6 +38,16 @@ const REDACT = [
   'headers.authorization',
   '*.headers.cookie',
   '*.headers.authorization',
+  // The chain's object-store keys (config keys and the S3 client's names): the hub logs a masked access key itself.
+  'chainSecretKey',
+  'chainAccessKey',
+  'secretAccessKey',
+  'accessKeyId',
+  '*.chainSecretKey',
+  '*.chainAccessKey',
+  '*.secretAccessKey',
+  '*.accessKeyId',
+  '*.credentials',
 ]
 
 const LEVEL_NAMES: Record<number, string> = {

@@ -1,6 +1,16 @@
 import { z } from 'zod'
 import { method } from './define'
 import { Empty, LanguageSchema } from './common'
+import {
+  ChainAccessKeySchema,
+  ChainBucketSchema,
+  ChainEndpointSchema,
+  ChainRegionSchema,
+  ChainRoleSchema,
+  ChainSecretKeySchema,
+  ChainStoreIdSchema,
+  ChainStoreNameSchema,
+} from './chain'
 
 const HOSTNAME =
   /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/
@@ -100,6 +110,18 @@ export const SettingsViewSchema = z.object({
   ),
   lanListening: z.string().nullable(),
   adminUrl: z.string(),
+  /** The chain of stores (issue 20). The key pair is never sent back: the access key masked, the secret as set or not. */
+  chainRole: Setting(ChainRoleSchema),
+  chainEndpoint: Setting(z.string().nullable()),
+  chainRegion: Setting(z.string()),
+  chainBucket: Setting(z.string().nullable()),
+  chainAccessKey: z.object({ masked: z.string().nullable(), source: SettingSourceSchema }),
+  chainSecretKey: z.object({ set: z.boolean(), source: SettingSourceSchema }),
+  chainPathStyle: Setting(z.boolean()),
+  chainCaFile: Setting(z.string().nullable()),
+  chainStoreId: Setting(z.string().nullable()),
+  chainStoreName: Setting(z.string().nullable()),
+  chainPollSeconds: Setting(z.number()),
 })
 export type SettingsView = z.infer<typeof SettingsViewSchema>
 
@@ -134,6 +156,20 @@ export const SettingsUpdateSchema = z.strictObject({
   lanPort: PortSchema.optional(),
   publicUrl: PublicUrlSchema.nullable().optional(),
   language: LanguageSchema.optional(),
+  chainRole: ChainRoleSchema.optional(),
+  /** null (an emptied field) turns the chain off at a store. */
+  chainEndpoint: ChainEndpointSchema.nullable().optional(),
+  chainRegion: ChainRegionSchema.optional(),
+  chainBucket: ChainBucketSchema.nullable().optional(),
+  chainAccessKey: ChainAccessKeySchema.nullable().optional(),
+  chainSecretKey: ChainSecretKeySchema.nullable().optional(),
+  chainPathStyle: z.boolean().optional(),
+  chainCaFile: z.string().trim().min(1).max(4096).nullable().optional(),
+  chainStoreId: ChainStoreIdSchema.nullable().optional(),
+  chainStoreName: ChainStoreNameSchema.nullable().optional(),
+  chainPollSeconds: count(24 * 3600)
+    .min(10, 'must be at least 10')
+    .optional(),
 })
 export type SettingsUpdate = z.infer<typeof SettingsUpdateSchema>
 

@@ -1,3 +1,4 @@
+import { readFileSync, statSync } from 'node:fs'
 import type { SettingsUpdate, SettingsView } from '../../../shared/contract/hub'
 import { inWriteTransaction } from '../../db/immediate'
 import { requireRole, type CallContext } from '../auth/actor'
@@ -8,6 +9,8 @@ import type { Repos } from '../../db/repos'
 import { lanAddresses } from '../network/addresses'
 import type { MediaBinaries } from '../media/binaries'
 import { PHONE_LADDER } from '../media/ladder'
+import { CHAIN_SECRET_KEYS, maskAccessKey } from '../chain/settings'
+import { HubError } from '../errors'
 
 export interface RuntimeInfo {
   adminUrl(): string
@@ -85,6 +88,17 @@ export class SettingsService {
       lanAddresses: lanAddresses(),
       lanListening: this.runtime.lanListening(),
       adminUrl: this.runtime.adminUrl(),
+      chainRole: { value: c.chainRole, source: s.chainRole },
+      chainEndpoint: { value: c.chainEndpoint, source: s.chainEndpoint },
+      chainRegion: { value: c.chainRegion, source: s.chainRegion },
+      chainBucket: { value: c.chainBucket, source: s.chainBucket },
+      chainAccessKey: { masked: maskAccessKey(c.chainAccessKey), source: s.chainAccessKey },
+      chainSecretKey: { set: c.chainSecretKey !== null, source: s.chainSecretKey },
+      chainPathStyle: { value: c.chainPathStyle, source: s.chainPathStyle },
+      chainCaFile: { value: c.chainCaFile, source: s.chainCaFile },
+      chainStoreId: { value: c.chainStoreId, source: s.chainStoreId },
+      chainStoreName: { value: c.chainStoreName, source: s.chainStoreName },
+      chainPollSeconds: { value: c.chainPollSeconds, source: s.chainPollSeconds },
     }
   }
 
@@ -92,6 +106,7 @@ export class SettingsService {
     requireRole(ctx, 'admin')
     const before = this.config.values
     const { changed, next } = this.config.preview(patch)
+    if (changed.includes('chainCaFile') && next.chainCaFile) checkCaFile(next.chainCaFile)
     // Bind the new LAN address before saving it: a port in use is refused and nothing changes.
     if (changed.includes('lanHost') || changed.includes('lanPort'))
       await this.runtime.rebindLan(next.lanHost, next.lanPort)
@@ -99,9 +114,15 @@ export class SettingsService {
       // The audit row is written first and the file last, inside one transaction: a failed write rolls the row back.
       inWriteTransaction(this.repos.db, () => {
         const details: Record<string, unknown> = {}
-        // A Wi-Fi password is a secret: the audit log says it changed, not what it is.
+        // A Wi-Fi password and the chain's secret key are secrets: the audit log says they changed, not what they
+        // are; the chain's access key id is written masked.
         for (const k of changed)
-          details[k] = k === 'wifiPassword' ? { changed: true } : { from: before[k], to: next[k] }
+          details[k] =
+            k === 'wifiPassword' || (CHAIN_SECRET_KEYS as readonly string[]).includes(k)
+              ? { changed: true }
+              : k === 'chainAccessKey'
+                ? { from: maskAccessKey(before.chainAccessKey), to: maskAccessKey(next.chainAccessKey) }
+                : { from: before[k], to: next[k] }
         this.audit.record(ctx, 'settings.update', 'settings', details)
         this.config.update(patch)
       })
@@ -115,4 +136,21 @@ export class SettingsService {
   publicUrl(): string {
     return this.runtime.publicUrl()
   }
+}
+
+/** The CA file must be a readable file holding a PEM certificate, or the chain could never connect. */
+function checkCaFile(path: string): void {
+  const refuse = (why: string) =>
+    new HubError('validation-failed', `chainCaFile: ${why}`, { field: 'chainCaFile' })
+  let text: string
+  try {
+    if (!statSync(path).isFile()) throw refuse(`${path} is not a file`)
+    if (statSync(path).size > 1024 * 1024) throw refuse(`${path} is too large for a CA certificate`)
+    text = readFileSync(path, 'utf8')
+  } catch (err) {
+    if (err instanceof HubError) throw err
+    throw refuse(`cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----'))
+    throw refuse(`${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`)
 }

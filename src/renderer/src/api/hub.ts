@@ -8,4 +8,5 @@ export const useSettings = () => useApiQuery('settings-get', {})
 export const useUpdateSettings = () =>
   useApiMutation('settings-update', {
     update: (client, view) => client.setQueryData(queryKey('settings-get', {}), view),
+    invalidates: ['chain-status'],
   })

@@ -8,8 +8,9 @@ import { SettingsForm } from './SettingsForm'
 import { AddressesCard } from './AddressesCard'
 import { HttpsCard } from './HttpsCard'
 import { MediaToolsCard } from './MediaToolsCard'
+import { ChainCard } from './ChainCard'
 
-/** Settings: the editable ones on the left, what the hub found (addresses, HTTPS, media tools) on the right. */
+/** Settings: the editable ones on the left, what the hub found (addresses, HTTPS, media tools, the chain) on the right. */
 export function SettingsPage() {
   const { t } = useTranslation()
   const { message } = App.useApp()
@@ -30,6 +31,7 @@ export function SettingsPage() {
           <AddressesCard view={view} />
           <HttpsCard view={view} />
           <MediaToolsCard view={view} />
+          <ChainCard />
         </Col>
       </Row>
     </>

@@ -10,8 +10,15 @@ import {
 export type SettingKey = keyof SettingsUpdate & string
 export type FormValue = string | number | boolean | null
 
-export type SettingsSection = 'network' | 'delivery' | 'nfcSection' | 'monitoring' | 'media'
-export const SECTIONS: SettingsSection[] = ['network', 'delivery', 'nfcSection', 'monitoring', 'media']
+export type SettingsSection = 'network' | 'delivery' | 'nfcSection' | 'monitoring' | 'media' | 'chain'
+export const SECTIONS: SettingsSection[] = [
+  'network',
+  'delivery',
+  'nfcSection',
+  'monitoring',
+  'media',
+  'chain',
+]
 
 /** A text the field shows, as an i18n key and its values (null: none). */
 export type Text = { key: string; values?: Record<string, string> } | null
@@ -224,6 +231,119 @@ export const SETTINGS_FIELDS: SettingField[] = [
   number('transcodeConcurrency', { section: 'media', label: 'settings.transcodeConcurrency', span: 12 }),
   number('uploadsPerDayStaff', { section: 'media', label: 'settings.uploadsStaff', span: 12 }),
   number('uploadsPerDayAdmin', { section: 'media', label: 'settings.uploadsAdmin', span: 12 }),
+  // A chain of stores (issue 20). Left empty, a store hub is what it always was.
+  setting(
+    'chainRole',
+    {
+      kind: 'choice',
+      options: [
+        { value: 'store', label: 'settings.chainRoleStore' },
+        { value: 'hq', label: 'settings.chainRoleHq' },
+      ],
+    },
+    {
+      section: 'chain',
+      label: 'settings.chainRole',
+      help: 'settings.chainRoleHelp',
+      span: 24,
+      testId: 'settings-chain-role',
+    },
+  ),
+  setting(
+    'chainEndpoint',
+    { kind: 'text', maxLength: 255, placeholder: () => ({ key: 'settings.chainEndpointExample' }) },
+    {
+      section: 'chain',
+      label: 'settings.chainEndpoint',
+      help: 'settings.chainEndpointHelp',
+      span: 16,
+      testId: 'settings-chain-endpoint',
+      toPatch: orNull,
+    },
+  ),
+  setting(
+    'chainRegion',
+    { kind: 'text', maxLength: 63 },
+    { section: 'chain', label: 'settings.chainRegion', span: 8 },
+  ),
+  setting(
+    'chainBucket',
+    { kind: 'text', maxLength: 63 },
+    {
+      section: 'chain',
+      label: 'settings.chainBucket',
+      span: 12,
+      testId: 'settings-chain-bucket',
+      toPatch: orNull,
+    },
+  ),
+  setting(
+    'chainPathStyle',
+    { kind: 'switch' },
+    { section: 'chain', label: 'settings.chainPathStyle', help: 'settings.chainPathStyleHelp', span: 12 },
+  ),
+  {
+    // Never sent back whole: the field shows the masked id and stays empty; what is typed replaces it.
+    key: 'chainAccessKey',
+    kind: 'text',
+    maxLength: 128,
+    placeholder: (view) =>
+      view.chainAccessKey.masked
+        ? { key: 'settings.chainKeySet', values: { masked: view.chainAccessKey.masked } }
+        : null,
+    section: 'chain',
+    label: 'settings.chainAccessKey',
+    span: 12,
+    testId: 'settings-chain-access-key',
+    source: (view) => view.chainAccessKey.source,
+    read: () => '',
+    current: () => undefined,
+    toPatch: (v) => (typeof v === 'string' ? v.trim() || undefined : undefined),
+  },
+  {
+    // Never sent to the browser: an empty field keeps the stored one.
+    key: 'chainSecretKey',
+    kind: 'password',
+    maxLength: 256,
+    placeholder: (view) => (view.chainSecretKey.set ? { key: 'settings.wifiPasswordSet' } : null),
+    section: 'chain',
+    label: 'settings.chainSecretKey',
+    span: 12,
+    testId: 'settings-chain-secret-key',
+    source: (view) => view.chainSecretKey.source,
+    read: () => '',
+    current: () => undefined,
+    toPatch: (v) => (typeof v === 'string' ? v.trim() || undefined : undefined),
+  },
+  setting(
+    'chainCaFile',
+    { kind: 'text', maxLength: 4096 },
+    {
+      section: 'chain',
+      label: 'settings.chainCaFile',
+      help: 'settings.chainCaFileHelp',
+      span: 24,
+      toPatch: orNull,
+    },
+  ),
+  setting(
+    'chainStoreId',
+    { kind: 'text', maxLength: 40 },
+    {
+      section: 'chain',
+      label: 'settings.chainStoreId',
+      help: 'settings.chainStoreIdHelp',
+      span: 8,
+      testId: 'settings-chain-store-id',
+      toPatch: orNull,
+    },
+  ),
+  setting(
+    'chainStoreName',
+    { kind: 'text', maxLength: 60 },
+    { section: 'chain', label: 'settings.chainStoreName', span: 8, toPatch: orNull },
+  ),
+  number('chainPollSeconds', { section: 'chain', label: 'settings.chainPollSeconds', span: 8 }),
 ]
 
 export const isPinned = (source: SettingSource | undefined): boolean => source === 'env' || source === 'flag'
