@@ -1,6 +1,9 @@
+import { execFileSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { connect } from 'node:net'
 import { join } from 'node:path'
+import { createServer as createTlsServer } from 'node:tls'
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { S3ObjectStore, type S3StoreOptions } from '../../src/main/chain/s3-store'
@@ -166,16 +169,14 @@ describe('object store port on Ceph RGW', () => {
     const good = randomBytes(10_000)
     const bad = Buffer.from(good)
     bad[5000] = bad[5000]! ^ 1
-    await ceph
-      .client()
-      .send(
-        new PutObjectCommand({
-          Bucket: BUCKET,
-          Key: 't/rotten',
-          Body: bad,
-          Metadata: { sha256: sha256(good) },
-        }),
-      )
+    await ceph.client().send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: 't/rotten',
+        Body: bad,
+        Metadata: { sha256: sha256(good) },
+      }),
+    )
     const s = store()
     await expectReason(s.get('t/rotten'), 'checksum')
     const dest = join(files.path, 'rotten.bin')
@@ -377,6 +378,65 @@ describe('object store port on Ceph RGW', () => {
     const text = JSON.stringify({ message: err.message, body: err.toBody(), stack: err.stack })
     expect(text).not.toContain(secret)
     expect(text).not.toContain(ceph.cluster.info.accessKeyId)
+  })
+
+  it('trusts a store whose certificate comes from a private CA only with that CA file', async () => {
+    // The store behind HTTPS with a certificate no public CA signed (a self-signed one is its own CA).
+    const cert = join(files.path, 'store.crt')
+    const key = join(files.path, 'store.key')
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        key,
+      ].concat([
+        '-out',
+        cert,
+        '-days',
+        '2',
+        '-subj',
+        '/CN=store.test',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ]),
+      { stdio: 'ignore' },
+    )
+    const sockets = new Set<{ destroy(): void }>()
+    const tls = createTlsServer({ cert: readFileSync(cert), key: readFileSync(key) }, (client) => {
+      const upstream = connect(ceph.cluster.info.rgwPort, '127.0.0.1')
+      sockets.add(client).add(upstream)
+      client.pipe(upstream).pipe(client)
+      client.on('error', () => upstream.destroy())
+      upstream.on('error', () => client.destroy())
+    })
+    await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r))
+    const endpoint = `https://127.0.0.1:${(tls.address() as { port: number }).port}`
+    try {
+      const untrusted = await expectReason(store({ endpoint }).probe(), 'tls')
+      expect(untrusted.code).toBe('chain-tls')
+      expect(untrusted.message).toMatch(/not trusted .*set chainCaFile/)
+
+      const trusted = store({ endpoint, caFile: cert })
+      await trusted.probe()
+      await trusted.put('t/over-tls', 'secure')
+      const got = await trusted.get('t/over-tls')
+      expect(got.status === 'ok' && got.body.toString()).toBe('secure')
+
+      expect(() => store({ endpoint, caFile: join(files.path, 'missing.pem') })).toThrow(
+        /cannot read chainCaFile/,
+      )
+    } finally {
+      // The client keeps its connections alive: close() would wait for them.
+      for (const sock of sockets) sock.destroy()
+      await new Promise((r) => tls.close(r))
+    }
   })
 
   it('retries a refused connection with back-off, then says it cannot reach the store', async () => {
