@@ -27,7 +27,6 @@ import { VideoStorage } from '../core/videos/storage'
 import { TRANSCODE_JOB, transcodeJob } from '../core/videos/transcode-job'
 import type { TlsMaterial } from '../lan/tls'
 import { NfcService } from '../nfc/service'
-import { S3ObjectStore } from '../chain/s3-store'
 import type { HubOptions } from './options'
 import { PhoneListener } from './phone-listener'
 
@@ -213,12 +212,16 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
     onChange: (batch) => events.emit({ type: 'nfc-batch', batch }),
   })
 
-  // The chain's object store (issue 20): S3 behind core's port, built when first used and after a chain setting changes.
+  // The chain's object store (issue 20): S3 behind core's port, built when first used and after a chain setting
+  // changes. The S3 library (~80 ms to load) is loaded then too: a single store's hub and the CLI never load it.
   const chainLogger = logger('chain')
   const chain = new ChainService({
     config,
     logger: chainLogger,
-    openStore: (connection) => new S3ObjectStore({ ...connection, logger: chainLogger }),
+    openStore: async (connection) => {
+      const { S3ObjectStore } = await import('../chain/s3-store')
+      return new S3ObjectStore({ ...connection, logger: chainLogger })
+    },
   })
 
   const dashboard = new DashboardService({ repos, delivery, nfc: () => nfc.status(), dataDir: paths.root })

@@ -6,8 +6,11 @@ import { HubError } from '../errors'
 import { ObjectStoreError, type ObjectStore } from './object-store'
 import { CHAIN_KEYS, chainSetup, maskAccessKey, type ChainConnection, type ChainSetup } from './settings'
 
-/** Builds the object store for a connection (app/ passes the S3 one); may throw an ObjectStoreError (a bad CA file). */
-export type ObjectStoreFactory = (connection: ChainConnection) => ObjectStore
+/**
+ * Builds the object store for a connection (app/ passes the S3 one, loaded on first use: a hub without a chain never
+ * loads the S3 library); may reject with an ObjectStoreError (a bad CA file).
+ */
+export type ObjectStoreFactory = (connection: ChainConnection) => Promise<ObjectStore>
 
 export interface ChainServiceOptions {
   config: ConfigStore
@@ -23,7 +26,7 @@ export interface ChainServiceOptions {
  * store from here with `store()`, and add their fields to `status()`.
  */
 export class ChainService {
-  private current: { store: ObjectStore; connection: ChainConnection } | null = null
+  private current: Promise<ObjectStore> | null = null
   private readonly unsubscribe: () => void
 
   constructor(private readonly options: ChainServiceOptions) {
@@ -36,29 +39,40 @@ export class ChainService {
     return chainSetup(this.options.config.values)
   }
 
-  /** The object store, or `chain-not-configured` naming the settings still missing. */
-  store(): ObjectStore {
+  /**
+   * The object store for the settings in effect (the same one until a chain setting changes), or
+   * `chain-not-configured` naming the settings still missing.
+   */
+  async store(): Promise<ObjectStore> {
     const setup = this.setup()
-    if (!setup.connection)
+    const connection = setup.connection
+    if (!connection)
       throw new HubError(
         'chain-not-configured',
         `the chain is not configured: set ${setup.missing.join(', ') || 'chainEndpoint, chainBucket, chainAccessKey, chainSecretKey'}`,
         { missing: setup.missing },
       )
     if (!this.current) {
-      this.current = { store: this.options.openStore(setup.connection), connection: setup.connection }
-      this.options.logger.info(
-        {
-          role: setup.role,
-          location: this.current.store.location,
-          region: setup.connection.region,
-          pathStyle: setup.connection.pathStyle,
-          accessKey: maskAccessKey(setup.connection.accessKeyId),
-        },
-        'chain object store',
-      )
+      const building = this.options.openStore(connection).then((store) => {
+        this.options.logger.info(
+          {
+            role: setup.role,
+            location: store.location,
+            region: connection.region,
+            pathStyle: connection.pathStyle,
+            accessKey: maskAccessKey(connection.accessKeyId),
+          },
+          'chain object store',
+        )
+        return store
+      })
+      this.current = building
+      // A store that could not be built (an unreadable CA file) is tried again next time.
+      building.catch(() => {
+        if (this.current === building) this.current = null
+      })
     }
-    return this.current.store
+    return this.current
   }
 
   /** Role, where the store is, and whether the bucket answers right now (one HEAD, bounded). */
@@ -84,7 +98,7 @@ export class ChainService {
     if (!setup.connection) return base
     const checkedAt = new Date().toISOString()
     try {
-      await this.store().probe(AbortSignal.timeout(this.options.probeTimeoutMs ?? 5000))
+      await (await this.store()).probe(AbortSignal.timeout(this.options.probeTimeoutMs ?? 5000))
       return { ...base, reachable: true, checkedAt }
     } catch (err) {
       const e =
@@ -103,8 +117,9 @@ export class ChainService {
   }
 
   private drop(): void {
-    this.current?.store.close()
+    const current = this.current
     this.current = null
+    current?.then((store) => store.close()).catch(() => {})
   }
 
   stop(): void {
