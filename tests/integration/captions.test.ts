@@ -20,6 +20,9 @@ let videoB: number
 const events: HubEvent[] = []
 
 beforeAll(async () => {
+  // Generated before the hub starts: a synchronous ffmpeg run would stall the hub sharing this event loop.
+  const a = clip('caption-a.mp4', 1)
+  const b = clip('caption-b.mp4', 1)
   t = await startTestHub()
   owner = await setupOwner(t)
   for (const [username, role] of [
@@ -31,8 +34,8 @@ beforeAll(async () => {
   viewer = await loginAs(t, 'viewer1', 'viewer1-password')
   // Captions and tags need videos to exist, not to be transcoded.
   const api = localClient(t)
-  videoA = (await api.invoke('video-import', { path: clip('caption-a.mp4', 1), title: '春季新品' })).id!
-  videoB = (await api.invoke('video-import', { path: clip('caption-b.mp4', 1), title: '会员专享' })).id!
+  videoA = (await api.invoke('video-import', { path: a, title: '春季新品' })).id!
+  videoB = (await api.invoke('video-import', { path: b, title: '会员专享' })).id!
   t.hub.services.events.subscribe((e) => events.push(e))
 }, 120_000)
 afterAll(async () => {
