@@ -6,6 +6,8 @@ import { AuthService } from '../core/auth/service'
 import { DailyBackups } from '../core/backup/daily'
 import type { Brand } from '../core/brand/brand'
 import { BrandService, findBuiltinBrands } from '../core/brand/service'
+import { PublishSettingsService } from '../core/captions/publish-settings'
+import { CaptionsService } from '../core/captions/service'
 import type { ConfigStore } from '../core/config/store'
 import { DeliveryService } from '../core/delivery/service'
 import { EventBus } from '../core/events/bus'
@@ -41,6 +43,8 @@ export interface HubServices {
   queue: JobQueue
   media: MediaBinaries
   tags: TagsService
+  captions: CaptionsService
+  publish: PublishSettingsService
   delivery: DeliveryService
   nfc: NfcService
   provisioner: TagProvisioner
@@ -194,6 +198,17 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
   })
   // The tap path caches tags and titles; any edit clears the cache.
   events.subscribe(() => delivery.invalidate(), ['tags-changed', 'videos-changed'])
+  const publish = new PublishSettingsService({ config, repos, audit, events })
+  const captions = new CaptionsService({
+    repos,
+    audit,
+    events,
+    logger: logger('captions'),
+    storeName: () => publish.storeName(),
+    language: () => config.values.language,
+  })
+  // A tag's label and strategy are in its draws; a deleted tag or video takes its captions with it.
+  events.subscribe(() => captions.invalidate(), ['tags-changed', 'videos-changed'])
 
   const nfc = new NfcService({
     logger: logger('nfc'),
@@ -241,6 +256,8 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
       queue,
       media,
       tags,
+      captions,
+      publish,
       delivery,
       nfc,
       provisioner,

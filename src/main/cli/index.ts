@@ -10,6 +10,7 @@ import { registerUser } from './commands/user'
 import { registerVideo } from './commands/video'
 import { registerTag } from './commands/tag'
 import { registerTransfers } from './commands/transfers'
+import { registerCaption } from './commands/caption'
 
 /** `tapdrop …`: the headless hub and commands that drive a running hub through the admin API. */
 export function buildProgram(): Command {
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerVideo(program)
   registerTag(program)
   registerTransfers(program)
+  registerCaption(program)
   return program
 }
 

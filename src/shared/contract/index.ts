@@ -10,6 +10,7 @@ import { transfersContract } from './transfers'
 import { nfcContract } from './nfc'
 import { monitoringContract } from './monitoring'
 import { brandContract } from './brand'
+import { captionsContract } from './captions'
 
 export const contract = mergeSections<Record<string, MethodSpec>>(
   authContract,
@@ -22,6 +23,7 @@ export const contract = mergeSections<Record<string, MethodSpec>>(
   nfcContract,
   monitoringContract,
   brandContract,
+  captionsContract,
 ) as typeof authContract &
   typeof usersContract &
   typeof auditContract &
@@ -31,7 +33,8 @@ export const contract = mergeSections<Record<string, MethodSpec>>(
   typeof transfersContract &
   typeof nfcContract &
   typeof monitoringContract &
-  typeof brandContract
+  typeof brandContract &
+  typeof captionsContract
 
 export type Contract = typeof contract
 export type MethodName = keyof Contract & string
@@ -56,3 +59,5 @@ export * from './transfers'
 export * from './nfc'
 export * from './monitoring'
 export * from './brand'
+export * from './publish'
+export * from './captions'

@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { HostSchema, PortSchema, PublicUrlSchema } from '../../../shared/contract/hub'
 import { LanguageSchema } from '../../../shared/contract/common'
+import { StoreNameSchema } from '../../../shared/contract/captions'
+import { PlatformLimitsMapSchema } from '../../../shared/contract/publish'
 
 const int = (min: number, max: number) =>
   z.coerce
@@ -86,7 +88,24 @@ export const ConfigShape = {
   alertQuotaRefusals: int(0, 100_000),
   /** Notify when the data disk has less free space than this (0 = never). */
   diskLowMegabytes: int(0, 1024 * 1024),
+  /** The store's name, for `{门店}` in captions. */
+  storeName: StoreNameSchema.nullable(),
+  /**
+   * Each platform's limits for captions, where the store set its own (the rest follow DEFAULT_PLATFORM_LIMITS).
+   * From the environment as JSON: TAPDROP_PLATFORM_LIMITS='{"douyin":{"maxChars":55,…}}'.
+   */
+  platformLimits: z.preprocess(jsonText, PlatformLimitsMapSchema.partial()),
 } as const
+
+/** A JSON object given as text (an environment variable) is read as JSON; anything else is left to the schema. */
+function jsonText(value: unknown): unknown {
+  if (typeof value !== 'string') return value
+  try {
+    return JSON.parse(value)
+  } catch {
+    return value
+  }
+}
 
 export const ConfigSchema = z.strictObject(ConfigShape)
 export type Config = z.infer<typeof ConfigSchema>
@@ -135,6 +154,8 @@ export const DEFAULT_CONFIG: Config = {
   alertFailedTransfers: 5,
   alertQuotaRefusals: 20,
   diskLowMegabytes: 2048,
+  storeName: null,
+  platformLimits: {},
 }
 
 /** `lanPort` → `TAPDROP_LAN_PORT`. */
