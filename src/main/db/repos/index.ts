@@ -10,6 +10,7 @@ import { statsRepo } from './stats'
 import { rollupsRepo } from './rollups'
 import { historyRepo } from './history'
 import { notificationsRepo } from './notifications'
+import { douyinSharesRepo } from './douyin-shares'
 
 /** Every repository over the hub's one connection, built once. */
 export function createRepos(db: Database) {
@@ -26,6 +27,7 @@ export function createRepos(db: Database) {
     rollups: rollupsRepo(db),
     history: historyRepo(db),
     notifications: notificationsRepo(db),
+    douyinShares: douyinSharesRepo(db),
   }
 }
 
