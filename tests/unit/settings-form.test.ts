@@ -37,6 +37,11 @@ function view(): SettingsView {
     lanAddresses: [],
     lanListening: 'http://0.0.0.0:8080',
     adminUrl: 'http://127.0.0.1:7410',
+    douyinEnabled: at(false),
+    douyinClientKey: at(null),
+    douyinClientSecret: { set: false, source: 'default' },
+    douyinApiBaseUrl: at('https://open.douyin.com'),
+    douyinVideoBaseUrl: at(null),
   }
 }
 

@@ -1,6 +1,12 @@
 import { z } from 'zod'
 import { HostSchema, PortSchema, PublicUrlSchema } from '../../../shared/contract/hub'
 import { LanguageSchema } from '../../../shared/contract/common'
+import {
+  DouyinApiBaseUrlSchema,
+  DouyinClientKeySchema,
+  DouyinClientSecretSchema,
+  DouyinVideoBaseUrlSchema,
+} from '../../../shared/contract/douyin'
 
 const int = (min: number, max: number) =>
   z.coerce
@@ -86,6 +92,15 @@ export const ConfigShape = {
   alertQuotaRefusals: int(0, 100_000),
   /** Notify when the data disk has less free space than this (0 = never). */
   diskLowMegabytes: int(0, 1024 * 1024),
+  /** "发布到抖音" through Douyin's open platform (docs/douyin.md): needs the store's own credentials and an uplink. */
+  douyinEnabled: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]),
+  douyinClientKey: DouyinClientKeySchema.nullable(),
+  /** A secret: never shown back, logged or audited (only that it changed). */
+  douyinClientSecret: DouyinClientSecretSchema.nullable(),
+  /** Douyin's OpenAPI; tests point it at a local stand-in. */
+  douyinApiBaseUrl: DouyinApiBaseUrlSchema,
+  /** Where the Douyin app downloads the video from instead of the hub's LAN address (null = the LAN address). */
+  douyinVideoBaseUrl: DouyinVideoBaseUrlSchema.nullable(),
 } as const
 
 export const ConfigSchema = z.strictObject(ConfigShape)
@@ -135,6 +150,11 @@ export const DEFAULT_CONFIG: Config = {
   alertFailedTransfers: 5,
   alertQuotaRefusals: 20,
   diskLowMegabytes: 2048,
+  douyinEnabled: false,
+  douyinClientKey: null,
+  douyinClientSecret: null,
+  douyinApiBaseUrl: 'https://open.douyin.com',
+  douyinVideoBaseUrl: null,
 }
 
 /** `lanPort` → `TAPDROP_LAN_PORT`. */

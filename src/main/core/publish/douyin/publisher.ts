@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 import { z } from 'zod'
 import type { DouyinShareIdSource, DouyinFallbackReason } from '../../../../shared/contract/douyin'
 import type { DouyinSharesRepo } from '../../../db/repos/douyin-shares'
+import type { Config } from '../../config/schema'
 import { DouyinApi, DouyinApiError } from './api'
 import { buildShareSchema } from './schema'
 import { newNonce, signShare } from './signature'
@@ -17,6 +18,17 @@ export interface DouyinSettings {
   apiBaseUrl: string
   /** Replaces the scheme, host and port of the video link the Douyin app downloads; null = the link as given. */
   videoBaseUrl: string | null
+}
+
+/** The Douyin settings out of the hub's configuration. */
+export function douyinSettings(c: Readonly<Config>): DouyinSettings {
+  return {
+    enabled: c.douyinEnabled,
+    clientKey: c.douyinClientKey,
+    clientSecret: c.douyinClientSecret,
+    apiBaseUrl: c.douyinApiBaseUrl,
+    videoBaseUrl: c.douyinVideoBaseUrl,
+  }
 }
 
 /** What the phone page asks for (docs/architecture.md, "Publishing"). */
