@@ -55,7 +55,10 @@ export class DouyinStandin {
   async start(): Promise<this> {
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject)
-      this.server.listen(this.port, '127.0.0.1', () => resolve())
+      this.server.listen(this.port, '127.0.0.1', () => {
+        this.server.off('error', reject)
+        resolve()
+      })
     })
     this.port = (this.server.address() as { port: number }).port
     return this

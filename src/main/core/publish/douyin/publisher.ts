@@ -96,11 +96,6 @@ export class DouyinPublisher {
     this.tokens.reset()
   }
 
-  /** Until when the cached client_token and ticket are handed out, for the Settings page. */
-  tokenState(): { clientTokenUntil: number | null; ticketUntil: number | null } {
-    return this.tokens.state()
-  }
-
   async shareFor(request: DouyinShareRequest): Promise<DouyinShareAnswer> {
     try {
       return await this.share(request)

@@ -91,14 +91,6 @@ export class DouyinTokens {
     }
   }
 
-  /** Until when each is handed out (ms since the epoch), for the Settings page; null when none is held. */
-  state(): { clientTokenUntil: number | null; ticketUntil: number | null } {
-    return {
-      clientTokenUntil: this.held.client_token?.deadAt ?? null,
-      ticketUntil: this.held.ticket?.deadAt ?? null,
-    }
-  }
-
   private clientToken(): Promise<string> {
     return this.get('client_token', () => {
       const c = this.d.credentials()
