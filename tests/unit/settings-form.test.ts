@@ -37,6 +37,11 @@ function view(): SettingsView {
     lanAddresses: [],
     lanListening: 'http://0.0.0.0:8080',
     adminUrl: 'http://127.0.0.1:7410',
+    douyinEnabled: at(false),
+    douyinClientKey: at(null),
+    douyinClientSecret: { set: false, source: 'default' },
+    douyinApiBaseUrl: at('https://open.douyin.com'),
+    douyinVideoBaseUrl: at(null),
   }
 }
 
@@ -90,5 +95,29 @@ describe('the Settings form (its field table)', () => {
       transcodeConcurrency: [1, 16],
       lanPort: [1, 65_535],
     })
+  })
+
+  it('keeps the Douyin secret write-only: never read into the form, sent only when typed, locked when pinned', () => {
+    const v = { ...view(), douyinClientSecret: { set: true, source: 'file' as const } }
+    expect(formValues(v).douyinClientSecret).toBe('')
+    const typed = {
+      ...formValues(v),
+      douyinClientSecret: ' new-secret-0123 ',
+      douyinClientKey: 'aw1a2b3c4d5e6f',
+      douyinApiBaseUrl: '  ', // emptied: the hub keeps its address
+      douyinVideoBaseUrl: ' https://v.example.com ',
+    }
+    const patch = settingsPatch(v, typed)
+    expect(patch).toEqual({
+      douyinClientSecret: 'new-secret-0123',
+      douyinClientKey: 'aw1a2b3c4d5e6f',
+      douyinVideoBaseUrl: 'https://v.example.com',
+    })
+    expect(SettingsUpdateSchema.safeParse(patch).success).toBe(true)
+    expect(settingsPatch(v, { ...formValues(v), douyinClientSecret: '' })).toEqual({})
+    const pinned = { ...v, douyinClientSecret: { set: true, source: 'env' as const } }
+    expect(settingsPatch(pinned, { ...formValues(pinned), douyinClientSecret: 'other-secret-01' })).toEqual(
+      {},
+    )
   })
 })

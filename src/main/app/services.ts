@@ -18,6 +18,7 @@ import { HistoryService } from '../core/monitoring/history'
 import { NotificationService } from '../core/monitoring/notifications'
 import { Retention } from '../core/monitoring/retention'
 import type { DataPaths } from '../core/paths'
+import { DouyinPublisher, douyinSettings } from '../core/publish/douyin/publisher'
 import { SettingsService } from '../core/settings/service'
 import { BatchRunner } from '../core/tags/programming/batch'
 import { TagProvisioner } from '../core/tags/programming/provisioner'
@@ -55,6 +56,8 @@ export interface HubServices {
   notifications: NotificationService
   retention: Retention
   backups: DailyBackups
+  /** "发布到抖音": the phone page's publish flow calls douyin.shareFor (docs/architecture.md, "Publishing"). */
+  douyin: DouyinPublisher
 }
 
 export interface ServiceInputs {
@@ -187,6 +190,16 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
     onFailed: () => notifications.transferFailed(),
     onQuotaRefused: () => notifications.quotaRefused(),
   })
+  const douyin = new DouyinPublisher({
+    settings: () => douyinSettings(config.values),
+    transferId: (token) => delivery.liveTransferId(token),
+    shares: repos.douyinShares,
+    logger: logger('douyin'),
+    retentionDays: () => config.values.retentionDays,
+  })
+  config.onChange((keys) => {
+    if (keys.some((k) => k.startsWith('douyin'))) douyin.settingsChanged()
+  })
   const phones = new PhoneListener({ config, tls: i.tls, brand, delivery, logger })
   const tags = new TagsService({
     repos,
@@ -268,6 +281,7 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
       notifications,
       retention,
       backups,
+      douyin,
     },
     phones,
   }

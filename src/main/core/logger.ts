@@ -38,6 +38,15 @@ const REDACT = [
   'headers.authorization',
   '*.headers.cookie',
   '*.headers.authorization',
+  // Douyin's client secret and the client_token its API takes in this header.
+  'clientSecret',
+  'client_secret',
+  'douyinClientSecret',
+  '*.clientSecret',
+  '*.client_secret',
+  '*.douyinClientSecret',
+  'headers["access-token"]',
+  '*.headers["access-token"]',
 ]
 
 const LEVEL_NAMES: Record<number, string> = {

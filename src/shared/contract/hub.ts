@@ -1,6 +1,12 @@
 import { z } from 'zod'
 import { method } from './define'
 import { Empty, LanguageSchema } from './common'
+import {
+  DouyinApiBaseUrlSchema,
+  DouyinClientKeySchema,
+  DouyinClientSecretSchema,
+  DouyinVideoBaseUrlSchema,
+} from './douyin'
 
 const HOSTNAME =
   /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/
@@ -100,6 +106,12 @@ export const SettingsViewSchema = z.object({
   ),
   lanListening: z.string().nullable(),
   adminUrl: z.string(),
+  /** "发布到抖音" (docs/douyin.md). The client secret is never sent back: only whether one is set, and from where. */
+  douyinEnabled: Setting(z.boolean()),
+  douyinClientKey: Setting(z.string().nullable()),
+  douyinClientSecret: z.object({ set: z.boolean(), source: SettingSourceSchema }),
+  douyinApiBaseUrl: Setting(z.string()),
+  douyinVideoBaseUrl: Setting(z.string().nullable()),
 })
 export type SettingsView = z.infer<typeof SettingsViewSchema>
 
@@ -134,6 +146,11 @@ export const SettingsUpdateSchema = z.strictObject({
   lanPort: PortSchema.optional(),
   publicUrl: PublicUrlSchema.nullable().optional(),
   language: LanguageSchema.optional(),
+  douyinEnabled: z.boolean().optional(),
+  douyinClientKey: DouyinClientKeySchema.nullable().optional(),
+  douyinClientSecret: DouyinClientSecretSchema.nullable().optional(),
+  douyinApiBaseUrl: DouyinApiBaseUrlSchema.optional(),
+  douyinVideoBaseUrl: DouyinVideoBaseUrlSchema.nullable().optional(),
 })
 export type SettingsUpdate = z.infer<typeof SettingsUpdateSchema>
 

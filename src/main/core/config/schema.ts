@@ -3,6 +3,12 @@ import { HostSchema, PortSchema, PublicUrlSchema } from '../../../shared/contrac
 import { LanguageSchema } from '../../../shared/contract/common'
 import { StoreNameSchema } from '../../../shared/contract/captions'
 import { PlatformLimitsMapSchema } from '../../../shared/contract/publish'
+import {
+  DouyinApiBaseUrlSchema,
+  DouyinClientKeySchema,
+  DouyinClientSecretSchema,
+  DouyinVideoBaseUrlSchema,
+} from '../../../shared/contract/douyin'
 
 const int = (min: number, max: number) =>
   z.coerce
@@ -95,6 +101,15 @@ export const ConfigShape = {
    * From the environment as JSON: TAPDROP_PLATFORM_LIMITS='{"douyin":{"maxChars":55,…}}'.
    */
   platformLimits: z.preprocess(jsonText, PlatformLimitsMapSchema.partial()),
+  /** "发布到抖音" through Douyin's open platform (docs/douyin.md): needs the store's own credentials and an uplink. */
+  douyinEnabled: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]),
+  douyinClientKey: DouyinClientKeySchema.nullable(),
+  /** A secret: never shown back, logged or audited (only that it changed). */
+  douyinClientSecret: DouyinClientSecretSchema.nullable(),
+  /** Douyin's OpenAPI; tests point it at a local stand-in. */
+  douyinApiBaseUrl: DouyinApiBaseUrlSchema,
+  /** Where the Douyin app downloads the video from instead of the hub's LAN address (null = the LAN address). */
+  douyinVideoBaseUrl: DouyinVideoBaseUrlSchema.nullable(),
 } as const
 
 /** A JSON object given as text (an environment variable) is read as JSON; anything else is left to the schema. */
@@ -156,6 +171,11 @@ export const DEFAULT_CONFIG: Config = {
   diskLowMegabytes: 2048,
   storeName: null,
   platformLimits: {},
+  douyinEnabled: false,
+  douyinClientKey: null,
+  douyinClientSecret: null,
+  douyinApiBaseUrl: 'https://open.douyin.com',
+  douyinVideoBaseUrl: null,
 }
 
 /** `lanPort` → `TAPDROP_LAN_PORT`. */

@@ -408,17 +408,26 @@ export class DeliveryService {
 
   // ── media ──────────────────────────────────────────────────────────────────────────────────────────────
 
+  private linkExpired(r: LiveTransfer['record']): boolean {
+    return (
+      r.status === 'expired' || this.now() - r.createdAt > this.d.config.values.transferTtlHours * 3_600_000
+    )
+  }
+
+  /** The transfer a media token names while its link works (the publish hand-off signs for it), or null. */
+  liveTransferId(token: string): number | null {
+    if (!/^[A-Za-z0-9_-]{24}$/.test(token)) return null
+    const t = this.records.byToken(token)
+    return t && !this.linkExpired(t.record) ? t.record.id : null
+  }
+
   /** Finds what a media URL points at. The token is the only key: the library cannot be walked from the LAN. */
   media(token: string, kind: 'video' | 'poster'): MediaResult {
     if (!/^[A-Za-z0-9_-]{24}$/.test(token)) return { ok: false, status: 404, reason: 'not-found' }
     const t = this.records.byToken(token)
     if (!t) return { ok: false, status: 404, reason: 'not-found' }
     const r = t.record
-    if (
-      this.now() - r.createdAt > this.d.config.values.transferTtlHours * 3_600_000 ||
-      r.status === 'expired'
-    )
-      return { ok: false, status: 410, reason: 'expired' }
+    if (this.linkExpired(r)) return { ok: false, status: 410, reason: 'expired' }
     // Cached: a player fetching a video in 1 MiB ranges asks many times a second.
     const video = r.videoId === null ? null : this.library.video(r.videoId)
     if (!video) return { ok: false, status: 410, reason: 'gone' }

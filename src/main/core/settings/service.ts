@@ -1,4 +1,5 @@
 import type { SettingsUpdate, SettingsView } from '../../../shared/contract/hub'
+import { HubError } from '../errors'
 import { inWriteTransaction } from '../../db/immediate'
 import { requireRole, type CallContext } from '../auth/actor'
 import type { AuditService } from '../audit/service'
@@ -8,6 +9,9 @@ import type { Repos } from '../../db/repos'
 import { lanAddresses } from '../network/addresses'
 import type { MediaBinaries } from '../media/binaries'
 import { PHONE_LADDER } from '../media/ladder'
+
+/** Settings whose values are secrets: the audit log says they changed, never what they are. */
+const SECRET_SETTINGS: ReadonlySet<string> = new Set(['wifiPassword', 'douyinClientSecret'])
 
 export interface RuntimeInfo {
   adminUrl(): string
@@ -85,6 +89,11 @@ export class SettingsService {
       lanAddresses: lanAddresses(),
       lanListening: this.runtime.lanListening(),
       adminUrl: this.runtime.adminUrl(),
+      douyinEnabled: { value: c.douyinEnabled, source: s.douyinEnabled },
+      douyinClientKey: { value: c.douyinClientKey, source: s.douyinClientKey },
+      douyinClientSecret: { set: Boolean(c.douyinClientSecret), source: s.douyinClientSecret },
+      douyinApiBaseUrl: { value: c.douyinApiBaseUrl, source: s.douyinApiBaseUrl },
+      douyinVideoBaseUrl: { value: c.douyinVideoBaseUrl, source: s.douyinVideoBaseUrl },
     }
   }
 
@@ -92,6 +101,12 @@ export class SettingsService {
     requireRole(ctx, 'admin')
     const before = this.config.values
     const { changed, next } = this.config.preview(patch)
+    if (next.douyinEnabled && (!next.douyinClientKey || !next.douyinClientSecret))
+      throw new HubError(
+        'validation-failed',
+        'Douyin publishing needs the client key and the client secret: set both before switching it on',
+        { key: 'douyinEnabled' },
+      )
     // Bind the new LAN address before saving it: a port in use is refused and nothing changes.
     if (changed.includes('lanHost') || changed.includes('lanPort'))
       await this.runtime.rebindLan(next.lanHost, next.lanPort)
@@ -99,9 +114,8 @@ export class SettingsService {
       // The audit row is written first and the file last, inside one transaction: a failed write rolls the row back.
       inWriteTransaction(this.repos.db, () => {
         const details: Record<string, unknown> = {}
-        // A Wi-Fi password is a secret: the audit log says it changed, not what it is.
         for (const k of changed)
-          details[k] = k === 'wifiPassword' ? { changed: true } : { from: before[k], to: next[k] }
+          details[k] = SECRET_SETTINGS.has(k) ? { changed: true } : { from: before[k], to: next[k] }
         this.audit.record(ctx, 'settings.update', 'settings', details)
         this.config.update(patch)
       })

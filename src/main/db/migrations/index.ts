@@ -5,6 +5,7 @@ import { m0003Delivery } from './0003-delivery'
 import { m0004TagProgramming } from './0004-tag-programming'
 import { m0005Monitoring } from './0005-monitoring'
 import { m0006Publish } from './0006-publish'
+import { m0007Douyin } from './0007-douyin'
 
 /** Every schema step, in order. Append only; each has a test in tests/unit/db/migrations. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0004TagProgramming,
   m0005Monitoring,
   m0006Publish,
+  m0007Douyin,
 ]

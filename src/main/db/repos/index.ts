@@ -11,6 +11,7 @@ import { rollupsRepo } from './rollups'
 import { historyRepo } from './history'
 import { notificationsRepo } from './notifications'
 import { captionsRepo } from './captions'
+import { douyinSharesRepo } from './douyin-shares'
 
 /** Every repository over the hub's one connection, built once. */
 export function createRepos(db: Database) {
@@ -28,6 +29,7 @@ export function createRepos(db: Database) {
     history: historyRepo(db),
     notifications: notificationsRepo(db),
     captions: captionsRepo(db),
+    douyinShares: douyinSharesRepo(db),
   }
 }
 

@@ -10,8 +10,15 @@ import {
 export type SettingKey = keyof SettingsUpdate & string
 export type FormValue = string | number | boolean | null
 
-export type SettingsSection = 'network' | 'delivery' | 'nfcSection' | 'monitoring' | 'media'
-export const SECTIONS: SettingsSection[] = ['network', 'delivery', 'nfcSection', 'monitoring', 'media']
+export type SettingsSection = 'network' | 'delivery' | 'nfcSection' | 'monitoring' | 'media' | 'douyin'
+export const SECTIONS: SettingsSection[] = [
+  'network',
+  'delivery',
+  'nfcSection',
+  'monitoring',
+  'media',
+  'douyin',
+]
 
 /** A text the field shows, as an i18n key and its values (null: none). */
 export type Text = { key: string; values?: Record<string, string> } | null
@@ -91,6 +98,8 @@ const alert = (key: 'retentionDays' | 'alertFailedTransfers' | 'alertQuotaRefusa
   })
 /** An emptied text means "none" to the hub. */
 const orNull = (v: FormValue) => (typeof v === 'string' ? v.trim() || null : v)
+/** An emptied text keeps what the hub holds (a setting that cannot be "none"). */
+const orKeep = (v: FormValue) => (typeof v === 'string' ? v.trim() || undefined : v)
 
 /** The Settings form, top to bottom: the page renders exactly this. */
 export const SETTINGS_FIELDS: SettingField[] = [
@@ -224,6 +233,67 @@ export const SETTINGS_FIELDS: SettingField[] = [
   number('transcodeConcurrency', { section: 'media', label: 'settings.transcodeConcurrency', span: 12 }),
   number('uploadsPerDayStaff', { section: 'media', label: 'settings.uploadsStaff', span: 12 }),
   number('uploadsPerDayAdmin', { section: 'media', label: 'settings.uploadsAdmin', span: 12 }),
+  setting(
+    'douyinEnabled',
+    { kind: 'switch' },
+    {
+      section: 'douyin',
+      label: 'settings.douyinEnabled',
+      help: 'settings.douyinEnabledHint',
+      span: 24,
+      testId: 'settings-douyin-enabled',
+    },
+  ),
+  setting(
+    'douyinClientKey',
+    { kind: 'text', maxLength: 64 },
+    {
+      section: 'douyin',
+      label: 'settings.douyinClientKey',
+      span: 12,
+      testId: 'settings-douyin-key',
+      toPatch: orNull,
+    },
+  ),
+  {
+    // Write-only like the Wi-Fi password: the hub says whether one is set, never what it is.
+    key: 'douyinClientSecret',
+    kind: 'password',
+    maxLength: 128,
+    placeholder: (view) => (view.douyinClientSecret.set ? { key: 'settings.douyinSecretSet' } : null),
+    section: 'douyin',
+    label: 'settings.douyinClientSecret',
+    span: 12,
+    testId: 'settings-douyin-secret',
+    source: (view) => view.douyinClientSecret.source,
+    read: () => '',
+    current: () => undefined,
+    toPatch: (v) => (typeof v === 'string' ? v.trim() || undefined : undefined),
+  },
+  setting(
+    'douyinApiBaseUrl',
+    { kind: 'text', maxLength: 200 },
+    {
+      section: 'douyin',
+      label: 'settings.douyinApiBaseUrl',
+      help: 'settings.douyinApiBaseUrlHelp',
+      span: 12,
+      testId: 'settings-douyin-api',
+      toPatch: orKeep,
+    },
+  ),
+  setting(
+    'douyinVideoBaseUrl',
+    { kind: 'text', maxLength: 200, placeholder: () => ({ key: 'settings.douyinVideoBaseUrlAuto' }) },
+    {
+      section: 'douyin',
+      label: 'settings.douyinVideoBaseUrl',
+      help: 'settings.douyinVideoBaseUrlHelp',
+      span: 12,
+      testId: 'settings-douyin-video',
+      toPatch: orNull,
+    },
+  ),
 ]
 
 export const isPinned = (source: SettingSource | undefined): boolean => source === 'env' || source === 'flag'
