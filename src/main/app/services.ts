@@ -181,11 +181,24 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
     tagsUsing: (videoId) => repos.tags.countUsingVideo(videoId),
   })
 
+  const publish = new PublishSettingsService({ config, repos, audit, events })
+  const captions = new CaptionsService({
+    repos,
+    audit,
+    events,
+    logger: logger('captions'),
+    storeName: () => publish.storeName(),
+    language: () => config.values.language,
+  })
+  // A tag's label and strategy are in its draws; a deleted tag or video takes its captions with it.
+  events.subscribe(() => captions.invalidate(), ['tags-changed', 'videos-changed'])
+
   const delivery = new DeliveryService({
     repos,
     config,
     events,
     storage,
+    captions,
     logger: logger('delivery'),
     onFailed: () => notifications.transferFailed(),
     onQuotaRefused: () => notifications.quotaRefused(),
@@ -211,18 +224,6 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
   })
   // The tap path caches tags and titles; any edit clears the cache.
   events.subscribe(() => delivery.invalidate(), ['tags-changed', 'videos-changed'])
-  const publish = new PublishSettingsService({ config, repos, audit, events })
-  const captions = new CaptionsService({
-    repos,
-    audit,
-    events,
-    logger: logger('captions'),
-    storeName: () => publish.storeName(),
-    language: () => config.values.language,
-  })
-  // A tag's label and strategy are in its draws; a deleted tag or video takes its captions with it.
-  events.subscribe(() => captions.invalidate(), ['tags-changed', 'videos-changed'])
-
   const nfc = new NfcService({
     logger: logger('nfc'),
     onStatus: (status) => events.emit({ type: 'nfc', status }),
