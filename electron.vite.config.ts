@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
+import type { Plugin } from 'vite'
 import react from '@vitejs/plugin-react'
 
 // One build for three targets. The main bundle's entries: `index` (the Electron shell), `cli` (the `tapdrop`
@@ -35,7 +36,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
-    plugins: [react()],
+    plugins: [react(), assetsFromTheRoot()],
     build: {
       sourcemap: false,
       chunkSizeWarningLimit: 2500,
@@ -43,3 +44,19 @@ export default defineConfig({
     },
   },
 })
+
+/**
+ * The console is always served over HTTP by the hub (the desktop window loads the admin URL too), never from
+ * file://, but electron-vite builds the renderer with relative asset paths: a link to /videos/3 then looked for its
+ * scripts under /videos/assets/ and got index.html back (a blank page). The page's own references are made absolute;
+ * the scripts import their chunks relative to themselves, which is right once they load from /assets/.
+ */
+function assetsFromTheRoot(): Plugin {
+  return {
+    name: 'tapdrop-assets-from-the-root',
+    transformIndexHtml: {
+      order: 'post',
+      handler: (html) => html.replace(/(src|href)="\.\//g, '$1="/'),
+    },
+  }
+}

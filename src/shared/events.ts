@@ -23,6 +23,8 @@ export type HubEvent =
       etaSeconds: number | null
     }
   | { type: 'tags-changed' }
+  /** A caption was added, edited or removed (or went with its video or tag): reload caption lists. */
+  | { type: 'captions-changed' }
   /** A phone tapped a tag (whatever came of it: delivered, quota used up, unknown tag …). */
   | {
       type: 'tap'

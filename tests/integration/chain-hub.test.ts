@@ -100,7 +100,9 @@ describe('chain settings', () => {
     const partial = await owner.invoke('chain-status', {})
     expect(partial).toMatchObject({ configured: false, missing: ['chainStoreId'], reachable: true })
 
-    await owner.invoke('settings-update', { chainStoreId: 'sh-test-01', chainStoreName: '测试门店' })
+    await owner.invoke('settings-update', { chainStoreId: 'sh-test-01' })
+    // The store's one name (Settings → Publishing) is the name the chain shows.
+    await owner.invoke('publish-settings-update', { storeName: '测试门店' })
     const status = await owner.invoke('chain-status', {})
     expect(status).toMatchObject({
       role: 'store',

@@ -66,4 +66,50 @@ describe('delivery records', () => {
     expect(tapNow(third.code)).toMatchObject({ kind: 'refused', reason: 'quota' })
     await owner.invoke('settings-update', { quotaNormal: 0 })
   })
+
+  it('records the caption drawn for a transfer, shows the same one on a re-tap, and survives its deletion before the write', async () => {
+    const tag = await owner.invoke('tag-create', { videoIds: [a.id], label: '文案' })
+    const first = await owner.invoke('caption-create', {
+      tagId: tag.id,
+      text: '第一条 {标签位置}',
+      hashtags: ['门店'],
+    })
+    await owner.invoke('caption-create', { tagId: tag.id, text: '第二条', hashtags: [] })
+    const phone = 'CCCCCCCCCCCCCCCCCCCCCC'
+    const r = tapNow(tag.code, phone)
+    if (r.kind !== 'deliver') throw new Error(`refused: ${r.reason}`)
+    expect(r.caption?.captionId).toBeDefined()
+    expect(r.caption?.text ?? '').toMatch(/第一条 文案|第二条/)
+    // A re-tap continues the transfer and shows the caption it already got.
+    const again = tapNow(tag.code, phone)
+    if (again.kind !== 'deliver') throw new Error(`refused: ${again.reason}`)
+    expect(again.outcome).toBe('repeat')
+    expect(again.caption?.captionId).toBe(r.caption?.captionId)
+    t.hub.services.delivery.flush()
+    const db = new Database(join(t.dataDir, 'tapdrop.db'), { readonly: true })
+    const row = () =>
+      db.prepare('SELECT caption_id AS c FROM transfers WHERE token = ?').get(r.transfer.record.token)
+    expect(row()).toEqual({ c: r.caption?.captionId })
+    // A caption deleted between a tap and its batch (here by another connection, before the event loop turns): the
+    // transfer is written without it, and so is every later one.
+    const other = tapNow(tag.code, 'DDDDDDDDDDDDDDDDDDDDDD')
+    if (other.kind !== 'deliver' || !other.caption) throw new Error('no caption drawn')
+    const editor = new Database(join(t.dataDir, 'tapdrop.db'))
+    editor.pragma('busy_timeout = 5000')
+    editor.prepare('DELETE FROM captions WHERE id = ?').run(other.caption.captionId)
+    editor.close()
+    t.hub.services.delivery.flush()
+    expect(
+      db.prepare('SELECT caption_id AS c FROM transfers WHERE token = ?').get(other.transfer.record.token),
+    ).toEqual({
+      c: null,
+    })
+    expect(tapNow(tag.code, 'EEEEEEEEEEEEEEEEEEEEEE').kind).toBe('deliver')
+    t.hub.services.delivery.flush()
+    expect(
+      db.prepare('SELECT count(*) AS n FROM transfers WHERE device_id = ?').get('EEEEEEEEEEEEEEEEEEEEEE'),
+    ).toEqual({ n: 1 })
+    expect(first.id).toBeGreaterThan(0)
+    db.close()
+  })
 })

@@ -161,6 +161,7 @@ describe('the writer thread', () => {
       tier: 'normal',
       ip: null,
       userAgent: null,
+      captionId: null,
       bytesTotal: 1000,
       bytesSent: 0,
       wireBytes: 0,

@@ -48,6 +48,37 @@ describe('configuration', () => {
     })
   })
 
+  it('reads the store name and platform limits from the file or the environment (limits as JSON)', () => {
+    const file = configFile({
+      storeName: '国贸店',
+      platformLimits: { kuaishou: { maxChars: 300, maxHashtags: 5, hashtagForm: 'hash' } },
+    })
+    expect(loadConfig({ file, env: {} }).values).toMatchObject({
+      storeName: '国贸店',
+      platformLimits: { kuaishou: { maxChars: 300, maxHashtags: 5, hashtagForm: 'hash' } },
+    })
+    const env = loadConfig({
+      file: configFile(),
+      env: {
+        TAPDROP_STORE_NAME: '三里屯店',
+        TAPDROP_PLATFORM_LIMITS: '{"douyin":{"maxChars":40,"maxHashtags":3,"hashtagForm":"none"}}',
+      },
+    })
+    expect(env.values.storeName).toBe('三里屯店')
+    expect(env.values.platformLimits).toEqual({
+      douyin: { maxChars: 40, maxHashtags: 3, hashtagForm: 'none' },
+    })
+    expect(
+      problems(() => loadConfig({ file: configFile(), env: { TAPDROP_PLATFORM_LIMITS: '{douyin' } })),
+    ).toMatch(/environment TAPDROP_PLATFORM_LIMITS: platformLimits:/)
+    expect(
+      problems(() => loadConfig({ file: configFile({ platformLimits: { weibo: {} } }), env: {} })),
+    ).toMatch(/config\.json: platformLimits: unknown setting\(s\) "weibo"/)
+    expect(problems(() => loadConfig({ file: configFile({ storeName: '{门店}' }), env: {} }))).toMatch(
+      /storeName: plain text/,
+    )
+  })
+
   it('names the exact place of a bad value', () => {
     expect(problems(() => loadConfig({ file: configFile(), env: { TAPDROP_LAN_PORT: 'eighty' } }))).toMatch(
       /environment TAPDROP_LAN_PORT: lanPort: must be a number/,

@@ -62,6 +62,7 @@ function transfer(deviceId: string, over: Partial<TransferRecord> = {}) {
     tier: 'normal',
     ip: null,
     userAgent: null,
+    captionId: null,
     bytesTotal: 1000,
     bytesSent: 0,
     wireBytes: 0,

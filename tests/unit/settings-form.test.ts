@@ -46,8 +46,12 @@ function view(): SettingsView {
     chainPathStyle: at(true),
     chainCaFile: at(null),
     chainStoreId: at('sh-01', 'file'),
-    chainStoreName: at(null),
     chainPollSeconds: at(60),
+    douyinEnabled: at(false),
+    douyinClientKey: at(null),
+    douyinClientSecret: { set: false, source: 'default' },
+    douyinApiBaseUrl: at('https://open.douyin.com'),
+    douyinVideoBaseUrl: at(null),
   }
 }
 
@@ -120,5 +124,29 @@ describe('the Settings form (its field table)', () => {
       lanPort: [1, 65_535],
       chainPollSeconds: [10, 86_400],
     })
+  })
+
+  it('keeps the Douyin secret write-only: never read into the form, sent only when typed, locked when pinned', () => {
+    const v = { ...view(), douyinClientSecret: { set: true, source: 'file' as const } }
+    expect(formValues(v).douyinClientSecret).toBe('')
+    const typed = {
+      ...formValues(v),
+      douyinClientSecret: ' new-secret-0123 ',
+      douyinClientKey: 'aw1a2b3c4d5e6f',
+      douyinApiBaseUrl: '  ', // emptied: the hub keeps its address
+      douyinVideoBaseUrl: ' https://v.example.com ',
+    }
+    const patch = settingsPatch(v, typed)
+    expect(patch).toEqual({
+      douyinClientSecret: 'new-secret-0123',
+      douyinClientKey: 'aw1a2b3c4d5e6f',
+      douyinVideoBaseUrl: 'https://v.example.com',
+    })
+    expect(SettingsUpdateSchema.safeParse(patch).success).toBe(true)
+    expect(settingsPatch(v, { ...formValues(v), douyinClientSecret: '' })).toEqual({})
+    const pinned = { ...v, douyinClientSecret: { set: true, source: 'env' as const } }
+    expect(settingsPatch(pinned, { ...formValues(pinned), douyinClientSecret: 'other-secret-01' })).toEqual(
+      {},
+    )
   })
 })

@@ -5,6 +5,7 @@ import { authHandlers } from '../core/auth/handlers'
 import { brandHandlers } from '../core/brand/handlers'
 import { brandPreview } from '../core/brand/preview'
 import { chainHandlers } from '../core/chain/handlers'
+import { captionsHandlers } from '../core/captions/handlers'
 import { transfersHandlers } from '../core/delivery/handlers'
 import { mergeHandlers, type Handlers } from '../core/handlers'
 import { monitoringHandlers } from '../core/monitoring/handlers'
@@ -28,6 +29,7 @@ export function buildHandlers(s: HubServices, info: (ctx: CallContext) => HubInf
     settingsHandlers(s.settings, info),
     videosHandlers(s.videos),
     tagsHandlers(s.tags),
+    captionsHandlers(s.captions, s.publish),
     transfersHandlers(s.delivery),
     nfcHandlers(s.nfc, s.provisioner, s.batches),
     monitoringHandlers(s.dashboard, s.history, s.notifications),

@@ -141,6 +141,7 @@ export class Hub {
 
     const adminUrl = await admin.listen(c.adminHost, c.adminPort)
     s.delivery.start()
+    s.captions.start()
     await phones.listen(logger)
     s.queue.start()
     s.notifications.start()
@@ -235,8 +236,9 @@ export class Hub {
     await s.nfc.stop()
     s.chain.stop()
     await Promise.allSettled([r.admin.close(), r.phones.close()])
-    // Byte counts of the last second are saved before the database closes.
+    // Byte counts of the last second, and caption uses, are saved before the database closes.
     s.delivery.stop()
+    s.captions.stop()
     // Transcodes are cut off and stay queued: the next start runs them again from a clean state.
     await s.queue.stop()
     try {

@@ -7,6 +7,8 @@ import { ChainService } from '../core/chain/service'
 import { DailyBackups } from '../core/backup/daily'
 import type { Brand } from '../core/brand/brand'
 import { BrandService, findBuiltinBrands } from '../core/brand/service'
+import { PublishSettingsService } from '../core/captions/publish-settings'
+import { CaptionsService } from '../core/captions/service'
 import type { ConfigStore } from '../core/config/store'
 import { DeliveryService } from '../core/delivery/service'
 import { EventBus } from '../core/events/bus'
@@ -17,6 +19,7 @@ import { HistoryService } from '../core/monitoring/history'
 import { NotificationService } from '../core/monitoring/notifications'
 import { Retention } from '../core/monitoring/retention'
 import type { DataPaths } from '../core/paths'
+import { DouyinPublisher, douyinSettings } from '../core/publish/douyin/publisher'
 import { SettingsService } from '../core/settings/service'
 import { BatchRunner } from '../core/tags/programming/batch'
 import { TagProvisioner } from '../core/tags/programming/provisioner'
@@ -42,6 +45,8 @@ export interface HubServices {
   queue: JobQueue
   media: MediaBinaries
   tags: TagsService
+  captions: CaptionsService
+  publish: PublishSettingsService
   delivery: DeliveryService
   nfc: NfcService
   provisioner: TagProvisioner
@@ -53,6 +58,8 @@ export interface HubServices {
   retention: Retention
   backups: DailyBackups
   chain: ChainService
+  /** "发布到抖音": the phone page's publish flow calls douyin.shareFor (docs/architecture.md, "Publishing"). */
+  douyin: DouyinPublisher
 }
 
 export interface ServiceInputs {
@@ -176,14 +183,37 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
     tagsUsing: (videoId) => repos.tags.countUsingVideo(videoId),
   })
 
+  const publish = new PublishSettingsService({ config, repos, audit, events })
+  const captions = new CaptionsService({
+    repos,
+    audit,
+    events,
+    logger: logger('captions'),
+    storeName: () => publish.storeName(),
+    language: () => config.values.language,
+  })
+  // A tag's label and strategy are in its draws; a deleted tag or video takes its captions with it.
+  events.subscribe(() => captions.invalidate(), ['tags-changed', 'videos-changed'])
+
   const delivery = new DeliveryService({
     repos,
     config,
     events,
     storage,
+    captions,
     logger: logger('delivery'),
     onFailed: () => notifications.transferFailed(),
     onQuotaRefused: () => notifications.quotaRefused(),
+  })
+  const douyin = new DouyinPublisher({
+    settings: () => douyinSettings(config.values),
+    transferId: (token) => delivery.liveTransferId(token),
+    shares: repos.douyinShares,
+    logger: logger('douyin'),
+    retentionDays: () => config.values.retentionDays,
+  })
+  config.onChange((keys) => {
+    if (keys.some((k) => k.startsWith('douyin'))) douyin.settingsChanged()
   })
   const phones = new PhoneListener({ config, tls: i.tls, brand, delivery, logger })
   const tags = new TagsService({
@@ -196,7 +226,6 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
   })
   // The tap path caches tags and titles; any edit clears the cache.
   events.subscribe(() => delivery.invalidate(), ['tags-changed', 'videos-changed'])
-
   const nfc = new NfcService({
     logger: logger('nfc'),
     onStatus: (status) => events.emit({ type: 'nfc', status }),
@@ -255,6 +284,8 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
       queue,
       media,
       tags,
+      captions,
+      publish,
       delivery,
       nfc,
       provisioner,
@@ -266,6 +297,7 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
       retention,
       backups,
       chain,
+      douyin,
     },
     phones,
   }

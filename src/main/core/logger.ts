@@ -48,6 +48,15 @@ const REDACT = [
   '*.secretAccessKey',
   '*.accessKeyId',
   '*.credentials',
+  // Douyin's client secret and the client_token its API takes in this header.
+  'clientSecret',
+  'client_secret',
+  'douyinClientSecret',
+  '*.clientSecret',
+  '*.client_secret',
+  '*.douyinClientSecret',
+  'headers["access-token"]',
+  '*.headers["access-token"]',
 ]
 
 const LEVEL_NAMES: Record<number, string> = {

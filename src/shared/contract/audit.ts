@@ -28,6 +28,9 @@ export const AuditActionSchema = z.enum([
   'tag.update',
   'tag.delete',
   'tag.program',
+  'caption.create',
+  'caption.update',
+  'caption.delete',
 ])
 export type AuditAction = z.infer<typeof AuditActionSchema>
 

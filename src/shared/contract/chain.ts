@@ -75,12 +75,6 @@ export const ChainStoreIdSchema = z
     'must be 1–40 lower-case letters, digits and hyphens, like sh-xujiahui-01',
   )
 
-export const ChainStoreNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(60, 'at most 60 characters')
-
 const ChainErrorSchema = z.object({ code: z.string(), message: z.string() })
 
 /**

@@ -9,8 +9,13 @@ import {
   ChainRoleSchema,
   ChainSecretKeySchema,
   ChainStoreIdSchema,
-  ChainStoreNameSchema,
 } from './chain'
+import {
+  DouyinApiBaseUrlSchema,
+  DouyinClientKeySchema,
+  DouyinClientSecretSchema,
+  DouyinVideoBaseUrlSchema,
+} from './douyin'
 
 const HOSTNAME =
   /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/
@@ -120,8 +125,13 @@ export const SettingsViewSchema = z.object({
   chainPathStyle: Setting(z.boolean()),
   chainCaFile: Setting(z.string().nullable()),
   chainStoreId: Setting(z.string().nullable()),
-  chainStoreName: Setting(z.string().nullable()),
   chainPollSeconds: Setting(z.number()),
+  /** "发布到抖音" (docs/douyin.md). The client secret is never sent back: only whether one is set, and from where. */
+  douyinEnabled: Setting(z.boolean()),
+  douyinClientKey: Setting(z.string().nullable()),
+  douyinClientSecret: z.object({ set: z.boolean(), source: SettingSourceSchema }),
+  douyinApiBaseUrl: Setting(z.string()),
+  douyinVideoBaseUrl: Setting(z.string().nullable()),
 })
 export type SettingsView = z.infer<typeof SettingsViewSchema>
 
@@ -166,10 +176,14 @@ export const SettingsUpdateSchema = z.strictObject({
   chainPathStyle: z.boolean().optional(),
   chainCaFile: z.string().trim().min(1).max(4096).nullable().optional(),
   chainStoreId: ChainStoreIdSchema.nullable().optional(),
-  chainStoreName: ChainStoreNameSchema.nullable().optional(),
   chainPollSeconds: count(24 * 3600)
     .min(10, 'must be at least 10')
     .optional(),
+  douyinEnabled: z.boolean().optional(),
+  douyinClientKey: DouyinClientKeySchema.nullable().optional(),
+  douyinClientSecret: DouyinClientSecretSchema.nullable().optional(),
+  douyinApiBaseUrl: DouyinApiBaseUrlSchema.optional(),
+  douyinVideoBaseUrl: DouyinVideoBaseUrlSchema.nullable().optional(),
 })
 export type SettingsUpdate = z.infer<typeof SettingsUpdateSchema>
 

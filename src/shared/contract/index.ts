@@ -11,6 +11,7 @@ import { nfcContract } from './nfc'
 import { monitoringContract } from './monitoring'
 import { brandContract } from './brand'
 import { chainContract } from './chain'
+import { captionsContract } from './captions'
 
 export const contract = mergeSections<Record<string, MethodSpec>>(
   authContract,
@@ -24,6 +25,7 @@ export const contract = mergeSections<Record<string, MethodSpec>>(
   monitoringContract,
   brandContract,
   chainContract,
+  captionsContract,
 ) as typeof authContract &
   typeof usersContract &
   typeof auditContract &
@@ -34,7 +36,8 @@ export const contract = mergeSections<Record<string, MethodSpec>>(
   typeof nfcContract &
   typeof monitoringContract &
   typeof brandContract &
-  typeof chainContract
+  typeof chainContract &
+  typeof captionsContract
 
 export type Contract = typeof contract
 export type MethodName = keyof Contract & string
@@ -60,3 +63,5 @@ export * from './nfc'
 export * from './monitoring'
 export * from './brand'
 export * from './chain'
+export * from './publish'
+export * from './captions'

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { method } from './define'
 import { Empty, IdSchema, Ok } from './common'
+import { CaptionStrategySchema, PlatformSchema, TagPlatformsSchema } from './publish'
 
 /** A tag's tier: VIP tags get the VIP quota and go ahead in the download queue. */
 export const TierSchema = z.enum(['normal', 'vip'])
@@ -29,6 +30,12 @@ export const TagSchema = z.object({
   createdAt: z.string(),
   tapsToday: z.number(),
   lastTapAt: z.string().nullable(),
+  /** Publish buttons the phone page offers, in this order (empty: save only). */
+  platforms: z.array(PlatformSchema),
+  /** How a tap draws its caption from the tag's captions (else its video's). */
+  captionStrategy: CaptionStrategySchema,
+  /** Captions of the tag's own (its videos' are counted on each video). */
+  captionCount: z.number(),
 })
 export type Tag = z.infer<typeof TagSchema>
 
@@ -50,6 +57,8 @@ export const tagsContract = {
       label: Label.default(''),
       tier: TierSchema.default('normal'),
       dailyCap: DailyCap.default(null),
+      platforms: TagPlatformsSchema.optional(),
+      captionStrategy: CaptionStrategySchema.optional(),
     }),
     output: TagSchema,
     auth: 'user',
@@ -63,6 +72,8 @@ export const tagsContract = {
       tier: TierSchema.optional(),
       enabled: z.boolean().optional(),
       dailyCap: DailyCap.optional(),
+      platforms: TagPlatformsSchema.optional(),
+      captionStrategy: CaptionStrategySchema.optional(),
     }),
     output: TagSchema,
     auth: 'user',

@@ -72,6 +72,14 @@ export const en: Labels = {
     'module-missing': 'NFC unavailable',
   },
   role: { admin: 'Admin', staff: 'Staff', viewer: 'Viewer' },
+  platform: {
+    douyin: 'Douyin',
+    kuaishou: 'Kuaishou',
+    xiaohongshu: 'Xiaohongshu',
+    channels: 'WeChat Channels',
+    wechat: 'WeChat',
+  },
+  captionStrategy: { rotate: 'In turn', random: 'At random', 'least-used': 'Least used first' },
   transferField: {
     id: 'ID',
     time: 'Time',

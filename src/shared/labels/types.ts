@@ -5,6 +5,7 @@ import type { BatchItemState, NfcServiceState } from '../contract/nfc'
 import type { TimelineStep } from '../contract/monitoring'
 import type { RefusalReason } from '../video-refusals'
 import type { Role } from '../roles'
+import type { CaptionStrategy, Platform } from '../contract/publish'
 
 /** The columns of the transfer history, as the CSV export has them (the console's table shares some). */
 export type TransferField =
@@ -53,6 +54,10 @@ export interface Labels {
   batchItemState: Record<BatchItemState, string>
   nfcService: Record<NfcServiceState, string>
   role: Record<Role, string>
+  /** The apps a customer posts to (the phone page's buttons, the console's publish settings). */
+  platform: Record<Platform, string>
+  /** How a tag draws a tap's caption. */
+  captionStrategy: Record<CaptionStrategy, string>
   transferField: Record<TransferField, string>
   /** The printed card beside a tag (label PDFs). */
   labelCard: { tap: string; scan: string; wifi: string; wifiScan: string }

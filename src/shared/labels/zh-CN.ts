@@ -72,6 +72,8 @@ export const zhCN: Labels = {
     'module-missing': 'NFC 组件不可用',
   },
   role: { admin: '管理员', staff: '店员', viewer: '只读' },
+  platform: { douyin: '抖音', kuaishou: '快手', xiaohongshu: '小红书', channels: '视频号', wechat: '微信' },
+  captionStrategy: { rotate: '轮流使用', random: '随机', 'least-used': '优先用得少的' },
   transferField: {
     id: '编号',
     time: '时间',

@@ -70,6 +70,8 @@ function tag(): number {
     strategy: 'fixed',
     dailyCap: null,
     baseUrl: 'http://h:8080',
+    platforms: ['douyin'],
+    captionStrategy: 'rotate',
     createdBy: null,
     now,
   })
@@ -92,6 +94,47 @@ describe('rows are checked where they are read', () => {
     expect(unknown(() => repos.tags.findById(id))).toEqual({ table: 'tags', column: 'tier', value: 'gold' })
     repos.db.prepare("UPDATE tags SET tier = 'vip', strategy = 'shuffle' WHERE id = ?").run(id)
     expect(unknown(() => repos.tags.list())).toEqual({ table: 'tags', column: 'strategy', value: 'shuffle' })
+  })
+
+  it('tags: the platforms offered and the caption strategy', () => {
+    const id = tag()
+    repos.db.prepare(`UPDATE tags SET platforms = '["douyin","weibo"]' WHERE id = ?`).run(id)
+    expect(unknown(() => repos.tags.findById(id))).toEqual({
+      table: 'tags',
+      column: 'platforms',
+      value: 'weibo',
+    })
+    repos.db.prepare(`UPDATE tags SET platforms = '{"douyin":1}' WHERE id = ?`).run(id)
+    expect(unknown(() => repos.tags.findById(id))).toEqual({
+      table: 'tags',
+      column: 'platforms',
+      value: '{"douyin":1}',
+    })
+    repos.db.prepare(`UPDATE tags SET platforms = '[]', caption_strategy = 'newest' WHERE id = ?`).run(id)
+    expect(unknown(() => repos.tags.list())).toEqual({
+      table: 'tags',
+      column: 'caption_strategy',
+      value: 'newest',
+    })
+  })
+
+  it('captions: hashtags and mentions are lists of words', () => {
+    const id = repos.captions.insert({
+      videoId: video(),
+      tagId: null,
+      text: 't',
+      hashtags: ['a'],
+      mentions: [],
+      poi: null,
+      createdBy: null,
+      now,
+    })
+    repos.db.prepare(`UPDATE captions SET hashtags = '[1]' WHERE id = ?`).run(id)
+    expect(unknown(() => repos.captions.findById(id))).toEqual({
+      table: 'captions',
+      column: 'hashtags',
+      value: '[1]',
+    })
   })
 
   it('videos and jobs: their statuses', () => {

@@ -1,8 +1,10 @@
 import type { Command } from 'commander'
-import { StrategySchema, TierSchema, type Tag } from '../../../shared/contract/tags'
+import { StrategySchema, TierSchema, type Strategy, type Tag, type Tier } from '../../../shared/contract/tags'
+import { CaptionStrategySchema, PlatformSchema } from '../../../shared/contract/publish'
 import { connectToHub } from '../client'
 import { CliError } from '../errors'
 import { emit, table } from '../output'
+import { captionStrategy, oneId, platformList } from '../publish-options'
 
 function ids(text: string, what: string): number[] {
   const out = text.split(',').map((s) => Number(s.trim()))
@@ -25,7 +27,37 @@ function jsonOf(t: Tag) {
     baseUrlReachable: t.baseUrlReachable,
     uid: t.uid,
     chip: t.chip,
+    platforms: t.platforms,
+    captionStrategy: t.captionStrategy,
+    captionCount: t.captionCount,
   }
+}
+
+const PLATFORMS_HELP = `publish buttons in this order: ${PlatformSchema.options.join(',')} (or none)`
+const CAPTION_STRATEGY_HELP = `how a tap draws its caption: ${CaptionStrategySchema.options.join(', ')}`
+
+function strategyOf(text: string | undefined): Strategy | undefined {
+  if (text === undefined) return undefined
+  const s = StrategySchema.safeParse(text).data
+  if (!s) throw new CliError(`--strategy must be one of ${StrategySchema.options.join(', ')}`, 2)
+  return s
+}
+
+function tierOf(text: string | undefined): Tier | undefined {
+  if (text === undefined) return undefined
+  const t = TierSchema.safeParse(text).data
+  if (!t) throw new CliError(`--tier must be ${TierSchema.options.join(' or ')}`, 2)
+  return t
+}
+
+/** `--daily-cap 200`; `none` lifts it (update only). */
+function dailyCapOf(text: string | undefined, allowNone: boolean): number | null | undefined {
+  if (text === undefined) return undefined
+  if (allowNone && text === 'none') return null
+  const n = Number(text)
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1)
+    throw new CliError(`--daily-cap must be a whole number ≥ 1${allowNone ? ' (or none)' : ''}`, 2)
+  return n
 }
 
 export function registerTag(program: Command): void {
@@ -43,6 +75,8 @@ export function registerTag(program: Command): void {
     .option('--label <text>', 'where it is placed, e.g. 收银台')
     .option('--tier <tier>', TierSchema.options.join(' or '), 'normal')
     .option('--daily-cap <n>', 'at most this many deliveries a day from this tag')
+    .option('--platforms <list>', PLATFORMS_HELP)
+    .option('--caption-strategy <s>', `${CAPTION_STRATEGY_HELP} (default: rotate)`)
     .action(
       async (
         opts: {
@@ -52,20 +86,19 @@ export function registerTag(program: Command): void {
           label?: string
           tier: string
           dailyCap?: string
+          platforms?: string
+          captionStrategy?: string
         },
         cmd: Command,
       ) => {
         const { dataDir, json } = cmd.optsWithGlobals<{ dataDir?: string; json?: boolean }>()
         const videoIds = [...ids(opts.video, '--video'), ...(opts.pool ? ids(opts.pool, '--pool') : [])]
-        const strategy =
-          opts.strategy === undefined ? undefined : StrategySchema.safeParse(opts.strategy).data
-        if (opts.strategy !== undefined && !strategy)
-          throw new CliError(`--strategy must be one of ${StrategySchema.options.join(', ')}`, 2)
-        const tier = TierSchema.safeParse(opts.tier).data
-        if (!tier) throw new CliError(`--tier must be ${TierSchema.options.join(' or ')}`, 2)
-        const dailyCap = opts.dailyCap === undefined ? null : Number(opts.dailyCap)
-        if (dailyCap !== null && (!Number.isSafeInteger(dailyCap) || dailyCap < 1))
-          throw new CliError('--daily-cap must be a whole number ≥ 1', 2)
+        const strategy = strategyOf(opts.strategy)
+        const tier = tierOf(opts.tier)!
+        const dailyCap = dailyCapOf(opts.dailyCap, false) ?? null
+        const platforms = opts.platforms === undefined ? undefined : platformList(opts.platforms)
+        const captions =
+          opts.captionStrategy === undefined ? undefined : captionStrategy(opts.captionStrategy)
         const { invoke } = await connectToHub(dataDir)
         const t = await invoke('tag-create', {
           videoIds,
@@ -73,8 +106,67 @@ export function registerTag(program: Command): void {
           label: opts.label ?? '',
           tier,
           dailyCap,
+          platforms,
+          captionStrategy: captions,
         })
         emit(json ?? false, jsonOf(t), () => `tag ${t.code}${t.label ? ` (${t.label})` : ''}: ${t.url}`)
+      },
+    )
+
+  tag
+    .command('update')
+    .description('change a tag: what it delivers and how, its placement, its publish settings')
+    .argument('<id>', 'the tag')
+    .option('--video <id>', 'deliver this video (the first of the pool with --pool)')
+    .option('--pool <ids>', 'more videos, comma-separated (with --video)')
+    .option('--strategy <s>', `how a pool is used: ${StrategySchema.options.join(', ')}`)
+    .option('--label <text>', 'where it is placed, e.g. 收银台')
+    .option('--tier <tier>', TierSchema.options.join(' or '))
+    .option('--daily-cap <n>', 'at most this many deliveries a day (none: no cap)')
+    .option('--enable', 'turn the tag on')
+    .option('--disable', 'turn the tag off (phones are told it is off)')
+    .option('--platforms <list>', PLATFORMS_HELP)
+    .option('--caption-strategy <s>', CAPTION_STRATEGY_HELP)
+    .action(
+      async (
+        id: string,
+        opts: {
+          video?: string
+          pool?: string
+          strategy?: string
+          label?: string
+          tier?: string
+          dailyCap?: string
+          enable?: boolean
+          disable?: boolean
+          platforms?: string
+          captionStrategy?: string
+        },
+        cmd: Command,
+      ) => {
+        const { dataDir, json } = cmd.optsWithGlobals<{ dataDir?: string; json?: boolean }>()
+        const tagId = oneId(id, 'the tag id')
+        if (opts.enable && opts.disable) throw new CliError('give --enable or --disable, not both', 2)
+        if (opts.pool !== undefined && opts.video === undefined)
+          throw new CliError('--pool needs --video (the first video of the pool)', 2)
+        const change = {
+          ...(opts.video !== undefined
+            ? { videoIds: [...ids(opts.video, '--video'), ...(opts.pool ? ids(opts.pool, '--pool') : [])] }
+            : {}),
+          strategy: strategyOf(opts.strategy),
+          label: opts.label,
+          tier: tierOf(opts.tier),
+          dailyCap: dailyCapOf(opts.dailyCap, true),
+          enabled: opts.enable ? true : opts.disable ? false : undefined,
+          platforms: opts.platforms === undefined ? undefined : platformList(opts.platforms),
+          captionStrategy:
+            opts.captionStrategy === undefined ? undefined : captionStrategy(opts.captionStrategy),
+        }
+        if (Object.values(change).every((v) => v === undefined))
+          throw new CliError('nothing to change: give at least one option (see tapdrop tag update --help)', 2)
+        const { invoke } = await connectToHub(dataDir)
+        const t = await invoke('tag-update', { id: tagId, ...change })
+        emit(json ?? false, jsonOf(t), () => `tag ${t.code}${t.label ? ` (${t.label})` : ''} changed`)
       },
     )
 
@@ -141,8 +233,7 @@ export function registerTag(program: Command): void {
         const { dataDir, json } = cmd.optsWithGlobals<{ dataDir?: string; json?: boolean }>()
         if (Boolean(opts.video) === Boolean(opts.tag))
           throw new CliError('give --video (a new tag) or --tag (an existing one)', 2)
-        const tier = TierSchema.safeParse(opts.tier).data
-        if (!tier) throw new CliError(`--tier must be ${TierSchema.options.join(' or ')}`, 2)
+        const tier = tierOf(opts.tier)!
         if (opts.lock !== undefined && opts.lock !== 'LOCK')
           throw new CliError('--lock makes the tag read-only forever: confirm with --lock LOCK', 2)
         const timeoutSeconds = seconds(opts.timeout)

@@ -36,7 +36,6 @@ export const CHAIN_KEYS = [
   'chainPathStyle',
   'chainCaFile',
   'chainStoreId',
-  'chainStoreName',
   'chainPollSeconds',
 ] as const satisfies readonly ConfigKey[]
 
@@ -51,7 +50,8 @@ export function chainSetup(c: Readonly<Config>): ChainSetup {
   const base = {
     role: c.chainRole,
     storeId: c.chainStoreId,
-    storeName: c.chainStoreName,
+    // The store's one name (Settings → Publishing, also {门店} in captions).
+    storeName: c.storeName,
     pollSeconds: c.chainPollSeconds,
   }
   const needed: Array<[ConfigKey, unknown]> = [

@@ -17,8 +17,11 @@ const KEYS = Object.keys(ConfigShape) as ConfigKey[]
 
 function describeIssues(error: z.ZodError, where: (key: string) => string): string[] {
   return error.issues.map((issue) => {
-    if (issue.code === 'unrecognized_keys')
-      return `${where('')}unknown setting(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+    if (issue.code === 'unrecognized_keys') {
+      // Inside a setting that is an object (platformLimits), say which.
+      const inside = issue.path.length ? `${issue.path.join('.')}: ` : ''
+      return `${where(String(issue.path[0] ?? ''))}${inside}unknown setting(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+    }
     const key = String(issue.path[0] ?? '')
     return `${where(key)}${key}: ${issue.message}`
   })

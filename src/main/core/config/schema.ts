@@ -9,8 +9,15 @@ import {
   ChainRoleSchema,
   ChainSecretKeySchema,
   ChainStoreIdSchema,
-  ChainStoreNameSchema,
 } from '../../../shared/contract/chain'
+import { StoreNameSchema } from '../../../shared/contract/captions'
+import { PlatformLimitsMapSchema } from '../../../shared/contract/publish'
+import {
+  DouyinApiBaseUrlSchema,
+  DouyinClientKeySchema,
+  DouyinClientSecretSchema,
+  DouyinVideoBaseUrlSchema,
+} from '../../../shared/contract/douyin'
 
 const int = (min: number, max: number) =>
   z.coerce
@@ -111,12 +118,37 @@ export const ConfigShape = {
   chainPathStyle: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]),
   /** PEM file of a private CA that signed the store's certificate. */
   chainCaFile: z.string().trim().min(1).max(4096).nullable(),
-  /** This store in the chain: its id (in object keys) and the name HQ shows. */
+  /** This store in the chain: its id, in object keys (the name HQ shows is storeName). */
   chainStoreId: ChainStoreIdSchema.nullable(),
-  chainStoreName: ChainStoreNameSchema.nullable(),
   /** How often a store asks for a new catalog (one conditional GET when nothing changed). */
   chainPollSeconds: int(10, 24 * 3600),
+  /** The store's name, for `{门店}` in captions. */
+  storeName: StoreNameSchema.nullable(),
+  /**
+   * Each platform's limits for captions, where the store set its own (the rest follow DEFAULT_PLATFORM_LIMITS).
+   * From the environment as JSON: TAPDROP_PLATFORM_LIMITS='{"douyin":{"maxChars":55,…}}'.
+   */
+  platformLimits: z.preprocess(jsonText, PlatformLimitsMapSchema.partial()),
+  /** "发布到抖音" through Douyin's open platform (docs/douyin.md): needs the store's own credentials and an uplink. */
+  douyinEnabled: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]),
+  douyinClientKey: DouyinClientKeySchema.nullable(),
+  /** A secret: never shown back, logged or audited (only that it changed). */
+  douyinClientSecret: DouyinClientSecretSchema.nullable(),
+  /** Douyin's OpenAPI; tests point it at a local stand-in. */
+  douyinApiBaseUrl: DouyinApiBaseUrlSchema,
+  /** Where the Douyin app downloads the video from instead of the hub's LAN address (null = the LAN address). */
+  douyinVideoBaseUrl: DouyinVideoBaseUrlSchema.nullable(),
 } as const
+
+/** A JSON object given as text (an environment variable) is read as JSON; anything else is left to the schema. */
+function jsonText(value: unknown): unknown {
+  if (typeof value !== 'string') return value
+  try {
+    return JSON.parse(value)
+  } catch {
+    return value
+  }
+}
 
 export const ConfigSchema = z.strictObject(ConfigShape)
 export type Config = z.infer<typeof ConfigSchema>
@@ -174,8 +206,14 @@ export const DEFAULT_CONFIG: Config = {
   chainPathStyle: true,
   chainCaFile: null,
   chainStoreId: null,
-  chainStoreName: null,
   chainPollSeconds: 60,
+  storeName: null,
+  platformLimits: {},
+  douyinEnabled: false,
+  douyinClientKey: null,
+  douyinClientSecret: null,
+  douyinApiBaseUrl: 'https://open.douyin.com',
+  douyinVideoBaseUrl: null,
 }
 
 /** `lanPort` → `TAPDROP_LAN_PORT`. */

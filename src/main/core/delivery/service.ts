@@ -18,6 +18,8 @@ import { DeliveryRecords, type LiveTransfer } from './records'
 import { ThreadWriter } from './records/thread-writer'
 import { directWriter } from './records/writer'
 import { TransferViews } from './views'
+import type { DrawContext, DrawnCaption } from '../captions/service'
+import type { Language } from '../../../shared/languages'
 
 export type { LiveTransfer } from './records'
 
@@ -26,6 +28,14 @@ export interface TapRequest {
   deviceId: string | null
   ip: string | null
   userAgent: string | undefined
+  /** The phone page's language (a caption's `{日期}` is written in it). */
+  language?: Language
+}
+
+/** What delivery needs of the caption library: one caption drawn per new transfer, shown again on a re-tap. */
+export interface CaptionSource {
+  drawFor(tagId: number, videoId: number | null, context: DrawContext): DrawnCaption | null
+  shown(captionId: number, tagId: number, context: DrawContext): DrawnCaption | null
 }
 
 export type TapResult =
@@ -38,6 +48,8 @@ export type TapResult =
       position: number
       device: DeviceInfo
       outcome: TapOutcome
+      /** The caption drawn for this transfer (the same one again on a re-tap), if the tag or video has any. */
+      caption: DrawnCaption | null
     }
   | {
       kind: 'refused'
@@ -97,6 +109,8 @@ export interface DeliveryDeps {
   onQuotaRefused?: () => void
   /** Taps and transfers are written by a thread of their own (default, for a database file); false: inline. */
   writerThread?: boolean
+  /** The caption library (none: pages carry no caption). */
+  captions?: CaptionSource
 }
 
 /** One tap on its way through the steps of `tap()`. */
@@ -246,6 +260,7 @@ export class DeliveryService {
     this.record(tap, tag, 'repeat')
     const position = live.record.status === 'completed' ? 0 : this.admit(live)
     this.emitTap(tap, tag, 'repeat', live.record.id)
+    const captionId = live.record.captionId
     return {
       kind: 'deliver',
       deviceId: tap.deviceId,
@@ -255,6 +270,10 @@ export class DeliveryService {
       videoTitle: this.library.title(live.record.videoId) ?? '',
       position,
       outcome: 'repeat',
+      caption:
+        captionId === null
+          ? null
+          : (this.d.captions?.shown(captionId, tag.id, this.drawContext(tap)) ?? null),
     }
   }
 
@@ -305,6 +324,8 @@ export class DeliveryService {
     choice: { videoId: number; rendition: CachedVideo['renditions'][number] },
   ): TapResult {
     const tapId = this.record(tap, tag, 'delivered')
+    // Drawn only for a transfer actually made, so a refused tap never counts as a caption's use.
+    const caption = this.d.captions?.drawFor(tag.id, choice.videoId, this.drawContext(tap)) ?? null
     const id = this.records.nextId()
     const position = this.admission.request({
       transferId: id,
@@ -325,6 +346,7 @@ export class DeliveryService {
         tier: tag.tier,
         ip: tap.req.ip,
         userAgent: tap.req.userAgent?.slice(0, 300) ?? null,
+        captionId: caption?.captionId ?? null,
         bytesTotal: choice.rendition.sizeBytes,
         bytesSent: 0,
         wireBytes: 0,
@@ -353,7 +375,12 @@ export class DeliveryService {
       videoTitle: this.library.title(choice.videoId) ?? '',
       position,
       outcome,
+      caption,
     }
+  }
+
+  private drawContext(tap: Tap): DrawContext {
+    return tap.req.language ? { now: tap.now, language: tap.req.language } : { now: tap.now }
   }
 
   private refuse(
@@ -408,17 +435,26 @@ export class DeliveryService {
 
   // ── media ──────────────────────────────────────────────────────────────────────────────────────────────
 
+  private linkExpired(r: LiveTransfer['record']): boolean {
+    return (
+      r.status === 'expired' || this.now() - r.createdAt > this.d.config.values.transferTtlHours * 3_600_000
+    )
+  }
+
+  /** The transfer a media token names while its link works (the publish hand-off signs for it), or null. */
+  liveTransferId(token: string): number | null {
+    if (!/^[A-Za-z0-9_-]{24}$/.test(token)) return null
+    const t = this.records.byToken(token)
+    return t && !this.linkExpired(t.record) ? t.record.id : null
+  }
+
   /** Finds what a media URL points at. The token is the only key: the library cannot be walked from the LAN. */
   media(token: string, kind: 'video' | 'poster'): MediaResult {
     if (!/^[A-Za-z0-9_-]{24}$/.test(token)) return { ok: false, status: 404, reason: 'not-found' }
     const t = this.records.byToken(token)
     if (!t) return { ok: false, status: 404, reason: 'not-found' }
     const r = t.record
-    if (
-      this.now() - r.createdAt > this.d.config.values.transferTtlHours * 3_600_000 ||
-      r.status === 'expired'
-    )
-      return { ok: false, status: 410, reason: 'expired' }
+    if (this.linkExpired(r)) return { ok: false, status: 410, reason: 'expired' }
     // Cached: a player fetching a video in 1 MiB ranges asks many times a second.
     const video = r.videoId === null ? null : this.library.video(r.videoId)
     if (!video) return { ok: false, status: 410, reason: 'gone' }

@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs'
 import type { SettingsUpdate, SettingsView } from '../../../shared/contract/hub'
+import { HubError } from '../errors'
 import { inWriteTransaction } from '../../db/immediate'
 import { requireRole, type CallContext } from '../auth/actor'
 import type { AuditService } from '../audit/service'
@@ -10,7 +11,13 @@ import { lanAddresses } from '../network/addresses'
 import type { MediaBinaries } from '../media/binaries'
 import { PHONE_LADDER } from '../media/ladder'
 import { CHAIN_SECRET_KEYS, maskAccessKey } from '../chain/settings'
-import { HubError } from '../errors'
+
+/** Settings whose values are secrets: the audit log says they changed, never what they are. */
+const SECRET_SETTINGS: ReadonlySet<string> = new Set([
+  'wifiPassword',
+  'douyinClientSecret',
+  ...CHAIN_SECRET_KEYS,
+])
 
 export interface RuntimeInfo {
   adminUrl(): string
@@ -97,8 +104,12 @@ export class SettingsService {
       chainPathStyle: { value: c.chainPathStyle, source: s.chainPathStyle },
       chainCaFile: { value: c.chainCaFile, source: s.chainCaFile },
       chainStoreId: { value: c.chainStoreId, source: s.chainStoreId },
-      chainStoreName: { value: c.chainStoreName, source: s.chainStoreName },
       chainPollSeconds: { value: c.chainPollSeconds, source: s.chainPollSeconds },
+      douyinEnabled: { value: c.douyinEnabled, source: s.douyinEnabled },
+      douyinClientKey: { value: c.douyinClientKey, source: s.douyinClientKey },
+      douyinClientSecret: { set: Boolean(c.douyinClientSecret), source: s.douyinClientSecret },
+      douyinApiBaseUrl: { value: c.douyinApiBaseUrl, source: s.douyinApiBaseUrl },
+      douyinVideoBaseUrl: { value: c.douyinVideoBaseUrl, source: s.douyinVideoBaseUrl },
     }
   }
 
@@ -107,6 +118,12 @@ export class SettingsService {
     const before = this.config.values
     const { changed, next } = this.config.preview(patch)
     if (changed.includes('chainCaFile') && next.chainCaFile) checkCaFile(next.chainCaFile)
+    if (next.douyinEnabled && (!next.douyinClientKey || !next.douyinClientSecret))
+      throw new HubError(
+        'validation-failed',
+        'Douyin publishing needs the client key and the client secret: set both before switching it on',
+        { key: 'douyinEnabled' },
+      )
     // Bind the new LAN address before saving it: a port in use is refused and nothing changes.
     if (changed.includes('lanHost') || changed.includes('lanPort'))
       await this.runtime.rebindLan(next.lanHost, next.lanPort)
@@ -114,15 +131,13 @@ export class SettingsService {
       // The audit row is written first and the file last, inside one transaction: a failed write rolls the row back.
       inWriteTransaction(this.repos.db, () => {
         const details: Record<string, unknown> = {}
-        // A Wi-Fi password and the chain's secret key are secrets: the audit log says they changed, not what they
-        // are; the chain's access key id is written masked.
+        // The chain's access key id is written masked.
         for (const k of changed)
-          details[k] =
-            k === 'wifiPassword' || (CHAIN_SECRET_KEYS as readonly string[]).includes(k)
-              ? { changed: true }
-              : k === 'chainAccessKey'
-                ? { from: maskAccessKey(before.chainAccessKey), to: maskAccessKey(next.chainAccessKey) }
-                : { from: before[k], to: next[k] }
+          details[k] = SECRET_SETTINGS.has(k)
+            ? { changed: true }
+            : k === 'chainAccessKey'
+              ? { from: maskAccessKey(before.chainAccessKey), to: maskAccessKey(next.chainAccessKey) }
+              : { from: before[k], to: next[k] }
         this.audit.record(ctx, 'settings.update', 'settings', details)
         this.config.update(patch)
       })

@@ -3,6 +3,12 @@ import { inWriteTransaction } from '../../db/immediate'
 import type { Repos } from '../../db/repos'
 import type { TagRecord } from '../../db/repos/tags'
 import type { Strategy, Tag, Tier } from '../../../shared/contract/tags'
+import {
+  DEFAULT_CAPTION_STRATEGY,
+  DEFAULT_TAG_PLATFORMS,
+  type CaptionStrategy,
+  type Platform,
+} from '../../../shared/contract/publish'
 import { actorUserId, requireRole, type CallContext } from '../auth/actor'
 import type { AuditService } from '../audit/service'
 import type { EventBus } from '../events/bus'
@@ -47,7 +53,8 @@ export class TagsService {
     const stats = this.d.repos.delivery.tagTapStats(startOfDay(this.now()))
     const titles = this.videoTitles()
     const reachable = this.d.reachableOrigins()
-    return this.d.repos.tags.list().map((t) => this.toTag(t, titles, reachable, stats))
+    const captions = this.d.repos.captions.countPerTag()
+    return this.d.repos.tags.list().map((t) => this.toTag(t, titles, reachable, stats, captions))
   }
 
   get(ctx: CallContext, id: number): Tag {
@@ -57,7 +64,15 @@ export class TagsService {
 
   create(
     ctx: CallContext,
-    input: { videoIds: number[]; strategy?: Strategy; label: string; tier: Tier; dailyCap: number | null },
+    input: {
+      videoIds: number[]
+      strategy?: Strategy
+      label: string
+      tier: Tier
+      dailyCap: number | null
+      platforms?: Platform[]
+      captionStrategy?: CaptionStrategy
+    },
   ): Tag {
     requireRole(ctx, 'staff')
     this.assertVideos(input.videoIds)
@@ -73,6 +88,8 @@ export class TagsService {
         strategy,
         dailyCap: input.dailyCap,
         baseUrl: this.d.publicUrl(),
+        platforms: input.platforms ?? DEFAULT_TAG_PLATFORMS,
+        captionStrategy: input.captionStrategy ?? DEFAULT_CAPTION_STRATEGY,
         createdBy: actorUserId(ctx.actor),
         now: this.now(),
       })
@@ -82,6 +99,8 @@ export class TagsService {
         label: input.label,
         videos: input.videoIds,
         tier: input.tier,
+        ...(input.platforms ? { platforms: input.platforms } : {}),
+        ...(input.captionStrategy ? { captionStrategy: input.captionStrategy } : {}),
       })
       return tagId
     })
@@ -100,6 +119,8 @@ export class TagsService {
       tier?: Tier
       enabled?: boolean
       dailyCap?: number | null
+      platforms?: Platform[]
+      captionStrategy?: CaptionStrategy
     },
   ): Tag {
     requireRole(ctx, 'staff')
@@ -113,6 +134,8 @@ export class TagsService {
         enabled: input.enabled ?? t.enabled,
         strategy: input.strategy ?? t.strategy,
         dailyCap: input.dailyCap === undefined ? t.dailyCap : input.dailyCap,
+        platforms: input.platforms ?? t.platforms,
+        captionStrategy: input.captionStrategy ?? t.captionStrategy,
         now: this.now(),
       })
       // Rebinding changes nothing on the tag itself: the binding lives here.
@@ -211,6 +234,8 @@ export class TagsService {
           strategy: c.strategy ?? (c.videoIds.length > 1 ? 'rotate' : 'fixed'),
           dailyCap: c.dailyCap,
           baseUrl: p.url.slice(0, p.url.lastIndexOf('/t/')),
+          platforms: DEFAULT_TAG_PLATFORMS,
+          captionStrategy: DEFAULT_CAPTION_STRATEGY,
           createdBy: actorUserId(ctx.actor),
           now,
         })
@@ -250,6 +275,7 @@ export class TagsService {
       this.videoTitles(),
       this.d.reachableOrigins(),
       this.d.repos.delivery.tagTapStats(startOfDay(this.now())),
+      new Map([[t.id, this.d.repos.captions.countOfTag(t.id)]]),
     )
   }
 
@@ -273,6 +299,7 @@ export class TagsService {
     titles: Map<number, { title: string; status: string }>,
     reachable: Set<string>,
     stats: Map<number, { taps: number; lastTap: number | null }>,
+    captions: Map<number, number>,
   ): Tag {
     const s = stats.get(t.id)
     return {
@@ -297,6 +324,9 @@ export class TagsService {
       createdAt: new Date(t.createdAt).toISOString(),
       tapsToday: s?.taps ?? 0,
       lastTapAt: s?.lastTap ? new Date(s.lastTap).toISOString() : null,
+      platforms: t.platforms,
+      captionStrategy: t.captionStrategy,
+      captionCount: captions.get(t.id) ?? 0,
     }
   }
 

@@ -4,6 +4,8 @@ import { m0002Videos } from './0002-videos'
 import { m0003Delivery } from './0003-delivery'
 import { m0004TagProgramming } from './0004-tag-programming'
 import { m0005Monitoring } from './0005-monitoring'
+import { m0006Publish } from './0006-publish'
+import { m0007Douyin } from './0007-douyin'
 
 /** Every schema step, in order. Append only; each has a test in tests/unit/db/migrations. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -12,4 +14,6 @@ export const MIGRATIONS: readonly Migration[] = [
   m0003Delivery,
   m0004TagProgramming,
   m0005Monitoring,
+  m0006Publish,
+  m0007Douyin,
 ]

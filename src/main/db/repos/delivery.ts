@@ -22,6 +22,8 @@ export interface TransferRecord {
   tier: Tier
   ip: string | null
   userAgent: string | null
+  /** The caption drawn for this transfer's page (the caption library), if any. */
+  captionId: number | null
   bytesTotal: number
   bytesSent: number
   wireBytes: number
@@ -51,6 +53,7 @@ function toTransfer(r: Row): TransferRecord {
     tier: TierSchema.parse(r.tier),
     ip: (r.ip as string | null) ?? null,
     userAgent: (r.user_agent as string | null) ?? null,
+    captionId: (r.caption_id as number | null) ?? null,
     bytesTotal: r.bytes_total as number,
     bytesSent: r.bytes_sent as number,
     wireBytes: r.wire_bytes as number,
@@ -98,10 +101,13 @@ export type DeliveryRepo = ReturnType<typeof deliveryRepo>
 export const BATCH_SQL = {
   tap: 'INSERT INTO taps (id, tag_id, tag_code, device_id, ip, user_agent, at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   tagTapped: 'UPDATE tags SET last_tap_at = max(coalesce(last_tap_at, 0), ?) WHERE id = ?',
+  // A caption deleted between the tap and this write is left out (its id would fail the foreign key, and with it the
+  // whole batch, again and again).
   transfer: `
-    INSERT INTO transfers (id, token, tap_id, tag_id, tag_code, video_id, rendition, device_id, tier, ip, user_agent, bytes_total, bytes_sent, wire_bytes,
-                           requests, coverage, status, error, created_at, admitted_at, started_at, finished_at, updated_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    INSERT INTO transfers (id, token, tap_id, tag_id, tag_code, video_id, rendition, device_id, tier, ip, user_agent, caption_id,
+                           bytes_total, bytes_sent, wire_bytes, requests, coverage, status, error, created_at, admitted_at, started_at,
+                           finished_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM captions WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   progress: `
     UPDATE transfers SET bytes_sent = ?, wire_bytes = ?, requests = ?, coverage = ?, status = ?, error = ?, admitted_at = ?,
            started_at = ?, finished_at = ?, updated_at = ?
@@ -149,6 +155,7 @@ export function batchOps(batch: Batch): BatchOp[] {
         t.tier,
         t.ip,
         t.userAgent,
+        t.captionId,
         t.bytesTotal,
         t.bytesSent,
         t.wireBytes,

@@ -10,6 +10,8 @@ import { statsRepo } from './stats'
 import { rollupsRepo } from './rollups'
 import { historyRepo } from './history'
 import { notificationsRepo } from './notifications'
+import { captionsRepo } from './captions'
+import { douyinSharesRepo } from './douyin-shares'
 
 /** Every repository over the hub's one connection, built once. */
 export function createRepos(db: Database) {
@@ -26,6 +28,8 @@ export function createRepos(db: Database) {
     rollups: rollupsRepo(db),
     history: historyRepo(db),
     notifications: notificationsRepo(db),
+    captions: captionsRepo(db),
+    douyinShares: douyinSharesRepo(db),
   }
 }
 

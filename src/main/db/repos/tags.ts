@@ -1,6 +1,13 @@
 import type { Database } from 'better-sqlite3'
 import { StrategySchema, TierSchema, type Strategy, type Tier } from '../../../shared/contract/tags'
+import {
+  CaptionStrategySchema,
+  PlatformSchema,
+  type CaptionStrategy,
+  type Platform,
+} from '../../../shared/contract/publish'
 import { oneOf } from '../check'
+import { UnknownValueError } from '../errors'
 
 export interface TagRecord {
   id: number
@@ -21,6 +28,16 @@ export interface TagRecord {
   updatedAt: number
   /** The videos it delivers, in pool order (one for a single-video tag). */
   videoIds: number[]
+  /** Publish buttons its phone page offers, in order. */
+  platforms: Platform[]
+  captionStrategy: CaptionStrategy
+}
+
+/** The platforms column: a JSON array of the contract's platforms. */
+function platformsOf(value: unknown): Platform[] {
+  const list: unknown = typeof value === 'string' ? JSON.parse(value) : null
+  if (!Array.isArray(list)) throw new UnknownValueError('tags', 'platforms', value)
+  return list.map((p) => oneOf(PlatformSchema, 'tags', 'platforms', p))
 }
 
 type Row = Record<string, unknown>
@@ -29,8 +46,10 @@ export type TagsRepo = ReturnType<typeof tagsRepo>
 
 export function tagsRepo(db: Database) {
   const insert = db.prepare(`
-    INSERT INTO tags (code, label, tier, strategy, daily_cap, base_url, created_by, created_at, updated_at)
-    VALUES (@code, @label, @tier, @strategy, @dailyCap, @baseUrl, @createdBy, @now, @now)`)
+    INSERT INTO tags (code, label, tier, strategy, daily_cap, base_url, platforms, caption_strategy, created_by,
+                      created_at, updated_at)
+    VALUES (@code, @label, @tier, @strategy, @dailyCap, @baseUrl, @platforms, @captionStrategy, @createdBy, @now,
+            @now)`)
   const byId = db.prepare<[number], Row>('SELECT * FROM tags WHERE id = ?')
   const byCode = db.prepare<[string], Row>('SELECT * FROM tags WHERE code = ?')
   const all = db.prepare<[], Row>('SELECT * FROM tags ORDER BY id DESC')
@@ -43,7 +62,8 @@ export function tagsRepo(db: Database) {
   const clearVideos = db.prepare('DELETE FROM tag_videos WHERE tag_id = ?')
   const addVideo = db.prepare('INSERT INTO tag_videos (tag_id, video_id, position) VALUES (?, ?, ?)')
   const update = db.prepare(`
-    UPDATE tags SET label = @label, tier = @tier, enabled = @enabled, strategy = @strategy, daily_cap = @dailyCap, updated_at = @now
+    UPDATE tags SET label = @label, tier = @tier, enabled = @enabled, strategy = @strategy, daily_cap = @dailyCap,
+                    platforms = @platforms, caption_strategy = @captionStrategy, updated_at = @now
     WHERE id = @id`)
   const setCursor = db.prepare('UPDATE tags SET rotate_cursor = ? WHERE id = ?')
   const usingVideo = db.prepare<[number], { n: number }>(
@@ -79,6 +99,8 @@ export function tagsRepo(db: Database) {
     createdAt: r.created_at as number,
     updatedAt: r.updated_at as number,
     videoIds,
+    platforms: platformsOf(r.platforms),
+    captionStrategy: oneOf(CaptionStrategySchema, 'tags', 'caption_strategy', r.caption_strategy),
   })
   const withVideos = (r: Row | undefined) =>
     r
@@ -96,10 +118,12 @@ export function tagsRepo(db: Database) {
       strategy: Strategy
       dailyCap: number | null
       baseUrl: string
+      platforms: readonly Platform[]
+      captionStrategy: CaptionStrategy
       createdBy: number | null
       now: number
     }): number {
-      return Number(insert.run(t).lastInsertRowid)
+      return Number(insert.run({ ...t, platforms: JSON.stringify(t.platforms) }).lastInsertRowid)
     },
     setVideos(tagId: number, videoIds: number[]): void {
       clearVideos.run(tagId)
@@ -124,9 +148,11 @@ export function tagsRepo(db: Database) {
       enabled: boolean
       strategy: Strategy
       dailyCap: number | null
+      platforms: readonly Platform[]
+      captionStrategy: CaptionStrategy
       now: number
     }): void {
-      update.run({ ...t, enabled: t.enabled ? 1 : 0 })
+      update.run({ ...t, enabled: t.enabled ? 1 : 0, platforms: JSON.stringify(t.platforms) })
     },
     setCursor(id: number, cursor: number): void {
       setCursor.run(cursor, id)

@@ -11,9 +11,18 @@ import { useNotificationText } from '../components/NotificationBell'
 // Which cached reads each hub event makes stale. `hello` (a new or re-established connection) refreshes all.
 const STALE: Partial<Record<HubEventType, MethodName[]>> = {
   'users-changed': ['user-list', 'audit-list', 'hub-info'],
-  'settings-changed': ['settings-get', 'hub-info', 'audit-list'],
-  'videos-changed': ['video-list', 'video-get', 'video-limits', 'hub-info', 'tag-list', 'dashboard-summary'],
-  'tags-changed': ['tag-list', 'tag-get'],
+  'settings-changed': ['settings-get', 'publish-settings-get', 'hub-info', 'audit-list'],
+  'videos-changed': [
+    'video-list',
+    'video-get',
+    'video-limits',
+    'hub-info',
+    'tag-list',
+    'dashboard-summary',
+    'caption-list',
+  ],
+  'tags-changed': ['tag-list', 'tag-get', 'caption-list'],
+  'captions-changed': ['caption-list', 'tag-list'],
   'brand-changed': ['brand-get', 'brand-list', 'hub-info'],
 }
 

@@ -20,6 +20,8 @@ import { useTranslation } from 'react-i18next'
 import type { Rendition } from '../../../shared/contract/videos'
 import { errorMessage } from '../api/client'
 import { useUpdateVideo, useVideo } from '../api/videos'
+import { useTags } from '../api/tags'
+import { CaptionsCard } from './captions/CaptionsCard'
 import { useAuth } from '../auth/AuthContext'
 import { VideoStatus } from '../components/VideoStatus'
 import { VideoActions } from '../components/VideoActions'
@@ -33,6 +35,7 @@ export function VideoDetailPage() {
   const id = Number(useParams().id)
   const query = useVideo(id)
   const update = useUpdateVideo()
+  const tags = useTags()
   const video = query.data
   const [label, setLabel] = useState<string | null>(null)
   const [form] = Form.useForm<{ title: string; description: string }>()
@@ -45,6 +48,8 @@ export function VideoDetailPage() {
   if (!video) return <Card loading />
   const playing = video.renditions.find((r) => r.label === label) ?? video.renditions[0]
   const canEdit = user && (user.role === 'admin' || (user.role === 'staff' && video.uploaderId === user.id))
+  // {标签位置} is the tapped tag's: the preview shows the first tag that delivers this video.
+  const placement = (tags.data ?? []).find((x) => x.videos.some((v) => v.id === id))?.label ?? ''
 
   return (
     <>
@@ -209,6 +214,9 @@ export function VideoDetailPage() {
               </Button>
             </Form>
           </Card>
+        </Col>
+        <Col span={24}>
+          <CaptionsCard owner={{ videoId: id }} placement={placement} />
         </Col>
       </Row>
     </>

@@ -9,6 +9,7 @@ import { AddressesCard } from './AddressesCard'
 import { HttpsCard } from './HttpsCard'
 import { MediaToolsCard } from './MediaToolsCard'
 import { ChainCard } from './ChainCard'
+import { PublishingCard } from './PublishingCard'
 
 /** Settings: the editable ones on the left, what the hub found (addresses, HTTPS, media tools, the chain) on the right. */
 export function SettingsPage() {
@@ -26,6 +27,7 @@ export function SettingsPage() {
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={14}>
           <SettingsForm view={view} />
+          <PublishingCard />
         </Col>
         <Col xs={24} xl={10}>
           <AddressesCard view={view} />

@@ -10,13 +10,15 @@ import {
 export type SettingKey = keyof SettingsUpdate & string
 export type FormValue = string | number | boolean | null
 
-export type SettingsSection = 'network' | 'delivery' | 'nfcSection' | 'monitoring' | 'media' | 'chain'
+export type SettingsSection =
+  'network' | 'delivery' | 'nfcSection' | 'monitoring' | 'media' | 'douyin' | 'chain'
 export const SECTIONS: SettingsSection[] = [
   'network',
   'delivery',
   'nfcSection',
   'monitoring',
   'media',
+  'douyin',
   'chain',
 ]
 
@@ -98,6 +100,8 @@ const alert = (key: 'retentionDays' | 'alertFailedTransfers' | 'alertQuotaRefusa
   })
 /** An emptied text means "none" to the hub. */
 const orNull = (v: FormValue) => (typeof v === 'string' ? v.trim() || null : v)
+/** An emptied text keeps what the hub holds (a setting that cannot be "none"). */
+const orKeep = (v: FormValue) => (typeof v === 'string' ? v.trim() || undefined : v)
 
 /** The Settings form, top to bottom: the page renders exactly this. */
 export const SETTINGS_FIELDS: SettingField[] = [
@@ -333,17 +337,73 @@ export const SETTINGS_FIELDS: SettingField[] = [
       section: 'chain',
       label: 'settings.chainStoreId',
       help: 'settings.chainStoreIdHelp',
-      span: 8,
+      span: 12,
       testId: 'settings-chain-store-id',
       toPatch: orNull,
     },
   ),
+  number('chainPollSeconds', { section: 'chain', label: 'settings.chainPollSeconds', span: 12 }),
   setting(
-    'chainStoreName',
-    { kind: 'text', maxLength: 60 },
-    { section: 'chain', label: 'settings.chainStoreName', span: 8, toPatch: orNull },
+    'douyinEnabled',
+    { kind: 'switch' },
+    {
+      section: 'douyin',
+      label: 'settings.douyinEnabled',
+      help: 'settings.douyinEnabledHint',
+      span: 24,
+      testId: 'settings-douyin-enabled',
+    },
   ),
-  number('chainPollSeconds', { section: 'chain', label: 'settings.chainPollSeconds', span: 8 }),
+  setting(
+    'douyinClientKey',
+    { kind: 'text', maxLength: 64 },
+    {
+      section: 'douyin',
+      label: 'settings.douyinClientKey',
+      span: 12,
+      testId: 'settings-douyin-key',
+      toPatch: orNull,
+    },
+  ),
+  {
+    // Write-only like the Wi-Fi password: the hub says whether one is set, never what it is.
+    key: 'douyinClientSecret',
+    kind: 'password',
+    maxLength: 128,
+    placeholder: (view) => (view.douyinClientSecret.set ? { key: 'settings.douyinSecretSet' } : null),
+    section: 'douyin',
+    label: 'settings.douyinClientSecret',
+    span: 12,
+    testId: 'settings-douyin-secret',
+    source: (view) => view.douyinClientSecret.source,
+    read: () => '',
+    current: () => undefined,
+    toPatch: (v) => (typeof v === 'string' ? v.trim() || undefined : undefined),
+  },
+  setting(
+    'douyinApiBaseUrl',
+    { kind: 'text', maxLength: 200 },
+    {
+      section: 'douyin',
+      label: 'settings.douyinApiBaseUrl',
+      help: 'settings.douyinApiBaseUrlHelp',
+      span: 12,
+      testId: 'settings-douyin-api',
+      toPatch: orKeep,
+    },
+  ),
+  setting(
+    'douyinVideoBaseUrl',
+    { kind: 'text', maxLength: 200, placeholder: () => ({ key: 'settings.douyinVideoBaseUrlAuto' }) },
+    {
+      section: 'douyin',
+      label: 'settings.douyinVideoBaseUrl',
+      help: 'settings.douyinVideoBaseUrlHelp',
+      span: 12,
+      testId: 'settings-douyin-video',
+      toPatch: orNull,
+    },
+  ),
 ]
 
 export const isPinned = (source: SettingSource | undefined): boolean => source === 'env' || source === 'flag'

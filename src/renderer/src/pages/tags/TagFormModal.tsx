@@ -1,10 +1,18 @@
 import { useEffect } from 'react'
-import { App, Flex, Form, Input, InputNumber, Modal, Radio, Select } from 'antd'
+import { App, Divider, Flex, Form, Input, InputNumber, Modal, Radio, Select } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { StrategySchema, type Strategy, type Tag, type Tier } from '../../../../shared/contract/tags'
+import {
+  CaptionStrategySchema,
+  DEFAULT_CAPTION_STRATEGY,
+  DEFAULT_TAG_PLATFORMS,
+  type CaptionStrategy,
+  type Platform,
+} from '../../../../shared/contract/publish'
 import { errorMessage } from '../../api/client'
 import { useCreateTag, useUpdateTag } from '../../api/tags'
 import { useVideos } from '../../api/videos'
+import { PlatformOrder } from './PlatformOrder'
 
 interface TagForm {
   label: string
@@ -12,6 +20,8 @@ interface TagForm {
   strategy: Strategy
   tier: Tier
   dailyCap: number | null
+  platforms: Platform[]
+  captionStrategy: CaptionStrategy
 }
 
 const STRATEGIES = StrategySchema.options
@@ -30,13 +40,23 @@ export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null
     if (editing)
       form.setFieldsValue(
         editing === 'new'
-          ? { label: '', videoIds: [], strategy: 'fixed', tier: 'normal', dailyCap: null }
+          ? {
+              label: '',
+              videoIds: [],
+              strategy: 'fixed',
+              tier: 'normal',
+              dailyCap: null,
+              platforms: [...DEFAULT_TAG_PLATFORMS],
+              captionStrategy: DEFAULT_CAPTION_STRATEGY,
+            }
           : {
               label: editing.label,
               videoIds: editing.videos.map((v) => v.id),
               strategy: editing.strategy,
               tier: editing.tier,
               dailyCap: editing.dailyCap,
+              platforms: editing.platforms,
+              captionStrategy: editing.captionStrategy,
             },
       )
   }, [editing, form])
@@ -63,6 +83,7 @@ export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null
       okText={t('common.save')}
       cancelText={t('common.cancel')}
       okButtonProps={{ 'data-testid': 'tag-save' }}
+      width={640}
       destroyOnHidden
     >
       <Form<TagForm>
@@ -110,6 +131,31 @@ export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null
           </Form.Item>
           <Form.Item name="dailyCap" label={t('tags.dailyCap')} extra={t('tags.dailyCapHint')}>
             <InputNumber min={1} style={{ width: 140 }} />
+          </Form.Item>
+        </Flex>
+        <Divider titlePlacement="start">{t('tags.publish')}</Divider>
+        <Flex gap={32} wrap>
+          <Form.Item
+            name="platforms"
+            label={t('tags.platforms')}
+            extra={t('tags.platformsHelp')}
+            style={{ flex: 1 }}
+          >
+            <PlatformOrder />
+          </Form.Item>
+          <Form.Item
+            name="captionStrategy"
+            label={t('tags.captionStrategy')}
+            extra={t('tags.captionStrategyHelp')}
+            style={{ flex: 1 }}
+          >
+            <Select
+              data-testid="tag-caption-strategy"
+              options={CaptionStrategySchema.options.map((s) => ({
+                value: s,
+                label: t(`label.captionStrategy.${s}`),
+              }))}
+            />
           </Form.Item>
         </Flex>
       </Form>

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { Alert, Button, Space } from 'antd'
+import { Alert, Button, Drawer, Space, Typography } from 'antd'
 import { FilePdfOutlined, PlusOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import type { Tag } from '../../../../shared/contract/tags'
@@ -8,6 +8,7 @@ import { useAuth } from '../../auth/AuthContext'
 import { PageHeader } from '../../components/PageHeader'
 import { TagsTable } from './TagsTable'
 import { TagFormModal } from './TagFormModal'
+import { CaptionsCard } from '../captions/CaptionsCard'
 
 /** The store's tags: print labels for a selection, add and edit tags, and a warning for unreachable ones. */
 export function TagsPage() {
@@ -16,6 +17,9 @@ export function TagsPage() {
   const tags = useTags()
   const [editing, setEditing] = useState<Tag | 'new' | null>(null)
   const [selected, setSelected] = useState<number[]>([])
+  // The tag whose captions are open, kept current as the list refreshes.
+  const [captionsOf, setCaptionsOf] = useState<number | null>(null)
+  const captionsTag = (tags.data ?? []).find((x) => x.id === captionsOf) ?? null
   const canEdit = user?.role === 'admin' || user?.role === 'staff'
   const stale = (tags.data ?? []).filter((x) => !x.baseUrlReachable)
 
@@ -60,8 +64,40 @@ export function TagsPage() {
           data-testid="stale-tags"
         />
       )}
-      <TagsTable selected={selected} onSelect={setSelected} onEdit={setEditing} />
+      <TagsTable
+        selected={selected}
+        onSelect={setSelected}
+        onEdit={setEditing}
+        onCaptions={(tag) => setCaptionsOf(tag.id)}
+      />
       <TagFormModal editing={editing} onClose={() => setEditing(null)} />
+      <Drawer
+        open={captionsTag !== null}
+        onClose={() => setCaptionsOf(null)}
+        size="large"
+        title={
+          captionsTag && (
+            <Space>
+              {t('tags.captions')}
+              <Typography.Text type="secondary">{captionsTag.label || captionsTag.code}</Typography.Text>
+            </Space>
+          )
+        }
+        styles={{ body: { padding: 0 } }}
+        destroyOnHidden
+      >
+        {captionsTag && (
+          <CaptionsCard
+            bordered={false}
+            placement={captionsTag.label}
+            owner={{
+              tagId: captionsTag.id,
+              videos: captionsTag.videos,
+              platforms: captionsTag.platforms,
+            }}
+          />
+        )}
+      </Drawer>
     </>
   )
 }

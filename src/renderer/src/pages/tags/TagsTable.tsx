@@ -11,7 +11,7 @@ import {
   Tag as AntTag,
   Typography,
 } from 'antd'
-import { DeleteOutlined, EditOutlined, QrcodeOutlined } from '@ant-design/icons'
+import { DeleteOutlined, EditOutlined, MessageOutlined, QrcodeOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import type { Tag } from '../../../../shared/contract/tags'
 import { errorMessage } from '../../api/client'
@@ -25,10 +25,13 @@ export function TagsTable({
   selected,
   onSelect,
   onEdit,
+  onCaptions,
 }: {
   selected: number[]
   onSelect: (ids: number[]) => void
   onEdit: (tag: Tag) => void
+  /** Opens the tag's captions. */
+  onCaptions: (tag: Tag) => void
 }) {
   const { t } = useTranslation()
   const { message, modal } = App.useApp()
@@ -114,6 +117,13 @@ export function TagsTable({
                     {t(`label.strategy.${tag.strategy}`)}
                   </Typography.Text>
                 )}
+                <Typography.Text
+                  type="secondary"
+                  style={{ fontSize: 12 }}
+                  data-testid={`tag-platforms-${tag.id}`}
+                >
+                  {tag.platforms.map((p) => t(`label.platform.${p}`)).join(' · ') || '—'}
+                </Typography.Text>
               </Flex>
             ),
           },
@@ -161,9 +171,19 @@ export function TagsTable({
           {
             title: t('common.actions'),
             key: 'actions',
-            width: 110,
+            width: 150,
             render: (_v, tag) => (
               <Space size={4}>
+                <Button
+                  size="small"
+                  icon={<MessageOutlined />}
+                  onClick={() => onCaptions(tag)}
+                  aria-label={t('tags.captions')}
+                  title={t('tags.captions')}
+                  data-testid={`tag-captions-${tag.id}`}
+                >
+                  {tag.captionCount}
+                </Button>
                 {canEdit && (
                   <Button
                     size="small"

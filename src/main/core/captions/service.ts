@@ -1,0 +1,224 @@
+import type { Logger } from 'pino'
+import { inWriteTransaction } from '../../db/immediate'
+import type { Repos } from '../../db/repos'
+import type { CaptionRecord } from '../../db/repos/captions'
+import type { Caption } from '../../../shared/contract/captions'
+import type { Language } from '../../../shared/languages'
+import type { CaptionContent } from '../../../shared/captions/rules'
+import { fillCaption, type FilledCaption } from '../../../shared/captions/render'
+import { captionDate } from '../../../shared/captions/variables'
+import { actorUserId, requireRole, type CallContext } from '../auth/actor'
+import type { AuditService } from '../audit/service'
+import type { EventBus } from '../events/bus'
+import { HubError } from '../errors'
+import { pickCaption } from './draw'
+import { CaptionLibrary, type HeldCaption, type TagDrawInfo } from './library'
+
+/** Captions one video or one tag may have (a tag draws from its set on every tap). */
+export const MAX_CAPTIONS_PER_OWNER = 100
+
+/** A caption for one tap: its id (to record on the transfer) and its parts with the variables filled. */
+export interface DrawnCaption extends FilledCaption {
+  captionId: number
+}
+
+/** Defaults of a draw: now, and the hub's language for `{日期}`. */
+export interface DrawContext {
+  now?: number
+  language?: Language
+}
+
+export interface CaptionsDeps {
+  repos: Repos
+  audit: AuditService
+  events: EventBus
+  logger: Logger
+  /** The store's name for `{门店}` (Settings → Publishing), and the hub's language for `{日期}`. */
+  storeName: () => string | null
+  language: () => Language
+  now?: () => number
+  random?: () => number
+  /** How often uses counted on the tap path are saved (default 2 s). */
+  saveEveryMs?: number
+}
+
+/**
+ * The caption library: staff write captions for a video, a tag, or a tag with one of its videos; viewers read them.
+ * Each tap draws one (`drawFor`) from memory by the tag's strategy, without touching SQLite.
+ */
+export class CaptionsService {
+  private readonly now: () => number
+  private readonly library: CaptionLibrary
+
+  constructor(private readonly d: CaptionsDeps) {
+    this.now = d.now ?? Date.now
+    this.library = new CaptionLibrary({
+      repos: d.repos,
+      logger: d.logger,
+      random: d.random ?? Math.random,
+      saveEveryMs: d.saveEveryMs ?? 2000,
+    })
+  }
+
+  start(): void {
+    this.library.start()
+  }
+
+  /** Saves the uses not saved yet (before the database closes). */
+  stop(): void {
+    this.library.stop()
+  }
+
+  /** A tag or video changed (its label, strategy, or captions that went with it): read again at the next tap. */
+  invalidate(): void {
+    this.library.invalidate()
+  }
+
+  // ── the tap path ───────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * The caption a tap of `tagId` delivering `videoId` gets, by the tag's strategy, from the tag's captions (else
+   * the video's), with `{门店}`, `{日期}` and `{标签位置}` filled; null when there is none. Counts a use (in
+   * memory; saved in batches). Call it once per new transfer, after the tap was accepted.
+   */
+  drawFor(tagId: number, videoId: number | null, context: DrawContext = {}): DrawnCaption | null {
+    const tag = this.library.tag(tagId)
+    if (!tag) return null
+    const set = this.library.setFor(tagId, videoId)
+    const pick = pickCaption(tag.captionStrategy, set.list, set.memory)
+    if (!pick) return null
+    const c = set.list[pick.index]!
+    set.memory.cursor = pick.cursor
+    set.memory.previous = c.id
+    const now = context.now ?? this.now()
+    this.library.used(c, now)
+    return this.filled(c, tag, now, context.language)
+  }
+
+  /**
+   * The caption a transfer already got, again (a re-tap or a reload of the page shows the same words), without
+   * counting a use; null when it was deleted since.
+   */
+  shown(captionId: number, tagId: number, context: DrawContext = {}): DrawnCaption | null {
+    const c = this.library.caption(captionId)
+    const tag = this.library.tag(tagId)
+    if (!c || !tag) return null
+    return this.filled(c, tag, context.now ?? this.now(), context.language)
+  }
+
+  private filled(c: HeldCaption, tag: TagDrawInfo, now: number, language?: Language): DrawnCaption {
+    const r = c.record
+    return {
+      captionId: c.id,
+      ...fillCaption(r, {
+        store: this.d.storeName() ?? '',
+        date: captionDate(now, language ?? this.d.language()),
+        placement: tag.label,
+      }),
+    }
+  }
+
+  // ── the console and the CLI ────────────────────────────────────────────────────────────────────────────
+
+  list(ctx: CallContext, filter: { videoId?: number; tagId?: number }): Caption[] {
+    requireRole(ctx, 'viewer')
+    return this.d.repos.captions.list(filter).map((r) => this.view(r))
+  }
+
+  create(
+    ctx: CallContext,
+    input: CaptionContent & { videoId: number | null; tagId: number | null },
+  ): Caption {
+    requireRole(ctx, 'staff')
+    this.assertOwner(input.videoId, input.tagId)
+    const id = inWriteTransaction(this.d.repos.db, () => {
+      if (this.d.repos.captions.countFor(input.videoId, input.tagId) >= MAX_CAPTIONS_PER_OWNER)
+        throw new HubError('conflict', `at most ${MAX_CAPTIONS_PER_OWNER} captions for one video or tag`)
+      const captionId = this.d.repos.captions.insert({
+        ...input,
+        createdBy: actorUserId(ctx.actor),
+        now: this.now(),
+      })
+      this.d.audit.record(ctx, 'caption.create', `caption:${captionId}`, {
+        videoId: input.videoId,
+        tagId: input.tagId,
+        text: input.text,
+      })
+      return captionId
+    })
+    this.d.logger.info({ captionId: id, videoId: input.videoId, tagId: input.tagId }, 'caption created')
+    this.changed()
+    return this.view(this.mustFind(id))
+  }
+
+  update(ctx: CallContext, input: CaptionContent & { id: number }): Caption {
+    requireRole(ctx, 'staff')
+    const before = this.mustFind(input.id)
+    inWriteTransaction(this.d.repos.db, () => {
+      this.d.repos.captions.update({ ...input, now: this.now() })
+      this.d.audit.record(ctx, 'caption.update', `caption:${before.id}`, {
+        from: before.text,
+        to: input.text,
+        hashtags: input.hashtags,
+        mentions: input.mentions,
+        poi: input.poi,
+      })
+    })
+    this.changed()
+    return this.view(this.mustFind(before.id))
+  }
+
+  delete(ctx: CallContext, id: number): void {
+    requireRole(ctx, 'staff')
+    const c = this.mustFind(id)
+    inWriteTransaction(this.d.repos.db, () => {
+      this.d.repos.captions.delete(c.id)
+      this.d.audit.record(ctx, 'caption.delete', `caption:${c.id}`, {
+        videoId: c.videoId,
+        tagId: c.tagId,
+        text: c.text,
+      })
+    })
+    this.changed()
+  }
+
+  private changed(): void {
+    this.library.invalidate()
+    this.d.events.emit({ type: 'captions-changed' })
+  }
+
+  private assertOwner(videoId: number | null, tagId: number | null): void {
+    if (videoId !== null && !this.d.repos.videos.findById(videoId))
+      throw new HubError('video-not-found', `no video with id ${videoId}`)
+    if (tagId === null) return
+    const tag = this.d.repos.tags.findById(tagId)
+    if (!tag) throw new HubError('not-found', `no tag with id ${tagId}`)
+    if (videoId !== null && !tag.videoIds.includes(videoId))
+      throw new HubError('conflict', `tag ${tagId} does not deliver video ${videoId}`)
+  }
+
+  private mustFind(id: number): CaptionRecord {
+    const c = this.d.repos.captions.findById(id)
+    if (!c) throw new HubError('not-found', `no caption with id ${id}`)
+    return c
+  }
+
+  /** A caption as the API shows it, its uses including those counted since the last save. */
+  private view(r: CaptionRecord): Caption {
+    const u = this.library.unsaved(r.id)
+    const lastUsedAt = u ? Math.max(u.lastUsedAt, r.lastUsedAt ?? 0) : r.lastUsedAt
+    return {
+      id: r.id,
+      videoId: r.videoId,
+      tagId: r.tagId,
+      text: r.text,
+      hashtags: r.hashtags,
+      mentions: r.mentions,
+      poi: r.poi,
+      uses: r.uses + (u?.uses ?? 0),
+      lastUsedAt: lastUsedAt === null ? null : new Date(lastUsedAt).toISOString(),
+      createdAt: new Date(r.createdAt).toISOString(),
+      updatedAt: new Date(r.updatedAt).toISOString(),
+    }
+  }
+}
