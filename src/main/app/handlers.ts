@@ -35,6 +35,6 @@ export function buildHandlers(s: HubServices, info: (ctx: CallContext) => HubInf
     monitoringHandlers(s.dashboard, s.history, s.notifications),
     // The Brand page previews the phone page itself, drawn by the phone listener's renderer.
     brandHandlers(s.brand, brandPreview(s.brand, tapPage)),
-    chainHandlers(s.chain),
+    chainHandlers(s.chain, s.chainSync, s.chainHq),
   )
 }

@@ -144,11 +144,14 @@ export class Hub {
     s.captions.start()
     await phones.listen(logger)
     s.queue.start()
+    s.chainQueue.start()
     s.notifications.start()
     running.databaseCheck = checkDatabaseOnce(paths.database, logger, s.notifications)
     s.retention.start()
     s.backups.start()
     if (c.nfc) s.nfc.start()
+    s.chainSync.start()
+    s.chainHq.start()
     const purge = setInterval(() => s.auth.purgeExpiredSessions(), 3_600_000)
     purge.unref()
     running.timers.push(purge)
@@ -234,6 +237,8 @@ export class Hub {
     await s.retention.stop()
     await s.backups.stop()
     await s.nfc.stop()
+    await s.chainSync.stop()
+    await s.chainHq.stop()
     s.chain.stop()
     await Promise.allSettled([r.admin.close(), r.phones.close()])
     // Byte counts of the last second, and caption uses, are saved before the database closes.
@@ -241,6 +246,7 @@ export class Hub {
     s.captions.stop()
     // Transcodes are cut off and stay queued: the next start runs them again from a clean state.
     await s.queue.stop()
+    await s.chainQueue.stop()
     try {
       closeDatabase(r.repos.db)
     } catch (err) {

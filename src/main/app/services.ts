@@ -4,6 +4,15 @@ import type { Repos } from '../db/repos'
 import { AuditService } from '../core/audit/service'
 import { AuthService } from '../core/auth/service'
 import { ChainService } from '../core/chain/service'
+import { ChainHq } from '../core/chain/hq/service'
+import {
+  CHAIN_JOB_KINDS,
+  CHAIN_PUBLISH_JOB,
+  CHAIN_UNPUBLISH_JOB,
+  publishJob,
+  unpublishJob,
+} from '../core/chain/hq/publish-job'
+import { ChainSync } from '../core/chain/sync/service'
 import { DailyBackups } from '../core/backup/daily'
 import type { Brand } from '../core/brand/brand'
 import { BrandService, findBuiltinBrands } from '../core/brand/service'
@@ -32,6 +41,7 @@ import type { TlsMaterial } from '../lan/tls'
 import { NfcService } from '../nfc/service'
 import type { HubOptions } from './options'
 import { PhoneListener } from './phone-listener'
+import { APP_VERSION } from '../../shared/version'
 
 export interface HubServices {
   config: ConfigStore
@@ -58,6 +68,11 @@ export interface HubServices {
   retention: Retention
   backups: DailyBackups
   chain: ChainService
+  /** A store's sync from the chain's catalog (issue 20); idle at HQ and without chain settings. */
+  chainSync: ChainSync
+  /** Headquarters' publishing, bindings and store list; its jobs run on `chainQueue`. */
+  chainHq: ChainHq
+  chainQueue: JobQueue
   /** "发布到抖音": the phone page's publish flow calls douyin.shareFor (docs/architecture.md, "Publishing"). */
   douyin: DouyinPublisher
 }
@@ -170,6 +185,8 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
     concurrency: () => config.values.transcodeConcurrency,
     retryBaseMs: () => config.values.jobRetryBaseSeconds * 1000,
     logger: logger('jobs'),
+    // The chain's publish jobs have a queue of their own: they must not wait behind a long transcode.
+    scope: { except: CHAIN_JOB_KINDS },
   })
   const videos = new VideoService({
     repos,
@@ -195,12 +212,40 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
   // A tag's label and strategy are in its draws; a deleted tag or video takes its captions with it.
   events.subscribe(() => captions.invalidate(), ['tags-changed', 'videos-changed'])
 
+  // The chain's object store (issue 20): S3 behind core's port, built when first used and after a chain setting
+  // changes. The S3 library (~80 ms to load) is loaded then too: a single store's hub and the CLI never load it.
+  const chainLogger = logger('chain')
+  const chain = new ChainService({
+    config,
+    logger: chainLogger,
+    openStore: async (connection) => {
+      const { S3ObjectStore } = await import('../chain/s3-store')
+      return new S3ObjectStore({ ...connection, logger: chainLogger })
+    },
+  })
+  // Set below, once delivery exists: a catalog applied clears what the tap path and the caption draw cached.
+  let libraryChanged = (): void => {}
+  const chainSync = new ChainSync({
+    chain,
+    repos,
+    config,
+    events,
+    storage,
+    dir: join(paths.media, 'chain'),
+    logger: chainLogger,
+    appVersion: APP_VERSION,
+    notifyStale: (params) => notifications.raise('chain-stale', 'sync', params),
+    onApplied: () => libraryChanged(),
+  })
+
   const delivery = new DeliveryService({
     repos,
     config,
     events,
     storage,
     captions,
+    // A tag whose placement label a campaign binding names plays the campaign's videos on its days.
+    bindings: chainSync.bindings,
     logger: logger('delivery'),
     onFailed: () => notifications.transferFailed(),
     onQuotaRefused: () => notifications.quotaRefused(),
@@ -241,17 +286,33 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
     onChange: (batch) => events.emit({ type: 'nfc-batch', batch }),
   })
 
-  // The chain's object store (issue 20): S3 behind core's port, built when first used and after a chain setting
-  // changes. The S3 library (~80 ms to load) is loaded then too: a single store's hub and the CLI never load it.
-  const chainLogger = logger('chain')
-  const chain = new ChainService({
-    config,
+  libraryChanged = () => {
+    delivery.invalidate()
+    captions.invalidate()
+  }
+  // Headquarters: publish jobs on a queue of their own (one at a time; each sends its parts three at once).
+  let chainHq: ChainHq | null = null
+  const chainJobDeps = {
+    store: () => chain.store(),
+    repos,
+    storage,
     logger: chainLogger,
-    openStore: async (connection) => {
-      const { S3ObjectStore } = await import('../chain/s3-store')
-      return new S3ObjectStore({ ...connection, logger: chainLogger })
+    onCatalog: (catalog: Parameters<ChainHq['catalogWritten']>[0], jobId: number) =>
+      chainHq?.catalogWritten(catalog, jobId),
+    onState: () => chainHq?.changed(),
+  }
+  const chainQueue = new JobQueue({
+    repo: repos.jobs,
+    kinds: {
+      [CHAIN_PUBLISH_JOB]: publishJob(chainJobDeps),
+      [CHAIN_UNPUBLISH_JOB]: unpublishJob(chainJobDeps),
     },
+    concurrency: () => 1,
+    retryBaseMs: () => config.values.jobRetryBaseSeconds * 1000,
+    logger: chainLogger,
+    scope: { only: CHAIN_JOB_KINDS },
   })
+  chainHq = new ChainHq({ chain, repos, queue: chainQueue, audit, events, config, logger: chainLogger })
 
   const dashboard = new DashboardService({ repos, delivery, nfc: () => nfc.status(), dataDir: paths.root })
   const history = new HistoryService({ repos, delivery })
@@ -297,6 +358,9 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
       retention,
       backups,
       chain,
+      chainSync,
+      chainHq,
+      chainQueue,
       douyin,
     },
     phones,

@@ -31,6 +31,11 @@ export const AuditActionSchema = z.enum([
   'caption.create',
   'caption.update',
   'caption.delete',
+  'chain.publish',
+  'chain.unpublish',
+  'chain.bind',
+  'chain.unbind',
+  'chain.group',
 ])
 export type AuditAction = z.infer<typeof AuditActionSchema>
 

@@ -120,6 +120,7 @@ export const NotificationKindSchema = z.enum([
   'disk-low',
   'quota-often',
   'database-damaged',
+  'chain-stale',
 ])
 export type NotificationKind = z.infer<typeof NotificationKindSchema>
 

@@ -78,6 +78,13 @@ function abortError(signal: AbortSignal): Error {
 /** The partial bytes belong to an object replaced since: start again from nothing. */
 class Replaced extends Error {}
 
+/** Writing to the disk failed (a full disk): not a break of the stream, so not worth opening it again. */
+class WriteFailed extends Error {
+  constructor(readonly original: unknown) {
+    super('write failed')
+  }
+}
+
 /**
  * Downloads an object into `dest`, which appears only complete and checked: the bytes go to `dest.part` (with
  * `dest.part.json` naming the object and its ETag), and are renamed over `dest` after the size and checksum match and
@@ -157,7 +164,11 @@ async function attempt(
           const buf = chunk as Buffer
           if (options.throttle) await options.throttle(buf.length)
           if (options.signal?.aborted) throw abortError(options.signal)
-          await handle.write(buf, 0, buf.length, offset)
+          try {
+            await handle.write(buf, 0, buf.length, offset)
+          } catch (err) {
+            throw new WriteFailed(err)
+          }
           sha.update(buf)
           md5.update(buf)
           offset += buf.length
@@ -167,6 +178,8 @@ async function attempt(
       } catch (err) {
         opened.body.destroy()
         if (options.signal?.aborted) throw abortError(options.signal)
+        // The bytes written so far stay for the next try; the disk's own error (ENOSPC …) goes to the caller.
+        if (err instanceof WriteFailed) throw err.original
         breaks = offset > before ? 1 : breaks + 1
         if (breaks > maxBreaks)
           throw new ObjectStoreError(

@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 import type { Repos } from '../../db/repos'
 import type { TagRecord } from '../../db/repos/tags'
 import type { DeliveryStatus, TapOutcome, Transfer, TransferPhase } from '../../../shared/contract/transfers'
+import type { Strategy } from '../../../shared/contract/tags'
 import { requireRole, type CallContext } from '../auth/actor'
 import type { ConfigStore } from '../config/store'
 import type { EventBus } from '../events/bus'
@@ -111,6 +112,13 @@ export interface DeliveryDeps {
   writerThread?: boolean
   /** The caption library (none: pages carry no caption). */
   captions?: CaptionSource
+  /** The chain's campaign bindings (a store): what a tag plays today instead of its own videos, if anything. */
+  bindings?: BindingSource
+}
+
+/** What delivery needs of the chain's bindings: the videos a tag plays now when a campaign names its label. */
+export interface BindingSource {
+  poolFor(tag: { label: string }, now: number): { videoIds: number[]; strategy: Strategy } | null
 }
 
 /** One tap on its way through the steps of `tap()`. */
@@ -294,9 +302,12 @@ export class DeliveryService {
     tap: Tap,
     tag: TagRecord,
   ): { videoId: number; rendition: CachedVideo['renditions'][number] } | null {
-    const ready = new Set(tag.videoIds.filter((id) => this.library.video(id)?.ready))
+    // A campaign binding of the chain, on its days, plays its videos instead of the tag's own.
+    const bound = this.d.bindings?.poolFor(tag, tap.now) ?? null
+    const pool = bound?.videoIds ?? tag.videoIds
+    const ready = new Set(pool.filter((id) => this.library.video(id)?.ready))
     const cursor = this.records.cursor(tag.id, tag.rotateCursor)
-    const pick = pickVideo(tag.strategy, tag.videoIds, ready, {
+    const pick = pickVideo(bound?.strategy ?? tag.strategy, pool, ready, {
       cursor,
       delivered: () => this.records.deliveredPerVideo(tag.id),
       random: this.d.random ?? Math.random,

@@ -26,6 +26,8 @@ const COOLDOWN_MS: Record<NotificationKind, number> = {
   'quota-often': 3_600_000,
   // Checked at each start: said again at most once a day while the damage stays.
   'database-damaged': 24 * 3_600_000,
+  // A store that cannot sync: said again every six hours while it lasts.
+  'chain-stale': 6 * 3_600_000,
 }
 
 /** Timestamps within a sliding window, bounded (only the count matters past the threshold). */

@@ -216,6 +216,14 @@ const en: Messages = {
     chainStoreId: 'Store ID',
     chainStoreIdHelp: 'Short and stable, e.g. sh-xujiahui-01; HQ shows the store name set under Publishing.',
     chainPollSeconds: 'Check for updates every (seconds)',
+    chainDownloadMbps: 'Download limit (Mbit/s)',
+    chainDownloadMbpsHelp:
+      'All of a store’s downloads from headquarters together, so phones and tills on the same uplink are not starved. 0 = no limit.',
+    chainGraceHours: 'Keep unpublished videos for (hours)',
+    chainGraceHoursHelp:
+      'A store keeps a video headquarters took back this long (phones may still be downloading it); headquarters keeps its files in the bucket as long.',
+    chainStaleHours: 'Warn when not synced for (hours)',
+    chainStaleHoursHelp: 'A store tells staff when it could not sync for this long. 0 = never.',
     chainStatus: 'Chain',
     chainOff: 'Not part of a chain: this hub works on its own.',
     chainMissing: 'Still to set: {{keys}}',
