@@ -84,6 +84,9 @@ export class ChainSync {
   private applied: Catalog | null = null
   private activeSince: number | null = null
   private beat = { at: 0, signature: '' }
+  /** Status writes, one after another (see heartbeat). */
+  private beats: Promise<void> = Promise.resolve()
+  private beatQueued: Promise<void> | null = null
   private changedTimer: NodeJS.Timeout | null = null
   /** Bucket objects whose copy failed its checksum, by key → the ETag of that copy: not fetched again unchanged. */
   private readonly damaged = new Map<string, string>()
@@ -424,8 +427,24 @@ export class ChainSync {
     if (files) this.d.logger.info({ files }, 'chain files nothing names any more were removed')
   }
 
-  /** Writes this store's status object for headquarters: when something changed, else now and then. */
-  private async heartbeat(store: ObjectStore): Promise<void> {
+  /**
+   * Writes this store's status object for headquarters: when something changed, else now and then. Writes go one
+   * after another, each reading the state when its turn comes: two PUTs in flight at once may land in either order,
+   * and a progress report landing after the "up to date" one left HQ showing the store downloading for minutes.
+   */
+  private heartbeat(store: ObjectStore): Promise<void> {
+    // Progress reports come by the chunk: one write waiting for its turn is enough.
+    if (this.beatQueued) return this.beatQueued
+    const next = this.beats.then(() => {
+      this.beatQueued = null
+      return this.writeStatus(store)
+    })
+    this.beatQueued = next
+    this.beats = next
+    return next
+  }
+
+  private async writeStatus(store: ObjectStore): Promise<void> {
     const storeId = this.d.chain.setup().storeId
     if (!storeId) return
     const status = this.statusObject(storeId)
@@ -437,10 +456,11 @@ export class ChainSync {
       since >= HEARTBEAT_IDLE_MS ||
       (progress !== null && since >= HEARTBEAT_BUSY_MS)
     if (!due) return
-    this.beat = { at: this.now(), signature }
     try {
       await store.put(storeStatusKey(storeId), JSON.stringify(status), { contentType: 'application/json' })
+      this.beat = { at: this.now(), signature }
     } catch (err) {
+      // Not recorded as written: the next attempt writes it again.
       this.d.logger.debug({ err: (err as Error).message }, 'chain status object not written')
     }
   }
