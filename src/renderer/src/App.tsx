@@ -19,6 +19,7 @@ import { TagsPage } from './pages/tags/TagsPage'
 import { NfcPage } from './pages/nfc/NfcPage'
 import { TransfersPage } from './pages/TransfersPage'
 import { BrandPage } from './pages/brand/BrandPage'
+import { ChainPage } from './pages/chain/ChainPage'
 import { useBrand } from './brand/useBrand'
 import { lazy, Suspense, useEffect } from 'react'
 import { ForbiddenPage } from './pages/Status'
@@ -72,6 +73,7 @@ function Routed() {
           <Route path="tags" element={<TagsPage />} />
           <Route path="nfc" element={<NfcPage />} />
           <Route path="transfers" element={<TransfersPage />} />
+          <Route path="chain" element={<ChainPage />} />
           <Route
             path="users"
             element={

@@ -24,6 +24,7 @@ const STALE: Partial<Record<HubEventType, MethodName[]>> = {
   'tags-changed': ['tag-list', 'tag-get', 'caption-list'],
   'captions-changed': ['caption-list', 'tag-list'],
   'brand-changed': ['brand-get', 'brand-list', 'hub-info'],
+  'chain-changed': ['chain-sync-state', 'chain-hq', 'chain-stores'],
 }
 
 const pending = new Map<string, number>()
