@@ -448,7 +448,10 @@ export class ChainSync {
     const storeId = this.d.chain.setup().storeId
     if (!storeId) return
     const status = this.statusObject(storeId)
-    const { at: _at, progress, ...rest } = status
+    // Not a change: the time of writing, lastSyncAt (set by every poll that found the catalog unchanged) and the free
+    // disk space (moves with every file written on the PC). With them, an idle store wrote its status at every poll,
+    // doubling its requests; they go with the next write that is due.
+    const { at: _at, lastSyncAt: _synced, disk: _disk, progress, ...rest } = status
     const signature = JSON.stringify({ ...rest, busy: progress !== null })
     const since = this.now() - this.beat.at
     const due =
