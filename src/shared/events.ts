@@ -22,7 +22,8 @@ export type HubEvent =
       speed: number | null
       etaSeconds: number | null
     }
-  | { type: 'tags-changed' }
+  /** Tags were added, edited or deleted (`deletedId`: the one deleted, whose id a new tag may get next). */
+  | { type: 'tags-changed'; deletedId?: number }
   /** A caption was added, edited or removed (or went with its video or tag): reload caption lists. */
   | { type: 'captions-changed' }
   /** A phone tapped a tag (whatever came of it: delivered, quota used up, unknown tag …). */

@@ -237,7 +237,7 @@ export class Hub {
     s.chain.stop()
     await Promise.allSettled([r.admin.close(), r.phones.close()])
     // Byte counts of the last second, and caption uses, are saved before the database closes.
-    s.delivery.stop()
+    await s.delivery.stop()
     s.captions.stop()
     // Transcodes are cut off and stay queued: the next start runs them again from a clean state.
     await s.queue.stop()

@@ -225,7 +225,14 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
     reachableOrigins: () => phones.reachableOrigins(),
   })
   // The tap path caches tags and titles; any edit clears the cache.
-  events.subscribe(() => delivery.invalidate(), ['tags-changed', 'videos-changed'])
+  // A deleted tag's id may be the next new tag's: what delivery keeps by tag id goes with it.
+  events.subscribe(
+    (e) => {
+      delivery.invalidate()
+      if (e.type === 'tags-changed' && e.deletedId !== undefined) delivery.forgetTag(e.deletedId)
+    },
+    ['tags-changed', 'videos-changed'],
+  )
   const nfc = new NfcService({
     logger: logger('nfc'),
     onStatus: (status) => events.emit({ type: 'nfc', status }),

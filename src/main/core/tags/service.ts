@@ -43,9 +43,11 @@ export class TagsService {
     return () => this.listeners.delete(listener)
   }
 
-  private changed(): void {
+  private changed(deletedId?: number): void {
     for (const l of this.listeners) l()
-    this.d.events.emit({ type: 'tags-changed' })
+    this.d.events.emit(
+      deletedId === undefined ? { type: 'tags-changed' } : { type: 'tags-changed', deletedId },
+    )
   }
 
   list(ctx: CallContext): Tag[] {
@@ -154,7 +156,7 @@ export class TagsService {
       this.d.repos.tags.delete(t.id)
       this.d.audit.record(ctx, 'tag.delete', `tag:${t.id}`, { code: t.code, label: t.label })
     })
-    this.changed()
+    this.changed(t.id)
   }
 
   /** A code no tag has yet (for a tag being programmed: its record is only written once the chip is verified). */

@@ -65,7 +65,6 @@ export function tagsRepo(db: Database) {
     UPDATE tags SET label = @label, tier = @tier, enabled = @enabled, strategy = @strategy, daily_cap = @dailyCap,
                     platforms = @platforms, caption_strategy = @captionStrategy, updated_at = @now
     WHERE id = @id`)
-  const setCursor = db.prepare('UPDATE tags SET rotate_cursor = ? WHERE id = ?')
   const usingVideo = db.prepare<[number], { n: number }>(
     'SELECT count(DISTINCT tag_id) AS n FROM tag_videos WHERE video_id = ?',
   )
@@ -153,9 +152,6 @@ export function tagsRepo(db: Database) {
       now: number
     }): void {
       update.run({ ...t, enabled: t.enabled ? 1 : 0, platforms: JSON.stringify(t.platforms) })
-    },
-    setCursor(id: number, cursor: number): void {
-      setCursor.run(cursor, id)
     },
     countUsingVideo(videoId: number): number {
       return usingVideo.get(videoId)!.n
