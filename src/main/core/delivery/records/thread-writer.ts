@@ -98,6 +98,9 @@ export class ThreadWriter implements BatchWriter {
 
   close(): Promise<void> {
     this.drain()
+    // Unreferenced, the thread would let the process end (with code 0) before its 'exit' event: the stop that awaits
+    // it would never finish, and the run file and the hub's own connection would be left behind.
+    this.worker?.ref()
     if (!this.broken) {
       this.broken = true
       this.port.postMessage({ close: true } satisfies BatchWriterRequest)
