@@ -6,6 +6,7 @@ import { brandHandlers } from '../core/brand/handlers'
 import { brandPreview } from '../core/brand/preview'
 import { captionsHandlers } from '../core/captions/handlers'
 import { transfersHandlers } from '../core/delivery/handlers'
+import { funnelHandlers } from '../core/funnel/handlers'
 import { mergeHandlers, type Handlers } from '../core/handlers'
 import { monitoringHandlers } from '../core/monitoring/handlers'
 import { settingsHandlers } from '../core/settings/handlers'
@@ -29,6 +30,7 @@ export function buildHandlers(s: HubServices, info: (ctx: CallContext) => HubInf
     videosHandlers(s.videos),
     tagsHandlers(s.tags),
     captionsHandlers(s.captions, s.publish),
+    funnelHandlers(s.funnel),
     transfersHandlers(s.delivery),
     nfcHandlers(s.nfc, s.provisioner, s.batches),
     monitoringHandlers(s.dashboard, s.history, s.notifications),

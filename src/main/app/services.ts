@@ -11,6 +11,7 @@ import { CaptionsService } from '../core/captions/service'
 import type { ConfigStore } from '../core/config/store'
 import { DeliveryService } from '../core/delivery/service'
 import { EventBus } from '../core/events/bus'
+import { FunnelService } from '../core/funnel/service'
 import { JobQueue } from '../core/jobs/queue'
 import { resolveMediaBinaries, type MediaBinaries } from '../core/media/binaries'
 import { DashboardService } from '../core/monitoring/dashboard'
@@ -58,6 +59,8 @@ export interface HubServices {
   backups: DailyBackups
   /** "发布到抖音": the phone page's publish flow calls douyin.shareFor (docs/architecture.md, "Publishing"). */
   douyin: DouyinPublisher
+  /** The conversion funnel: beacons from phone pages, steps the hub saw, counts for the console. */
+  funnel: FunnelService
 }
 
 export interface ServiceInputs {
@@ -203,6 +206,23 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
     onFailed: () => notifications.transferFailed(),
     onQuotaRefused: () => notifications.quotaRefused(),
   })
+  const funnel = new FunnelService({
+    repos,
+    logger: logger('funnel'),
+    transfer: (token) => {
+      const found = delivery.pageTransfer(token)
+      if (!found) return null
+      const r = found.transfer.record
+      return {
+        id: r.id,
+        tagId: r.tagId,
+        videoId: r.videoId,
+        createdAt: r.createdAt,
+        platforms: found.tag?.platforms ?? [],
+      }
+    },
+    flushDelivery: () => delivery.flush(),
+  })
   const douyin = new DouyinPublisher({
     settings: () => douyinSettings(config.values),
     transferId: (token) => delivery.liveTransferId(token),
@@ -283,6 +303,7 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
       retention,
       backups,
       douyin,
+      funnel,
     },
     phones,
   }

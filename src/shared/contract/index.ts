@@ -11,6 +11,7 @@ import { nfcContract } from './nfc'
 import { monitoringContract } from './monitoring'
 import { brandContract } from './brand'
 import { captionsContract } from './captions'
+import { funnelContract } from './funnel'
 
 export const contract = mergeSections<Record<string, MethodSpec>>(
   authContract,
@@ -24,6 +25,7 @@ export const contract = mergeSections<Record<string, MethodSpec>>(
   monitoringContract,
   brandContract,
   captionsContract,
+  funnelContract,
 ) as typeof authContract &
   typeof usersContract &
   typeof auditContract &
@@ -34,7 +36,8 @@ export const contract = mergeSections<Record<string, MethodSpec>>(
   typeof nfcContract &
   typeof monitoringContract &
   typeof brandContract &
-  typeof captionsContract
+  typeof captionsContract &
+  typeof funnelContract
 
 export type Contract = typeof contract
 export type MethodName = keyof Contract & string
@@ -61,3 +64,4 @@ export * from './monitoring'
 export * from './brand'
 export * from './publish'
 export * from './captions'
+export * from './funnel'

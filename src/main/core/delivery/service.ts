@@ -270,7 +270,10 @@ export class DeliveryService {
       videoTitle: this.library.title(live.record.videoId) ?? '',
       position,
       outcome: 'repeat',
-      caption: captionId === null ? null : (this.d.captions?.shown(captionId, tag.id, this.drawContext(tap)) ?? null),
+      caption:
+        captionId === null
+          ? null
+          : (this.d.captions?.shown(captionId, tag.id, this.drawContext(tap)) ?? null),
     }
   }
 
@@ -443,6 +446,18 @@ export class DeliveryService {
     if (!/^[A-Za-z0-9_-]{24}$/.test(token)) return null
     const t = this.records.byToken(token)
     return t && !this.linkExpired(t.record) ? t.record.id : null
+  }
+
+  /**
+   * The transfer a live media token names and its tag as the tap path holds them (the phone page's later requests:
+   * funnel beacons, the Douyin hand-off, a coupon), or null for a bad, unknown or expired token. Memory first;
+   * SQLite only for a transfer no longer held.
+   */
+  pageTransfer(token: string): { transfer: LiveTransfer; tag: TagRecord | null } | null {
+    if (!/^[A-Za-z0-9_-]{24}$/.test(token)) return null
+    const t = this.records.byToken(token)
+    if (!t || this.linkExpired(t.record)) return null
+    return { transfer: t, tag: this.library.tag(t.record.tagCode) }
   }
 
   /** Finds what a media URL points at. The token is the only key: the library cannot be walked from the LAN. */
