@@ -21,6 +21,7 @@ import { Retention } from '../core/monitoring/retention'
 import type { DataPaths } from '../core/paths'
 import { DouyinPublisher, douyinSettings } from '../core/publish/douyin/publisher'
 import { SettingsService } from '../core/settings/service'
+import { StoreActionsService } from '../core/store-actions/service'
 import { BatchRunner } from '../core/tags/programming/batch'
 import { TagProvisioner } from '../core/tags/programming/provisioner'
 import { TagsService } from '../core/tags/service'
@@ -61,6 +62,8 @@ export interface HubServices {
   douyin: DouyinPublisher
   /** The conversion funnel: beacons from phone pages, steps the hub saw, counts for the console. */
   funnel: FunnelService
+  /** Store actions beside the video: Wi-Fi, the WeChat QR image, coupons, the review link. */
+  storeActions: StoreActionsService
 }
 
 export interface ServiceInputs {
@@ -223,6 +226,28 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
     },
     flushDelivery: () => delivery.flush(),
   })
+  const storeActions = new StoreActionsService({
+    config,
+    repos,
+    audit,
+    events,
+    logger: logger('store'),
+    dir: join(paths.root, 'store'),
+    transfer: (token) => {
+      const found = delivery.pageTransfer(token)
+      if (!found) return null
+      const r = found.transfer.record
+      return {
+        id: r.id,
+        tagId: r.tagId,
+        videoId: r.videoId,
+        createdAt: r.createdAt,
+        deviceId: r.deviceId,
+        storeActions: found.tag?.storeActions ?? [],
+      }
+    },
+    couponGiven: (t) => funnel.recordHub(t, 'coupon-claimed'),
+  })
   const douyin = new DouyinPublisher({
     settings: () => douyinSettings(config.values),
     transferId: (token) => delivery.liveTransferId(token),
@@ -304,6 +329,7 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
       backups,
       douyin,
       funnel,
+      storeActions,
     },
     phones,
   }

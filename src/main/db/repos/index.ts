@@ -13,6 +13,7 @@ import { notificationsRepo } from './notifications'
 import { captionsRepo } from './captions'
 import { douyinSharesRepo } from './douyin-shares'
 import { funnelRepo } from './funnel'
+import { couponsRepo } from './coupons'
 
 /** Every repository over the hub's one connection, built once. */
 export function createRepos(db: Database) {
@@ -32,6 +33,7 @@ export function createRepos(db: Database) {
     captions: captionsRepo(db),
     douyinShares: douyinSharesRepo(db),
     funnel: funnelRepo(db),
+    coupons: couponsRepo(db),
   }
 }
 

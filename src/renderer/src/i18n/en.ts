@@ -97,6 +97,8 @@ const en: Messages = {
     'caption.create': 'Caption added',
     'caption.update': 'Caption changed',
     'caption.delete': 'Caption deleted',
+    'coupon.import': 'Coupons imported',
+    'coupon.clear': 'Unclaimed coupons removed',
     'setup.owner-created': 'Owner account created',
     'auth.login': 'Logged in',
     'auth.login-failed': 'Login failed',
@@ -542,7 +544,11 @@ const en: Messages = {
       'too-many-hashtags': '{{count}} hashtags, over {{platform}}’s limit of {{limit}}',
       'variable-empty': '{{variable}} has no value and is left empty',
     },
-    variable: { store: 'The store name (Settings → Publishing)', date: 'The date', placement: 'The placement' },
+    variable: {
+      store: 'The store name (Settings → Publishing)',
+      date: 'The date',
+      placement: 'The placement',
+    },
     problem: {
       required: 'must not be empty',
       'too-long': 'at most {{max}} characters (this has {{length}})',
