@@ -20,6 +20,7 @@ import { NotificationService } from '../core/monitoring/notifications'
 import { Retention } from '../core/monitoring/retention'
 import type { DataPaths } from '../core/paths'
 import { DouyinPublisher, douyinSettings } from '../core/publish/douyin/publisher'
+import { DouyinHandOff } from '../core/publish/hand-off'
 import { SettingsService } from '../core/settings/service'
 import { StoreActionsService } from '../core/store-actions/service'
 import { BatchRunner } from '../core/tags/programming/batch'
@@ -209,45 +210,6 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
     onFailed: () => notifications.transferFailed(),
     onQuotaRefused: () => notifications.quotaRefused(),
   })
-  const funnel = new FunnelService({
-    repos,
-    logger: logger('funnel'),
-    transfer: (token) => {
-      const found = delivery.pageTransfer(token)
-      if (!found) return null
-      const r = found.transfer.record
-      return {
-        id: r.id,
-        tagId: r.tagId,
-        videoId: r.videoId,
-        createdAt: r.createdAt,
-        platforms: found.tag?.platforms ?? [],
-      }
-    },
-    flushDelivery: () => delivery.flush(),
-  })
-  const storeActions = new StoreActionsService({
-    config,
-    repos,
-    audit,
-    events,
-    logger: logger('store'),
-    dir: join(paths.root, 'store'),
-    transfer: (token) => {
-      const found = delivery.pageTransfer(token)
-      if (!found) return null
-      const r = found.transfer.record
-      return {
-        id: r.id,
-        tagId: r.tagId,
-        videoId: r.videoId,
-        createdAt: r.createdAt,
-        deviceId: r.deviceId,
-        storeActions: found.tag?.storeActions ?? [],
-      }
-    },
-    couponGiven: (t) => funnel.recordHub(t, 'coupon-claimed'),
-  })
   const douyin = new DouyinPublisher({
     settings: () => douyinSettings(config.values),
     transferId: (token) => delivery.liveTransferId(token),
@@ -258,7 +220,72 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
   config.onChange((keys) => {
     if (keys.some((k) => k.startsWith('douyin'))) douyin.settingsChanged()
   })
-  const phones = new PhoneListener({ config, tls: i.tls, brand, delivery, logger })
+  // What a tap's page asks about its own transfer afterwards (beacons, the Douyin link, a coupon): memory first.
+  const pageTransfer = (token: string) => {
+    const found = delivery.pageTransfer(token)
+    if (!found) return null
+    const r = found.transfer.record
+    return {
+      record: r,
+      funnel: { id: r.id, tagId: r.tagId, videoId: r.videoId, createdAt: r.createdAt },
+      tag: found.tag,
+    }
+  }
+  const douyinHandOff = new DouyinHandOff({
+    shareFor: (request) => douyin.shareFor(request),
+    ready: () => {
+      const c = config.values
+      return c.douyinEnabled && Boolean(c.douyinClientKey && c.douyinClientSecret)
+    },
+    transfer: (token) => {
+      const p = pageTransfer(token)
+      return p
+        ? {
+            id: p.record.id,
+            tagId: p.record.tagId,
+            captionId: p.record.captionId,
+            offersDouyin: p.tag?.platforms.includes('douyin') ?? false,
+          }
+        : null
+    },
+    caption: (captionId, tagId, language) => captions.shown(captionId, tagId, { language }),
+    limits: () => publish.limits(),
+    perMinute: () => config.values.tapRateLimitPerMinute,
+  })
+  const funnel = new FunnelService({
+    repos,
+    logger: logger('funnel'),
+    transfer: (token) => {
+      const p = pageTransfer(token)
+      return p ? { ...p.funnel, platforms: p.tag?.platforms ?? [] } : null
+    },
+    flushDelivery: () => delivery.flush(),
+    douyinShareIds: (transferId) => douyinHandOff.shareIdsOf(transferId),
+    // A page reports a few steps per tap: four times the taps an address may make.
+    perAddressPerMinute: () => config.values.tapRateLimitPerMinute * 4,
+  })
+  const storeActions = new StoreActionsService({
+    config,
+    repos,
+    audit,
+    events,
+    logger: logger('store'),
+    dir: join(paths.root, 'store'),
+    transfer: (token) => {
+      const p = pageTransfer(token)
+      return p ? { ...p.funnel, deviceId: p.record.deviceId, storeActions: p.tag?.storeActions ?? [] } : null
+    },
+    couponGiven: (t) => funnel.recordHub(t, 'coupon-claimed'),
+    couponsPerMinute: () => config.values.tapRateLimitPerMinute,
+  })
+  const phones = new PhoneListener({
+    config,
+    tls: i.tls,
+    brand,
+    delivery,
+    logger,
+    phonePage: { funnel, storeActions, douyin: douyinHandOff, platformLimits: () => publish.limits() },
+  })
   const tags = new TagsService({
     repos,
     audit,

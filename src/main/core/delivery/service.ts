@@ -50,6 +50,8 @@ export type TapResult =
       outcome: TapOutcome
       /** The caption drawn for this transfer (the same one again on a re-tap), if the tag or video has any. */
       caption: DrawnCaption | null
+      /** The tag as the tap path holds it (its publish buttons and store actions draw the page). */
+      tag: TagRecord
     }
   | {
       kind: 'refused'
@@ -274,6 +276,7 @@ export class DeliveryService {
         captionId === null
           ? null
           : (this.d.captions?.shown(captionId, tag.id, this.drawContext(tap)) ?? null),
+      tag,
     }
   }
 
@@ -376,6 +379,7 @@ export class DeliveryService {
       position,
       outcome,
       caption,
+      tag,
     }
   }
 

@@ -43,7 +43,7 @@ export interface FunnelDeps {
   now?: () => number
   /** How often reported steps are written (default 1 s). */
   writeEveryMs?: number
-  /** Beacons a minute from one address, and for one transfer (defaults 240 and 60). */
+  /** Beacons a minute from one address, and for one transfer (defaults 240 and 60; 0 = no limit). */
   perAddressPerMinute?: () => number
   perTransferPerMinute?: () => number
 }
