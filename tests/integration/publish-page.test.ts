@@ -213,6 +213,32 @@ describe('funnel beacons', () => {
     expect(await owner.invoke('funnel-transfer', { id })).toHaveLength(7)
   })
 
+  it('counts a save only when a save request got the file to its end', async () => {
+    const phone = new Phone(t.lanUrl)
+    const { token } = await phone.tap(tagCode)
+    const id = (rows('SELECT id FROM transfers WHERE token = ?', token) as Array<{ id: number }>)[0]!.id
+    const saved = () =>
+      rows("SELECT 1 FROM funnel_events WHERE transfer_id = ? AND kind = 'save-completed'", id)
+    // The player fetched every byte (the transfer is complete), then the save button's download was cut short
+    // after its first bytes: played, not saved.
+    expect((await phone.download(token!)).status).toBe(200)
+    const start = await fetch(`${t.lanUrl}/m/${token}?dl=1`, {
+      headers: { ...phone.headers(), Range: 'bytes=0-99' },
+    })
+    expect(start.status).toBe(206)
+    await start.arrayBuffer()
+    await new Promise((r) => setTimeout(r, 100))
+    expect(saved()).toEqual([])
+    // The download resumed to the end: saved.
+    const rest = await fetch(`${t.lanUrl}/m/${token}?dl=1`, {
+      headers: { ...phone.headers(), Range: 'bytes=100-' },
+    })
+    expect(rest.status).toBe(206)
+    await rest.arrayBuffer()
+    await new Promise((r) => setTimeout(r, 100))
+    expect(saved()).toHaveLength(1)
+  })
+
   it('refuses floods, forged tokens, replays, unknown kinds and other sites silently; nothing is stored twice', async () => {
     const { token } = await new Phone(t.lanUrl).tap(tagCode)
     const id = (rows('SELECT id FROM transfers WHERE token = ?', token) as Array<{ id: number }>)[0]!.id
