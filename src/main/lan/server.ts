@@ -237,7 +237,8 @@ export class LanServer {
     // One link, a few connections (mediaConnectionsPerTransfer): a player retries a range it was refused.
     if (kind === 'video' && !this.connections.enter(t.record.id, res))
       return this.page(req, res, 503, 'notReadyTitle', 'notReadyBody', '…', ['Retry-After', '1'])
-    const download = kind === 'video' && req.method === 'GET' && (req.url ?? '').includes('?dl=1')
+    const download = kind === 'video' && (req.url ?? '').includes('?dl=1')
+    const saving = download && req.method === 'GET'
     const delivery = this.deps.delivery
     const funnel = this.deps.funnel
     // What this one response asked for and got, for the transfer's timeline.
@@ -268,7 +269,7 @@ export class LanServer {
               delivery.streamEnded(t, cut, request, unconfirmed)
               // A save (download or share sheet) that reached the file's end, for a transfer with every byte
               // delivered: the funnel's "saved", from what the hub sent, never from what the page says.
-              if (download && !cut && request.end === found.size - 1 && t.record.status === 'completed')
+              if (saving && !cut && request.end === found.size - 1 && t.record.status === 'completed')
                 funnel.recordHub(t.record, 'save-completed')
             },
             failed: (reason) => {
