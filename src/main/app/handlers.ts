@@ -7,9 +7,11 @@ import { brandPreview } from '../core/brand/preview'
 import { chainHandlers } from '../core/chain/handlers'
 import { captionsHandlers } from '../core/captions/handlers'
 import { transfersHandlers } from '../core/delivery/handlers'
+import { funnelHandlers } from '../core/funnel/handlers'
 import { mergeHandlers, type Handlers } from '../core/handlers'
 import { monitoringHandlers } from '../core/monitoring/handlers'
 import { settingsHandlers } from '../core/settings/handlers'
+import { storeActionsHandlers } from '../core/store-actions/handlers'
 import { tagsHandlers } from '../core/tags/handlers'
 import { nfcHandlers } from '../core/tags/programming/handlers'
 import { usersHandlers } from '../core/users/handlers'
@@ -30,6 +32,8 @@ export function buildHandlers(s: HubServices, info: (ctx: CallContext) => HubInf
     videosHandlers(s.videos),
     tagsHandlers(s.tags),
     captionsHandlers(s.captions, s.publish),
+    funnelHandlers(s.funnel),
+    storeActionsHandlers(s.storeActions),
     transfersHandlers(s.delivery),
     nfcHandlers(s.nfc, s.provisioner, s.batches),
     monitoringHandlers(s.dashboard, s.history, s.notifications),

@@ -12,6 +12,7 @@ import { registerTag } from './commands/tag'
 import { registerTransfers } from './commands/transfers'
 import { registerChain } from './commands/chain'
 import { registerCaption } from './commands/caption'
+import { registerStore } from './commands/store'
 
 /** `tapdrop …`: the headless hub and commands that drive a running hub through the admin API. */
 export function buildProgram(): Command {
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerTransfers(program)
   registerChain(program)
   registerCaption(program)
+  registerStore(program)
   return program
 }
 

@@ -12,6 +12,8 @@ import { monitoringContract } from './monitoring'
 import { brandContract } from './brand'
 import { chainContract } from './chain'
 import { captionsContract } from './captions'
+import { funnelContract } from './funnel'
+import { storeActionsContract } from './store-actions'
 
 export const contract = mergeSections<Record<string, MethodSpec>>(
   authContract,
@@ -26,6 +28,8 @@ export const contract = mergeSections<Record<string, MethodSpec>>(
   brandContract,
   chainContract,
   captionsContract,
+  funnelContract,
+  storeActionsContract,
 ) as typeof authContract &
   typeof usersContract &
   typeof auditContract &
@@ -37,7 +41,9 @@ export const contract = mergeSections<Record<string, MethodSpec>>(
   typeof monitoringContract &
   typeof brandContract &
   typeof chainContract &
-  typeof captionsContract
+  typeof captionsContract &
+  typeof funnelContract &
+  typeof storeActionsContract
 
 export type Contract = typeof contract
 export type MethodName = keyof Contract & string
@@ -65,3 +71,5 @@ export * from './brand'
 export * from './chain'
 export * from './publish'
 export * from './captions'
+export * from './funnel'
+export * from './store-actions'

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs'
 import type { BrandPatch } from '../../../shared/contract/brand'
 import type { Language } from '../../../shared/languages'
 import { describeDevice, type DeviceInfo } from '../delivery/device'
+import type { PhonePublish } from '../publish/phone-page'
+import type { PhoneBlock } from '../store-actions/service'
 import type { Brand } from './brand'
 import type { BrandService } from './service'
 
@@ -14,6 +16,10 @@ export interface PhonePageData {
   downloadName: string
   position: number
   device: DeviceInfo
+  /** The tag's publish buttons and this tap's caption (none: a save-only page). */
+  publish?: PhonePublish | null
+  /** The store actions beside the video, in the tag's order. */
+  blocks?: readonly PhoneBlock[]
 }
 
 export type PhonePageRenderer = (page: PhonePageData) => string

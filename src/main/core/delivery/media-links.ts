@@ -57,9 +57,14 @@ export class MediaLinks {
 
   /** The transfer a media token names while its link works (the publish hand-off signs for it), or null. */
   liveTransferId(token: string): number | null {
+    return this.liveTransfer(token)?.record.id ?? null
+  }
+
+  /** The transfer a media token names while its link works, or null for a bad, unknown or expired token. */
+  liveTransfer(token: string): LiveTransfer | null {
     if (!/^[A-Za-z0-9_-]{24}$/.test(token)) return null
     const t = this.d.records.byToken(token)
-    return t && !this.linkExpired(t.record) ? t.record.id : null
+    return t && !this.linkExpired(t.record) ? t : null
   }
 
   /** Finds what a media URL points at. The token is the only key: the library cannot be walked from the LAN. */

@@ -51,6 +51,8 @@ export type TapResult =
       outcome: TapOutcome
       /** The caption drawn for this transfer (the same one again on a re-tap), if the tag or video has any. */
       caption: DrawnCaption | null
+      /** The tag as the tap path holds it (its publish buttons and store actions draw the page). */
+      tag: TagRecord
     }
   | {
       kind: 'refused'
@@ -270,6 +272,7 @@ export class DeliveryService {
         captionId === null
           ? null
           : (this.d.captions?.shown(captionId, tag.id, this.drawContext(tap)) ?? null),
+      tag,
     }
   }
 
@@ -372,6 +375,7 @@ export class DeliveryService {
       position,
       outcome,
       caption,
+      tag,
     }
   }
 
@@ -436,7 +440,16 @@ export class DeliveryService {
     return this.links.liveTransferId(token)
   }
 
-  /** Finds what a media URL points at. */
+  /**
+   * The transfer a live media token names and its tag as the tap path holds them (the phone page's later requests:
+   * funnel beacons, the Douyin hand-off, a coupon), or null for a bad, unknown or expired token.
+   */
+  pageTransfer(token: string): { transfer: LiveTransfer; tag: TagRecord | null } | null {
+    const t = this.links.liveTransfer(token)
+    return t ? { transfer: t, tag: this.library.tag(t.record.tagCode) } : null
+  }
+
+  /** Finds what a media URL points at. The token is the only key: the library cannot be walked from the LAN. */
   media(token: string, kind: 'video' | 'poster'): MediaResult {
     return this.links.media(token, kind)
   }

@@ -6,6 +6,8 @@ import { m0004TagProgramming } from './0004-tag-programming'
 import { m0005Monitoring } from './0005-monitoring'
 import { m0006Publish } from './0006-publish'
 import { m0007Douyin } from './0007-douyin'
+import { m0008Funnel } from './0008-funnel'
+import { m0009StoreActions } from './0009-store-actions'
 
 /** Every schema step, in order. Append only; each has a test in tests/unit/db/migrations. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -16,4 +18,6 @@ export const MIGRATIONS: readonly Migration[] = [
   m0005Monitoring,
   m0006Publish,
   m0007Douyin,
+  m0008Funnel,
+  m0009StoreActions,
 ]

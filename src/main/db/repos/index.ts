@@ -12,6 +12,8 @@ import { historyRepo } from './history'
 import { notificationsRepo } from './notifications'
 import { captionsRepo } from './captions'
 import { douyinSharesRepo } from './douyin-shares'
+import { funnelRepo } from './funnel'
+import { couponsRepo } from './coupons'
 
 /** Every repository over the hub's one connection, built once. */
 export function createRepos(db: Database) {
@@ -30,6 +32,8 @@ export function createRepos(db: Database) {
     notifications: notificationsRepo(db),
     captions: captionsRepo(db),
     douyinShares: douyinSharesRepo(db),
+    funnel: funnelRepo(db),
+    coupons: couponsRepo(db),
   }
 }
 

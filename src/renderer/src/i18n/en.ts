@@ -97,6 +97,8 @@ const en: Messages = {
     'caption.create': 'Caption added',
     'caption.update': 'Caption changed',
     'caption.delete': 'Caption deleted',
+    'coupon.import': 'Coupons imported',
+    'coupon.clear': 'Unclaimed coupons removed',
     'setup.owner-created': 'Owner account created',
     'auth.login': 'Logged in',
     'auth.login-failed': 'Login failed',

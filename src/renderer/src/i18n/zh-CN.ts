@@ -95,6 +95,8 @@ const zhCN = {
     'caption.create': '新建文案',
     'caption.update': '修改文案',
     'caption.delete': '删除文案',
+    'coupon.import': '导入优惠券',
+    'coupon.clear': '清除未领优惠券',
     'setup.owner-created': '创建店长账号',
     'auth.login': '登录',
     'auth.login-failed': '登录失败',
