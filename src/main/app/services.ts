@@ -222,6 +222,7 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
       }
     },
     flushDelivery: () => delivery.flush(),
+    onWritten: () => events.emit({ type: 'funnel-changed' }),
   })
   const douyin = new DouyinPublisher({
     settings: () => douyinSettings(config.values),
