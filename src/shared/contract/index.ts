@@ -12,6 +12,7 @@ import { monitoringContract } from './monitoring'
 import { brandContract } from './brand'
 import { captionsContract } from './captions'
 import { funnelContract } from './funnel'
+import { tagPreviewContract } from './tag-preview'
 
 export const contract = mergeSections<Record<string, MethodSpec>>(
   authContract,
@@ -26,6 +27,7 @@ export const contract = mergeSections<Record<string, MethodSpec>>(
   brandContract,
   captionsContract,
   funnelContract,
+  tagPreviewContract,
 ) as typeof authContract &
   typeof usersContract &
   typeof auditContract &
@@ -37,7 +39,8 @@ export const contract = mergeSections<Record<string, MethodSpec>>(
   typeof monitoringContract &
   typeof brandContract &
   typeof captionsContract &
-  typeof funnelContract
+  typeof funnelContract &
+  typeof tagPreviewContract
 
 export type Contract = typeof contract
 export type MethodName = keyof Contract & string
@@ -65,3 +68,4 @@ export * from './brand'
 export * from './publish'
 export * from './captions'
 export * from './funnel'
+export * from './tag-preview'
