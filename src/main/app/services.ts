@@ -261,7 +261,7 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
   })
 
   const dashboard = new DashboardService({ repos, delivery, nfc: () => nfc.status(), dataDir: paths.root })
-  const history = new HistoryService({ repos, delivery })
+  const history = new HistoryService({ repos, delivery, funnel })
   const settings = new SettingsService(config, repos, audit, events, {
     adminUrl: i.adminUrl,
     lanListening: () => phones.url(),
