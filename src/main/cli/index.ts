@@ -11,6 +11,7 @@ import { registerVideo } from './commands/video'
 import { registerTag } from './commands/tag'
 import { registerTransfers } from './commands/transfers'
 import { registerCaption } from './commands/caption'
+import { registerFunnel } from './commands/funnel'
 
 /** `tapdrop …`: the headless hub and commands that drive a running hub through the admin API. */
 export function buildProgram(): Command {
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerTag(program)
   registerTransfers(program)
   registerCaption(program)
+  registerFunnel(program)
   return program
 }
 
