@@ -315,7 +315,9 @@ describe('funnel counts', () => {
     expect(f.counts(systemContext, { days: 1 }).counts.taps).toBeLessThan(
       f.counts(systemContext, { days: 7 }).counts.taps,
     )
-    expect(f.breakdown(systemContext, { by: 'tag', days: 1 }).since).toBe(new Date(startOfDay(NOW)).toISOString())
+    expect(f.breakdown(systemContext, { by: 'tag', days: 1 }).since).toBe(
+      new Date(startOfDay(NOW)).toISOString(),
+    )
     expect(() => f.counts(systemContext, { days: 7, since: '2026-11-20T00:00:00+08:00' })).toThrow(/not both/)
   })
 
