@@ -94,6 +94,16 @@ export function LiveUpdates() {
     if (event.type === 'tap') {
       soon(client, 'dashboard-summary', 500)
       soon(client, 'tag-list', 3000)
+      // A tap that got a video is the funnel's first step.
+      soon(client, 'funnel-counts', 1000)
+      soon(client, 'funnel-breakdown', 3000)
+      return
+    }
+    if (event.type === 'funnel-changed') {
+      // Written once a second at most, for many phones at once: a throttled reload is as current as it gets.
+      soon(client, 'funnel-counts', 1000)
+      soon(client, 'funnel-breakdown', 3000)
+      soon(client, 'funnel-transfer', 1000)
       return
     }
     if (event.type === 'notification') {
