@@ -322,3 +322,37 @@ describe('the customer’s steps and the publish rate', () => {
   })
 })
 
+describe('the tag form’s phone-page preview', () => {
+  it('renders the tag’s page with the hub’s page code in zh-CN and en, its video’s still inline', async () => {
+    const page = await loggedIn('zh-CN')
+    await page.getByTestId('nav-tags').click()
+    await page
+      .getByRole('row', { name: /收银台/ })
+      .getByRole('button', { name: '编辑标签' })
+      .click()
+    const frame = page.frameLocator('[data-testid=tag-preview]')
+    await frame.locator('html[lang="zh-CN"] h1', { hasText: '春季新品' }).waitFor({ timeout: 5000 })
+    expect(await frame.locator('.welcome').innerText()).toBe('碰一碰，把视频带回家')
+    expect(await frame.locator('video').getAttribute('poster')).toMatch(/^data:image\/jpeg;base64,/)
+    expect(await page.getByTestId('tag-preview-note').innerText()).toContain('下一次碰一碰会抽到')
+    await page.waitForTimeout(500)
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('45-tag-preview-zh') })
+
+    await page.getByTestId('tag-preview-lang').getByText('English').click()
+    await frame.locator('html[lang="en"] .welcome', { hasText: 'Tap to take the video home' }).waitFor({
+      timeout: 5000,
+    })
+    await page.waitForTimeout(500)
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('46-tag-preview-en') })
+    await page.keyboard.press('Escape')
+
+    // A tag not created yet: its video's page, and no caption to show.
+    await page.getByTestId('tag-add').click()
+    await page.getByTestId('tag-videos').click()
+    await page.locator('.ant-select-item-option', { hasText: '合成视频 2 号' }).click()
+    await page.keyboard.press('Escape')
+    await frame.locator('h1', { hasText: '合成视频 2 号' }).waitFor({ timeout: 5000 })
+    expect(await page.getByTestId('tag-preview-note').innerText()).toContain('还没有文案')
+    await page.context().close()
+  })
+})

@@ -368,6 +368,9 @@ const en: Messages = {
     publishRate: '{{n}}-day publish rate',
     publishRateHelp:
       'Of the taps of this tag that got a video in the last {{n}} days (today included), the share where the customer pressed a platform’s button: publish chosen ÷ taps.',
+    preview: 'Phone page preview',
+    previewCaption: 'The caption is the one the next tap will draw (the preview does not count as a use).',
+    previewNoCaption:
       'This tag and its video have no captions yet, so the phone page shows none; add some under Captions after saving.',
     tapsToday: 'Taps today',
     lastTap: 'Last tap',

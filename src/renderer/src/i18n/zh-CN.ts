@@ -366,6 +366,9 @@ const zhCN = {
     publishRate: '{{n}} 天发布率',
     publishRateHelp:
       '近 {{n}} 天（含今天）里，这个标签发出的视频中，顾客点了发布平台按钮的比例：选择发布 ÷ 得到视频的碰一碰。',
+    preview: '手机页预览',
+    previewCaption: '文案是下一次碰一碰会抽到的那条（预览不计入使用次数）。',
+    previewNoCaption: '这个标签和它的视频还没有文案，手机页上不会出现文案；保存后点「文案」添加。',
     tapsToday: '今日碰触',
     lastTap: '最近碰触',
     labels: '打印标签',
