@@ -30,8 +30,9 @@ function transferOf(token: string): PageTransfer | null {
     : null
 }
 
-function service(o: { perAddress?: number; perTransfer?: number } = {}) {
+function service(o: { perAddress?: number; perTransfer?: number; onWritten?: () => void } = {}) {
   return new FunnelService({
+    ...(o.onWritten ? { onWritten: o.onWritten } : {}),
     repos,
     logger,
     transfer: transferOf,
@@ -100,6 +101,19 @@ describe('funnel beacons', () => {
     const c = f.counts(systemContext, { since: new Date(NOW - 86_400_000).toISOString() }).counts
     expect(c).toMatchObject({ taps: 20, played: 2, playedToEnd: 1, copied: 1, publishedAny: 1 })
     expect(c.publishChosen).toEqual({ douyin: 1, kuaishou: 1, xiaohongshu: 0, channels: 0, wechat: 0 })
+  })
+
+  it('says once per write that steps were written, and nothing when there was nothing to write', () => {
+    let told = 0
+    const f = service({ onWritten: () => told++ })
+    const [a, b] = tokens()
+    f.record(a!.token, { k: 'played' }, null)
+    f.record(b!.token, { k: 'caption-copied' }, null)
+    f.flush()
+    expect(told).toBe(1)
+    f.flush()
+    f.counts(systemContext, {})
+    expect(told).toBe(1)
   })
 
   it('refuses what it cannot trust and stores nothing of it', () => {
@@ -285,6 +299,26 @@ describe('funnel counts', () => {
       { from: since, to: day(-2) },
       { from: day(-1), to: NOW },
     ])
+  })
+
+  it('counts the last N local days with today for `days`, as the dashboard does, and refuses it with `since`', () => {
+    insertSynthetic(repos.db, { transfers: 300, days: 10, now: NOW, tags: 3, videos: 2 })
+    const f = service()
+    const taps = (since: number) =>
+      n('SELECT count(*) AS n FROM transfers WHERE created_at >= ? AND created_at <= ?', since, NOW)
+    for (const days of [1, 7, 30]) {
+      const got = f.counts(systemContext, { days })
+      expect(got.since, `days ${days}`).toBe(new Date(addDays(NOW, -(days - 1))).toISOString())
+      expect(got.counts.taps, `days ${days}`).toBe(taps(addDays(NOW, -(days - 1))))
+    }
+    // Today alone is fewer than the week (the history spans ten days).
+    expect(f.counts(systemContext, { days: 1 }).counts.taps).toBeLessThan(
+      f.counts(systemContext, { days: 7 }).counts.taps,
+    )
+    expect(f.breakdown(systemContext, { by: 'tag', days: 1 }).since).toBe(
+      new Date(startOfDay(NOW)).toISOString(),
+    )
+    expect(() => f.counts(systemContext, { days: 7, since: '2026-11-20T00:00:00+08:00' })).toThrow(/not both/)
   })
 
   it('refuses a period that ends before it starts', () => {

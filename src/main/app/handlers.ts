@@ -12,7 +12,8 @@ import { mergeHandlers, type Handlers } from '../core/handlers'
 import { monitoringHandlers } from '../core/monitoring/handlers'
 import { settingsHandlers } from '../core/settings/handlers'
 import { storeActionsHandlers } from '../core/store-actions/handlers'
-import { tagsHandlers } from '../core/tags/handlers'
+import { tagPagePreviewHandlers, tagsHandlers } from '../core/tags/handlers'
+import { tagPagePreview } from '../core/tags/page-preview'
 import { nfcHandlers } from '../core/tags/programming/handlers'
 import { usersHandlers } from '../core/users/handlers'
 import { videosHandlers } from '../core/videos/handlers'
@@ -40,5 +41,18 @@ export function buildHandlers(s: HubServices, info: (ctx: CallContext) => HubInf
     // The Brand page previews the phone page itself, drawn by the phone listener's renderer.
     brandHandlers(s.brand, brandPreview(s.brand, tapPage)),
     chainHandlers(s.chain),
+    // So does the tag form, with the tag's caption and publish buttons.
+    tagPagePreviewHandlers(
+      tagPagePreview(
+        {
+          brand: () => s.brand.current(),
+          captions: s.captions,
+          limits: () => s.publish.limits(),
+          videos: s.videos,
+          phoneRendition: () => s.config.values.renditionPhone,
+        },
+        tapPage,
+      ),
+    ),
   )
 }

@@ -265,6 +265,7 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
     douyinShareIds: (transferId) => douyinHandOff.shareIdsOf(transferId),
     // A page reports a few steps per tap: four times the taps an address may make.
     perAddressPerMinute: () => config.values.tapRateLimitPerMinute * 4,
+    onWritten: () => events.emit({ type: 'funnel-changed' }),
   })
   const storeActions = new StoreActionsService({
     config,
@@ -333,7 +334,7 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
   })
 
   const dashboard = new DashboardService({ repos, delivery, nfc: () => nfc.status(), dataDir: paths.root })
-  const history = new HistoryService({ repos, delivery })
+  const history = new HistoryService({ repos, delivery, funnel })
   const settings = new SettingsService(config, repos, audit, events, {
     adminUrl: i.adminUrl,
     lanListening: () => phones.url(),

@@ -13,6 +13,7 @@ import { registerTransfers } from './commands/transfers'
 import { registerChain } from './commands/chain'
 import { registerCaption } from './commands/caption'
 import { registerStore } from './commands/store'
+import { registerFunnel } from './commands/funnel'
 
 /** `tapdrop …`: the headless hub and commands that drive a running hub through the admin API. */
 export function buildProgram(): Command {
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerChain(program)
   registerCaption(program)
   registerStore(program)
+  registerFunnel(program)
   return program
 }
 

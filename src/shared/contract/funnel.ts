@@ -160,6 +160,11 @@ export const FunnelQuerySchema = z.strictObject({
   since: When.optional(),
   /** Until (taps before); default: now. */
   until: When.optional(),
+  /**
+   * Instead of `since`: the last `days` local days of the hub, today included (the dashboard's 今天 / 7 / 30 天, so
+   * its funnel and its other charts count the same days whatever the browser's time zone).
+   */
+  days: z.number().int().min(1).max(366).optional(),
   tagId: IdSchema.optional(),
   videoId: IdSchema.optional(),
 })

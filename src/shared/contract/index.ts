@@ -14,6 +14,7 @@ import { chainContract } from './chain'
 import { captionsContract } from './captions'
 import { funnelContract } from './funnel'
 import { storeActionsContract } from './store-actions'
+import { tagPreviewContract } from './tag-preview'
 
 export const contract = mergeSections<Record<string, MethodSpec>>(
   authContract,
@@ -30,6 +31,7 @@ export const contract = mergeSections<Record<string, MethodSpec>>(
   captionsContract,
   funnelContract,
   storeActionsContract,
+  tagPreviewContract,
 ) as typeof authContract &
   typeof usersContract &
   typeof auditContract &
@@ -43,7 +45,8 @@ export const contract = mergeSections<Record<string, MethodSpec>>(
   typeof chainContract &
   typeof captionsContract &
   typeof funnelContract &
-  typeof storeActionsContract
+  typeof storeActionsContract &
+  typeof tagPreviewContract
 
 export type Contract = typeof contract
 export type MethodName = keyof Contract & string
@@ -73,3 +76,4 @@ export * from './publish'
 export * from './captions'
 export * from './funnel'
 export * from './store-actions'
+export * from './tag-preview'

@@ -24,18 +24,21 @@ export interface PhonePageData {
 
 export type PhonePageRenderer = (page: PhonePageData) => string
 
-const PREVIEW_UA =
+/** Previews show the page an iPhone gets (help for iPhones first), under a token no transfer can have. */
+export const PREVIEW_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1'
 
 /**
  * The preview is shown in a sandboxed frame of the console, which cannot fetch from the hub: its logo goes inline.
  */
-function inlineLogo(brand: Brand, html: string): string {
+export function inlineLogo(brand: Brand, html: string): string {
   const url = brand.logoUrl
   if (!url || !brand.logoPath) return html
   const type = brand.logoPath.endsWith('.svg') ? 'image/svg+xml' : 'image/png'
   return html.replace(url, `data:${type};base64,${readFileSync(brand.logoPath).toString('base64')}`)
 }
+
+export const PREVIEW_TOKEN = 'preview-preview-preview0'
 
 /** The Brand page's preview: the page an iPhone would get after a tap, with the unsaved edits applied. */
 export function brandPreview(
@@ -49,7 +52,7 @@ export function brandPreview(
       render({
         lang,
         brand,
-        token: 'preview-preview-preview0',
+        token: PREVIEW_TOKEN,
         title: lang === 'en' ? 'New arrivals' : '春季新品',
         downloadName: 'preview.mp4',
         position: 0,

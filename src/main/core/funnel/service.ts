@@ -41,6 +41,8 @@ export interface FunnelDeps {
   /** Share ids the hub signed for a transfer and still holds in memory (SQLite is asked when none). */
   douyinShareIds?: (transferId: number) => readonly string[]
   now?: () => number
+  /** Told after steps were written (the console's funnel reloads): once per write, never per step. */
+  onWritten?: () => void
   /** How often reported steps are written (default 1 s). */
   writeEveryMs?: number
   /** Beacons a minute from one address, and for one transfer (defaults 240 and 60; 0 = no limit). */
@@ -51,6 +53,8 @@ export interface FunnelDeps {
 export interface FunnelPeriod {
   since?: string
   until?: string
+  /** The last `days` local days with today, instead of `since`. */
+  days?: number
 }
 
 /** Steps held for the next write at most; past it (SQLite failing for long) new ones are dropped, and logged. */
@@ -189,6 +193,7 @@ export class FunnelService {
       return
     }
     this.pending.clear()
+    this.d.onWritten?.()
   }
 
   // ── reading ────────────────────────────────────────────────────────────────────────────────────────────
@@ -235,7 +240,9 @@ export class FunnelService {
 
   private period(q: FunnelPeriod): { since: number; until: number } {
     const now = this.now()
-    const since = q.since ? Date.parse(q.since) : addDays(now, -6)
+    if (q.since !== undefined && q.days !== undefined)
+      throw new HubError('bad-request', 'give the start of the period or a number of days, not both')
+    const since = q.since ? Date.parse(q.since) : addDays(now, -((q.days ?? 7) - 1))
     const until = q.until ? Date.parse(q.until) : now + 1
     if (since >= until) throw new HubError('bad-request', 'the start of the period must be before its end')
     return { since, until }

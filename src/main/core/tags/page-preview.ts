@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs'
+import type { Platform, PlatformLimitsMap } from '../../../shared/contract/publish'
+import type { TagPagePreviewInput } from '../../../shared/contract/tag-preview'
+import { requireRole, type CallContext } from '../auth/actor'
+import type { Brand } from '../brand/brand'
+import { inlineLogo, PREVIEW_TOKEN, PREVIEW_UA, type PhonePageData } from '../brand/preview'
+import type { CaptionsService, DrawnCaption } from '../captions/service'
+import { describeDevice } from '../delivery/device'
+import { downloadName } from '../delivery/service'
+import { HubError } from '../errors'
+import type { VideoService } from '../videos/service'
+
+/**
+ * What the tap page of a tag needs beyond the brand's: the caption the tap drew and the tag's publish settings (the
+ * phone listener's renderer, lan/pages/tap.ts, is passed in by app/handlers.ts and takes what it draws).
+ */
+export interface TagPageData extends PhonePageData {
+  /** The caption a tap shows, its variables filled; null when the tag and its video have none. */
+  caption: DrawnCaption | null
+  /** The publish buttons, in order (empty: saving only). */
+  platforms: readonly Platform[]
+  /** What each platform takes, for `renderCaption`. */
+  limits: PlatformLimitsMap
+}
+
+export type TagPageRenderer = (page: TagPageData) => string
+
+export interface TagPagePreviewDeps {
+  brand: () => Brand
+  captions: Pick<CaptionsService, 'sample'>
+  limits: () => PlatformLimitsMap
+  videos: Pick<VideoService, 'get' | 'mediaFile'>
+  /** The rendition phones get (Settings). */
+  phoneRendition: () => string
+}
+
+/**
+ * The tag form's live preview: the page an iPhone would get from a tap of the tag as the form stands (its first
+ * video, its platforms in order, the caption the next tap would draw — counting no use), drawn by the phone
+ * listener's own renderer, so whatever the phone page shows the preview shows. The console shows it in a sandboxed
+ * frame that cannot fetch from the hub: the logo and the video's still go inline.
+ */
+export function tagPagePreview(
+  d: TagPagePreviewDeps,
+  render: TagPageRenderer,
+): (ctx: CallContext, q: TagPagePreviewInput) => { html: string; captionId: number | null } {
+  return (ctx, q) => {
+    requireRole(ctx, 'staff')
+    const brand = d.brand()
+    const video = q.videoId === null ? null : videoOf(d.videos, ctx, q.videoId)
+    const title = video?.title ?? (q.lang === 'en' ? 'New arrivals' : '春季新品')
+    const caption = d.captions.sample(
+      { tagId: q.tagId, videoId: q.videoId, label: q.label, strategy: q.captionStrategy },
+      { language: q.lang },
+    )
+    const html = render({
+      lang: q.lang,
+      brand,
+      token: PREVIEW_TOKEN,
+      title,
+      // The page names the file it saves after the rendition phones get.
+      downloadName: downloadName(title, d.phoneRendition()),
+      position: 0,
+      device: describeDevice(PREVIEW_UA),
+      caption,
+      platforms: q.platforms,
+      limits: d.limits(),
+    })
+    return {
+      html: inlineStill(video?.still ?? null, inlineLogo(brand, html)),
+      captionId: caption?.captionId ?? null,
+    }
+  }
+}
+
+/** The video's title and still (the 320-px thumbnail, else the poster); null if it was deleted meanwhile. */
+function videoOf(
+  videos: TagPagePreviewDeps['videos'],
+  ctx: CallContext,
+  id: number,
+): { title: string; still: string | null } | null {
+  try {
+    const { title } = videos.get(ctx, id)
+    return { title, still: videos.mediaFile(id, 'thumb.jpg') ?? videos.mediaFile(id, 'poster.jpg') }
+  } catch (err) {
+    if (err instanceof HubError && err.code === 'video-not-found') return null
+    throw err
+  }
+}
+
+/** The player's poster as the page links it for the preview's token (the phone listener's media route). */
+const POSTER_URL = `/m/${PREVIEW_TOKEN}/poster.jpg`
+
+/** The video's still in place of its link (a few KB); without one the player stays black, as on a phone. */
+function inlineStill(still: string | null, html: string): string {
+  if (!still || !html.includes(POSTER_URL)) return html
+  let data: string
+  try {
+    data = readFileSync(still).toString('base64')
+  } catch {
+    return html
+  }
+  return html.replaceAll(POSTER_URL, `data:image/jpeg;base64,${data}`)
+}
