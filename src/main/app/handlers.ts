@@ -14,6 +14,7 @@ import { settingsHandlers } from '../core/settings/handlers'
 import { storeActionsHandlers } from '../core/store-actions/handlers'
 import { tagPagePreviewHandlers, tagsHandlers } from '../core/tags/handlers'
 import { tagPagePreview } from '../core/tags/page-preview'
+import { douyinReady } from '../core/publish/douyin/publisher'
 import { nfcHandlers } from '../core/tags/programming/handlers'
 import { usersHandlers } from '../core/users/handlers'
 import { videosHandlers } from '../core/videos/handlers'
@@ -50,6 +51,8 @@ export function buildHandlers(s: HubServices, info: (ctx: CallContext) => HubInf
           limits: () => s.publish.limits(),
           videos: s.videos,
           phoneRendition: () => s.config.values.renditionPhone,
+          douyinReady: () => douyinReady(s.config.values),
+          storeBlocks: (actions) => s.storeActions.blocks(actions),
         },
         tapPage,
       ),

@@ -20,7 +20,7 @@ import { HistoryService } from '../core/monitoring/history'
 import { NotificationService } from '../core/monitoring/notifications'
 import { Retention } from '../core/monitoring/retention'
 import type { DataPaths } from '../core/paths'
-import { DouyinPublisher, douyinSettings } from '../core/publish/douyin/publisher'
+import { DouyinPublisher, douyinReady, douyinSettings } from '../core/publish/douyin/publisher'
 import { DouyinHandOff } from '../core/publish/hand-off'
 import { SettingsService } from '../core/settings/service'
 import { StoreActionsService } from '../core/store-actions/service'
@@ -235,10 +235,7 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
   }
   const douyinHandOff = new DouyinHandOff({
     shareFor: (request) => douyin.shareFor(request),
-    ready: () => {
-      const c = config.values
-      return c.douyinEnabled && Boolean(c.douyinClientKey && c.douyinClientSecret)
-    },
+    ready: () => douyinReady(config.values),
     transfer: (token) => {
       const p = pageTransfer(token)
       return p
