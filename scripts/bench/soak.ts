@@ -3,7 +3,8 @@
 // tap a new phone, a recorded tap and a transfer; no per-address limit), then left alone until every
 // transfer it created has ended (waited too long in line → expired, or admitted and never downloaded → cut off)
 // and `--settle` more seconds have passed (the live views keep what ended in the last two minutes). RSS is read
-// from /proc at the end of each quiet period. A hub that holds nothing per tap once its transfer has ended shows
+// from /proc at the end of each quiet period. A hub that holds nothing per tap once its transfer has ended (the
+// per-phone counts it keeps for the day level off at their bound, 100,000 phones) shows
 // the same RSS after every cycle from the second on (the first grows the heap to the flood's working size).
 // Anchor: the same hub idle, before the first flood.
 import { Agent, request } from 'node:http'

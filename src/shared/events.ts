@@ -22,9 +22,14 @@ export type HubEvent =
       speed: number | null
       etaSeconds: number | null
     }
-  | { type: 'tags-changed' }
+  /** Tags were added, edited or deleted (`deletedId`: the one deleted, whose id a new tag may get next). */
+  | { type: 'tags-changed'; deletedId?: number }
   /** A caption was added, edited or removed (or went with its video or tag): reload caption lists. */
   | { type: 'captions-changed' }
+  /**
+   * Funnel steps were written (at most once a second, a batch of phones' steps at a time): reload funnel counts.
+   */
+  | { type: 'funnel-changed' }
   /** A phone tapped a tag (whatever came of it: delivered, quota used up, unknown tag …). */
   | {
       type: 'tap'

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawnHub, type SpawnedHub } from '../helpers/cli'
 import { tempDir } from '../helpers/tmp'
 import { insertSynthetic } from '../helpers/synthetic'
+import { seedFunnelSteps } from '../helpers/funnel'
 import { openDatabase, closeDatabase } from '../../src/main/db/open'
 import { silentLogger } from '../../src/main/core/logger'
 
@@ -32,6 +33,8 @@ beforeAll(async () => {
     videos: 10,
     refusedShare: 0,
   })
+  // What the customers did: each row's funnel columns are looked up per chunk, and must not grow memory either.
+  seedFunnelSteps(db)
   closeDatabase(db)
   hub = await spawnHub(dir.path)
   token = (JSON.parse(readFileSync(join(dir.path, 'run', 'hub.json'), 'utf8')) as { token: string }).token
@@ -75,7 +78,8 @@ describe('CSV export of a large history', () => {
       clearInterval(sampler)
       expect(tail).toBe('')
       expect(head).toBe(
-        '\uFEFF编号,时间,标签,标签码,视频,清晰度,等级,系统,浏览器,IP,设备编号,状态,文件大小(字节),已送达(字节),网络发送(字节),请求数,开始,结束,原因',
+        '\uFEFF编号,时间,标签,标签码,视频,清晰度,等级,系统,浏览器,IP,设备编号,状态,文件大小(字节),已送达(字节),网络发送(字节),请求数,开始,结束,原因,' +
+          '播放,看完,点了保存,保存完成,系统分享,复制文案,选择发布平台,发布到抖音,复制 Wi-Fi 密码,打开微信二维码,领取优惠券,打开点评链接',
       )
       const d = new Database(join(dir.path, 'tapdrop.db'), { readonly: true })
       const count = (d.prepare('SELECT count(*) AS n FROM transfers').get() as { n: number }).n

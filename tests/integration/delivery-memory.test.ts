@@ -9,6 +9,7 @@ import { ConfigStore } from '../../src/main/core/config/store'
 import { EventBus } from '../../src/main/core/events/bus'
 import { DeliveryService } from '../../src/main/core/delivery/service'
 import type { VideoStorage } from '../../src/main/core/videos/storage'
+import Database from 'better-sqlite3'
 import { PHONE_UA } from '../helpers/phone'
 import { tempDir } from '../helpers/tmp'
 
@@ -35,25 +36,40 @@ beforeEach(() => {
     INSERT INTO tags (id, code, label, tier, strategy, base_url, created_at, updated_at)
       VALUES (1, '${CODE}', 'door', 'normal', 'fixed', 'http://192.168.1.20:8080', 0, 0);
     INSERT INTO tag_videos (tag_id, video_id, position) VALUES (1, 1, 0);
+    INSERT INTO tags (id, code, label, tier, strategy, base_url, created_at, updated_at)
+      VALUES (2, 'MemMemMemMe2', 'shelf', 'normal', 'fixed', 'http://192.168.1.20:8080', 0, 0),
+             (3, 'MemMemMemMe3', 'till', 'normal', 'fixed', 'http://192.168.1.20:8080', 0, 0);
+    INSERT INTO tag_videos (tag_id, video_id, position) VALUES (2, 1, 0), (3, 1, 0);
   `)
-  const configFile = join(dir.path, 'config.json')
-  writeFileSync(configFile, JSON.stringify({ tapRateLimitPerMinute: 0, queueMaxWaitSeconds: 10 }))
   now = Date.now()
-  delivery = new DeliveryService({
+  delivery = open()
+})
+afterEach(async () => {
+  await delivery.stop()
+  closeDatabase(repos.db)
+  dir.cleanup()
+})
+
+/** The delivery side on this database, with a clock the test moves. */
+function open(config: object = {}, recordsMaxKeys?: number): DeliveryService {
+  const configFile = join(dir.path, 'config.json')
+  writeFileSync(configFile, JSON.stringify({ tapRateLimitPerMinute: 0, queueMaxWaitSeconds: 10, ...config }))
+  const d = new DeliveryService({
     repos,
     config: new ConfigStore(loadConfig({ file: configFile, env: {} })),
     events: new EventBus(),
     storage: {} as VideoStorage, // the tap path never reads a file
     logger: silentLogger(),
     now: () => now,
+    ...(recordsMaxKeys ? { recordsMaxKeys } : {}),
   })
-  delivery.start()
-})
-afterEach(() => {
-  delivery.stop()
-  closeDatabase(repos.db)
-  dir.cleanup()
-})
+  d.start()
+  return d
+}
+
+function tapAs(deviceId: string | null, code = CODE) {
+  return delivery.tap({ code, deviceId, ip: '127.0.0.1', userAgent: PHONE_UA.android })
+}
 
 describe('memory per tap', () => {
   it('holds no transfer of a flood once every one has ended and left the live views', async () => {
@@ -82,5 +98,63 @@ describe('memory per tap', () => {
       token: string
     }
     expect(delivery.records.byToken(last.token)?.record.status).toBe('expired')
+  })
+
+  it('keeps what a cut download left unconfirmed until its phone comes back for the rest, minutes later', () => {
+    const r = tapAs(null)
+    if (r.kind !== 'deliver') throw new Error(r.reason)
+    const t = r.transfer
+    // A response on the stream path cut at byte 900 of 1000, with bytes 900–999 handed to the network unconfirmed.
+    delivery.streamStarted(t, now, 0)
+    delivery.sent(t, 0, 900)
+    delivery.streamEnded(t, true, { at: now, start: 0, end: 999, bytes: 900 }, { from: 900, to: 1000 })
+    expect(t.record.status).toBe('aborted')
+    delivery.flush()
+    now += 3 * 60_000
+    delivery.records.sweep()
+    // The phone asks for the rest from byte 950: it holds 900–949 from the cut response.
+    const back = delivery.records.byToken(t.record.token)!
+    delivery.streamStarted(back, now, 950)
+    delivery.sent(back, 950, 50)
+    expect(back.record.status).toBe('completed')
+    expect(back.record.bytesSent).toBe(1000)
+  })
+
+  it('counts a phone let go of once, while the writer thread has committed its batch but not said so', async () => {
+    await delivery.stop()
+    delivery = open({ quotaNormal: 3, maxStreams: 1000 }, 4)
+    const phone = 'PPPPPPPPPPPPPPPPPPPPPP'
+    expect(tapAs(phone)).toMatchObject({ kind: 'deliver', outcome: 'delivered' })
+    delivery.flush()
+    const flood = () => {
+      for (let i = 0; i < 6; i++) expect(tapAs(null).kind).toBe('deliver')
+    }
+    flood() // the phone is let go of (at most 4 held)
+    const file = join(dir.path, 'tapdrop.db')
+    const lock = new Database(file)
+    lock.pragma('busy_timeout = 5000')
+    lock.exec('BEGIN IMMEDIATE')
+    let second: number
+    try {
+      const r = tapAs(phone, 'MemMemMemMe2') // its second video: restored from SQLite, this transfer included
+      if (r.kind !== 'deliver') throw new Error(r.reason)
+      second = r.transfer.record.id
+      // The batch with it goes to the thread, which waits for the lock.
+      await new Promise((res) => setTimeout(res, 300))
+      flood() // let go of again
+    } finally {
+      lock.exec('COMMIT')
+      lock.close()
+    }
+    // Without a turn of the event loop: the thread commits, its reply waits on the port.
+    const saved = () =>
+      repos.db.prepare('SELECT count(*) AS n FROM transfers WHERE id = ?').get(second) as { n: number }
+    const pause = new Int32Array(new SharedArrayBuffer(4))
+    const deadline = Date.now() + 10_000
+    while (saved().n === 0 && Date.now() < deadline) Atomics.wait(pause, 0, 0, 5)
+    expect(saved().n).toBe(1)
+    // Restored again: two used (in SQLite, and one of them also among those not confirmed yet), so a third is given.
+    expect(tapAs(phone, 'MemMemMemMe3')).toMatchObject({ kind: 'deliver', outcome: 'delivered' })
+    expect(delivery.records.usedToday(phone, 'normal')).toBe(3)
   })
 })

@@ -69,7 +69,7 @@ describe('delivery records', () => {
 
   it('records the caption drawn for a transfer, shows the same one on a re-tap, and survives its deletion before the write', async () => {
     const tag = await owner.invoke('tag-create', { videoIds: [a.id], label: '文案' })
-    const first = await owner.invoke('caption-create', {
+    await owner.invoke('caption-create', {
       tagId: tag.id,
       text: '第一条 {标签位置}',
       hashtags: ['门店'],
@@ -109,7 +109,44 @@ describe('delivery records', () => {
     expect(
       db.prepare('SELECT count(*) AS n FROM transfers WHERE device_id = ?').get('EEEEEEEEEEEEEEEEEEEEEE'),
     ).toEqual({ n: 1 })
-    expect(first.id).toBeGreaterThan(0)
     db.close()
+  })
+
+  it('writes a tap whose tag was deleted before its batch (without the tag), and every tap after it', async () => {
+    const gone = await owner.invoke('tag-create', { videoIds: [a.id], label: 'gone' })
+    const stays = await owner.invoke('tag-create', { videoIds: [a.id], label: 'stays' })
+    const r = tapNow(gone.code, 'FFFFFFFFFFFFFFFFFFFFFF')
+    if (r.kind !== 'deliver') throw new Error(r.reason)
+    // Deleted by another connection before the event loop turns: the batch with this tap names a tag no longer there.
+    const editor = new Database(join(t.dataDir, 'tapdrop.db'))
+    editor.pragma('busy_timeout = 5000')
+    editor.prepare('DELETE FROM tags WHERE id = ?').run(gone.id)
+    editor.close()
+    t.hub.services.delivery.flush()
+    expect(tapNow(stays.code, 'GGGGGGGGGGGGGGGGGGGGGG').kind).toBe('deliver')
+    t.hub.services.delivery.flush()
+    const db = new Database(join(t.dataDir, 'tapdrop.db'), { readonly: true })
+    expect(
+      db.prepare('SELECT tag_id AS tagId FROM transfers WHERE token = ?').get(r.transfer.record.token),
+    ).toEqual({
+      tagId: null,
+    })
+    expect(
+      db.prepare("SELECT count(*) AS n FROM transfers WHERE device_id = 'GGGGGGGGGGGGGGGGGGGGGG'").get(),
+    ).toEqual({ n: 1 })
+    db.close()
+  })
+
+  it("starts a tag made in a deleted tag's place afresh: its id is reused, nothing of the old one carries over", async () => {
+    const old = await owner.invoke('tag-create', { videoIds: [a.id], label: 'old', dailyCap: 1 })
+    const phone = 'HHHHHHHHHHHHHHHHHHHHHH'
+    expect(tapNow(old.code, phone)).toMatchObject({ kind: 'deliver', outcome: 'delivered' })
+    await owner.invoke('tag-delete', { id: old.id })
+    const fresh = await owner.invoke('tag-create', { videoIds: [b.id], label: 'new', dailyCap: 1 })
+    expect(fresh.id).toBe(old.id) // SQLite gives the newest row's id again
+    // Not a repeat of the old tag's transfer (another video), not over the new tag's cap of one.
+    const r = tapNow(fresh.code, phone)
+    expect(r).toMatchObject({ kind: 'deliver', outcome: 'delivered' })
+    if (r.kind === 'deliver') expect(r.transfer.record.videoId).toBe(b.id)
   })
 })

@@ -185,10 +185,14 @@ describe('transfers history', () => {
       .trimEnd()
       .split('\r\n')
     expect(failed[0]).toBe(
-      '\uFEFFID,Time,Tag,Tag code,Video,Rendition,Tier,OS,Browser,IP,Device,Status,Size (bytes),Delivered (bytes),Sent on the wire (bytes),Requests,Started,Finished,Reason',
+      '\uFEFFID,Time,Tag,Tag code,Video,Rendition,Tier,OS,Browser,IP,Device,Status,Size (bytes),Delivered (bytes),Sent on the wire (bytes),Requests,Started,Finished,Reason,' +
+        'Played,Watched to the end,Save pressed,Saved,Shared,Caption copied,Platform chosen,Posted via Douyin share,Wi-Fi password copied,WeChat QR opened,Coupon claimed,Review link opened',
     )
     expect(
-      failed.slice(1).every((l) => l.includes(',门口,') && l.endsWith(',the rendition file is missing')),
+      // No customer steps: the funnel's twelve columns are empty.
+      failed
+        .slice(1)
+        .every((l) => l.includes(',门口,') && l.endsWith(`,the rendition file is missing${','.repeat(12)}`)),
     ).toBe(true)
     expect(failed).toHaveLength(3)
     expect((await get('', 'td_session=nope')).status).toBe(401)

@@ -11,6 +11,8 @@ import { DEFAULT_BRAND } from '../../src/main/core/brand/brand'
 import { RateLimiter } from '../../src/main/core/delivery/rate-limit'
 import { contentDisposition } from '../../src/main/lan/media'
 import { newTagCode, tagUrl, TAG_CODE } from '../../src/main/core/tags/codes'
+import { phonePublish } from '../../src/main/core/publish/phone-page'
+import { DEFAULT_PLATFORM_LIMITS } from '../../src/shared/contract/publish'
 
 const UA = {
   iphone:
@@ -141,6 +143,58 @@ describe('phone pages from the cache', () => {
     expect(tapPageBytes(odd).toString()).toBe(tapPage(odd))
     const m = { lang: 'en' as const, brand: DEFAULT_BRAND, title: 'Gone', text: 'Ask staff', icon: '!' }
     expect(messagePageBytes(m).toString()).toBe(messagePage(m))
+  })
+
+  it('fills in the caption drawn for each tap, escaped, on a page cached for the tag’s settings', () => {
+    const limits = {
+      ...DEFAULT_PLATFORM_LIMITS,
+      // A platform that writes hashtags its own way gets its own text (its button copies that one).
+      kuaishou: { ...DEFAULT_PLATFORM_LIMITS.kuaishou, hashtagForm: 'hash-closed' as const },
+    }
+    const drawn = (text: string, poi: string | null) => ({
+      captionId: 1,
+      text,
+      hashtags: ['探店'],
+      mentions: ['店长'],
+      poi,
+      emptyVariables: [],
+    })
+    const blocks = [
+      { kind: 'wifi' as const, ssid: 'Shop "5G" <x>', password: 'p&ss' },
+      { kind: 'coupon' as const },
+      { kind: 'review' as const, url: 'https://www.dianping.com/shop/1?a=1&b="2"' },
+    ]
+    const seen = new Set<string>()
+    for (const lang of ['zh-CN', 'en'] as const)
+      for (const ua of [UA.iphone, UA.wechat])
+        for (const [text, poi] of [
+          ['来打卡 <b>"限定"</b> & 好物 🎉', '国贸 & 商城'],
+          ["second's words\non two lines", null],
+          ['a\u0000c\u0000b', null],
+        ] as const)
+          for (const douyin of [false, true]) {
+            const publish = phonePublish(drawn(text, poi), ['douyin', 'kuaishou', 'wechat'], limits, douyin)
+            const d = {
+              ...base,
+              lang,
+              token: newOrderedToken(18),
+              position: 0,
+              device: describeDevice(ua),
+              publish,
+              blocks,
+            }
+            const html = tapPageBytes(d).toString()
+            expect(html).toBe(tapPage(d))
+            seen.add(html.replace(d.token, ''))
+            expect(html).not.toContain('<b>"限定"</b>')
+            expect(html).not.toContain('Shop "5G" <x>')
+            expect(html).toContain('data-p="kuaishou" hidden>')
+            expect(html.includes('id="dy"')).toBe(douyin)
+          }
+    // Each tap's caption is its own, though the page around it comes from the cache.
+    expect(seen.size).toBe(2 * 2 * 3 * 2)
+    // A save-only tag has no publish part at all.
+    expect(phonePublish(drawn('x', null), [], limits, true)).toBeNull()
   })
 
   it('renders again for a changed brand', () => {

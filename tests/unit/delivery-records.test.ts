@@ -179,7 +179,44 @@ describe('delivery records', () => {
     records.setCursor(7, 3)
     const row = () => repos.db.prepare('SELECT rotate_cursor AS c FROM tags WHERE id = 7').get()
     expect(records.cursor(7, 0)).toBe(3)
+    expect(row()).toEqual({ c: 0 }) // not yet: it waits for the next batch
     records.flush()
     expect(row()).toEqual({ c: 3 })
+  })
+
+  it('count a transfer again when it counts again (failed, then served after all)', () => {
+    const t = transfer('phone-1')
+    records.setStatus(t, 'failed', 'the rendition file is missing')
+    expect(records.usedToday('phone-1', 'normal')).toBe(0)
+    expect(records.latestFor('phone-1', 7)).toBeNull()
+    records.setStatus(t, 'completed', null)
+    expect(records.usedToday('phone-1', 'normal')).toBe(1)
+    expect(records.latestFor('phone-1', 7)).toBe(t)
+    records.setStatus(t, 'failed', 'again')
+    records.setStatus(t, 'failed', 'and again')
+    expect(records.usedToday('phone-1', 'normal')).toBe(0)
+  })
+
+  it("forget a deleted tag's counts and re-tap entries (its id may be the next tag's)", () => {
+    transfer('phone-1')
+    records.setCursor(7, 2)
+    records.forgetTag(7)
+    expect(records.givenToday(7)).toBe(0)
+    expect(records.latestFor('phone-1', 7)).toBeNull()
+    expect(records.cursor(7, 0)).toBe(0)
+    expect(records.usedToday('phone-1', 'normal')).toBe(1) // the phone's quota is its own, whatever the tag
+  })
+
+  it('after a restart with more phones today than the bound, still count every phone (from SQLite)', () => {
+    records.stop()
+    records = open(4)
+    for (let i = 0; i < 10; i++) transfer(`phone-${i}`)
+    records.flush()
+    records.stop()
+    now += 60_000
+    records = open(4)
+    for (let i = 0; i < 10; i++) expect(records.usedToday(`phone-${i}`, 'normal')).toBe(1)
+    expect(records.latestFor('phone-0', 7)?.record.deviceId).toBe('phone-0')
+    expect(records.usedToday('never-seen', 'normal')).toBe(0)
   })
 })

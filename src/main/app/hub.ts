@@ -142,6 +142,7 @@ export class Hub {
     const adminUrl = await admin.listen(c.adminHost, c.adminPort)
     s.delivery.start()
     s.captions.start()
+    s.funnel.start()
     await phones.listen(logger)
     s.queue.start()
     s.chainQueue.start()
@@ -241,9 +242,10 @@ export class Hub {
     await s.chainHq.stop()
     s.chain.stop()
     await Promise.allSettled([r.admin.close(), r.phones.close()])
-    // Byte counts of the last second, and caption uses, are saved before the database closes.
-    s.delivery.stop()
+    // Byte counts of the last second, caption uses and funnel steps are saved before the database closes.
+    await s.delivery.stop()
     s.captions.stop()
+    s.funnel.stop()
     // Transcodes are cut off and stay queued: the next start runs them again from a clean state.
     await s.queue.stop()
     await s.chainQueue.stop()

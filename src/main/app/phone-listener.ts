@@ -6,7 +6,7 @@ import { ConfigError } from '../core/errors'
 import { effectivePublicUrl, originFor } from '../core/network/addresses'
 import { MdnsAnnouncer } from '../core/network/mdns'
 import { reachableOrigins } from '../core/tags/service'
-import { LanServer } from '../lan/server'
+import { LanServer, type LanServerDeps } from '../lan/server'
 import { loadTls, type TlsMaterial } from '../lan/tls'
 
 /**
@@ -32,6 +32,8 @@ export interface PhoneListenerDeps {
   brand: () => Brand
   delivery: DeliveryService
   logger: (scope: string) => Logger
+  /** What a tap's page uses besides delivery: the funnel, store actions, the Douyin link, caption limits. */
+  phonePage: Pick<LanServerDeps, 'funnel' | 'storeActions' | 'douyin' | 'platformLimits'>
 }
 
 /** The phone listener and how phones reach it: its address, the base URL tags get, the mDNS announcement. */
@@ -51,6 +53,7 @@ export class PhoneListener {
       delivery: d.delivery,
       tls: () => d.tls,
       connectionsPerTransfer: () => d.config.values.mediaConnectionsPerTransfer,
+      ...d.phonePage,
     })
     this.mdns = new MdnsAnnouncer(d.logger('mdns'))
   }

@@ -21,6 +21,7 @@ import { CaptionsService } from '../core/captions/service'
 import type { ConfigStore } from '../core/config/store'
 import { DeliveryService } from '../core/delivery/service'
 import { EventBus } from '../core/events/bus'
+import { FunnelService } from '../core/funnel/service'
 import { JobQueue } from '../core/jobs/queue'
 import { resolveMediaBinaries, type MediaBinaries } from '../core/media/binaries'
 import { DashboardService } from '../core/monitoring/dashboard'
@@ -28,8 +29,10 @@ import { HistoryService } from '../core/monitoring/history'
 import { NotificationService } from '../core/monitoring/notifications'
 import { Retention } from '../core/monitoring/retention'
 import type { DataPaths } from '../core/paths'
-import { DouyinPublisher, douyinSettings } from '../core/publish/douyin/publisher'
+import { DouyinPublisher, douyinReady, douyinSettings } from '../core/publish/douyin/publisher'
+import { DouyinHandOff } from '../core/publish/hand-off'
 import { SettingsService } from '../core/settings/service'
+import { StoreActionsService } from '../core/store-actions/service'
 import { BatchRunner } from '../core/tags/programming/batch'
 import { TagProvisioner } from '../core/tags/programming/provisioner'
 import { TagsService } from '../core/tags/service'
@@ -75,6 +78,10 @@ export interface HubServices {
   chainQueue: JobQueue
   /** "发布到抖音": the phone page's publish flow calls douyin.shareFor (docs/architecture.md, "Publishing"). */
   douyin: DouyinPublisher
+  /** The conversion funnel: beacons from phone pages, steps the hub saw, counts for the console. */
+  funnel: FunnelService
+  /** Store actions beside the video: Wi-Fi, the WeChat QR image, coupons, the review link. */
+  storeActions: StoreActionsService
 }
 
 export interface ServiceInputs {
@@ -260,7 +267,70 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
   config.onChange((keys) => {
     if (keys.some((k) => k.startsWith('douyin'))) douyin.settingsChanged()
   })
-  const phones = new PhoneListener({ config, tls: i.tls, brand, delivery, logger })
+  // What a tap's page asks about its own transfer afterwards (beacons, the Douyin link, a coupon): memory first.
+  const pageTransfer = (token: string) => {
+    const found = delivery.pageTransfer(token)
+    if (!found) return null
+    const r = found.transfer.record
+    return {
+      record: r,
+      funnel: { id: r.id, tagId: r.tagId, videoId: r.videoId, createdAt: r.createdAt },
+      tag: found.tag,
+    }
+  }
+  const douyinHandOff = new DouyinHandOff({
+    shareFor: (request) => douyin.shareFor(request),
+    ready: () => douyinReady(config.values),
+    transfer: (token) => {
+      const p = pageTransfer(token)
+      return p
+        ? {
+            id: p.record.id,
+            tagId: p.record.tagId,
+            captionId: p.record.captionId,
+            offersDouyin: p.tag?.platforms.includes('douyin') ?? false,
+          }
+        : null
+    },
+    caption: (captionId, tagId, language) => captions.shown(captionId, tagId, { language }),
+    limits: () => publish.limits(),
+    perMinute: () => config.values.tapRateLimitPerMinute,
+  })
+  const funnel = new FunnelService({
+    repos,
+    logger: logger('funnel'),
+    transfer: (token) => {
+      const p = pageTransfer(token)
+      return p ? { ...p.funnel, platforms: p.tag?.platforms ?? [] } : null
+    },
+    flushDelivery: () => delivery.flush(),
+    douyinShareIds: (transferId) => douyinHandOff.shareIdsOf(transferId),
+    // A page reports a few steps per tap: four times the taps an address may make.
+    perAddressPerMinute: () => config.values.tapRateLimitPerMinute * 4,
+    onWritten: () => events.emit({ type: 'funnel-changed' }),
+  })
+  const storeActions = new StoreActionsService({
+    config,
+    repos,
+    audit,
+    events,
+    logger: logger('store'),
+    dir: join(paths.root, 'store'),
+    transfer: (token) => {
+      const p = pageTransfer(token)
+      return p ? { ...p.funnel, deviceId: p.record.deviceId, storeActions: p.tag?.storeActions ?? [] } : null
+    },
+    couponGiven: (t) => funnel.recordHub(t, 'coupon-claimed'),
+    couponsPerMinute: () => config.values.tapRateLimitPerMinute,
+  })
+  const phones = new PhoneListener({
+    config,
+    tls: i.tls,
+    brand,
+    delivery,
+    logger,
+    phonePage: { funnel, storeActions, douyin: douyinHandOff, platformLimits: () => publish.limits() },
+  })
   const tags = new TagsService({
     repos,
     audit,
@@ -270,7 +340,14 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
     reachableOrigins: () => phones.reachableOrigins(),
   })
   // The tap path caches tags and titles; any edit clears the cache.
-  events.subscribe(() => delivery.invalidate(), ['tags-changed', 'videos-changed'])
+  // A deleted tag's id may be the next new tag's: what delivery keeps by tag id goes with it.
+  events.subscribe(
+    (e) => {
+      delivery.invalidate()
+      if (e.type === 'tags-changed' && e.deletedId !== undefined) delivery.forgetTag(e.deletedId)
+    },
+    ['tags-changed', 'videos-changed'],
+  )
   const nfc = new NfcService({
     logger: logger('nfc'),
     onStatus: (status) => events.emit({ type: 'nfc', status }),
@@ -315,7 +392,7 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
   chainHq = new ChainHq({ chain, repos, queue: chainQueue, audit, events, config, logger: chainLogger })
 
   const dashboard = new DashboardService({ repos, delivery, nfc: () => nfc.status(), dataDir: paths.root })
-  const history = new HistoryService({ repos, delivery })
+  const history = new HistoryService({ repos, delivery, funnel })
   const settings = new SettingsService(config, repos, audit, events, {
     adminUrl: i.adminUrl,
     lanListening: () => phones.url(),
@@ -362,6 +439,8 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
       chainHq,
       chainQueue,
       douyin,
+      funnel,
+      storeActions,
     },
     phones,
   }

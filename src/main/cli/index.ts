@@ -12,6 +12,8 @@ import { registerTag } from './commands/tag'
 import { registerTransfers } from './commands/transfers'
 import { registerChain } from './commands/chain'
 import { registerCaption } from './commands/caption'
+import { registerStore } from './commands/store'
+import { registerFunnel } from './commands/funnel'
 
 /** `tapdrop …`: the headless hub and commands that drive a running hub through the admin API. */
 export function buildProgram(): Command {
@@ -30,6 +32,8 @@ export function buildProgram(): Command {
   registerTransfers(program)
   registerChain(program)
   registerCaption(program)
+  registerStore(program)
+  registerFunnel(program)
   return program
 }
 

@@ -23,6 +23,12 @@ import { tapPageBytes } from './pages/tap'
 import { serveMedia, TransferConnections } from './media'
 import { PHONE_ASSETS } from './assets'
 import type { TlsMaterial } from './tls'
+import { parseBeaconBody, readSmallBody, sameOrigin } from './body'
+import type { BeaconOutcome, FunnelService } from '../core/funnel/service'
+import type { DouyinHandOff } from '../core/publish/hand-off'
+import { phonePublish } from '../core/publish/phone-page'
+import type { CouponAnswer, StoreActionsService } from '../core/store-actions/service'
+import type { PlatformLimitsMap } from '../../shared/contract/publish'
 
 export interface LanServerDeps {
   logger: Logger
@@ -32,6 +38,33 @@ export interface LanServerDeps {
   tls: () => TlsMaterial | null
   /** Media responses one transfer may stream at once (0 = no limit). */
   connectionsPerTransfer: () => number
+  /** Beacons (/b/) and what the hub saw itself (a save that got every byte). */
+  funnel: Pick<FunnelService, 'record' | 'recordHub'>
+  /** The store actions beside the video: their blocks, the WeChat QR image (/i/wechat-qr), coupons (/c/). */
+  storeActions: Pick<StoreActionsService, 'blocks' | 'wechatQrImage' | 'claimCoupon'>
+  /** "发布到抖音": the signed link a page asks for (/d/). */
+  douyin: Pick<DouyinHandOff, 'ready' | 'share'>
+  /** Each platform's caption limits (what each publish button receives). */
+  platformLimits: () => PlatformLimitsMap
+}
+
+/** A beacon is a few dozen bytes; coupon requests carry nothing. */
+const MAX_POST_BYTES = 512
+const POST_TIMEOUT_MS = 5000
+
+const BEACON_STATUS: Record<BeaconOutcome, number> = {
+  recorded: 204,
+  'bad-input': 400,
+  'unknown-transfer': 404,
+  'rate-limited': 429,
+}
+
+const COUPON_STATUS: Record<CouponAnswer['kind'], number> = {
+  code: 200,
+  'none-left': 410,
+  'not-offered': 404,
+  'unknown-transfer': 404,
+  'rate-limited': 429,
 }
 
 const REFUSAL_TEXT: Record<string, [keyof PhoneMessages, keyof PhoneMessages, string]> = {
@@ -65,7 +98,9 @@ const PAGE_HEADERS: readonly string[] = [
 /**
  * The phone-facing listener on the store LAN, on plain node:http (the media path is measured against nginx, and
  * every layer costs throughput there). It answers only: /healthz, tap pages /t/<code>, media /m/<token>[/poster.jpg],
- * the page script /s/<name>, and the queue channel /q/<token>. The admin API and console do not exist here.
+ * the page script /s/<name>, the brand logo, the queue channel /q/<token>, and for a tap's page: funnel beacons
+ * (POST /b/<token>), the signed Douyin link (GET /d/<token>), a coupon (POST /c/<token>) and the store's WeChat QR
+ * image (/i/wechat-qr). The admin API and console do not exist here.
  */
 export class LanServer {
   private server: Server
@@ -103,9 +138,11 @@ export class LanServer {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     try {
       const path = (req.url ?? '/').split('?')[0]!
+      let m = /^\/([bc])\/([^/]*)$/.exec(path)
+      if (m) return this.post(req, res, m[1] === 'b' ? 'beacon' : 'coupon', m[2]!)
       if (req.method !== 'GET' && req.method !== 'HEAD')
         return this.page(req, res, 405, 'notFoundTitle', 'notFoundBody', '?', ['Allow', 'GET, HEAD'])
-      let m = /^\/t\/([^/]{1,64})$/.exec(path)
+      m = /^\/t\/([^/]{1,64})$/.exec(path)
       if (m) return this.tap(req, res, decodeURIComponentSafe(m[1]!))
       m = /^\/m\/([A-Za-z0-9_-]{24})(\/poster\.jpg)?$/.exec(path)
       if (m) return this.media(req, res, m[1]!, m[2] ? 'poster' : 'video')
@@ -119,6 +156,9 @@ export class LanServer {
         return
       }
       if (path === '/brand/logo') return sendBrandLogo(req, res, this.deps.brand())
+      if (path === '/i/wechat-qr') return this.wechatQr(req, res)
+      m = /^\/d\/([A-Za-z0-9_-]{24})$/.exec(path)
+      if (m) return this.douyin(req, res, m[1]!)
       m = /^\/s\/([a-z]+\.js)$/.exec(path)
       if (m && PHONE_ASSETS.has(m[1]!)) {
         const a = PHONE_ASSETS.get(m[1]!)!
@@ -163,6 +203,7 @@ export class LanServer {
       return this.page(req, res, result.status, title, body, icon, extra)
     }
     const r = result.transfer.record
+    // All from memory: the tag as the tap path holds it, the caption drawn for it, settings.
     const html = tapPageBytes({
       lang,
       brand: this.deps.brand(),
@@ -171,6 +212,13 @@ export class LanServer {
       downloadName: downloadName(result.videoTitle, r.rendition),
       position: result.position,
       device: result.device,
+      publish: phonePublish(
+        result.caption,
+        result.tag.platforms,
+        this.deps.platformLimits(),
+        this.deps.douyin.ready(),
+      ),
+      blocks: this.deps.storeActions.blocks(result.tag.storeActions),
     })
     this.send(res, 200, html, req.method === 'HEAD', extra)
   }
@@ -190,7 +238,9 @@ export class LanServer {
     if (kind === 'video' && !this.connections.enter(t.record.id, res))
       return this.page(req, res, 503, 'notReadyTitle', 'notReadyBody', '…', ['Retry-After', '1'])
     const download = kind === 'video' && (req.url ?? '').includes('?dl=1')
+    const saving = download && req.method === 'GET'
     const delivery = this.deps.delivery
+    const funnel = this.deps.funnel
     // What this one response asked for and got, for the transfer's timeline.
     let request: StreamRequest = { at: 0, start: 0, end: 0, bytes: 0 }
     serveMedia(
@@ -215,13 +265,98 @@ export class LanServer {
               request.bytes += length
               delivery.sent(t, offset, length)
             },
-            ended: (cut, unconfirmed) => delivery.streamEnded(t, cut, request, unconfirmed),
+            ended: (cut, unconfirmed) => {
+              delivery.streamEnded(t, cut, request, unconfirmed)
+              // A save (download or share sheet) that reached the file's end, for a transfer with every byte
+              // delivered: the funnel's "saved", from what the hub sent, never from what the page says.
+              if (saving && !cut && request.end === found.size - 1 && t.record.status === 'completed')
+                funnel.recordHub(t.record, 'save-completed')
+            },
             failed: (reason) => {
               this.deps.logger.error({ transferId: t.record.id, reason }, 'media read failed')
               delivery.streamFailed(t, reason, request)
             },
           },
     )
+  }
+
+  /**
+   * A phone page's POST: a funnel beacon or a coupon request. Refusals are empty answers (the page does not show
+   * them and keeps working): another site (403), a bad token (404), a body too large (413) or too slow (cut).
+   */
+  private post(req: IncomingMessage, res: ServerResponse, kind: 'beacon' | 'coupon', token: string): void {
+    if (req.method !== 'POST') return this.empty(res, 405, ['Allow', 'POST'])
+    if (!sameOrigin(req)) return this.empty(res, 403)
+    if (!/^[A-Za-z0-9_-]{24}$/.test(token)) return this.empty(res, 404)
+    const ip = clientIp(req)
+    void readSmallBody(req, MAX_POST_BYTES, POST_TIMEOUT_MS).then((body) => {
+      if (res.headersSent || res.destroyed) return
+      if (!body.ok)
+        return body.reason === 'too-large' ? this.empty(res, 413, ['Connection', 'close']) : undefined
+      if (kind === 'beacon') {
+        const outcome = this.deps.funnel.record(
+          token,
+          parseBeaconBody(body.data, req.headers['content-type']),
+          ip,
+        )
+        return this.empty(res, BEACON_STATUS[outcome])
+      }
+      const answer = this.deps.storeActions.claimCoupon(token, ip)
+      this.json(
+        res,
+        COUPON_STATUS[answer.kind],
+        answer.kind === 'code' ? { code: answer.code } : answer.kind === 'none-left' ? { none: true } : {},
+      )
+    })
+  }
+
+  /** The signed "发布到抖音" link for a tap's page, or why there is none (the page keeps the offline path). */
+  private douyin(req: IncomingMessage, res: ServerResponse, token: string): void {
+    const host = req.headers.host ?? ''
+    if (!/^[A-Za-z0-9.:[\]-]{1,255}$/.test(host)) return this.json(res, 400, { fallback: 'bad-input' })
+    const answer = this.deps.douyin.share(token, {
+      videoUrl: `${this.scheme}://${host}/m/${token}`,
+      language: this.lang(req),
+      ip: clientIp(req),
+    })
+    void Promise.resolve(answer).then((a) => {
+      if (res.headersSent || res.destroyed) return
+      this.json(res, 'fallback' in a && a.fallback === 'transfer-not-found' ? 404 : 200, a)
+    })
+  }
+
+  private wechatQr(req: IncomingMessage, res: ServerResponse): void {
+    const qr = this.deps.storeActions.wechatQrImage()
+    if (!qr) return this.empty(res, 404)
+    res.setHeader('ETag', qr.etag)
+    res.setHeader('Cache-Control', 'public, max-age=3600')
+    if (req.headers['if-none-match'] === qr.etag) {
+      res.statusCode = 304
+      res.end()
+      return
+    }
+    res.setHeader('Content-Type', qr.type)
+    res.setHeader('Content-Length', String(qr.body.length))
+    res.end(req.method === 'HEAD' ? undefined : qr.body)
+  }
+
+  private empty(res: ServerResponse, status: number, extra: string[] = []): void {
+    res.writeHead(status, [...PHONE_HEADERS, 'Cache-Control', 'no-store', 'Content-Length', '0', ...extra])
+    res.end()
+  }
+
+  private json(res: ServerResponse, status: number, value: unknown): void {
+    const body = Buffer.from(JSON.stringify(value))
+    res.writeHead(status, [
+      ...PHONE_HEADERS,
+      'Content-Type',
+      'application/json; charset=utf-8',
+      'Cache-Control',
+      'no-store',
+      'Content-Length',
+      String(body.length),
+    ])
+    res.end(body)
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {

@@ -31,6 +31,8 @@ export const AuditActionSchema = z.enum([
   'caption.create',
   'caption.update',
   'caption.delete',
+  'coupon.import',
+  'coupon.clear',
   'chain.publish',
   'chain.unpublish',
   'chain.bind',

@@ -12,6 +12,9 @@ import { monitoringContract } from './monitoring'
 import { brandContract } from './brand'
 import { chainContract } from './chain'
 import { captionsContract } from './captions'
+import { funnelContract } from './funnel'
+import { storeActionsContract } from './store-actions'
+import { tagPreviewContract } from './tag-preview'
 
 export const contract = mergeSections<Record<string, MethodSpec>>(
   authContract,
@@ -26,6 +29,9 @@ export const contract = mergeSections<Record<string, MethodSpec>>(
   brandContract,
   chainContract,
   captionsContract,
+  funnelContract,
+  storeActionsContract,
+  tagPreviewContract,
 ) as typeof authContract &
   typeof usersContract &
   typeof auditContract &
@@ -37,7 +43,10 @@ export const contract = mergeSections<Record<string, MethodSpec>>(
   typeof monitoringContract &
   typeof brandContract &
   typeof chainContract &
-  typeof captionsContract
+  typeof captionsContract &
+  typeof funnelContract &
+  typeof storeActionsContract &
+  typeof tagPreviewContract
 
 export type Contract = typeof contract
 export type MethodName = keyof Contract & string
@@ -65,3 +74,6 @@ export * from './brand'
 export * from './chain'
 export * from './publish'
 export * from './captions'
+export * from './funnel'
+export * from './store-actions'
+export * from './tag-preview'

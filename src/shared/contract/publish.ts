@@ -62,3 +62,15 @@ export const TagPlatformsSchema = z
 /** A new tag offers every platform, in the default order, and rotates its captions. */
 export const DEFAULT_TAG_PLATFORMS: readonly Platform[] = PlatformSchema.options
 export const DEFAULT_CAPTION_STRATEGY: CaptionStrategy = 'rotate'
+
+/**
+ * The public URL scheme that opens each app from the phone page (docs/publish.md: in common use, *verify on
+ * devices*). 视频号 has no scheme of its own: it opens WeChat, and the steps say where to go from there.
+ */
+export const PLATFORM_APP_SCHEME: Record<Platform, string> = {
+  douyin: 'snssdk1128://',
+  kuaishou: 'kwai://',
+  xiaohongshu: 'xhsdiscover://',
+  channels: 'weixin://',
+  wechat: 'weixin://',
+}

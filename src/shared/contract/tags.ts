@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { method } from './define'
 import { Empty, IdSchema, Ok } from './common'
 import { CaptionStrategySchema, PlatformSchema, TagPlatformsSchema } from './publish'
+import { StoreActionSchema, TagStoreActionsSchema } from './store-actions'
 
 /** A tag's tier: VIP tags get the VIP quota and go ahead in the download queue. */
 export const TierSchema = z.enum(['normal', 'vip'])
@@ -36,6 +37,8 @@ export const TagSchema = z.object({
   captionStrategy: CaptionStrategySchema,
   /** Captions of the tag's own (its videos' are counted on each video). */
   captionCount: z.number(),
+  /** Store actions its phone page shows beside the video, in this order (empty: none). */
+  storeActions: z.array(StoreActionSchema),
 })
 export type Tag = z.infer<typeof TagSchema>
 
@@ -59,6 +62,7 @@ export const tagsContract = {
       dailyCap: DailyCap.default(null),
       platforms: TagPlatformsSchema.optional(),
       captionStrategy: CaptionStrategySchema.optional(),
+      storeActions: TagStoreActionsSchema.optional(),
     }),
     output: TagSchema,
     auth: 'user',
@@ -74,6 +78,7 @@ export const tagsContract = {
       dailyCap: DailyCap.optional(),
       platforms: TagPlatformsSchema.optional(),
       captionStrategy: CaptionStrategySchema.optional(),
+      storeActions: TagStoreActionsSchema.optional(),
     }),
     output: TagSchema,
     auth: 'user',

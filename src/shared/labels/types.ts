@@ -6,6 +6,7 @@ import type { TimelineStep } from '../contract/monitoring'
 import type { RefusalReason } from '../video-refusals'
 import type { Role } from '../roles'
 import type { CaptionStrategy, Platform } from '../contract/publish'
+import type { FunnelStep } from '../contract/funnel'
 
 /** The columns of the transfer history, as the CSV export has them (the console's table shares some). */
 export type TransferField =
@@ -58,6 +59,11 @@ export interface Labels {
   platform: Record<Platform, string>
   /** How a tag draws a tap's caption. */
   captionStrategy: Record<CaptionStrategy, string>
+  /**
+   * What a customer did with a transfer (the conversion funnel): the dashboard's funnel, the transfer drawer's
+   * steps and the CSV export's columns.
+   */
+  funnelStep: Record<FunnelStep, string>
   transferField: Record<TransferField, string>
   /** The printed card beside a tag (label PDFs). */
   labelCard: { tap: string; scan: string; wifi: string; wifiScan: string }

@@ -4,7 +4,8 @@ import { CaptionStrategySchema, PlatformSchema } from '../../../shared/contract/
 import { connectToHub } from '../client'
 import { CliError } from '../errors'
 import { emit, table } from '../output'
-import { captionStrategy, oneId, platformList } from '../publish-options'
+import { captionStrategy, oneId, platformList, storeActionList } from '../publish-options'
+import { StoreActionSchema } from '../../../shared/contract/store-actions'
 
 function ids(text: string, what: string): number[] {
   const out = text.split(',').map((s) => Number(s.trim()))
@@ -30,11 +31,13 @@ function jsonOf(t: Tag) {
     platforms: t.platforms,
     captionStrategy: t.captionStrategy,
     captionCount: t.captionCount,
+    storeActions: t.storeActions,
   }
 }
 
 const PLATFORMS_HELP = `publish buttons in this order: ${PlatformSchema.options.join(',')} (or none)`
 const CAPTION_STRATEGY_HELP = `how a tap draws its caption: ${CaptionStrategySchema.options.join(', ')}`
+const STORE_ACTIONS_HELP = `store actions beside the video, in this order: ${StoreActionSchema.options.join(',')} (or none)`
 
 function strategyOf(text: string | undefined): Strategy | undefined {
   if (text === undefined) return undefined
@@ -77,6 +80,7 @@ export function registerTag(program: Command): void {
     .option('--daily-cap <n>', 'at most this many deliveries a day from this tag')
     .option('--platforms <list>', PLATFORMS_HELP)
     .option('--caption-strategy <s>', `${CAPTION_STRATEGY_HELP} (default: rotate)`)
+    .option('--store-actions <list>', `${STORE_ACTIONS_HELP} (default: none)`)
     .action(
       async (
         opts: {
@@ -88,6 +92,7 @@ export function registerTag(program: Command): void {
           dailyCap?: string
           platforms?: string
           captionStrategy?: string
+          storeActions?: string
         },
         cmd: Command,
       ) => {
@@ -108,6 +113,7 @@ export function registerTag(program: Command): void {
           dailyCap,
           platforms,
           captionStrategy: captions,
+          storeActions: opts.storeActions === undefined ? undefined : storeActionList(opts.storeActions),
         })
         emit(json ?? false, jsonOf(t), () => `tag ${t.code}${t.label ? ` (${t.label})` : ''}: ${t.url}`)
       },
@@ -127,6 +133,7 @@ export function registerTag(program: Command): void {
     .option('--disable', 'turn the tag off (phones are told it is off)')
     .option('--platforms <list>', PLATFORMS_HELP)
     .option('--caption-strategy <s>', CAPTION_STRATEGY_HELP)
+    .option('--store-actions <list>', STORE_ACTIONS_HELP)
     .action(
       async (
         id: string,
@@ -141,6 +148,7 @@ export function registerTag(program: Command): void {
           disable?: boolean
           platforms?: string
           captionStrategy?: string
+          storeActions?: string
         },
         cmd: Command,
       ) => {
@@ -161,6 +169,7 @@ export function registerTag(program: Command): void {
           platforms: opts.platforms === undefined ? undefined : platformList(opts.platforms),
           captionStrategy:
             opts.captionStrategy === undefined ? undefined : captionStrategy(opts.captionStrategy),
+          storeActions: opts.storeActions === undefined ? undefined : storeActionList(opts.storeActions),
         }
         if (Object.values(change).every((v) => v === undefined))
           throw new CliError('nothing to change: give at least one option (see tapdrop tag update --help)', 2)

@@ -120,6 +120,12 @@ export class CaptionLibrary {
     return set
   }
 
+  /** A video's own captions (what a tag not saved yet would draw from). */
+  ofVideoOnly(videoId: number): readonly HeldCaption[] {
+    this.load()
+    return this.ofVideo.get(videoId) ?? []
+  }
+
   /** A tap got this caption: counted now, saved with the next batch. */
   used(c: HeldCaption, at: number): void {
     c.uses++

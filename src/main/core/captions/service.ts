@@ -4,6 +4,7 @@ import type { Repos } from '../../db/repos'
 import type { CaptionRecord } from '../../db/repos/captions'
 import type { Caption } from '../../../shared/contract/captions'
 import type { Language } from '../../../shared/languages'
+import type { CaptionStrategy } from '../../../shared/contract/publish'
 import type { CaptionContent } from '../../../shared/captions/rules'
 import { fillCaption, type FilledCaption } from '../../../shared/captions/render'
 import { captionDate } from '../../../shared/captions/variables'
@@ -104,6 +105,31 @@ export class CaptionsService {
     const tag = this.library.tag(tagId)
     if (!c || !tag) return null
     return this.filled(c, tag, context.now ?? this.now(), context.language)
+  }
+
+  /**
+   * The caption the next tap would show, for the console's preview of a tag's page with its unsaved settings: from
+   * the tag's captions (else the video's; a tag not saved yet has only the video's) by `strategy`, filled in for
+   * `label`. Counts no use and moves no turn. `random` shows the one the draw would give for 0, so the preview
+   * stays put while the form changes.
+   */
+  sample(
+    q: { tagId: number | null; videoId: number | null; label: string; strategy: CaptionStrategy },
+    context: DrawContext = {},
+  ): DrawnCaption | null {
+    const set =
+      q.tagId !== null && this.library.tag(q.tagId)
+        ? this.library.setFor(q.tagId, q.videoId)
+        : { list: q.videoId === null ? [] : this.library.ofVideoOnly(q.videoId), memory: null }
+    const memory = {
+      cursor: set.memory?.cursor ?? null,
+      previous: set.memory?.previous ?? null,
+      random: () => 0,
+    }
+    const pick = pickCaption(q.strategy, set.list, memory)
+    if (!pick) return null
+    const tag = { label: q.label, captionStrategy: q.strategy }
+    return this.filled(set.list[pick.index]!, tag, context.now ?? this.now(), context.language)
   }
 
   private filled(c: HeldCaption, tag: TagDrawInfo, now: number, language?: Language): DrawnCaption {

@@ -12,6 +12,7 @@ import {
 } from '../../../shared/contract/chain'
 import { StoreNameSchema } from '../../../shared/contract/captions'
 import { PlatformLimitsMapSchema } from '../../../shared/contract/publish'
+import { ReviewUrlSchema } from '../../../shared/contract/store-actions'
 import {
   DouyinApiBaseUrlSchema,
   DouyinClientKeySchema,
@@ -146,6 +147,8 @@ export const ConfigShape = {
   douyinClientKey: DouyinClientKeySchema.nullable(),
   /** A secret: never shown back, logged or audited (only that it changed). */
   douyinClientSecret: DouyinClientSecretSchema.nullable(),
+  /** The store's review page (大众点评 …) for the review block of the phone page; null = none. */
+  reviewUrl: ReviewUrlSchema.nullable(),
   /** Douyin's OpenAPI; tests point it at a local stand-in. */
   douyinApiBaseUrl: DouyinApiBaseUrlSchema,
   /** Where the Douyin app downloads the video from instead of the hub's LAN address (null = the LAN address). */
@@ -229,6 +232,7 @@ export const DEFAULT_CONFIG: Config = {
   douyinClientSecret: null,
   douyinApiBaseUrl: 'https://open.douyin.com',
   douyinVideoBaseUrl: null,
+  reviewUrl: null,
 }
 
 /** `lanPort` → `TAPDROP_LAN_PORT`. */

@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs'
 import type { Logger } from 'pino'
 import type { Repos } from '../../db/repos'
 import type { TagRecord } from '../../db/repos/tags'
@@ -19,10 +18,12 @@ import { DeliveryRecords, type LiveTransfer } from './records'
 import { ThreadWriter } from './records/thread-writer'
 import { directWriter } from './records/writer'
 import { TransferViews } from './views'
+import { MediaLinks, type MediaResult, type StreamRequest } from './media-links'
 import type { DrawContext, DrawnCaption } from '../captions/service'
 import type { Language } from '../../../shared/languages'
 
 export type { LiveTransfer } from './records'
+export { downloadName, type MediaResult, type StreamRequest } from './media-links'
 
 export interface TapRequest {
   code: string
@@ -51,6 +52,8 @@ export type TapResult =
       outcome: TapOutcome
       /** The caption drawn for this transfer (the same one again on a re-tap), if the tag or video has any. */
       caption: DrawnCaption | null
+      /** The tag as the tap path holds it (its publish buttons and store actions draw the page). */
+      tag: TagRecord
     }
   | {
       kind: 'refused'
@@ -59,31 +62,6 @@ export type TapResult =
       deviceId: string
       newDevice: boolean
       device: DeviceInfo
-      retryAfterSeconds?: number
-    }
-
-/** One media response: when it began, the bytes it asked for (inclusive), what it sent. */
-export interface StreamRequest {
-  at: number
-  start: number
-  end: number
-  bytes: number
-}
-
-export type MediaResult =
-  | {
-      ok: true
-      transfer: LiveTransfer
-      path: string
-      size: number
-      mtimeMs: number
-      filename: string
-      contentType: string
-    }
-  | {
-      ok: false
-      status: number
-      reason: 'not-found' | 'expired' | 'busy' | 'gone'
       retryAfterSeconds?: number
     }
 
@@ -112,6 +90,8 @@ export interface DeliveryDeps {
   writerThread?: boolean
   /** The caption library (none: pages carry no caption). */
   captions?: CaptionSource
+  /** Phones the in-memory counts hold at most (tests make it small; see records/counts.ts). */
+  recordsMaxKeys?: number
   /** The chain's campaign bindings (a store): what a tag plays today instead of its own videos, if anything. */
   bindings?: BindingSource
 }
@@ -142,6 +122,7 @@ export class DeliveryService {
   private readonly library: LibraryCache
   private readonly queue: QueueChannel
   private readonly views: TransferViews
+  private readonly links: MediaLinks
 
   constructor(private readonly d: DeliveryDeps) {
     this.now = d.now ?? Date.now
@@ -150,6 +131,8 @@ export class DeliveryService {
       logger: d.logger,
       now: this.now,
       onChange: (t, phase) => this.transferChanged(t, phase),
+      linkMs: () => d.config.values.transferTtlHours * 3_600_000,
+      ...(d.recordsMaxKeys ? { maxKeys: d.recordsMaxKeys } : {}),
     })
     this.admission = new Admission(
       {
@@ -198,6 +181,15 @@ export class DeliveryService {
       library: this.library,
       now: this.now,
     })
+    this.links = new MediaLinks({
+      records: this.records,
+      admission: this.admission,
+      library: this.library,
+      storage: d.storage,
+      config: d.config,
+      now: this.now,
+      admit: (t) => this.admit(t),
+    })
   }
 
   start(): void {
@@ -211,15 +203,21 @@ export class DeliveryService {
     this.admission.start()
   }
 
-  stop(): void {
+  /** Everything recorded is written; resolves once the writer thread has let go of the database. */
+  stop(): Promise<void> {
     this.admission.stop()
     this.queue.stop()
-    this.records.stop()
+    return this.records.stop()
   }
 
   /** Tags and videos are cached for the tap path; edits clear the cache. */
   invalidate(): void {
     this.library.invalidate()
+  }
+
+  /** A tag was deleted: its counts, cursor and re-tap entries go (a new tag may get its id). */
+  forgetTag(tagId: number): void {
+    this.records.forgetTag(tagId)
   }
 
   // ── a tap ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -282,6 +280,7 @@ export class DeliveryService {
         captionId === null
           ? null
           : (this.d.captions?.shown(captionId, tag.id, this.drawContext(tap)) ?? null),
+      tag,
     }
   }
 
@@ -387,6 +386,7 @@ export class DeliveryService {
       position,
       outcome,
       caption,
+      tag,
     }
   }
 
@@ -444,79 +444,34 @@ export class DeliveryService {
     return position
   }
 
-  // ── media ──────────────────────────────────────────────────────────────────────────────────────────────
-
-  private linkExpired(r: LiveTransfer['record']): boolean {
-    return (
-      r.status === 'expired' || this.now() - r.createdAt > this.d.config.values.transferTtlHours * 3_600_000
-    )
-  }
+  // ── media (media-links.ts) ──────────────────────────────────────────────────────────────────────────────
 
   /** The transfer a media token names while its link works (the publish hand-off signs for it), or null. */
   liveTransferId(token: string): number | null {
-    if (!/^[A-Za-z0-9_-]{24}$/.test(token)) return null
-    const t = this.records.byToken(token)
-    return t && !this.linkExpired(t.record) ? t.record.id : null
+    return this.links.liveTransferId(token)
+  }
+
+  /**
+   * The transfer a live media token names and its tag as the tap path holds them (the phone page's later requests:
+   * funnel beacons, the Douyin hand-off, a coupon), or null for a bad, unknown or expired token.
+   */
+  pageTransfer(token: string): { transfer: LiveTransfer; tag: TagRecord | null } | null {
+    const t = this.links.liveTransfer(token)
+    return t ? { transfer: t, tag: this.library.tag(t.record.tagCode) } : null
   }
 
   /** Finds what a media URL points at. The token is the only key: the library cannot be walked from the LAN. */
   media(token: string, kind: 'video' | 'poster'): MediaResult {
-    if (!/^[A-Za-z0-9_-]{24}$/.test(token)) return { ok: false, status: 404, reason: 'not-found' }
-    const t = this.records.byToken(token)
-    if (!t) return { ok: false, status: 404, reason: 'not-found' }
-    const r = t.record
-    if (this.linkExpired(r)) return { ok: false, status: 410, reason: 'expired' }
-    // Cached: a player fetching a video in 1 MiB ranges asks many times a second.
-    const video = r.videoId === null ? null : this.library.video(r.videoId)
-    if (!video) return { ok: false, status: 410, reason: 'gone' }
-    if (kind === 'poster') {
-      // The phone page shows the 320-px thumbnail as its poster: a few KB instead of ~100, and it is only a
-      // placeholder until the video plays.
-      const still = video.thumbPath ?? video.posterPath
-      if (!still) return { ok: false, status: 404, reason: 'not-found' }
-      const path = this.d.storage.abs(still)
-      const st = statSync(path, { throwIfNoEntry: false })
-      if (!st) return { ok: false, status: 410, reason: 'gone' }
-      return {
-        ok: true,
-        transfer: t,
-        path,
-        size: st.size,
-        mtimeMs: st.mtimeMs,
-        filename: 'poster.jpg',
-        contentType: 'image/jpeg',
-      }
-    }
-    const rendition = video.renditions.find((x) => x.label === r.rendition)
-    const path = rendition ? this.d.storage.abs(rendition.path) : null
-    const st = path ? statSync(path, { throwIfNoEntry: false }) : undefined
-    if (!path || !st) {
-      if (r.status !== 'failed') this.records.setStatus(t, 'failed', 'the rendition file is missing')
-      return { ok: false, status: 410, reason: 'gone' }
-    }
-    if (r.status !== 'completed' && this.admit(t) > 0)
-      return { ok: false, status: 503, reason: 'busy', retryAfterSeconds: 5 }
-    return {
-      ok: true,
-      transfer: t,
-      path,
-      size: st.size,
-      mtimeMs: st.mtimeMs,
-      filename: downloadName(video.title, r.rendition),
-      contentType: 'video/mp4',
-    }
+    return this.links.media(token, kind)
   }
 
   /** A response of media bytes begins / sends / ends: accounting and the download slot follow it. */
   streamStarted(t: LiveTransfer, at?: number, start?: number): void {
-    this.admission.streamOpened(t.record.id)
-    this.records.streamStarted(t, at, start)
+    this.links.streamStarted(t, at, start)
   }
 
   sent(t: LiveTransfer, offset: number, length: number): void {
-    this.records.sent(t, offset, length)
-    this.admission.activity(t.record.id)
-    if (t.record.status === 'completed') this.admission.release(t.record.id)
+    this.links.sent(t, offset, length)
   }
 
   streamEnded(
@@ -525,27 +480,11 @@ export class DeliveryService {
     request?: StreamRequest,
     unconfirmed?: { from: number; to: number },
   ): void {
-    this.admission.streamClosed(t.record.id)
-    if (request) this.logRequest(t, request, cut ? 'cut' : null)
-    this.records.streamEnded(t, cut, unconfirmed)
+    this.links.streamEnded(t, cut, request, unconfirmed)
   }
 
   streamFailed(t: LiveTransfer, reason: string, request?: StreamRequest): void {
-    this.admission.streamClosed(t.record.id)
-    if (request) this.logRequest(t, request, 'failed')
-    t.openStreams = Math.max(0, t.openStreams - 1)
-    this.records.setStatus(t, 'failed', reason)
-    this.admission.release(t.record.id)
-  }
-
-  private logRequest(t: LiveTransfer, r: StreamRequest, note: string | null): void {
-    this.records.step(t, 'request', {
-      at: r.at,
-      rangeStart: r.start,
-      rangeEnd: r.end,
-      bytes: r.bytes,
-      note,
-    })
+    this.links.streamFailed(t, reason, request)
   }
 
   /** Live place in line for the page of a waiting phone (its queue channel). */
@@ -608,13 +547,4 @@ export class DeliveryService {
       transferId,
     })
   }
-}
-
-/** "春季新品-720p.mp4": the title kept readable, characters that break file names removed. */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
-const UNSAFE_IN_FILE_NAMES = /[\u0000-\u001f\u007f/\\:*?"<>|]+/g
-
-export function downloadName(title: string, rendition: string): string {
-  const safe = title.replace(UNSAFE_IN_FILE_NAMES, ' ').trim().slice(0, 80) || 'video'
-  return `${safe}-${rendition}.mp4`
 }

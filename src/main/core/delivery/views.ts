@@ -2,12 +2,7 @@ import type { Transfer } from '../../../shared/contract/transfers'
 import type { Admission } from './admission'
 import { describeDevice } from './device'
 import type { LibraryCache } from './library-cache'
-import type { DeliveryRecords, LiveTransfer } from './records'
-
-/** Ended transfers the live views still show. */
-const RECENTLY_ENDED_MS = 120_000
-/** Admitted transfers nobody downloaded on the live views show this long. */
-const ADMITTED_SHOWN_MS = 600_000
+import { ENDED_SHOWN_MS, IDLE_KEPT_MS, type DeliveryRecords, type LiveTransfer } from './records'
 
 /** Transfers as the console shows them: with tag label, video title, device, and place in line. */
 export class TransferViews {
@@ -34,8 +29,8 @@ export class TransferViews {
         ({ record: r }) =>
           r.status === 'queued' ||
           r.status === 'active' ||
-          (r.status === 'pending' && r.createdAt >= now - ADMITTED_SHOWN_MS) ||
-          (r.finishedAt ?? 0) >= now - RECENTLY_ENDED_MS,
+          (r.status === 'pending' && r.createdAt >= now - IDLE_KEPT_MS) ||
+          (r.finishedAt ?? 0) >= now - ENDED_SHOWN_MS,
       )
       .sort((a, b) => b.record.id - a.record.id)
       .slice(0, 200)

@@ -1,6 +1,7 @@
 import type { ExportRow } from '../../db/repos/history'
 import type { Language } from '../../../shared/languages'
 import type { Transfer, TransferStatus } from '../../../shared/contract/transfers'
+import { FunnelEventKindSchema, type FunnelEvent } from '../../../shared/contract/funnel'
 import { LABELS, type TransferField } from '../../../shared/labels'
 import { describeDevice } from '../delivery/device'
 
@@ -53,11 +54,40 @@ export function localTime(t: number | null): string | null {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`
 }
 
+/** What the customer did, one column per step after the transfer's own (headers: `LABELS[lang].funnelStep`). */
+const STEPS = FunnelEventKindSchema.options
+
 export function csvHeader(lang: Language): string {
-  return BOM + csvLine(COLUMNS.map((c) => LABELS[lang].transferField[c]))
+  return (
+    BOM +
+    csvLine([
+      ...COLUMNS.map((c) => LABELS[lang].transferField[c]),
+      ...STEPS.map((k) => LABELS[lang].funnelStep[k]),
+    ])
+  )
 }
 
-export function csvRow(r: ExportRow, lang: Language): string {
+/**
+ * The funnel columns of one transfer: when each step first happened (empty: it did not); for a platform choice the
+ * platforms in the order they were chosen, for a Douyin share its share id.
+ */
+function stepCells(steps: readonly FunnelEvent[], lang: Language): Array<string | null> {
+  return STEPS.map((kind) => {
+    const mine = steps.filter((e) => e.kind === kind)
+    if (mine.length === 0) return null
+    if (kind === 'platform-chosen') {
+      const chosen = mine
+        .filter((e) => e.platform !== null)
+        .sort((a, b) => Date.parse(a.firstAt) - Date.parse(b.firstAt))
+        .map((e) => LABELS[lang].platform[e.platform!])
+      return chosen.join(' / ') || null
+    }
+    if (kind === 'douyin-share-id') return mine[0]!.detail
+    return localTime(Date.parse(mine[0]!.firstAt))
+  })
+}
+
+export function csvRow(r: ExportRow, lang: Language, steps: readonly FunnelEvent[] = []): string {
   const device = describeDevice(r.user_agent ?? undefined)
   // The console's words for the same status and tier.
   const words = LABELS[lang]
@@ -81,5 +111,6 @@ export function csvRow(r: ExportRow, lang: Language): string {
     localTime(r.started_at),
     localTime(r.finished_at),
     r.error,
+    ...stepCells(steps, lang),
   ])
 }

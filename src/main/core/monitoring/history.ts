@@ -6,6 +6,7 @@ import type { Language } from '../../../shared/languages'
 import type { z } from 'zod'
 import { requireRole, type CallContext } from '../auth/actor'
 import type { DeliveryService } from '../delivery/service'
+import type { FunnelService } from '../funnel/service'
 import { HubError } from '../errors'
 import { csvHeader, csvRow } from './csv'
 
@@ -41,7 +42,14 @@ export function toFilter(q: Pick<Query, 'from' | 'to' | 'tagId' | 'videoId' | 's
 
 /** The transfers history: pages, one transfer with its timeline, and the CSV export. */
 export class HistoryService {
-  constructor(private readonly d: { repos: Repos; delivery: DeliveryService }) {}
+  constructor(
+    private readonly d: {
+      repos: Repos
+      delivery: DeliveryService
+      /** What customers did with each transfer: the export's funnel columns. */
+      funnel: Pick<FunnelService, 'stepsOf'>
+    },
+  ) {}
 
   page(ctx: CallContext, q: Query): { total: number; page: number; pageSize: number; rows: Transfer[] } {
     requireRole(ctx, 'viewer')
@@ -98,8 +106,10 @@ export class HistoryService {
     for (;;) {
       const rows = this.d.repos.history.exportChunk(filter, after, EXPORT_CHUNK)
       if (rows.length === 0) return
+      // One query for the steps of the whole chunk.
+      const steps = this.d.funnel.stepsOf(rows.map((r) => r.id))
       let text = ''
-      for (const r of rows) text += csvRow(r, lang)
+      for (const r of rows) text += csvRow(r, lang, steps.get(r.id))
       after = rows[rows.length - 1]!.id
       yield text
       if (rows.length < EXPORT_CHUNK) return

@@ -7,8 +7,9 @@ const PRUNE_STEP = 2000
 
 /**
  * Daily roll-ups and retention. Every finished local day (ended at least an hour ago, so late progress is in) is
- * summed into `daily_tags` / `daily_videos` once; raw taps, transfers and their timelines older than the retention
- * period are then deleted in small steps. Runs at start and every hour, one day or one step per tick of the event
+ * summed into `daily_tags` / `daily_videos` and `daily_funnel` once (a funnel step reported later for a rolled day
+ * is added to its roll-up as it is written); raw taps, transfers, their timelines and funnel steps older than the
+ * retention period are then deleted in small steps. Runs at start and every hour, one day or one step per tick of the event
  * loop, so years of backlog never block the hub.
  */
 export class Retention {
@@ -49,7 +50,7 @@ export class Retention {
   }
 
   private async pass(): Promise<void> {
-    const { rollups } = this.d.repos
+    const { rollups, funnel } = this.d.repos
     const tick = () => new Promise<void>((resolve) => setImmediate(resolve))
     try {
       const now = this.now()
@@ -59,7 +60,10 @@ export class Retention {
       let rolled = 0
       for (let day = startOfDay(from); addDays(day, 1) + 3_600_000 <= now; day = addDays(day, 1)) {
         if (this.stopped) return
-        if (rollups.rollDay({ day: dayKey(day), from: day, to: addDays(day, 1), now })) {
+        const q = { day: dayKey(day), from: day, to: addDays(day, 1), now }
+        // The funnel's roll-up keeps its own marks: days rolled before it existed are rolled for it too.
+        const did = [rollups.rollDay(q), funnel.rollDay(q)]
+        if (did.some(Boolean)) {
           rolled++
           await tick()
         }
@@ -69,7 +73,7 @@ export class Retention {
       // Only rolled-up days are pruned: the cutoff day is at least 7 days back, long finished and rolled.
       for (;;) {
         if (this.stopped) return
-        const n = rollups.prune(cutoff, PRUNE_STEP)
+        const n = rollups.prune(cutoff, PRUNE_STEP) + funnel.prune(cutoff, PRUNE_STEP)
         pruned += n
         if (n === 0) break
         await tick()

@@ -1,5 +1,6 @@
 import type { HandlerMap } from '../handlers'
 import type { TagsService } from './service'
+import type { tagPagePreview } from './page-preview'
 
 export function tagsHandlers(
   tags: TagsService,
@@ -14,4 +15,11 @@ export function tagsHandlers(
       return { ok: true as const }
     },
   }
+}
+
+/** The tag form's live preview of the phone page (core/tags/page-preview.ts, with the phone listener's renderer). */
+export function tagPagePreviewHandlers(
+  preview: ReturnType<typeof tagPagePreview>,
+): HandlerMap<'tag-page-preview'> {
+  return { 'tag-page-preview': (args, ctx) => preview(ctx, args) }
 }

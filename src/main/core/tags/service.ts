@@ -9,6 +9,7 @@ import {
   type CaptionStrategy,
   type Platform,
 } from '../../../shared/contract/publish'
+import type { StoreAction } from '../../../shared/contract/store-actions'
 import { actorUserId, requireRole, type CallContext } from '../auth/actor'
 import type { AuditService } from '../audit/service'
 import type { EventBus } from '../events/bus'
@@ -43,9 +44,11 @@ export class TagsService {
     return () => this.listeners.delete(listener)
   }
 
-  private changed(): void {
+  private changed(deletedId?: number): void {
     for (const l of this.listeners) l()
-    this.d.events.emit({ type: 'tags-changed' })
+    this.d.events.emit(
+      deletedId === undefined ? { type: 'tags-changed' } : { type: 'tags-changed', deletedId },
+    )
   }
 
   list(ctx: CallContext): Tag[] {
@@ -72,6 +75,7 @@ export class TagsService {
       dailyCap: number | null
       platforms?: Platform[]
       captionStrategy?: CaptionStrategy
+      storeActions?: StoreAction[]
     },
   ): Tag {
     requireRole(ctx, 'staff')
@@ -90,6 +94,7 @@ export class TagsService {
         baseUrl: this.d.publicUrl(),
         platforms: input.platforms ?? DEFAULT_TAG_PLATFORMS,
         captionStrategy: input.captionStrategy ?? DEFAULT_CAPTION_STRATEGY,
+        storeActions: input.storeActions ?? [],
         createdBy: actorUserId(ctx.actor),
         now: this.now(),
       })
@@ -101,6 +106,7 @@ export class TagsService {
         tier: input.tier,
         ...(input.platforms ? { platforms: input.platforms } : {}),
         ...(input.captionStrategy ? { captionStrategy: input.captionStrategy } : {}),
+        ...(input.storeActions ? { storeActions: input.storeActions } : {}),
       })
       return tagId
     })
@@ -121,6 +127,7 @@ export class TagsService {
       dailyCap?: number | null
       platforms?: Platform[]
       captionStrategy?: CaptionStrategy
+      storeActions?: StoreAction[]
     },
   ): Tag {
     requireRole(ctx, 'staff')
@@ -136,6 +143,7 @@ export class TagsService {
         dailyCap: input.dailyCap === undefined ? t.dailyCap : input.dailyCap,
         platforms: input.platforms ?? t.platforms,
         captionStrategy: input.captionStrategy ?? t.captionStrategy,
+        storeActions: input.storeActions ?? t.storeActions,
         now: this.now(),
       })
       // Rebinding changes nothing on the tag itself: the binding lives here.
@@ -154,7 +162,7 @@ export class TagsService {
       this.d.repos.tags.delete(t.id)
       this.d.audit.record(ctx, 'tag.delete', `tag:${t.id}`, { code: t.code, label: t.label })
     })
-    this.changed()
+    this.changed(t.id)
   }
 
   /** A code no tag has yet (for a tag being programmed: its record is only written once the chip is verified). */
@@ -236,6 +244,7 @@ export class TagsService {
           baseUrl: p.url.slice(0, p.url.lastIndexOf('/t/')),
           platforms: DEFAULT_TAG_PLATFORMS,
           captionStrategy: DEFAULT_CAPTION_STRATEGY,
+          storeActions: [],
           createdBy: actorUserId(ctx.actor),
           now,
         })
@@ -327,6 +336,7 @@ export class TagsService {
       platforms: t.platforms,
       captionStrategy: t.captionStrategy,
       captionCount: captions.get(t.id) ?? 0,
+      storeActions: t.storeActions,
     }
   }
 

@@ -6,8 +6,9 @@ import { m0004TagProgramming } from './0004-tag-programming'
 import { m0005Monitoring } from './0005-monitoring'
 import { m0006Publish } from './0006-publish'
 import { m0007Douyin } from './0007-douyin'
+import { m0008Funnel } from './0008-funnel'
+import { m0009StoreActions } from './0009-store-actions'
 import { m0010Chain } from './0010-chain'
-import { reserved } from './reserved'
 
 /** Every schema step, in order. Append only; each has a test in tests/unit/db/migrations. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -18,8 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m0005Monitoring,
   m0006Publish,
   m0007Douyin,
-  // 8 and 9 are the funnel's and the store actions' (issue 18), on their branches.
-  reserved(8, 'the funnel'),
-  reserved(9, 'store actions'),
+  m0008Funnel,
+  m0009StoreActions,
   m0010Chain,
 ]

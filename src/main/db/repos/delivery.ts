@@ -99,15 +99,16 @@ export type DeliveryRepo = ReturnType<typeof deliveryRepo>
  * values clone in about half the time of objects with named fields.
  */
 export const BATCH_SQL = {
-  tap: 'INSERT INTO taps (id, tag_id, tag_code, device_id, ip, user_agent, at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  // A tag, video or caption deleted between a tap and its batch is left out of the row (as its deletion does to rows
+  // written before): its id would fail the foreign key, and with it this batch and every later one, again and again.
+  tap: 'INSERT INTO taps (id, tag_id, tag_code, device_id, ip, user_agent, at, outcome) VALUES (?, (SELECT id FROM tags WHERE id = ?), ?, ?, ?, ?, ?, ?)',
   tagTapped: 'UPDATE tags SET last_tap_at = max(coalesce(last_tap_at, 0), ?) WHERE id = ?',
-  // A caption deleted between the tap and this write is left out (its id would fail the foreign key, and with it the
-  // whole batch, again and again).
   transfer: `
     INSERT INTO transfers (id, token, tap_id, tag_id, tag_code, video_id, rendition, device_id, tier, ip, user_agent, caption_id,
                            bytes_total, bytes_sent, wire_bytes, requests, coverage, status, error, created_at, admitted_at, started_at,
                            finished_at, updated_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM captions WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    VALUES (?, ?, ?, (SELECT id FROM tags WHERE id = ?), ?, (SELECT id FROM videos WHERE id = ?), ?, ?, ?, ?, ?,
+            (SELECT id FROM captions WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   progress: `
     UPDATE transfers SET bytes_sent = ?, wire_bytes = ?, requests = ?, coverage = ?, status = ?, error = ?, admitted_at = ?,
            started_at = ?, finished_at = ?, updated_at = ?

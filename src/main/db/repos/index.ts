@@ -12,6 +12,8 @@ import { historyRepo } from './history'
 import { notificationsRepo } from './notifications'
 import { captionsRepo } from './captions'
 import { douyinSharesRepo } from './douyin-shares'
+import { funnelRepo } from './funnel'
+import { couponsRepo } from './coupons'
 import { chainRepo } from './chain'
 
 /** Every repository over the hub's one connection, built once. */
@@ -31,6 +33,8 @@ export function createRepos(db: Database) {
     notifications: notificationsRepo(db),
     captions: captionsRepo(db),
     douyinShares: douyinSharesRepo(db),
+    funnel: funnelRepo(db),
+    coupons: couponsRepo(db),
     chain: chainRepo(db),
   }
 }

@@ -6,6 +6,7 @@ import {
   type CaptionStrategy,
   type Platform,
 } from '../../../shared/contract/publish'
+import { StoreActionSchema, type StoreAction } from '../../../shared/contract/store-actions'
 import { oneOf } from '../check'
 import { UnknownValueError } from '../errors'
 
@@ -31,13 +32,19 @@ export interface TagRecord {
   /** Publish buttons its phone page offers, in order. */
   platforms: Platform[]
   captionStrategy: CaptionStrategy
+  /** Store actions its phone page shows beside the video, in order. */
+  storeActions: StoreAction[]
 }
 
-/** The platforms column: a JSON array of the contract's platforms. */
-function platformsOf(value: unknown): Platform[] {
+/** A JSON array column of one of the contract's enums (platforms, store_actions). */
+function listOf<T extends string>(
+  schema: { readonly options: readonly T[] },
+  column: string,
+  value: unknown,
+): T[] {
   const list: unknown = typeof value === 'string' ? JSON.parse(value) : null
-  if (!Array.isArray(list)) throw new UnknownValueError('tags', 'platforms', value)
-  return list.map((p) => oneOf(PlatformSchema, 'tags', 'platforms', p))
+  if (!Array.isArray(list)) throw new UnknownValueError('tags', column, value)
+  return list.map((p) => oneOf(schema, 'tags', column, p))
 }
 
 type Row = Record<string, unknown>
@@ -46,10 +53,10 @@ export type TagsRepo = ReturnType<typeof tagsRepo>
 
 export function tagsRepo(db: Database) {
   const insert = db.prepare(`
-    INSERT INTO tags (code, label, tier, strategy, daily_cap, base_url, platforms, caption_strategy, created_by,
-                      created_at, updated_at)
-    VALUES (@code, @label, @tier, @strategy, @dailyCap, @baseUrl, @platforms, @captionStrategy, @createdBy, @now,
-            @now)`)
+    INSERT INTO tags (code, label, tier, strategy, daily_cap, base_url, platforms, caption_strategy, store_actions,
+                      created_by, created_at, updated_at)
+    VALUES (@code, @label, @tier, @strategy, @dailyCap, @baseUrl, @platforms, @captionStrategy, @storeActions,
+            @createdBy, @now, @now)`)
   const byId = db.prepare<[number], Row>('SELECT * FROM tags WHERE id = ?')
   const byCode = db.prepare<[string], Row>('SELECT * FROM tags WHERE code = ?')
   const all = db.prepare<[], Row>('SELECT * FROM tags ORDER BY id DESC')
@@ -63,9 +70,9 @@ export function tagsRepo(db: Database) {
   const addVideo = db.prepare('INSERT INTO tag_videos (tag_id, video_id, position) VALUES (?, ?, ?)')
   const update = db.prepare(`
     UPDATE tags SET label = @label, tier = @tier, enabled = @enabled, strategy = @strategy, daily_cap = @dailyCap,
-                    platforms = @platforms, caption_strategy = @captionStrategy, updated_at = @now
+                    platforms = @platforms, caption_strategy = @captionStrategy, store_actions = @storeActions,
+                    updated_at = @now
     WHERE id = @id`)
-  const setCursor = db.prepare('UPDATE tags SET rotate_cursor = ? WHERE id = ?')
   const usingVideo = db.prepare<[number], { n: number }>(
     'SELECT count(DISTINCT tag_id) AS n FROM tag_videos WHERE video_id = ?',
   )
@@ -99,8 +106,9 @@ export function tagsRepo(db: Database) {
     createdAt: r.created_at as number,
     updatedAt: r.updated_at as number,
     videoIds,
-    platforms: platformsOf(r.platforms),
+    platforms: listOf(PlatformSchema, 'platforms', r.platforms),
     captionStrategy: oneOf(CaptionStrategySchema, 'tags', 'caption_strategy', r.caption_strategy),
+    storeActions: listOf(StoreActionSchema, 'store_actions', r.store_actions),
   })
   const withVideos = (r: Row | undefined) =>
     r
@@ -120,10 +128,18 @@ export function tagsRepo(db: Database) {
       baseUrl: string
       platforms: readonly Platform[]
       captionStrategy: CaptionStrategy
+      /** None when left out. */
+      storeActions?: readonly StoreAction[]
       createdBy: number | null
       now: number
     }): number {
-      return Number(insert.run({ ...t, platforms: JSON.stringify(t.platforms) }).lastInsertRowid)
+      return Number(
+        insert.run({
+          ...t,
+          platforms: JSON.stringify(t.platforms),
+          storeActions: JSON.stringify(t.storeActions ?? []),
+        }).lastInsertRowid,
+      )
     },
     setVideos(tagId: number, videoIds: number[]): void {
       clearVideos.run(tagId)
@@ -150,12 +166,15 @@ export function tagsRepo(db: Database) {
       dailyCap: number | null
       platforms: readonly Platform[]
       captionStrategy: CaptionStrategy
+      storeActions: readonly StoreAction[]
       now: number
     }): void {
-      update.run({ ...t, enabled: t.enabled ? 1 : 0, platforms: JSON.stringify(t.platforms) })
-    },
-    setCursor(id: number, cursor: number): void {
-      setCursor.run(cursor, id)
+      update.run({
+        ...t,
+        enabled: t.enabled ? 1 : 0,
+        platforms: JSON.stringify(t.platforms),
+        storeActions: JSON.stringify(t.storeActions),
+      })
     },
     countUsingVideo(videoId: number): number {
       return usingVideo.get(videoId)!.n

@@ -1,4 +1,5 @@
 import type { Language } from '../../../shared/languages'
+import type { Platform } from '../../../shared/contract/publish'
 import { LABELS, fill } from '../../../shared/labels'
 
 /** The waiting phone's line, in the console's words for a queued transfer and its place; `{n}` is filled per page. */
@@ -36,6 +37,37 @@ const zh = {
   helpWechat: '微信里不能直接下载：请点右上角「···」，选择「在浏览器打开」，再点「保存视频」。',
   helpOther: '点「保存视频」即可下载到本机。',
   wechatBanner: '请点右上角 ··· 选择「在浏览器打开」后再保存视频',
+  publishTitle: '发到你的账号',
+  publishIntro: '① 保存视频 → ② 复制文案 → ③ 选一个 App 发布',
+  publishNoCaption: '① 保存视频 → ② 选一个 App 发布',
+  copy: '复制文案',
+  copied: '文案已复制 ✓',
+  copyFailed: '没能自动复制：文案已选中，请长按它选择「复制」。',
+  poi: '发布时添加位置：',
+  douyinOneTap: '一键发布到抖音',
+  stepsIos: '先把视频存到「照片」（见上方「如何保存到相册」），然后：',
+  stepsAndroid: '视频已在相册或「下载」里，然后：',
+  stepsOther: '',
+  wechatPublish:
+    '微信里打不开其他 App：先复制文案，再点右上角 ··· 选「在浏览器打开」保存视频，然后去 App 发布。',
+  shareReady: '视频已准备好，点这里分享',
+  storeTitle: '门店福利',
+  wifiTitle: '连接门店 Wi-Fi',
+  wifiName: '名称：',
+  wifiPassword: '密码：',
+  wifiOpen: '无需密码',
+  wifiCopy: '复制密码',
+  copiedShort: '已复制 ✓',
+  wechatTitle: '加门店微信',
+  wechatShow: '显示二维码',
+  wechatHint: '在微信里长按二维码即可添加；在浏览器里可先截图，再用微信「扫一扫」→「相册」。',
+  couponTitle: '领取优惠券',
+  couponGet: '领取',
+  couponYours: '你的优惠码（到店出示）：',
+  couponNone: '优惠券已经领完啦',
+  couponFailed: '暂时领不到，请稍后再试',
+  reviewTitle: '给门店写评价',
+  reviewGo: '去评价',
 }
 
 const en: typeof zh = {
@@ -71,7 +103,64 @@ const en: typeof zh = {
     'WeChat cannot download: tap ··· at the top right, choose “Open in browser”, then tap “Save video”.',
   helpOther: 'Tap “Save video” to download it.',
   wechatBanner: 'Tap ··· at the top right and choose “Open in browser” to save the video',
+  publishTitle: 'Post it to your account',
+  publishIntro: '① Save the video → ② Copy the caption → ③ Pick an app and post',
+  publishNoCaption: '① Save the video → ② Pick an app and post',
+  copy: 'Copy caption',
+  copied: 'Caption copied ✓',
+  copyFailed: 'Could not copy automatically: the caption is selected — press and hold it, then Copy.',
+  poi: 'Add the location: ',
+  douyinOneTap: 'Post to Douyin in one tap',
+  stepsIos: 'First save the video to Photos (see “How to save it to your photos” above), then: ',
+  stepsAndroid: 'The video is in your gallery or Downloads; then: ',
+  stepsOther: '',
+  wechatPublish:
+    'WeChat cannot open other apps: copy the caption, then tap ··· → “Open in browser” to save the video, and post it from the app.',
+  shareReady: 'The video is ready: tap here to share it',
+  storeTitle: 'From the store',
+  wifiTitle: 'Join the store Wi-Fi',
+  wifiName: 'Network: ',
+  wifiPassword: 'Password: ',
+  wifiOpen: 'No password',
+  wifiCopy: 'Copy password',
+  copiedShort: 'Copied ✓',
+  wechatTitle: 'Add the store on WeChat',
+  wechatShow: 'Show the QR code',
+  wechatHint:
+    'In WeChat, press and hold the code to add the store; in a browser, take a screenshot and open it from WeChat’s Scan → Album.',
+  couponTitle: 'Get a coupon',
+  couponGet: 'Get it',
+  couponYours: 'Your coupon code (show it in the store): ',
+  couponNone: 'All coupons have been given out',
+  couponFailed: 'Could not get a coupon right now; please try again',
+  reviewTitle: 'Review the store',
+  reviewGo: 'Write a review',
 }
+
+/** How to post the saved video in each app, step by step (the app's own words in quotes). */
+const zhSteps: Record<Platform, string> = {
+  douyin: '打开抖音 → 点底部「+」→「相册」→ 选刚保存的视频 →「下一步」→ 在描述里长按「粘贴」文案 →「发布」',
+  kuaishou: '打开快手 → 点「+」/ 拍摄 →「相册」→ 选刚保存的视频 →「下一步」→ 在描述里粘贴文案 →「发布」',
+  xiaohongshu: '打开小红书 → 点底部「+」→ 选刚保存的视频 →「下一步」→ 在正文长按「粘贴」文案 →「发布笔记」',
+  channels:
+    '打开微信 →「发现」→「视频号」→ 右上角人像 →「发表视频」→「从相册选择」→ 选刚保存的视频 → 粘贴文案 →「发表」',
+  wechat: '打开微信 →「发现」→「朋友圈」→ 右上角相机 →「从相册选择」→ 选刚保存的视频 → 粘贴文案 →「发表」',
+}
+
+const enSteps: Record<Platform, string> = {
+  douyin:
+    'Open Douyin → tap “+” at the bottom → “Album” → pick the video you saved → “Next” → press and hold the description, “Paste” → “Post”',
+  kuaishou:
+    'Open Kuaishou → tap “+” / the camera → “Album” → pick the video you saved → “Next” → paste the caption → “Post”',
+  xiaohongshu:
+    'Open Xiaohongshu → tap “+” at the bottom → pick the video you saved → “Next” → press and hold the text, “Paste” → “Post”',
+  channels:
+    'Open WeChat → “Discover” → “Channels” → the profile icon at the top right → “Post video” → “Choose from album” → the video you saved → paste the caption → “Post”',
+  wechat:
+    'Open WeChat → “Discover” → “Moments” → the camera at the top right → “Choose from album” → the video you saved → paste the caption → “Post”',
+}
+
+export const PUBLISH_STEPS: Record<Language, Record<Platform, string>> = { 'zh-CN': zhSteps, en: enSteps }
 
 export type PhoneMessages = typeof zh
 export const PHONE_MESSAGES: Record<Language, PhoneMessages> = { 'zh-CN': zh, en }

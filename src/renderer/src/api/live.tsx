@@ -11,7 +11,7 @@ import { useNotificationText } from '../components/NotificationBell'
 // Which cached reads each hub event makes stale. `hello` (a new or re-established connection) refreshes all.
 const STALE: Partial<Record<HubEventType, MethodName[]>> = {
   'users-changed': ['user-list', 'audit-list', 'hub-info'],
-  'settings-changed': ['settings-get', 'publish-settings-get', 'hub-info', 'audit-list'],
+  'settings-changed': ['settings-get', 'publish-settings-get', 'hub-info', 'audit-list', 'tag-page-preview'],
   'videos-changed': [
     'video-list',
     'video-get',
@@ -20,10 +20,12 @@ const STALE: Partial<Record<HubEventType, MethodName[]>> = {
     'tag-list',
     'dashboard-summary',
     'caption-list',
+    'tag-page-preview',
   ],
   'tags-changed': ['tag-list', 'tag-get', 'caption-list'],
-  'captions-changed': ['caption-list', 'tag-list'],
-  'brand-changed': ['brand-get', 'brand-list', 'hub-info'],
+  // The tag form's preview shows the caption the next tap would draw.
+  'captions-changed': ['caption-list', 'tag-list', 'tag-page-preview'],
+  'brand-changed': ['brand-get', 'brand-list', 'hub-info', 'tag-page-preview'],
   'chain-changed': ['chain-sync-state', 'chain-hq', 'chain-stores'],
 }
 
@@ -95,6 +97,16 @@ export function LiveUpdates() {
     if (event.type === 'tap') {
       soon(client, 'dashboard-summary', 500)
       soon(client, 'tag-list', 3000)
+      // A tap that got a video is the funnel's first step.
+      soon(client, 'funnel-counts', 1000)
+      soon(client, 'funnel-breakdown', 3000)
+      return
+    }
+    if (event.type === 'funnel-changed') {
+      // Written once a second at most, for many phones at once: a throttled reload is as current as it gets.
+      soon(client, 'funnel-counts', 1000)
+      soon(client, 'funnel-breakdown', 3000)
+      soon(client, 'funnel-transfer', 1000)
       return
     }
     if (event.type === 'notification') {

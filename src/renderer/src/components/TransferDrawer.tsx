@@ -1,27 +1,20 @@
-import { Alert, Descriptions, Drawer, Progress, Skeleton, Timeline, Typography } from 'antd'
+import { Alert, Descriptions, Drawer, Progress, Skeleton, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
-import type { TimelineStep } from '../../../shared/contract/monitoring'
 import { errorMessage } from '../api/client'
+import { useTransferFunnel } from '../api/funnel'
 import { useTransfer } from '../api/monitoring'
-import { formatBytes, formatTime, formatTimeOfDay } from '../format'
+import { formatBytes, formatTime } from '../format'
 import { TransferStatusTag } from './TransferStatusTag'
+import { TransferTimeline } from './TransferTimeline'
 
-const COLOR: Record<TimelineStep['kind'], string> = {
-  tap: 'blue',
-  queued: 'orange',
-  admitted: 'blue',
-  request: 'gray',
-  resumed: 'blue',
-  completed: 'green',
-  aborted: 'orange',
-  failed: 'red',
-  expired: 'red',
-}
-
-/** One transfer: its details and its timeline (tap, queue, admission, each range request, resumes, the end). */
+/**
+ * One transfer: its details and its timeline (tap, queue, admission, each range request, resumes, the end), with
+ * what the customer did on the phone page in between.
+ */
 export function TransferDrawer({ id, onClose }: { id: number | null; onClose: () => void }) {
   const { t } = useTranslation()
   const q = useTransfer(id)
+  const steps = useTransferFunnel(id)
   const data = id !== null ? q.data : undefined
   const tr = data?.transfer
   return (
@@ -77,42 +70,7 @@ export function TransferDrawer({ id, onClose }: { id: number | null; onClose: ()
             </Descriptions.Item>
           </Descriptions>
           <Typography.Title level={5}>{t('history.timeline')}</Typography.Title>
-          <Timeline
-            data-testid="transfer-timeline"
-            items={data.timeline.map((s, i) => ({
-              key: i,
-              color: COLOR[s.kind],
-              title: formatTimeOfDay(s.at),
-              content: (
-                <span data-testid="timeline-step" data-kind={s.kind}>
-                  {t(`label.timelineStep.${s.kind}`)}
-                  {s.kind === 'request' && s.rangeStart !== null && (
-                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      {' '}
-                      {t('history.range', {
-                        from: s.rangeStart,
-                        to: s.rangeEnd,
-                        sent: formatBytes(s.bytes ?? 0),
-                      })}
-                      {s.note === 'cut' ? ` · ${t('history.cut')}` : ''}
-                    </Typography.Text>
-                  )}
-                  {s.kind === 'tap' && s.note && (
-                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      {' '}
-                      · {t(`label.tapOutcome.${s.note}`, { defaultValue: s.note })}
-                    </Typography.Text>
-                  )}
-                  {s.kind !== 'request' && s.kind !== 'tap' && s.note && (
-                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      {' '}
-                      · {s.note}
-                    </Typography.Text>
-                  )}
-                </span>
-              ),
-            }))}
-          />
+          <TransferTimeline hub={data.timeline} customer={steps.data ?? []} />
         </>
       )}
     </Drawer>

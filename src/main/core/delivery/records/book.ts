@@ -28,9 +28,9 @@ export interface BookListener {
 }
 
 /** Ended transfers stay in memory this long: the console's live views show what ended in the last two minutes. */
-const KEEP_ENDED_MS = 2 * 60_000
+export const ENDED_SHOWN_MS = 2 * 60_000
 /** A transfer admitted but left alone (no download, no change) for this long leaves memory; SQLite has it. */
-const KEEP_IDLE_MS = 10 * 60_000
+export const IDLE_KEPT_MS = 10 * 60_000
 
 const FINISHED: ReadonlySet<TransferStatus> = new Set(['completed', 'failed', 'expired'])
 
@@ -65,6 +65,8 @@ export class TransferBook {
     private readonly listener: BookListener,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
+    /** How long a transfer's link works: a cut download may come back for its rest until then. */
+    private readonly linkMs: () => number = () => 24 * 3_600_000,
   ) {
     this.writer = directWriter(repo)
   }
@@ -97,12 +99,13 @@ export class TransferBook {
     this.timer.unref()
   }
 
-  stop(): void {
+  /** Writes everything held; resolves once the writer has let go of the database. */
+  stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer)
     if (this.flushSoon) clearImmediate(this.flushSoon)
     if (this.flushShortly) clearTimeout(this.flushShortly)
     this.flush()
-    this.writer.close()
+    return this.writer.close()
   }
 
   /** Records a tap (written with the next batch); returns its id. */
@@ -113,7 +116,6 @@ export class TransferBook {
     return id
   }
 
-  /** A new transfer: its id now, its row with the next batch. */
   /** The id the next transfer gets (so admission can place it before its record is made). */
   nextId(): number {
     return this.nextTransferId
@@ -418,8 +420,11 @@ export class TransferBook {
     for (const [id, t] of this.live) {
       const r = t.record
       if (t.openStreams > 0 || this.dirty.has(id) || unwritten.has(id) || r.status === 'queued') continue
+      // A download cut while bytes were on their way keeps what only memory knows (`unconfirmed`, see
+      // streamStarted) for as long as the phone may resume it: without it the transfer could never complete.
+      if (t.unconfirmed && r.status === 'aborted' && r.createdAt > now - this.linkMs()) continue
       const ended = FINISHED.has(r.status) || r.status === 'aborted'
-      if (ended ? (r.finishedAt ?? r.updatedAt) < now - KEEP_ENDED_MS : r.updatedAt < now - KEEP_IDLE_MS) {
+      if (ended ? (r.finishedAt ?? r.updatedAt) < now - ENDED_SHOWN_MS : r.updatedAt < now - IDLE_KEPT_MS) {
         this.live.delete(id)
         this.byToken.delete(r.token)
       }

@@ -10,7 +10,7 @@ export const REUSE_WINDOW_MS = 30 * 60_000
 /** Statuses that do not use up a phone's daily quota: the phone never got the video. */
 const NOT_COUNTED: ReadonlySet<TransferStatus> = new Set(['expired', 'failed'])
 
-/** Whether a transfer counts against its phone's daily quota (created today and not lost). */
+/** Whether a transfer, if made today, counts against its phone's daily quota (it was not lost). */
 export function countsForQuota(r: Pick<TransferRecord, 'status'>): boolean {
   return !NOT_COUNTED.has(r.status)
 }
@@ -53,6 +53,8 @@ export class DayCounts {
   /** Phones dropped to stay within the bound today, and yesterday (null until one is). */
   private dropped: BloomFilter | null = null
   private droppedYesterday: BloomFilter | null = null
+  /** Until when phones not held must be looked up (at start, when more phones had transfers than the bound). */
+  private incompleteUntil = 0
 
   constructor(
     private readonly restore: RestorePhone,
@@ -71,11 +73,19 @@ export class DayCounts {
       phones: Iterable<{ deviceId: string; tier: Tier; n: number }>
       tags: Iterable<{ tagId: number; n: number }>
       recent: Iterable<{ id: number; deviceId: string; tagId: number; createdAt: number }>
+      /** Whether the phones, and the re-tap entries, are all there are (the queries load at most the bound). */
+      allPhones: boolean
+      allRecent: boolean
     },
   ): void {
     this.newDay(now)
     this.dropped = null
     this.droppedYesterday = null
+    // What did not fit is not in any filter: until it no longer matters, every phone not held is looked up.
+    this.incompleteUntil = Math.max(
+      rows.allPhones ? 0 : this.dayEnd,
+      rows.allRecent ? 0 : now + REUSE_WINDOW_MS,
+    )
     for (const p of rows.phones) this.entry(p.deviceId, true).used[p.tier] = p.n
     for (const t of rows.tags) this.perTag.set(t.tagId, t.n)
     for (const r of rows.recent) remember(this.entry(r.deviceId, true), r.tagId, r.id, r.createdAt)
@@ -126,19 +136,31 @@ export class DayCounts {
 
   /** A transfer's status changed from `was` (an expired or failed one gives its quota back). */
   statusChanged(r: TransferRecord, was: TransferStatus): void {
+    // A phone not held is either in the dropped filter (restored from SQLite and memory, this change included, if it
+    // taps again) or was swept for having nothing today and no transfer in the re-tap window.
     const e = this.phones.get(r.deviceId)
-    if (!e) return // let go of: restored from SQLite, which gets this change too, if it taps again
-    if (
-      countsForQuota({ status: was }) &&
-      !countsForQuota(r) &&
-      e.day === this.dayStart &&
-      r.createdAt >= this.dayStart
-    )
-      e.used[r.tier] = Math.max(0, e.used[r.tier] - 1)
+    if (!e) return
+    // Both ways: a failed transfer that is served after all (its file back, a resume) counts again.
+    const change = Number(countsForQuota(r)) - Number(countsForQuota({ status: was }))
+    if (change !== 0 && e.day === this.dayStart && r.createdAt >= this.dayStart)
+      e.used[r.tier] = Math.max(0, e.used[r.tier] + change)
+    if (r.tagId === null) return
     if (!reusable(r)) e.recent = e.recent.filter((x) => x.id !== r.id)
+    else if (!reusable({ status: was })) {
+      const held = e.recent.find((x) => x.tagId === r.tagId)
+      if (!held || held.id < r.id) remember(e, r.tagId, r.id, r.createdAt)
+    }
   }
 
-  /** Drops phones with nothing left to count (called every minute; a generation goes once all of it has). */
+  /** A deleted tag: its count and every phone's re-tap entry for it go (its transfers' rows no longer name it). */
+  forgetTag(tagId: number): void {
+    this.perTag.delete(tagId)
+    this.phones.forEach((e) => {
+      if (e.recent.some((r) => r.tagId === tagId)) e.recent = e.recent.filter((r) => r.tagId !== tagId)
+    })
+  }
+
+  /** Drops phones with nothing left to count (called every few seconds; a generation goes once all of it has). */
   sweep(now: number): void {
     const day = this.today(now)
     const cutoff = now - REUSE_WINDOW_MS
@@ -163,6 +185,7 @@ export class DayCounts {
   }
 
   private mayHaveDropped(deviceId: string, now: number): boolean {
+    if (now < this.incompleteUntil) return true
     if (this.droppedYesterday && now >= this.dayStart + REUSE_WINDOW_MS) this.droppedYesterday = null
     return Boolean(this.dropped?.mayHave(deviceId) || this.droppedYesterday?.mayHave(deviceId))
   }

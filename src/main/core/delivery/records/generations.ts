@@ -48,6 +48,11 @@ export class Generations<V> {
     if (this.young.size > 0 && stale(this.young)) this.young = new Map()
   }
 
+  forEach(visit: (value: V, key: string) => void): void {
+    this.old.forEach(visit)
+    this.young.forEach(visit)
+  }
+
   get size(): number {
     return this.young.size + this.old.size
   }

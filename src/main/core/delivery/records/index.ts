@@ -7,7 +7,7 @@ import { countsForQuota, DayCounts, reusable, REUSE_WINDOW_MS, type PhoneDay } f
 import { directWriter, type BatchWriter } from './writer'
 
 export type { LiveTransfer } from './book'
-export { REUSE_WINDOW_MS } from './counts'
+export { ENDED_SHOWN_MS, IDLE_KEPT_MS } from './book'
 
 /** How often memory is swept (ended transfers leave two minutes after they end, so a few seconds late is fine). */
 const SWEEP_EVERY_MS = 5_000
@@ -20,6 +20,8 @@ export interface DeliveryRecordsDeps {
   now?: () => number
   /** Keys the in-memory counts hold at most (see DayCounts); tests make it small. */
   maxKeys?: number
+  /** How long a transfer's link works (transferTtlHours). */
+  linkMs?: () => number
 }
 
 /**
@@ -50,6 +52,7 @@ export class DeliveryRecords {
       },
       d.logger,
       this.now,
+      d.linkMs,
     )
   }
 
@@ -61,10 +64,14 @@ export class DeliveryRecords {
     this.book.start(writer)
     const now = this.now()
     const limit = this.d.maxKeys ?? 100_000
+    const phones = this.d.repo.phonesSince(this.counts.today(now), limit)
+    const recent = this.d.repo.reusableSince(now - REUSE_WINDOW_MS, limit)
     this.counts.load(now, {
-      phones: this.d.repo.phonesSince(this.counts.today(now), limit),
+      phones,
       tags: this.d.repo.tagsSince(this.counts.today(now)),
-      recent: this.d.repo.reusableSince(now - REUSE_WINDOW_MS, limit),
+      recent,
+      allPhones: phones.length < limit,
+      allRecent: recent.length < limit,
     })
     this.sweepTimer = setInterval(() => this.sweep(), SWEEP_EVERY_MS)
     this.sweepTimer.unref()
@@ -77,9 +84,9 @@ export class DeliveryRecords {
   }
 
   /** Writes everything held and closes the writer. */
-  stop(): void {
+  stop(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer)
-    this.book.stop()
+    return this.book.stop()
   }
 
   /** Returns once SQLite holds every tap, transfer and byte count so far (readers of SQLite call this first). */
@@ -94,7 +101,6 @@ export class DeliveryRecords {
     return this.book.addTap(tap)
   }
 
-  /** A new transfer: its id now, its row with the next batch; counted at once. */
   /** The id the next transfer will get: admission places a transfer in line before it is made. */
   nextId(): number {
     return this.book.nextId()
@@ -163,11 +169,6 @@ export class DeliveryRecords {
 
   // ── the counts of the tap path (including what is not written yet) ──────────────────────────────────────
 
-  /** Local midnight of today, as the counts see it. */
-  today(): number {
-    return this.counts.today(this.now())
-  }
-
   /** This phone's transfers today at this tier that use up its quota. */
   usedToday(deviceId: string, tier: TransferRecord['tier']): number {
     return this.counts.usedByPhone(deviceId, tier, this.now())
@@ -217,6 +218,13 @@ export class DeliveryRecords {
       this.perVideo.set(tagId, videos)
     }
     return videos
+  }
+
+  /** A deleted tag: what is kept by its id goes, since the next new tag may get that id (SQLite reuses it). */
+  forgetTag(tagId: number): void {
+    this.perVideo.delete(tagId)
+    this.cursors.delete(tagId)
+    this.counts.forgetTag(tagId)
   }
 
   /** A tag's rotate cursor: the last one moved here, else the one its row holds. */

@@ -21,12 +21,15 @@ import type { BatchWriter } from './writer'
  * are retried.
  */
 export class ThreadWriter implements BatchWriter {
-  private readonly worker: Worker
+  private readonly worker: Worker | null = null
   private readonly port: MessagePort
   private readonly slots = new Int32Array(new SharedArrayBuffer(SLOTS * 4))
   private readonly pending = new Map<number, (error: string | null) => void>()
   private seq = 0
   private broken = false
+  /** Resolved once the thread has ended (its connection closed). */
+  private readonly ended: Promise<void>
+  private markEnded: () => void = () => {}
 
   constructor(
     file: string,
@@ -35,16 +38,26 @@ export class ThreadWriter implements BatchWriter {
   ) {
     const { port1, port2 } = new MessageChannel()
     this.port = port1
-    this.worker = startThread('batch-writer', {
-      workerData: {
-        file,
-        slots: this.slots.buffer as SharedArrayBuffer,
-        port: port2,
-      } satisfies BatchWriterData,
-      transferList: [port2],
-    })
+    this.ended = new Promise((resolve) => (this.markEnded = resolve))
+    try {
+      this.worker = startThread('batch-writer', {
+        workerData: {
+          file,
+          slots: this.slots.buffer as SharedArrayBuffer,
+          port: port2,
+        } satisfies BatchWriterData,
+        transferList: [port2],
+      })
+    } catch (err) {
+      // Its file missing (a broken install): the hub's own connection writes, as before the thread existed.
+      port2.close()
+      this.fail(err as Error)
+      this.markEnded()
+      return
+    }
     this.worker.on('error', (err) => this.fail(err))
     this.worker.on('exit', (code) => {
+      this.markEnded()
       if (!this.broken && code !== 0) this.fail(new Error(`the writer thread exited with code ${code}`))
     })
     this.port.on('message', (m: BatchWriterReply) => this.settle(m))
@@ -83,12 +96,18 @@ export class ThreadWriter implements BatchWriter {
     }
   }
 
-  close(): void {
+  close(): Promise<void> {
     this.drain()
-    if (this.broken) return
-    this.broken = true
-    this.port.postMessage({ close: true } satisfies BatchWriterRequest)
-    this.port.close()
+    // Unreferenced, the thread would let the process end (with code 0) before its 'exit' event: the stop that awaits
+    // it would never finish, and the run file and the hub's own connection would be left behind.
+    this.worker?.ref()
+    if (!this.broken) {
+      this.broken = true
+      this.port.postMessage({ close: true } satisfies BatchWriterRequest)
+      this.port.close()
+    } else void this.worker?.terminate()
+    // The thread closes its connection and ends; the hub's stop waits for that before it closes its own.
+    return this.ended.then(() => this.fallback.close())
   }
 
   /** Settles every reply already on the port, without waiting for the event loop to deliver them. */

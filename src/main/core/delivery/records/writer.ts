@@ -7,7 +7,8 @@ import type { BatchOp, DeliveryRepo } from '../../../db/repos/delivery'
 export interface BatchWriter {
   write(ops: BatchOp[], done: (error: string | null) => void): void
   drain(): void
-  close(): void
+  /** Writes what is queued and lets go of the database; resolves once nothing of the writer holds the file. */
+  close(): Promise<void>
 }
 
 /** Writes on the caller's own connection, at once (in-memory databases; the fallback of the thread). */
@@ -23,6 +24,6 @@ export function directWriter(repo: DeliveryRepo): BatchWriter {
       done(error)
     },
     drain() {},
-    close() {},
+    close: () => Promise.resolve(),
   }
 }

@@ -14,6 +14,7 @@ import { TodayTiles } from './TodayTiles'
 import { FailuresCard } from './FailuresCard'
 import { IdleTagsCard, TopTagsCard } from './TagCards'
 import { HubCard, JobsCard } from './HubCards'
+import { FunnelCard } from './FunnelCard'
 
 export const DASHBOARD_IDLE_DAYS = 7
 
@@ -97,6 +98,10 @@ export function DashboardPage() {
           </Card>
         </Col>
       </Row>
+
+      <div style={{ marginTop: 12 }}>
+        <FunnelCard days={days} />
+      </div>
 
       <Row gutter={[12, 12]} style={{ marginTop: 12 }}>
         <Col xs={24} xl={8}>

@@ -1,5 +1,7 @@
 import type { TFunction } from 'i18next'
 import type { Dashboard } from '../../../../shared/contract/monitoring'
+import type { FunnelCounts } from '../../../../shared/contract/funnel'
+import { FUNNEL_STAGES, formatShare, shareOf } from '../../../../shared/funnel/stages'
 
 // ECharts options of the dashboard's charts, built from the summary (pure: the page memoises them).
 
@@ -79,4 +81,73 @@ export function topVideosChart(d: Dashboard, t: TFunction, primary: string) {
 
 function truncate(s: string, n: number): string {
   return s.length > n ? s.slice(0, n - 1) + '…' : s
+}
+
+/**
+ * The conversion funnel: one piece per stage, each as wide as its count (a thin piece keeps a minimum width), its
+ * share of taps inside and its name beside it (a second, invisible funnel carries the names, so a narrow piece
+ * never has to hold them); the tooltip adds the share of the stage before.
+ */
+export function funnelChart(c: FunnelCounts, t: TFunction, colors: readonly string[]) {
+  const values = FUNNEL_STAGES.map((s) => c[s.count])
+  const names = FUNNEL_STAGES.map((s) => t(`label.funnelStep.${s.step}`))
+  const shape = {
+    type: 'funnel',
+    sort: 'none',
+    left: 120,
+    right: 8,
+    top: 6,
+    bottom: 6,
+    gap: 3,
+    min: 0,
+    max: Math.max(1, ...values),
+    minSize: '24%',
+    maxSize: '100%',
+  }
+  return {
+    tooltip: {
+      trigger: 'item',
+      formatter: (p: { name: string; value: number; dataIndex: number }) => {
+        const lines = [`<b>${p.name}</b> ${p.value.toLocaleString()}`]
+        if (p.dataIndex > 0) {
+          const before = values[p.dataIndex - 1]!
+          lines.push(`${t('dashboard.funnelOfTaps')} ${formatShare(shareOf(p.value, c.taps))}`)
+          lines.push(`${t('dashboard.funnelOfPrevious')} ${formatShare(shareOf(p.value, before))}`)
+        }
+        return lines.join('<br>')
+      },
+    },
+    series: [
+      {
+        ...shape,
+        label: {
+          show: true,
+          position: 'inside',
+          color: '#fff',
+          fontSize: 13,
+          fontWeight: 600,
+          formatter: (p: { value: number; dataIndex: number }) =>
+            p.dataIndex === 0 ? p.value.toLocaleString() : formatShare(shareOf(p.value, c.taps)),
+        },
+        labelLine: { show: false },
+        itemStyle: { borderWidth: 0 },
+        data: values.map((value, i) => ({
+          name: names[i],
+          value,
+          itemStyle: { color: colors[i % colors.length] },
+        })),
+      },
+      {
+        ...shape,
+        silent: true,
+        tooltip: { show: false },
+        z: 1,
+        label: { show: true, position: 'left', color: '#57606a', fontSize: 13 },
+        labelLine: { show: true, length: 12, lineStyle: { color: '#d0d7de' } },
+        itemStyle: { color: 'transparent', borderWidth: 0 },
+        emphasis: { disabled: true },
+        data: values.map((value, i) => ({ name: names[i], value })),
+      },
+    ],
+  }
 }

@@ -1,5 +1,5 @@
 import { useEffect } from 'react'
-import { App, Divider, Flex, Form, Input, InputNumber, Modal, Radio, Select } from 'antd'
+import { App, Col, Divider, Flex, Form, Input, InputNumber, Modal, Radio, Row, Select } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { StrategySchema, type Strategy, type Tag, type Tier } from '../../../../shared/contract/tags'
 import {
@@ -13,6 +13,7 @@ import { errorMessage } from '../../api/client'
 import { useCreateTag, useUpdateTag } from '../../api/tags'
 import { useVideos } from '../../api/videos'
 import { PlatformOrder } from './PlatformOrder'
+import { TagPagePreview } from './TagPagePreview'
 
 interface TagForm {
   label: string
@@ -25,8 +26,12 @@ interface TagForm {
 }
 
 const STRATEGIES = StrategySchema.options
+const NONE: Platform[] = []
 
-/** A new tag, or one tag's placement, videos, strategy, tier and daily cap (null: closed). */
+/**
+ * A new tag, or one tag's placement, videos, strategy, tier, daily cap and publish settings (null: closed), beside a
+ * live preview of the phone page it gives.
+ */
 export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null; onClose: () => void }) {
   const { t } = useTranslation()
   const { message } = App.useApp()
@@ -35,6 +40,9 @@ export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null
   const update = useUpdateTag()
   const [form] = Form.useForm<TagForm>()
   const chosen = Form.useWatch('videoIds', form) ?? []
+  const label = Form.useWatch('label', form) ?? ''
+  const platforms = Form.useWatch('platforms', form) ?? NONE
+  const captionStrategy = Form.useWatch('captionStrategy', form) ?? DEFAULT_CAPTION_STRATEGY
 
   useEffect(() => {
     if (editing)
@@ -83,82 +91,92 @@ export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null
       okText={t('common.save')}
       cancelText={t('common.cancel')}
       okButtonProps={{ 'data-testid': 'tag-save' }}
-      width={640}
+      width={1040}
       destroyOnHidden
     >
-      <Form<TagForm>
-        form={form}
-        layout="vertical"
-        onFinish={save}
-        onValuesChange={(changed: Partial<TagForm>) => {
-          // Choosing a second video means a pool: "always the first" would make the others pointless. (The
-          // strategy field mounts only with a pool, so its value is read from the store, not from `all`.)
-          if (
-            changed.videoIds &&
-            changed.videoIds.length > 1 &&
-            (form.getFieldValue('strategy') ?? 'fixed') === 'fixed'
-          )
-            form.setFieldValue('strategy', 'rotate')
-        }}
-      >
-        <Form.Item name="label" label={t('tags.label')} rules={[{ max: 40 }]}>
-          <Input placeholder={t('tags.labelHint')} data-testid="tag-label" />
-        </Form.Item>
-        <Form.Item
-          name="videoIds"
-          label={t('tags.videos')}
-          extra={t('tags.videosHint')}
-          rules={[{ required: true, type: 'array', min: 1 }]}
-        >
-          <Select
-            mode="multiple"
-            optionFilterProp="label"
-            options={(videos.data ?? []).map((v) => ({ value: v.id, label: v.title }))}
-            data-testid="tag-videos"
+      <Row gutter={32} wrap={false}>
+        <Col flex="auto">
+          <Form<TagForm>
+            form={form}
+            layout="vertical"
+            onFinish={save}
+            onValuesChange={(changed: Partial<TagForm>) => {
+              // Choosing a second video means a pool: "always the first" would make the others pointless. (The
+              // strategy field mounts only with a pool, so its value is read from the store, not from `all`.)
+              if (
+                changed.videoIds &&
+                changed.videoIds.length > 1 &&
+                (form.getFieldValue('strategy') ?? 'fixed') === 'fixed'
+              )
+                form.setFieldValue('strategy', 'rotate')
+            }}
+          >
+            <Form.Item name="label" label={t('tags.label')} rules={[{ max: 40 }]}>
+              <Input placeholder={t('tags.labelHint')} data-testid="tag-label" />
+            </Form.Item>
+            <Form.Item
+              name="videoIds"
+              label={t('tags.videos')}
+              extra={t('tags.videosHint')}
+              rules={[{ required: true, type: 'array', min: 1 }]}
+            >
+              <Select
+                mode="multiple"
+                optionFilterProp="label"
+                options={(videos.data ?? []).map((v) => ({ value: v.id, label: v.title }))}
+                data-testid="tag-videos"
+              />
+            </Form.Item>
+            {chosen.length > 1 && (
+              <Form.Item name="strategy" label={t('tags.strategy')}>
+                <Select options={STRATEGIES.map((s) => ({ value: s, label: t(`label.strategy.${s}`) }))} />
+              </Form.Item>
+            )}
+            <Flex gap={16}>
+              <Form.Item name="tier" label={t('tags.tier')}>
+                <Radio.Group>
+                  <Radio.Button value="normal">{t('label.tier.normal')}</Radio.Button>
+                  <Radio.Button value="vip">{t('label.tier.vip')}</Radio.Button>
+                </Radio.Group>
+              </Form.Item>
+              <Form.Item name="dailyCap" label={t('tags.dailyCap')} extra={t('tags.dailyCapHint')}>
+                <InputNumber min={1} style={{ width: 140 }} />
+              </Form.Item>
+            </Flex>
+            <Divider titlePlacement="start">{t('tags.publish')}</Divider>
+            <Flex gap={32} wrap>
+              <Form.Item
+                name="platforms"
+                label={t('tags.platforms')}
+                extra={t('tags.platformsHelp')}
+                style={{ flex: 1 }}
+              >
+                <PlatformOrder />
+              </Form.Item>
+              <Form.Item
+                name="captionStrategy"
+                label={t('tags.captionStrategy')}
+                extra={t('tags.captionStrategyHelp')}
+                style={{ flex: 1 }}
+              >
+                <Select
+                  data-testid="tag-caption-strategy"
+                  options={CaptionStrategySchema.options.map((s) => ({
+                    value: s,
+                    label: t(`label.captionStrategy.${s}`),
+                  }))}
+                />
+              </Form.Item>
+            </Flex>
+          </Form>
+        </Col>
+        <Col flex="none">
+          <TagPagePreview
+            tagId={editing !== null && editing !== 'new' ? editing.id : null}
+            values={{ label, videoIds: chosen, platforms, captionStrategy }}
           />
-        </Form.Item>
-        {chosen.length > 1 && (
-          <Form.Item name="strategy" label={t('tags.strategy')}>
-            <Select options={STRATEGIES.map((s) => ({ value: s, label: t(`label.strategy.${s}`) }))} />
-          </Form.Item>
-        )}
-        <Flex gap={16}>
-          <Form.Item name="tier" label={t('tags.tier')}>
-            <Radio.Group>
-              <Radio.Button value="normal">{t('label.tier.normal')}</Radio.Button>
-              <Radio.Button value="vip">{t('label.tier.vip')}</Radio.Button>
-            </Radio.Group>
-          </Form.Item>
-          <Form.Item name="dailyCap" label={t('tags.dailyCap')} extra={t('tags.dailyCapHint')}>
-            <InputNumber min={1} style={{ width: 140 }} />
-          </Form.Item>
-        </Flex>
-        <Divider titlePlacement="start">{t('tags.publish')}</Divider>
-        <Flex gap={32} wrap>
-          <Form.Item
-            name="platforms"
-            label={t('tags.platforms')}
-            extra={t('tags.platformsHelp')}
-            style={{ flex: 1 }}
-          >
-            <PlatformOrder />
-          </Form.Item>
-          <Form.Item
-            name="captionStrategy"
-            label={t('tags.captionStrategy')}
-            extra={t('tags.captionStrategyHelp')}
-            style={{ flex: 1 }}
-          >
-            <Select
-              data-testid="tag-caption-strategy"
-              options={CaptionStrategySchema.options.map((s) => ({
-                value: s,
-                label: t(`label.captionStrategy.${s}`),
-              }))}
-            />
-          </Form.Item>
-        </Flex>
-      </Form>
+        </Col>
+      </Row>
     </Modal>
   )
 }

@@ -9,18 +9,28 @@ import {
   Switch,
   Table,
   Tag as AntTag,
+  Tooltip,
   Typography,
 } from 'antd'
 import { DeleteOutlined, EditOutlined, MessageOutlined, QrcodeOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import type { Tag } from '../../../../shared/contract/tags'
+import type { FunnelCounts } from '../../../../shared/contract/funnel'
+import { formatShare, publishRate } from '../../../../shared/funnel/stages'
 import { errorMessage } from '../../api/client'
+import { useFunnelBreakdown } from '../../api/funnel'
 import { useDeleteTag, useTags, useUpdateTag } from '../../api/tags'
 import { useAuth } from '../../auth/AuthContext'
 import { CopyText } from '../../components/CopyText'
 import { formatTime } from '../../format'
 
-/** Every tag: where it sits, its URL and QR code, what it delivers, whether it was programmed, its taps. */
+/** The period of the tags list's publish rate: the last 7 days with today (the hub's local days). */
+export const PUBLISH_RATE_DAYS = 7
+
+/**
+ * Every tag: where it sits, its URL and QR code, what it delivers, whether it was programmed, its taps, and how
+ * many of the customers it gave a video chose to post it.
+ */
 export function TagsTable({
   selected,
   onSelect,
@@ -40,6 +50,12 @@ export function TagsTable({
   const update = useUpdateTag()
   const remove = useDeleteTag()
   const canEdit = user?.role === 'admin' || user?.role === 'staff'
+  const funnel = useFunnelBreakdown('tag', { days: PUBLISH_RATE_DAYS })
+  const byTag = new Map((funnel.data?.rows ?? []).map((r) => [r.id, r.counts]))
+  const rateOf = (tag: Tag) => {
+    const c = byTag.get(tag.id)
+    return c ? publishRate(c) : null
+  }
 
   const run = async (fn: () => Promise<unknown>, ok: string) => {
     try {
@@ -147,6 +163,23 @@ export function TagsTable({
           },
           { title: t('tags.tapsToday'), dataIndex: 'tapsToday', width: 100, align: 'right' },
           {
+            // The help is the header's own tooltip (antd's "click to sort" would cover it).
+            title: (
+              <Tooltip title={t('tags.publishRateHelp', { n: PUBLISH_RATE_DAYS })}>
+                <span style={{ whiteSpace: 'nowrap' }}>
+                  {t('tags.publishRate', { n: PUBLISH_RATE_DAYS })}
+                </span>
+              </Tooltip>
+            ),
+            showSorterTooltip: false,
+            key: 'publishRate',
+            width: 124,
+            align: 'right',
+            // Tags without taps in the period go last either way.
+            sorter: (a, b) => (rateOf(a) ?? -1) - (rateOf(b) ?? -1),
+            render: (_v, tag) => <PublishRate counts={byTag.get(tag.id)} id={tag.id} />,
+          },
+          {
             title: t('tags.lastTap'),
             dataIndex: 'lastTapAt',
             width: 150,
@@ -212,5 +245,20 @@ export function TagsTable({
         ]}
       />
     </Card>
+  )
+}
+
+/** A tag's publish rate, with the counts it comes from. */
+function PublishRate({ counts, id }: { counts: FunnelCounts | undefined; id: number }) {
+  const rate = counts ? publishRate(counts) : null
+  return (
+    <Flex vertical align="flex-end" data-testid={`tag-publish-rate-${id}`} data-rate={rate ?? ''}>
+      <Typography.Text strong={rate !== null}>{formatShare(rate)}</Typography.Text>
+      {counts && (
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {counts.publishedAny} / {counts.taps}
+        </Typography.Text>
+      )}
+    </Flex>
   )
 }
