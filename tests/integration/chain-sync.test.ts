@@ -12,6 +12,7 @@ import { runCli, spawnHub, type SpawnedHub } from '../helpers/cli'
 import { chainEnv, cliJson, hubApi, spawnStore, stopHub, until } from '../helpers/chain'
 import { clip } from '../helpers/corpus'
 import { Phone, PHONE_UA } from '../helpers/phone'
+import { TamperProxy } from '../helpers/tamper-proxy'
 import { tempDir } from '../helpers/tmp'
 
 /**
@@ -580,6 +581,38 @@ describe('a chain of stores on a real Ceph RGW', () => {
     await syncWait(s.dir)
     expect((await chainVideos(s.dir)).map((v) => v.title)).not.toContain('双十二 B')
     expect(existsSync(join(s.dir, b.renditions[0]!.path))).toBe(false)
+  }, 120_000)
+
+  it('an idle store costs one conditional request per poll: it writes its status only when something changed', async () => {
+    // The store reaches the RGW through a proxy that notes every request (the chain's bill is per request).
+    const rgw = new URL(ceph.cluster.info.endpoint)
+    const proxy = new TamperProxy({ host: rgw.hostname, port: Number(rgw.port) })
+    await proxy.start()
+    try {
+      const d = await startStore('sh-04', { TAPDROP_CHAIN_ENDPOINT: proxy.url })
+      expect((await syncWait(d)).out).toMatchObject({ state: 'idle', error: null })
+      // Its first status goes out after that sync; wait until nothing has passed for a second.
+      await until('a quiet second', async () => {
+        const n = proxy.requests.length
+        await new Promise((r) => setTimeout(r, 1000))
+        return proxy.requests.length === n
+      })
+      proxy.requests.length = 0
+      for (let i = 0; i < 3; i++)
+        expect((await syncWait(d)).out).toMatchObject({ state: 'idle', error: null })
+      const lines = proxy.requests.map((h) =>
+        h
+          .split('\r\n')[0]!
+          .replace(/\?\S*/, '')
+          .replace(/ HTTP\/.*/, ''),
+      )
+      expect(lines).toEqual(Array(3).fill(`GET /${BUCKET}/catalog/current`))
+      expect(proxy.requests.every((h) => /\r\nif-none-match: /i.test(h))).toBe(true)
+    } finally {
+      await stopHub(stores['sh-04']?.hub)
+      delete stores['sh-04']
+      await proxy.stop()
+    }
   }, 120_000)
 })
 
