@@ -265,6 +265,8 @@ describe('store actions in the console', () => {
   })
 
   it('shows a viewer the coupon counts without import or clear, as the hub allows', async () => {
+    // The console's copy of the QR image is for logged-in people only.
+    expect((await fetch(`${t.adminUrl}/media/store/wechat-qr`)).status).toBe(401)
     const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } })
     const page = await context.newPage()
     await page.addInitScript(() => localStorage.setItem('tapdrop.lang', 'zh-CN'))
