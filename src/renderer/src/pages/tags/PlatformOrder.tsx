@@ -12,6 +12,7 @@ export function PlatformOrder(props: { value?: Platform[]; onChange?: (next: Pla
       label={(p) => t(`label.platform.${p}`)}
       testId="tag-platforms"
       prefix="platform"
+      labelWidth={180}
     />
   )
 }
