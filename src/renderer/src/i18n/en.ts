@@ -699,6 +699,65 @@ const en: Messages = {
       waiting: 'waiting to retry',
     },
   },
+  store: {
+    help: "A tag can show these below the video and the publish buttons (tick and order them in the tag's form). Set what the whole store shares here; the phone page leaves out a block whose content is missing.",
+    wifiNow: 'Wi-Fi now: {{ssid}}',
+    wifiNone: 'No Wi-Fi name set: the phone page shows no Wi-Fi.',
+    wifiWhere: 'Name and password are set under "{{section}}" on this page',
+    reviewUrl: 'Review link',
+    reviewUrlHelp:
+      "The store's page on Dianping, Meituan or similar, starting with https://; empty: no review block.",
+    reviewUrlBad: 'Enter a full address starting with https://, like https://www.dianping.com/shop/12345',
+    reviewSaved: 'Review link saved',
+    qr: 'Store WeChat QR code',
+    qrHelp:
+      "Save the QR code from WeChat (Me → My QR Code, or WeCom's 'Add me') as a picture and upload it: PNG or JPEG, at most {{max}}. Customers long-press it inside WeChat to add the store.",
+    qrNone: 'Nothing uploaded: the phone page shows no WeChat block',
+    qrInfo: '{{width}}×{{height}} px · {{size}} · uploaded {{time}}',
+    qrUpload: 'Upload image',
+    qrReplace: 'Replace image',
+    qrRemove: 'Remove',
+    qrRemoveConfirm:
+      'Remove the WeChat QR code? The phone page will no longer show "Add the store on WeChat".',
+    qrSaved: 'WeChat QR code updated',
+    qrRemoved: 'WeChat QR code removed',
+    qrTooLarge: 'The image is larger than {{max}}: crop or compress it first.',
+    tagHelp:
+      'Shown in this order below the video and the publish buttons. Their content is set in Settings → From the store; coupon codes are imported from the tags list (Coupons).',
+    couponsLeft: '{{left}} of {{total}} left',
+    missing: {
+      wifi: 'No Wi-Fi name in Settings: left out',
+      wechat: 'No WeChat QR image uploaded: left out',
+      review: 'No review link: left out',
+      coupon: 'No codes left: customers are told they are all given out',
+      couponNewTag: 'After saving, import codes from the tags list (Coupons)',
+    },
+    coupons: {
+      title: 'Coupons',
+      buttonHelp: 'Coupon codes: given / imported',
+      total: 'Imported',
+      claimed: 'Given',
+      left: 'Not given',
+      notOffered:
+        "This tag's phone page offers no coupon: tick 'Get a coupon' under 'From the store' in the tag's form.",
+      importTitle: 'Import codes',
+      importHelp:
+        'One code a line (1–64 characters, no spaces). Paste them or read a .txt file; codes the hub already has are skipped.',
+      fromFile: 'Read a .txt file',
+      count: '{{n}} codes',
+      badLines: 'Line {{lines}} is not a valid code (1–64 characters, no spaces)',
+      tooMany: 'At most {{n}} codes at a time',
+      import: 'Import',
+      imported: '{{added}} imported; {{duplicates}} already there, skipped',
+      clearHelp:
+        'Remove the codes nobody was given yet (say, when an offer ends); the given ones stay, so none is given twice.',
+      clear: 'Clear codes not given',
+      clearConfirm: 'Clear the {{n}} codes of "{{label}}" nobody was given?',
+      clearKeeps:
+        'Given codes stay. Until you import more, customers are told the coupons are all given out.',
+      cleared: 'Codes not given were cleared',
+    },
+  },
   forbidden: { title: 'Not allowed', text: 'This page is for admins only.' },
   errors: {
     'bad-request': 'Invalid request',

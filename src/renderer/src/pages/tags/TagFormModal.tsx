@@ -9,10 +9,12 @@ import {
   type CaptionStrategy,
   type Platform,
 } from '../../../../shared/contract/publish'
+import type { StoreAction } from '../../../../shared/contract/store-actions'
 import { errorMessage } from '../../api/client'
 import { useCreateTag, useUpdateTag } from '../../api/tags'
 import { useVideos } from '../../api/videos'
 import { PlatformOrder } from './PlatformOrder'
+import { StoreActionOrder } from './StoreActionOrder'
 import { TagPagePreview } from './TagPagePreview'
 
 interface TagForm {
@@ -23,14 +25,16 @@ interface TagForm {
   dailyCap: number | null
   platforms: Platform[]
   captionStrategy: CaptionStrategy
+  storeActions: StoreAction[]
 }
 
 const STRATEGIES = StrategySchema.options
 const NONE: Platform[] = []
+const NO_STORE_ACTIONS: StoreAction[] = []
 
 /**
- * A new tag, or one tag's placement, videos, strategy, tier, daily cap and publish settings (null: closed), beside a
- * live preview of the phone page it gives.
+ * A new tag, or one tag's placement, videos, strategy, tier, daily cap, publish settings and store actions (null:
+ * closed), beside a live preview of the phone page it gives.
  */
 export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null; onClose: () => void }) {
   const { t } = useTranslation()
@@ -43,6 +47,8 @@ export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null
   const label = Form.useWatch('label', form) ?? ''
   const platforms = Form.useWatch('platforms', form) ?? NONE
   const captionStrategy = Form.useWatch('captionStrategy', form) ?? DEFAULT_CAPTION_STRATEGY
+  const storeActions = Form.useWatch('storeActions', form) ?? NO_STORE_ACTIONS
+  const tagId = editing !== null && editing !== 'new' ? editing.id : null
 
   useEffect(() => {
     if (editing)
@@ -56,6 +62,7 @@ export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null
               dailyCap: null,
               platforms: [...DEFAULT_TAG_PLATFORMS],
               captionStrategy: DEFAULT_CAPTION_STRATEGY,
+              storeActions: [],
             }
           : {
               label: editing.label,
@@ -65,6 +72,7 @@ export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null
               dailyCap: editing.dailyCap,
               platforms: editing.platforms,
               captionStrategy: editing.captionStrategy,
+              storeActions: editing.storeActions,
             },
       )
   }, [editing, form])
@@ -168,12 +176,16 @@ export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null
                 />
               </Form.Item>
             </Flex>
+            <Divider titlePlacement="start">{t('label.storeActions')}</Divider>
+            <Form.Item name="storeActions" extra={t('store.tagHelp')}>
+              <StoreActionOrder tagId={tagId} />
+            </Form.Item>
           </Form>
         </Col>
         <Col flex="none">
           <TagPagePreview
-            tagId={editing !== null && editing !== 'new' ? editing.id : null}
-            values={{ label, videoIds: chosen, platforms, captionStrategy }}
+            tagId={tagId}
+            values={{ label, videoIds: chosen, platforms, captionStrategy, storeActions }}
           />
         </Col>
       </Row>
