@@ -41,7 +41,10 @@ export function buildHandlers(s: HubServices, info: (ctx: CallContext) => HubInf
     monitoringHandlers(s.dashboard, s.history, s.notifications),
     // The Brand page previews the phone page itself, drawn by the phone listener's renderer.
     brandHandlers(s.brand, brandPreview(s.brand, tapPage)),
-    chainHandlers(s.chain, s.chainSync, s.chainHq),
+    chainHandlers(s.chain, s.chainSync, s.chainHq, {
+      outbox: s.recordsOutbox,
+      ingest: s.recordsIngest,
+    }),
     // So does the tag form, with the tag's caption and publish buttons.
     tagPagePreviewHandlers(
       tagPagePreview(

@@ -153,6 +153,8 @@ export class Hub {
     if (c.nfc) s.nfc.start()
     s.chainSync.start()
     s.chainHq.start()
+    s.recordsOutbox.start()
+    s.recordsIngest.start()
     const purge = setInterval(() => s.auth.purgeExpiredSessions(), 3_600_000)
     purge.unref()
     running.timers.push(purge)
@@ -240,6 +242,8 @@ export class Hub {
     await s.nfc.stop()
     await s.chainSync.stop()
     await s.chainHq.stop()
+    await s.recordsOutbox.stop()
+    await s.recordsIngest.stop()
     s.chain.stop()
     await Promise.allSettled([r.admin.close(), r.phones.close()])
     // Byte counts of the last second, caption uses and funnel steps are saved before the database closes.

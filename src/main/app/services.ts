@@ -13,6 +13,8 @@ import {
   unpublishJob,
 } from '../core/chain/hq/publish-job'
 import { ChainSync } from '../core/chain/sync/service'
+import { RecordsIngest } from '../core/chain/records/ingest'
+import { RecordsOutbox } from '../core/chain/records/outbox'
 import { DailyBackups } from '../core/backup/daily'
 import type { Brand } from '../core/brand/brand'
 import { BrandService, findBuiltinBrands } from '../core/brand/service'
@@ -76,6 +78,10 @@ export interface HubServices {
   /** Headquarters' publishing, bindings and store list; its jobs run on `chainQueue`. */
   chainHq: ChainHq
   chainQueue: JobQueue
+  /** A store's records for headquarters (issue 21): the outbox; idle at HQ and without chain settings. */
+  recordsOutbox: RecordsOutbox
+  /** Headquarters' ingest of every store's records; idle at a store. */
+  recordsIngest: RecordsIngest
   /** "发布到抖音": the phone page's publish flow calls douyin.shareFor (docs/architecture.md, "Publishing"). */
   douyin: DouyinPublisher
   /** The conversion funnel: beacons from phone pages, steps the hub saw, counts for the console. */
@@ -163,7 +169,11 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
     repos,
     logger: logger('retention'),
     retentionDays: () => config.values.retentionDays,
+    // Rows a chain store has not shipped to headquarters yet stay, however old (set once the outbox exists).
+    keepAfter: () => recordsOutbox?.keepAfter() ?? null,
+    notifyHeld: (params) => notifications.raise('records-held', 'retention', params),
   })
+  let recordsOutbox: RecordsOutbox | null = null
   const backups = new DailyBackups({
     database: paths.database,
     dir: paths.backups,
@@ -243,6 +253,15 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
     appVersion: APP_VERSION,
     notifyStale: (params) => notifications.raise('chain-stale', 'sync', params),
     onApplied: () => libraryChanged(),
+  })
+  recordsOutbox = new RecordsOutbox({ chain, repos, config, logger: logger('records') })
+  const recordsIngest = new RecordsIngest({
+    chain,
+    repos,
+    config,
+    logger: logger('records'),
+    notifyQuarantined: (params) => notifications.raise('records-quarantined', String(params.key), params),
+    onApplied: () => events.emit({ type: 'chain-changed' }),
   })
 
   const delivery = new DeliveryService({
@@ -438,6 +457,8 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
       chainSync,
       chainHq,
       chainQueue,
+      recordsOutbox,
+      recordsIngest,
       douyin,
       funnel,
       storeActions,

@@ -460,6 +460,7 @@ export class S3ObjectStore implements ObjectStore {
           Prefix: prefix,
           MaxKeys: options.pageSize ?? 1000,
           ...(options.continuation ? { ContinuationToken: options.continuation } : {}),
+          ...(options.startAfter ? { StartAfter: options.startAfter } : {}),
         }),
         { abortSignal: options.signal },
       ),

@@ -44,6 +44,9 @@ const REDACT = [
   'secretAccessKey',
   'accessKeyId',
   '*.chainSecretKey',
+  // The salt of shipped device ids: with it, a device id could be tested against the hashes headquarters holds.
+  'chainRecordsSalt',
+  '*.chainRecordsSalt',
   '*.chainAccessKey',
   '*.secretAccessKey',
   '*.accessKeyId',

@@ -318,10 +318,55 @@ export const ChainStatusSchema = ChainBaseStatusSchema.extend({
   sync: ChainSyncSchema.nullable(),
   /** HQ: every store that has written its status, with lastSeenAt and catalogVersion (null at a store). */
   stores: z.array(ChainStoreSchema).nullable(),
+  /**
+   * A store (issue 21): taps, transfers and funnel steps headquarters' object store has not confirmed yet (null at
+   * HQ and without chain settings), and when the last batch of records was confirmed (null before the first).
+   */
+  unshipped: z.number().nullable(),
+  lastShippedAt: z.string().nullable(),
+  /** A store: why the last attempt to ship records failed (null when it did not). */
+  recordsError: ChainErrorSchema.nullable(),
 })
 export type ChainStatus = z.infer<typeof ChainStatusSchema>
 
+/** One store's records as headquarters holds them (`tapdrop chain records`). */
+export const ChainRecordsStoreSchema = z.object({
+  store: z.string(),
+  taps: z.number(),
+  transfers: z.number(),
+  /** Transfers that delivered every byte. */
+  completed: z.number(),
+  funnel: z.number(),
+  /** The newest record's time (a tap, a transfer's end, a funnel step). */
+  lastRecordAt: z.string().nullable(),
+  /** When the newest batch was made at the store, and when HQ applied one last. */
+  lastBatchAt: z.string().nullable(),
+  lastAppliedAt: z.string().nullable(),
+  batches: z.number(),
+  lastSeq: z.number(),
+  /** Objects of this store that could not be read (set aside, with a notification). */
+  quarantined: z.number(),
+})
+export type ChainRecordsStore = z.infer<typeof ChainRecordsStoreSchema>
+
+export const ChainRecordsInputSchema = z.strictObject({
+  store: ChainStoreIdSchema.optional(),
+  /** Count only records at or after this time (ISO 8601). */
+  since: z
+    .string()
+    .refine((v) => !Number.isNaN(Date.parse(v)), 'must be a time like 2026-12-01 or 2026-12-01T08:00:00Z')
+    .optional(),
+  /** Look for new record objects first (HQ), and wait for that. */
+  refresh: z.boolean().optional(),
+})
+
 export const chainContract = {
+  /** HQ: every store's records received (issue 21). */
+  'chain-records': method({
+    input: ChainRecordsInputSchema,
+    output: z.array(ChainRecordsStoreSchema),
+    auth: 'user',
+  }),
   'chain-status': method({ input: Empty, output: ChainStatusSchema, auth: 'user' }),
   /** A store's sync state, from memory and SQLite (no request to the object store). */
   'chain-sync-state': method({ input: Empty, output: ChainSyncSchema, auth: 'user' }),

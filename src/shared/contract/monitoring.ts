@@ -121,6 +121,8 @@ export const NotificationKindSchema = z.enum([
   'quota-often',
   'database-damaged',
   'chain-stale',
+  'records-held',
+  'records-quarantined',
 ])
 export type NotificationKind = z.infer<typeof NotificationKindSchema>
 

@@ -3,9 +3,11 @@ import type { Invoke } from '../../../shared/api-client'
 import {
   ChainDateSchema,
   ChainLabelSchema,
+  ChainRecordsInputSchema,
   ChainTargetSchema,
   type ChainHq,
   type ChainJob,
+  type ChainRecordsStore,
   type ChainStatus,
   type ChainStore,
   type ChainSync,
@@ -51,6 +53,23 @@ function syncLines(s: ChainSync): string[] {
   return lines
 }
 
+function recordsTable(rows: ChainRecordsStore[]): string {
+  if (rows.length === 0) return 'no store has shipped records yet'
+  return table(
+    ['store', 'taps', 'transfers', 'completed', 'funnel', 'last record', 'batches', 'set aside'],
+    rows.map((r) => [
+      r.store,
+      String(r.taps),
+      String(r.transfers),
+      String(r.completed),
+      String(r.funnel),
+      ago(r.lastRecordAt),
+      String(r.batches),
+      String(r.quarantined),
+    ]),
+  )
+}
+
 function storesTable(stores: ChainStore[]): string {
   if (stores.length === 0) return 'stores:     none has reported yet'
   return table(
@@ -84,6 +103,10 @@ function human(s: ChainStatus): string {
       `reachable:  ${s.reachable ? 'yes' : `no — ${s.error?.message ?? 'unknown reason'} (${s.error?.code})`}`,
     )
   if (s.sync) lines.push(...syncLines(s.sync))
+  if (s.unshipped !== null)
+    lines.push(
+      `records:    ${s.unshipped} not shipped to headquarters yet, last batch confirmed ${ago(s.lastShippedAt)}${s.recordsError ? ` — ${s.recordsError.message}` : ''}`,
+    )
   if (s.stores) {
     lines.push(
       `catalog:    ${s.catalogVersion === null ? 'nothing published yet' : `version ${s.catalogVersion}`}, ${s.videos} video(s), ${s.pending} job(s) waiting`,
@@ -291,6 +314,33 @@ export function registerChain(program: Command): void {
       const { invoke } = await connectToHub(dataDir)
       const stores = await invoke('chain-stores', {})
       emit(json ?? false, stores, () => storesTable(stores))
+    })
+
+  chain
+    .command('records')
+    .description(
+      'HQ: what every store’s records add up to (taps, transfers, completed, funnel steps, the newest record, batches applied, objects set aside); --json: [{store, taps, transfers, completed, lastRecordAt, …}]',
+    )
+    .option('--store <id>', 'only this store')
+    .option(
+      '--since <time>',
+      'count only records at or after this time (ISO 8601, e.g. 2026-12-01T00:00:00+08:00)',
+    )
+    .option('--refresh', 'look for new record objects in the bucket first, and wait for them to be applied')
+    .action(async (opts: { store?: string; since?: string; refresh?: boolean }, cmd: Command) => {
+      const { dataDir, json } = cmd.optsWithGlobals<{ dataDir?: string; json?: boolean }>()
+      const input = parse(
+        ChainRecordsInputSchema,
+        {
+          ...(opts.store ? { store: opts.store } : {}),
+          ...(opts.since ? { since: opts.since } : {}),
+          ...(opts.refresh ? { refresh: true } : {}),
+        },
+        '--store/--since',
+      )
+      const { invoke } = await connectToHub(dataDir)
+      const rows = await invoke('chain-records', input)
+      emit(json ?? false, rows, () => recordsTable(rows))
     })
 
   chain

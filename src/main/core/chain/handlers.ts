@@ -1,4 +1,8 @@
-import type { ChainStatus } from '../../../shared/contract/chain'
+import type { ChainRecordsStore, ChainStatus } from '../../../shared/contract/chain'
+import { requireRole, type CallContext } from '../auth/actor'
+import { HubError } from '../errors'
+import type { RecordsIngest } from './records/ingest'
+import type { RecordsOutbox } from './records/outbox'
 import type { HandlerMap } from '../handlers'
 import type { ChainHq } from './hq/service'
 import type { ChainService } from './service'
@@ -16,10 +20,22 @@ type ChainMethods =
   | 'chain-bind'
   | 'chain-unbind'
   | 'chain-group-set'
+  | 'chain-records'
 
-export function chainHandlers(chain: ChainService, sync: ChainSync, hq: ChainHq): HandlerMap<ChainMethods> {
+export interface ChainRecordsParts {
+  outbox: RecordsOutbox
+  ingest: RecordsIngest
+}
+
+export function chainHandlers(
+  chain: ChainService,
+  sync: ChainSync,
+  hq: ChainHq,
+  records: ChainRecordsParts,
+): HandlerMap<ChainMethods> {
   return {
-    'chain-status': (_args, ctx) => chainStatus(chain, sync, hq, ctx),
+    'chain-status': (_args, ctx) => chainStatus(chain, sync, hq, records, ctx),
+    'chain-records': (args, ctx) => chainRecords(chain, records, ctx, args),
     'chain-sync-state': (_args, ctx) => sync.view(ctx),
     'chain-sync-now': (_args, ctx) => sync.syncNow(ctx),
     'chain-hq': (_args, ctx) => hq.view(ctx),
@@ -42,6 +58,7 @@ async function chainStatus(
   chain: ChainService,
   sync: ChainSync,
   hq: ChainHq,
+  records: ChainRecordsParts,
   ctx: Parameters<ChainService['status']>[0],
 ): Promise<ChainStatus> {
   const base = await chain.status(ctx)
@@ -50,8 +67,62 @@ async function chainStatus(
     const fields =
       configured && base.reachable ? await hq.statusFields() : { catalogVersion: null, videos: 0, pending: 0 }
     const stores = configured && base.reachable ? await hq.stores(ctx).catch(() => []) : []
-    return { ...base, ...fields, lastSyncAt: null, syncing: false, sync: null, stores }
+    return {
+      ...base,
+      ...fields,
+      lastSyncAt: null,
+      syncing: false,
+      sync: null,
+      stores,
+      unshipped: null,
+      lastShippedAt: null,
+      recordsError: null,
+    }
   }
   const s = sync.statusFields()
-  return { ...base, ...s, sync: base.configured ? s.sync : null, stores: null }
+  const out = records.outbox.active() ? records.outbox.view() : null
+  return {
+    ...base,
+    ...s,
+    sync: base.configured ? s.sync : null,
+    stores: null,
+    unshipped: out?.unshipped ?? null,
+    lastShippedAt: out?.lastShippedAt ?? null,
+    recordsError: out?.error ?? null,
+  }
+}
+
+const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString())
+
+/** HQ: what each store's records add up to (from HQ's own database; `refresh` looks in the bucket first). */
+async function chainRecords(
+  chain: ChainService,
+  records: ChainRecordsParts,
+  ctx: CallContext,
+  args: { store?: string; since?: string; refresh?: boolean },
+): Promise<ChainRecordsStore[]> {
+  requireRole(ctx, 'viewer')
+  if (chain.setup().role !== 'hq')
+    throw new HubError(
+      'chain-wrong-role',
+      'the chain’s records are at headquarters (chainRole hq); this hub is a store',
+    )
+  if (args.refresh && records.ingest.active()) await records.ingest.ingestNow()
+  const since = args.since ? Date.parse(args.since) : null
+  return records.ingest
+    .stores(since)
+    .filter((r) => !args.store || r.storeId === args.store)
+    .map((r) => ({
+      store: r.storeId,
+      taps: r.taps,
+      transfers: r.transfers,
+      completed: r.completed,
+      funnel: r.funnel,
+      lastRecordAt: iso(r.lastRecordAt),
+      lastBatchAt: iso(r.lastBatchAt),
+      lastAppliedAt: iso(r.lastAppliedAt),
+      batches: r.batches,
+      lastSeq: r.lastSeq,
+      quarantined: r.quarantined,
+    }))
 }

@@ -104,6 +104,8 @@ export interface ListOptions {
   pageSize?: number
   /** The `next` of the previous page. */
   continuation?: string
+  /** Only keys after this one (the first page; `continuation` carries it on). */
+  startAfter?: string
   signal?: AbortSignal
 }
 

@@ -135,6 +135,17 @@ export const ConfigShape = {
   chainGraceHours: int(1, 24 * 90),
   /** A store tells staff when it has not been able to sync for this long (0 = never). */
   chainStaleHours: int(0, 24 * 90),
+  /** How often a store ships its records to headquarters, and headquarters looks for new ones (issue 21). */
+  chainRecordsSeconds: int(1, 24 * 3600),
+  /**
+   * What leaves the store about a phone: `hashed` ships its device id as an HMAC-SHA-256 with chainRecordsSalt (the
+   * same phone, the same value in every store of the chain), `none` ships no device id.
+   */
+  chainRecordsDevices: z.enum(['hashed', 'none']),
+  /** Ship phones' IP addresses with the records (off by default). */
+  chainRecordsIps: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]),
+  /** The chain's salt for device ids: the same in every store (without it no device id leaves the store). */
+  chainRecordsSalt: z.string().trim().min(16, 'at least 16 characters').max(256).nullable(),
   /** The store's name, for `{门店}` in captions. */
   storeName: StoreNameSchema.nullable(),
   /**
@@ -225,6 +236,10 @@ export const DEFAULT_CONFIG: Config = {
   chainDownloadMbps: 20,
   chainGraceHours: 24,
   chainStaleHours: 24,
+  chainRecordsSeconds: 60,
+  chainRecordsDevices: 'hashed',
+  chainRecordsIps: false,
+  chainRecordsSalt: null,
   storeName: null,
   platformLimits: {},
   douyinEnabled: false,

@@ -28,6 +28,10 @@ const COOLDOWN_MS: Record<NotificationKind, number> = {
   'database-damaged': 24 * 3_600_000,
   // A store that cannot sync: said again every six hours while it lasts.
   'chain-stale': 6 * 3_600_000,
+  // Retention keeps rows headquarters has not received yet: said once a day while it lasts.
+  'records-held': 24 * 3_600_000,
+  // Each object once (keyed by its key).
+  'records-quarantined': 0,
 }
 
 /** Timestamps within a sliding window, bounded (only the count matters past the threshold). */

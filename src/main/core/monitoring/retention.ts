@@ -22,6 +22,13 @@ export class Retention {
       repos: Repos
       logger: Logger
       retentionDays: () => number
+      /**
+       * A chain store's rows headquarters has not received yet (issue 21): rows after these ids are never deleted,
+       * however old. Null (or absent): the hub ships nothing, retention is what it always was.
+       */
+      keepAfter?: () => { taps: number; transfers: number; funnel: number } | null
+      /** Retention kept rows back for headquarters: staff are told (they use disk space meanwhile). */
+      notifyHeld?: (params: Record<string, string | number>) => void
       now?: () => number
     },
   ) {}
@@ -70,10 +77,13 @@ export class Retention {
       }
       const cutoff = addDays(now, -this.d.retentionDays())
       let pruned = 0
+      const keep = this.d.keepAfter?.() ?? null
       // Only rolled-up days are pruned: the cutoff day is at least 7 days back, long finished and rolled.
       for (;;) {
         if (this.stopped) return
-        const n = rollups.prune(cutoff, PRUNE_STEP) + funnel.prune(cutoff, PRUNE_STEP)
+        const n =
+          rollups.prune(cutoff, PRUNE_STEP, keep) +
+          funnel.prune(cutoff, PRUNE_STEP, keep?.funnel ?? undefined)
         pruned += n
         if (n === 0) break
         await tick()
@@ -81,6 +91,14 @@ export class Retention {
       rollups.pruneNotifications(addDays(now, -Math.max(90, this.d.retentionDays())))
       if (rolled || pruned)
         this.d.logger.info({ rolled, pruned, cutoff: dayKey(cutoff) }, 'roll-up and retention')
+      const held = keep ? this.d.repos.records.heldBack(cutoff) : 0
+      if (held > 0) {
+        this.d.logger.warn(
+          { held, cutoff: dayKey(cutoff) },
+          'rows older than the retention period kept: headquarters has not received them yet',
+        )
+        this.d.notifyHeld?.({ count: held, cutoff: dayKey(cutoff) })
+      }
     } catch (err) {
       this.d.logger.error({ err }, 'roll-up or retention failed; will try again')
     }

@@ -108,7 +108,7 @@ export function funnelRepo(db: Database) {
      GROUP BY coalesce(tag_id, 0), coalesce(video_id, 0), kind, platform`)
   const markRolled = db.prepare('INSERT INTO rolled_funnel_days (day, at) VALUES (@day, @now)')
   const prune = db.prepare(
-    'DELETE FROM funnel_events WHERE id IN (SELECT id FROM funnel_events INDEXED BY funnel_events_by_time WHERE transfer_at < ? LIMIT ?)',
+    'DELETE FROM funnel_events WHERE id IN (SELECT id FROM funnel_events INDEXED BY funnel_events_by_time WHERE transfer_at < ? AND id <= ? LIMIT ?)',
   )
 
   const counts = (group: FunnelGroup) => ({
@@ -208,6 +208,8 @@ export function funnelRepo(db: Database) {
       }),
     ),
     /** Deletes up to `limit` steps of transfers made before `before`; returns how many. */
-    prune: (before: number, limit: number) => prune.run(before, limit).changes,
+    /** Deletes up to `limit` steps older than `before`, none after row `upTo` (not shipped to headquarters yet). */
+    prune: (before: number, limit: number, upTo = Number.MAX_SAFE_INTEGER) =>
+      prune.run(before, upTo, limit).changes,
   }
 }

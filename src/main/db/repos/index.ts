@@ -15,6 +15,8 @@ import { douyinSharesRepo } from './douyin-shares'
 import { funnelRepo } from './funnel'
 import { couponsRepo } from './coupons'
 import { chainRepo } from './chain'
+import { recordsRepo } from './records'
+import { hqRecordsRepo } from './hq-records'
 
 /** Every repository over the hub's one connection, built once. */
 export function createRepos(db: Database) {
@@ -36,6 +38,8 @@ export function createRepos(db: Database) {
     funnel: funnelRepo(db),
     coupons: couponsRepo(db),
     chain: chainRepo(db),
+    records: recordsRepo(db),
+    hqRecords: hqRecordsRepo(db),
   }
 }
 

@@ -29,9 +29,11 @@ export function rollupsRepo(db: Database) {
     'SELECT (SELECT min(at) FROM taps) AS taps, (SELECT min(created_at) FROM transfers) AS transfers',
   )
   const deleteTransfers = db.prepare(
-    'DELETE FROM transfers WHERE id IN (SELECT id FROM transfers WHERE created_at < ? LIMIT ?)',
+    'DELETE FROM transfers WHERE id IN (SELECT id FROM transfers WHERE created_at < ? AND id <= ? LIMIT ?)',
   )
-  const deleteTaps = db.prepare('DELETE FROM taps WHERE id IN (SELECT id FROM taps WHERE at < ? LIMIT ?)')
+  const deleteTaps = db.prepare(
+    'DELETE FROM taps WHERE id IN (SELECT id FROM taps WHERE at < ? AND id <= ? LIMIT ?)',
+  )
   const deleteNotifications = db.prepare('DELETE FROM notifications WHERE at < ?')
 
   return {
@@ -52,13 +54,22 @@ export function rollupsRepo(db: Database) {
         return true
       }),
     ),
-    /** Deletes up to `limit` raw transfers (their timelines with them) and taps older than `before`; returns how many. */
+    /**
+     * Deletes up to `limit` raw transfers (their timelines with them) and taps older than `before`, none after the
+     * rows `upTo` names (a chain store's rows not shipped to headquarters yet); returns how many.
+     */
     prune: immediate(
-      db.transaction((before: number, limit: number) => {
-        const transfers = deleteTransfers.run(before, limit).changes
-        const taps = deleteTaps.run(before, limit).changes
-        return transfers + taps
-      }),
+      db.transaction(
+        (before: number, limit: number, upTo: { taps: number; transfers: number } | null = null) => {
+          const transfers = deleteTransfers.run(
+            before,
+            upTo?.transfers ?? Number.MAX_SAFE_INTEGER,
+            limit,
+          ).changes
+          const taps = deleteTaps.run(before, upTo?.taps ?? Number.MAX_SAFE_INTEGER, limit).changes
+          return transfers + taps
+        },
+      ),
     ),
     pruneNotifications: (before: number) => deleteNotifications.run(before).changes,
   }

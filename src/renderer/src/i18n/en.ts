@@ -545,7 +545,7 @@ const en: Messages = {
       title: 'Database damaged',
       body: 'SQLite found damage in the hub’s database file: “{{problem}}”. Taps are still served; some records may not be readable. Ask whoever looks after this PC (README: “A damaged database”).',
     },
-    'quota-often': {
+     'quota-often': {
       title: 'Quotas often used up',
       body: '{{count}} taps were refused for quota within {{minutes}} minutes; consider raising the daily quota.',
     },

@@ -539,7 +539,7 @@ const zhCN = {
       title: '数据库文件损坏',
       body: 'SQLite 在集线器的数据库文件中发现损坏：“{{problem}}”。碰一碰仍可正常使用，但部分记录可能无法读取。请联系这台电脑的维护人员（说明文档：“A damaged database”）。',
     },
-    'quota-often': {
+     'quota-often': {
       title: '次数限制频繁触发',
       body: '{{minutes}} 分钟内有 {{count}} 次碰一碰因次数用完被拒，可考虑调高每日次数。',
     },

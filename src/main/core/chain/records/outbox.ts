@@ -1,0 +1,259 @@
+import { createHash } from 'node:crypto'
+import type { Logger } from 'pino'
+import type { Repos } from '../../../db/repos'
+import type { OutboxBatch, RecordsCursor } from '../../../db/repos/records'
+import type { ConfigStore } from '../../config/store'
+import { HubError } from '../../errors'
+import { dayKey } from '../../time/days'
+import { isObjectStoreError, type ObjectStore } from '../object-store'
+import type { ChainService } from '../service'
+import { encodeBatch, recordsKey, type ChainRecord } from './format'
+import { shippedDevice, shippedIp, type RecordsPrivacy } from './privacy'
+import { Ticker } from './ticker'
+
+/** Rows of each table per batch: a batch stays a small object (a few hundred KB gzip'd at most). */
+const BATCH_ROWS = 2000
+/** Finished days' totals per batch. */
+const BATCH_DAYS = 31
+/** A transfer in these states changes no more; any other is final once its link has expired. */
+const FINAL = new Set(['completed', 'failed', 'expired'])
+
+export interface RecordsOutboxDeps {
+  chain: ChainService
+  repos: Repos
+  config: ConfigStore
+  logger: Logger
+  now?: () => number
+}
+
+export interface OutboxView {
+  unshipped: number
+  lastShippedAt: string | null
+  /** Why the last attempt to ship failed (null after one that succeeded). */
+  error: { code: string; message: string } | null
+}
+
+/**
+ * A chain store's outbox (issue 21): its taps, transfers in a final state, funnel steps and finished days' totals
+ * go to headquarters through the object store in batches, each exactly once.
+ *
+ * A batch is made in one transaction: the next sequence number, its key, its exact gzip'd bytes and how far each
+ * table has gone into batches. Only then is it put, with If-None-Match (an object is never overwritten), and only
+ * after the store confirms it (its ETag; the S3 store sends Content-MD5, which the store checks before it keeps the
+ * bytes) is it marked shipped. After a crash or kill -9 the unshipped batch is put again from the same bytes under
+ * the same key: if the first put had landed, the store answers `changed` and the object's SHA-256 shows it is ours.
+ * Batches ship one after another, so headquarters lists them in order. Rows are never changed for this: a table's
+ * cursor is the last row id in a batch. Transfers go in id order up to the first one that is not final yet
+ * (still downloading, or aborted with its link still working: it may yet complete).
+ */
+export class RecordsOutbox {
+  private readonly ticker: Ticker
+  private readonly now: () => number
+  private error: OutboxView['error'] = null
+
+  constructor(private readonly d: RecordsOutboxDeps) {
+    this.now = d.now ?? Date.now
+    this.ticker = new Ticker(
+      () => this.pass(),
+      () => d.config.values.chainRecordsSeconds * 1000,
+      (n) => Math.min(5000 * 2 ** Math.min(n - 1, 10), d.config.values.chainRecordsSeconds * 1000),
+    )
+  }
+
+  /** A configured store: the role, a connection, a store id. */
+  active(): boolean {
+    const s = this.d.chain.setup()
+    return s.role === 'store' && s.connection !== null && s.missing.length === 0 && s.storeId !== null
+  }
+
+  start(): void {
+    this.ticker.start(1000)
+  }
+
+  stop(): Promise<void> {
+    return this.ticker.stop()
+  }
+
+  /** Makes and ships what there is now; resolves when the pass is over (tests, `chain records --ship`). */
+  shipNow(): Promise<void> {
+    return this.ticker.runNow()
+  }
+
+  view(): OutboxView {
+    const shipped = this.d.repos.records.shippedUpTo()
+    return {
+      unshipped: this.d.repos.records.unshipped(),
+      lastShippedAt: shipped.at === null ? null : new Date(shipped.at).toISOString(),
+      error: this.error,
+    }
+  }
+
+  /** The rows retention must keep (not confirmed at headquarters yet), or null when this hub ships nothing. */
+  keepAfter(): RecordsCursor | null {
+    return this.active() ? this.d.repos.records.shippedUpTo().cursor : null
+  }
+
+  private privacy(): RecordsPrivacy {
+    const c = this.d.config.values
+    return { devices: c.chainRecordsDevices, ips: c.chainRecordsIps, salt: c.chainRecordsSalt }
+  }
+
+  private async pass(): Promise<'ok' | 'failed'> {
+    if (!this.active()) return 'ok'
+    try {
+      const store = await this.d.chain.store()
+      let shipped = 0
+      for (;;) {
+        const batch = this.d.repos.records.firstUnshipped() ?? this.make()
+        if (!batch) break
+        await this.ship(store, batch)
+        shipped++
+      }
+      if (shipped) this.d.logger.info({ batches: shipped }, 'records shipped to headquarters')
+      this.error = null
+      return 'ok'
+    } catch (err) {
+      const e = err instanceof HubError ? err : null
+      this.error = { code: e?.code ?? 'internal-error', message: (err as Error).message }
+      this.d.logger.warn(
+        { code: this.error.code, reason: this.error.message },
+        'records not shipped; trying again',
+      )
+      if (!e) this.d.logger.error({ err }, 'records outbox: unexpected error')
+      return 'failed'
+    }
+  }
+
+  /** The next batch from the rows after the last one made, recorded with its bytes; null when there is nothing. */
+  make(): OutboxBatch | null {
+    const repo = this.d.repos.records
+    const storeId = this.d.chain.setup().storeId!
+    const prev = repo.madeUpTo()
+    const now = this.now()
+    const p = this.privacy()
+    const ttl = this.d.config.values.transferTtlHours * 3_600_000
+    const cursor = { ...prev.cursor }
+    const records: ChainRecord[] = []
+
+    for (const t of repo.tapsAfter(cursor.taps, BATCH_ROWS)) {
+      records.push({
+        t: 'tap',
+        id: t.id,
+        day: dayKey(t.at),
+        at: t.at,
+        tagCode: t.tag_code,
+        tagLabel: t.tag_label,
+        device: shippedDevice(t.device_id, p),
+        ip: shippedIp(t.ip, p),
+        outcome: t.outcome,
+      })
+      cursor.taps = t.id
+    }
+    for (const r of repo.transfersAfter(cursor.transfers, BATCH_ROWS)) {
+      if (!FINAL.has(r.status) && r.created_at + ttl > now) break
+      records.push({
+        t: 'transfer',
+        id: r.id,
+        day: dayKey(r.created_at),
+        tapId: r.tap_id,
+        tagCode: r.tag_code,
+        tagLabel: r.tag_label,
+        videoChainId: r.video_chain,
+        videoTitle: r.video_title,
+        rendition: r.rendition,
+        tier: r.tier,
+        device: shippedDevice(r.device_id, p),
+        ip: shippedIp(r.ip, p),
+        status: r.status as 'completed',
+        bytesTotal: r.bytes_total,
+        bytesSent: r.bytes_sent,
+        createdAt: r.created_at,
+        finishedAt: r.finished_at,
+      })
+      cursor.transfers = r.id
+    }
+    for (const f of repo.funnelAfter(cursor.funnel, BATCH_ROWS)) {
+      records.push({
+        t: 'funnel',
+        id: f.id,
+        day: dayKey(f.transfer_at),
+        transferId: f.transfer_id,
+        kind: f.kind,
+        platform: f.platform,
+        tagCode: f.tag_code,
+        at: f.first_at,
+        count: f.count,
+      })
+      cursor.funnel = f.id
+    }
+    for (const day of repo.rolledDaysAfter(cursor.days, BATCH_DAYS)) {
+      for (const d of repo.dayTotals(day))
+        records.push({
+          t: 'day',
+          day: d.day,
+          tagCode: d.tag_code,
+          tagLabel: d.tag_label,
+          taps: d.taps,
+          refused: d.refused,
+          transfers: d.transfers,
+          completed: d.completed,
+          failed: d.failed,
+          bytes: d.bytes,
+        })
+      cursor.days = day
+    }
+    if (records.length === 0 && cursor.days === prev.cursor.days) return null
+
+    const seq = prev.seq + 1
+    // Never before the previous batch's day: headquarters reads each store's keys in order.
+    const today = dayKey(now)
+    const day = today > prev.day ? today : prev.day
+    const key = recordsKey(storeId, day, seq)
+    const body = encodeBatch({
+      header: { t: 'batch', v: 1, store: storeId, seq, createdAt: now, records: records.length },
+      records,
+    })
+    const sha256 = createHash('sha256').update(body).digest('hex')
+    const batch = {
+      seq,
+      key,
+      day,
+      cursor,
+      records: records.length,
+      body,
+      size: body.length,
+      sha256,
+      createdAt: now,
+    }
+    repo.add(batch)
+    return { ...batch, shippedAt: null, etag: null }
+  }
+
+  /** Puts the batch's object once and marks it shipped when the store confirmed it. */
+  private async ship(store: ObjectStore, b: OutboxBatch): Promise<void> {
+    if (!b.body) throw new HubError('internal-error', `records batch ${b.seq} has no bytes to ship`)
+    let etag: string
+    try {
+      const put = await store.put(b.key, b.body, {
+        ifNoneMatch: '*',
+        contentType: 'application/gzip',
+        metadata: { seq: String(b.seq) },
+      })
+      if (put.sha256 !== b.sha256 || !put.etag)
+        throw new HubError('chain-invalid', `the object store did not confirm ${b.key}`)
+      etag = put.etag
+    } catch (err) {
+      if (!isObjectStoreError(err, 'changed')) throw err
+      // Already there: our own put that landed before a crash, if its bytes are ours.
+      const there = await store.head(b.key)
+      if (!there || there.sha256 !== b.sha256 || there.size !== b.size)
+        throw new HubError(
+          'chain-changed',
+          `${b.key} in the bucket is not this store's batch ${b.seq}: is another hub using store id ${this.d.chain.setup().storeId}?`,
+          { key: b.key },
+        )
+      etag = there.etag
+    }
+    this.d.repos.records.markShipped(b.seq, etag, this.now())
+  }
+}

@@ -1,0 +1,266 @@
+import type { Database } from 'better-sqlite3'
+import { immediate } from '../immediate'
+
+export type HqRecordsRepo = ReturnType<typeof hqRecordsRepo>
+
+export interface HqTap {
+  id: number
+  day: string
+  at: number
+  tagCode: string
+  tagLabel: string | null
+  device: string | null
+  ip: string | null
+  outcome: string
+}
+export interface HqTransfer {
+  id: number
+  day: string
+  tapId: number | null
+  tagCode: string
+  tagLabel: string | null
+  videoChainId: string | null
+  videoTitle: string | null
+  rendition: string
+  tier: string
+  device: string | null
+  ip: string | null
+  status: string
+  bytesTotal: number
+  bytesSent: number
+  createdAt: number
+  finishedAt: number | null
+}
+export interface HqFunnel {
+  id: number
+  day: string
+  transferId: number
+  kind: string
+  platform: string
+  tagCode: string | null
+  at: number
+  count: number
+}
+export interface HqStoreDay {
+  day: string
+  tagCode: string
+  tagLabel: string | null
+  taps: number
+  refused: number
+  transfers: number
+  completed: number
+  failed: number
+  bytes: number
+}
+
+export interface HqBatch {
+  storeId: string
+  seq: number
+  key: string
+  createdAt: number
+  taps: HqTap[]
+  transfers: HqTransfer[]
+  funnel: HqFunnel[]
+  days: HqStoreDay[]
+}
+
+export interface HqStoreRecords {
+  storeId: string
+  taps: number
+  transfers: number
+  completed: number
+  funnel: number
+  batches: number
+  quarantined: number
+  lastSeq: number
+  lastRecordAt: number | null
+  lastAppliedAt: number | null
+  lastBatchAt: number | null
+}
+
+/**
+ * Headquarters' copy of every store's records (migration 12): a batch is applied once per (store, sequence) — the
+ * primary key of hq_record_batches says so, and each record's (store, id) too — with the daily roll-up per store
+ * in the same transaction, so the roll-up never counts a record twice or misses one.
+ */
+export function hqRecordsRepo(db: Database) {
+  const hasBatch = db.prepare<[string, number], { seq: number }>(
+    'SELECT seq FROM hq_record_batches WHERE store_id = ? AND seq = ?',
+  )
+  const addBatch = db.prepare(
+    'INSERT INTO hq_record_batches (store_id, seq, key, records, applied_at) VALUES (?, ?, ?, ?, ?)',
+  )
+  const tap = db.prepare(`
+    INSERT OR IGNORE INTO hq_taps (store_id, id, day, at, tag_code, tag_label, device, ip, outcome)
+    VALUES (@storeId, @id, @day, @at, @tagCode, @tagLabel, @device, @ip, @outcome)`)
+  const transfer = db.prepare(`
+    INSERT OR IGNORE INTO hq_transfers (store_id, id, day, tap_id, tag_code, tag_label, video_chain, video_title,
+      rendition, tier, device, ip, status, bytes_total, bytes_sent, created_at, finished_at)
+    VALUES (@storeId, @id, @day, @tapId, @tagCode, @tagLabel, @videoChainId, @videoTitle, @rendition, @tier, @device,
+      @ip, @status, @bytesTotal, @bytesSent, @createdAt, @finishedAt)`)
+  const funnel = db.prepare(`
+    INSERT OR IGNORE INTO hq_funnel (store_id, id, day, transfer_id, kind, platform, tag_code, at, count)
+    VALUES (@storeId, @id, @day, @transferId, @kind, @platform, @tagCode, @at, @count)`)
+  const storeDay = db.prepare(`
+    INSERT OR REPLACE INTO hq_store_days (store_id, day, tag_code, tag_label, taps, refused, transfers, completed, failed, bytes)
+    VALUES (@storeId, @day, @tagCode, @tagLabel, @taps, @refused, @transfers, @completed, @failed, @bytes)`)
+  const daily = db.prepare(`
+    INSERT INTO hq_daily (store_id, day, taps, transfers, completed, bytes, funnel)
+    VALUES (@storeId, @day, @taps, @transfers, @completed, @bytes, @funnel)
+    ON CONFLICT (store_id, day) DO UPDATE SET taps = taps + excluded.taps, transfers = transfers + excluded.transfers,
+      completed = completed + excluded.completed, bytes = bytes + excluded.bytes, funnel = funnel + excluded.funnel`)
+  const touchStore = db.prepare(`
+    INSERT INTO hq_record_stores (store_id, last_key, last_seq, batches, quarantined, last_record_at, last_applied_at, last_shipped_at)
+    VALUES (@storeId, @key, @seq, @batches, @quarantined, @recordAt, @now, @batchAt)
+    ON CONFLICT (store_id) DO UPDATE SET
+      last_key = max(coalesce(last_key, ''), excluded.last_key),
+      last_seq = max(last_seq, excluded.last_seq),
+      batches = batches + excluded.batches,
+      quarantined = quarantined + excluded.quarantined,
+      last_record_at = max(coalesce(last_record_at, 0), coalesce(excluded.last_record_at, 0)),
+      last_applied_at = excluded.last_applied_at,
+      last_shipped_at = max(coalesce(last_shipped_at, 0), coalesce(excluded.last_shipped_at, 0))`)
+  const quarantine = db.prepare(
+    'INSERT OR IGNORE INTO hq_record_quarantine (store_id, key, reason, at) VALUES (?, ?, ?, ?)',
+  )
+  const lastKey = db.prepare<[string], { last_key: string | null }>(
+    'SELECT last_key FROM hq_record_stores WHERE store_id = ?',
+  )
+  const knownStores = db.prepare<[], { store_id: string }>(
+    'SELECT store_id FROM hq_record_stores ORDER BY store_id',
+  )
+  const stores = db.prepare<[], Record<string, number | string | null>>(`
+    SELECT s.store_id, s.batches, s.quarantined, s.last_seq, nullif(s.last_record_at, 0) AS last_record_at,
+           s.last_applied_at, nullif(s.last_shipped_at, 0) AS last_shipped_at,
+           coalesce(sum(d.taps), 0) AS taps, coalesce(sum(d.transfers), 0) AS transfers,
+           coalesce(sum(d.completed), 0) AS completed, coalesce(sum(d.funnel), 0) AS funnel
+      FROM hq_record_stores s LEFT JOIN hq_daily d ON d.store_id = s.store_id
+     GROUP BY s.store_id ORDER BY s.store_id`)
+  const since = {
+    taps: db.prepare<[number], { store_id: string; n: number }>(
+      'SELECT store_id, count(*) AS n FROM hq_taps WHERE at >= ? GROUP BY store_id',
+    ),
+    transfers: db.prepare<[number], { store_id: string; n: number; completed: number }>(`
+      SELECT store_id, count(*) AS n, sum(status = 'completed') AS completed
+        FROM hq_transfers WHERE created_at >= ? GROUP BY store_id`),
+    funnel: db.prepare<[number], { store_id: string; n: number }>(
+      'SELECT store_id, count(*) AS n FROM hq_funnel WHERE at >= ? GROUP BY store_id',
+    ),
+  }
+  const quarantined = db.prepare<[], { store_id: string; key: string; reason: string; at: number }>(
+    'SELECT store_id, key, reason, at FROM hq_record_quarantine ORDER BY id',
+  )
+
+  type Sums = { taps: number; transfers: number; completed: number; bytes: number; funnel: number }
+  const zero = (): Sums => ({ taps: 0, transfers: 0, completed: 0, bytes: 0, funnel: 0 })
+
+  return {
+    lastKey: (storeId: string): string | null => lastKey.get(storeId)?.last_key ?? null,
+    knownStores: (): string[] => knownStores.all().map((r) => r.store_id),
+    /** Applies one batch; false when it was applied before (nothing changes then but where ingest stands). */
+    apply: immediate(
+      db.transaction((b: HqBatch, now: number): boolean => {
+        const storeId = b.storeId
+        if (hasBatch.get(storeId, b.seq)) {
+          touchStore.run({
+            storeId,
+            key: b.key,
+            seq: b.seq,
+            batches: 0,
+            quarantined: 0,
+            recordAt: null,
+            now,
+            batchAt: null,
+          })
+          return false
+        }
+        const records = b.taps.length + b.transfers.length + b.funnel.length + b.days.length
+        addBatch.run(storeId, b.seq, b.key, records, now)
+        const days = new Map<string, Sums>()
+        const on = (day: string) => {
+          let s = days.get(day)
+          if (!s) days.set(day, (s = zero()))
+          return s
+        }
+        let recordAt: number | null = null
+        const seen = (t: number) => (recordAt = Math.max(recordAt ?? 0, t))
+        for (const t of b.taps) {
+          if (tap.run({ storeId, ...t }).changes) on(t.day).taps++
+          seen(t.at)
+        }
+        for (const t of b.transfers) {
+          if (transfer.run({ storeId, ...t }).changes) {
+            const s = on(t.day)
+            s.transfers++
+            if (t.status === 'completed') s.completed++
+            s.bytes += t.bytesSent
+          }
+          seen(t.finishedAt ?? t.createdAt)
+        }
+        for (const f of b.funnel) {
+          if (funnel.run({ storeId, ...f }).changes) on(f.day).funnel++
+          seen(f.at)
+        }
+        for (const d of b.days) storeDay.run({ storeId, ...d })
+        for (const [day, s] of days) daily.run({ storeId, day, ...s })
+        touchStore.run({
+          storeId,
+          key: b.key,
+          seq: b.seq,
+          batches: 1,
+          quarantined: 0,
+          recordAt,
+          now,
+          batchAt: b.createdAt,
+        })
+        return true
+      }),
+    ),
+    /** An object ingest could not read: kept aside with why, and ingest moves past it. */
+    quarantine: immediate(
+      db.transaction((storeId: string, key: string, reason: string, now: number): boolean => {
+        const added = quarantine.run(storeId, key, reason, now).changes === 1
+        touchStore.run({
+          storeId,
+          key,
+          seq: 0,
+          batches: 0,
+          quarantined: added ? 1 : 0,
+          recordAt: null,
+          now,
+          batchAt: null,
+        })
+        return added
+      }),
+    ),
+    /** Every store's totals; with `since`, counted from the raw records at or after it. */
+    stores(sinceMs: number | null = null): HqStoreRecords[] {
+      const rows = stores.all().map((r) => ({
+        storeId: r.store_id as string,
+        taps: r.taps as number,
+        transfers: r.transfers as number,
+        completed: r.completed as number,
+        funnel: r.funnel as number,
+        batches: r.batches as number,
+        quarantined: r.quarantined as number,
+        lastSeq: r.last_seq as number,
+        lastRecordAt: (r.last_record_at as number | null) ?? null,
+        lastAppliedAt: (r.last_applied_at as number | null) ?? null,
+        lastBatchAt: (r.last_shipped_at as number | null) ?? null,
+      }))
+      if (sinceMs === null) return rows
+      const taps = new Map(since.taps.all(sinceMs).map((r) => [r.store_id, r.n]))
+      const transfers = new Map(since.transfers.all(sinceMs).map((r) => [r.store_id, r]))
+      const funnel = new Map(since.funnel.all(sinceMs).map((r) => [r.store_id, r.n]))
+      return rows.map((r) => ({
+        ...r,
+        taps: taps.get(r.storeId) ?? 0,
+        transfers: transfers.get(r.storeId)?.n ?? 0,
+        completed: transfers.get(r.storeId)?.completed ?? 0,
+        funnel: funnel.get(r.storeId) ?? 0,
+      }))
+    },
+    quarantined: () =>
+      quarantined.all().map((r) => ({ storeId: r.store_id, key: r.key, reason: r.reason, at: r.at })),
+  }
+}

@@ -1,0 +1,191 @@
+import type { Database } from 'better-sqlite3'
+import { immediate } from '../immediate'
+
+export type RecordsRepo = ReturnType<typeof recordsRepo>
+
+/** Where a batch ends in each table (the rows after the previous batch's ends, up to these, are in it). */
+export interface RecordsCursor {
+  taps: number
+  transfers: number
+  funnel: number
+  /** The last rolled day whose totals were put in a batch ('' before the first). */
+  days: string
+}
+
+export interface OutboxBatch {
+  seq: number
+  key: string
+  day: string
+  cursor: RecordsCursor
+  records: number
+  body: Buffer | null
+  size: number
+  sha256: string
+  createdAt: number
+  shippedAt: number | null
+  etag: string | null
+}
+
+export interface TapRow {
+  id: number
+  at: number
+  tag_code: string
+  tag_label: string | null
+  device_id: string
+  ip: string | null
+  outcome: string
+}
+export interface TransferRow {
+  id: number
+  tap_id: number | null
+  tag_code: string
+  tag_label: string | null
+  video_chain: string | null
+  video_title: string | null
+  rendition: string
+  tier: string
+  device_id: string
+  ip: string | null
+  status: string
+  bytes_total: number
+  bytes_sent: number
+  created_at: number
+  finished_at: number | null
+}
+export interface FunnelRow {
+  id: number
+  transfer_id: number
+  kind: string
+  platform: string
+  tag_code: string | null
+  transfer_at: number
+  first_at: number
+  count: number
+}
+export interface DayRow {
+  day: string
+  tag_code: string
+  tag_label: string | null
+  taps: number
+  refused: number
+  transfers: number
+  completed: number
+  failed: number
+  bytes: number
+}
+
+const ZERO: RecordsCursor = { taps: 0, transfers: 0, funnel: 0, days: '' }
+
+/**
+ * A chain store's outbox (migration 12): the batches of records made for headquarters, each with its sequence
+ * number, key and exact bytes, and how far each table has been put into batches. The rows themselves stay where
+ * they are; a batch holds the rows between the previous batch's cursor and its own.
+ */
+export function recordsRepo(db: Database) {
+  const toBatch = (r: Record<string, unknown>): OutboxBatch => ({
+    seq: r.seq as number,
+    key: r.key as string,
+    day: r.day as string,
+    cursor: {
+      taps: r.taps_to as number,
+      transfers: r.transfers_to as number,
+      funnel: r.funnel_to as number,
+      days: r.days_to as string,
+    },
+    records: r.records as number,
+    body: (r.body as Buffer | null) ?? null,
+    size: r.size as number,
+    sha256: r.sha256 as string,
+    createdAt: r.created_at as number,
+    shippedAt: (r.shipped_at as number | null) ?? null,
+    etag: (r.etag as string | null) ?? null,
+  })
+  const last = db.prepare('SELECT * FROM records_outbox ORDER BY seq DESC LIMIT 1')
+  const lastShipped = db.prepare(
+    'SELECT * FROM records_outbox WHERE shipped_at IS NOT NULL ORDER BY seq DESC LIMIT 1',
+  )
+  const firstUnshipped = db.prepare(
+    'SELECT * FROM records_outbox INDEXED BY records_outbox_unshipped WHERE shipped_at IS NULL ORDER BY seq LIMIT 1',
+  )
+  const insert = db.prepare(`
+    INSERT INTO records_outbox (seq, key, day, taps_to, transfers_to, funnel_to, days_to, records, body, size, sha256, created_at)
+    VALUES (@seq, @key, @day, @taps, @transfers, @funnel, @days, @records, @body, @size, @sha256, @createdAt)`)
+  const markShipped = db.prepare(
+    'UPDATE records_outbox SET shipped_at = @at, etag = @etag, body = NULL WHERE seq = @seq AND shipped_at IS NULL',
+  )
+  const taps = db.prepare<[number, number], TapRow>(`
+    SELECT t.id, t.at, t.tag_code, g.label AS tag_label, t.device_id, t.ip, t.outcome
+      FROM taps t LEFT JOIN tags g ON g.id = t.tag_id
+     WHERE t.id > ? ORDER BY t.id LIMIT ?`)
+  const transfers = db.prepare<[number, number], TransferRow>(`
+    SELECT r.id, r.tap_id, r.tag_code, g.label AS tag_label, v.chain_id AS video_chain, v.title AS video_title,
+           r.rendition, r.tier, r.device_id, r.ip, r.status, r.bytes_total, r.bytes_sent, r.created_at, r.finished_at
+      FROM transfers r LEFT JOIN tags g ON g.id = r.tag_id LEFT JOIN videos v ON v.id = r.video_id
+     WHERE r.id > ? ORDER BY r.id LIMIT ?`)
+  const funnel = db.prepare<[number, number], FunnelRow>(`
+    SELECT f.id, f.transfer_id, f.kind, f.platform, g.code AS tag_code, f.transfer_at, f.first_at, f.count
+      FROM funnel_events f LEFT JOIN tags g ON g.id = f.tag_id
+     WHERE f.id > ? ORDER BY f.id LIMIT ?`)
+  const rolledDays = db.prepare<[string, number], { day: string }>(
+    'SELECT day FROM rolled_days WHERE day > ? ORDER BY day LIMIT ?',
+  )
+  const dayRows = db.prepare<[string], DayRow>(`
+    SELECT d.day, coalesce(g.code, '#' || d.tag_id) AS tag_code, g.label AS tag_label, d.taps, d.refused,
+           d.transfers, d.completed, d.failed, d.bytes
+      FROM daily_tags d LEFT JOIN tags g ON g.id = d.tag_id
+     WHERE d.day = ? ORDER BY d.tag_id`)
+  const after = (table: 'taps' | 'transfers' | 'funnel_events') =>
+    db.prepare<[number], { n: number }>(`SELECT count(*) AS n FROM ${table} WHERE id > ?`)
+  const countAfter = { taps: after('taps'), transfers: after('transfers'), funnel: after('funnel_events') }
+  const olderHeld = db.prepare<[number, number, number, number, number, number], { n: number }>(`
+    SELECT (SELECT count(*) FROM taps WHERE at < ? AND id > ?)
+         + (SELECT count(*) FROM transfers WHERE created_at < ? AND id > ?)
+         + (SELECT count(*) FROM funnel_events WHERE transfer_at < ? AND id > ?) AS n`)
+
+  const shippedUpTo = (): { cursor: RecordsCursor; at: number | null } => {
+    const r = lastShipped.get() as Record<string, unknown> | undefined
+    return r ? { cursor: toBatch(r).cursor, at: r.shipped_at as number } : { cursor: ZERO, at: null }
+  }
+
+  return {
+    /** Where the newest batch ends (what the next batch starts after). */
+    madeUpTo(): { cursor: RecordsCursor; seq: number; day: string } {
+      const r = last.get() as Record<string, unknown> | undefined
+      if (!r) return { cursor: ZERO, seq: 0, day: '' }
+      const b = toBatch(r)
+      return { cursor: b.cursor, seq: b.seq, day: b.day }
+    },
+    /** Where the newest batch headquarters' store confirmed ends: rows up to here may age out. */
+    shippedUpTo,
+    firstUnshipped(): OutboxBatch | null {
+      const r = firstUnshipped.get() as Record<string, unknown> | undefined
+      return r ? toBatch(r) : null
+    },
+    tapsAfter: (id: number, limit: number) => taps.all(id, limit),
+    transfersAfter: (id: number, limit: number) => transfers.all(id, limit),
+    funnelAfter: (id: number, limit: number) => funnel.all(id, limit),
+    rolledDaysAfter: (day: string, limit: number) => rolledDays.all(day, limit).map((r) => r.day),
+    dayTotals: (day: string) => dayRows.all(day),
+    /** Records a new batch (its sequence number must be the next one: a second maker loses on the primary key). */
+    add: immediate(
+      db.transaction((b: Omit<OutboxBatch, 'shippedAt' | 'etag' | 'body'> & { body: Buffer }) => {
+        insert.run({ ...b, ...b.cursor })
+      }),
+    ),
+    markShipped: (seq: number, etag: string, at: number) => markShipped.run({ seq, etag, at }).changes === 1,
+    /** Rows not confirmed at headquarters' store yet (made into a batch or not). */
+    unshipped(): number {
+      const c = shippedUpTo().cursor
+      return (
+        countAfter.taps.get(c.taps)!.n +
+        countAfter.transfers.get(c.transfers)!.n +
+        countAfter.funnel.get(c.funnel)!.n
+      )
+    },
+    /** Rows older than `before` that retention keeps because they are not shipped yet. */
+    heldBack(before: number): number {
+      const c = shippedUpTo().cursor
+      return olderHeld.get(before, c.taps, before, c.transfers, before, c.funnel)!.n
+    },
+  }
+}

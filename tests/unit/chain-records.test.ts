@@ -1,0 +1,265 @@
+import { createHmac } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { ChainService } from '../../src/main/core/chain/service'
+import { decodeBatch, encodeBatch, parseRecordsKey } from '../../src/main/core/chain/records/format'
+import { RecordsIngest } from '../../src/main/core/chain/records/ingest'
+import { RecordsOutbox } from '../../src/main/core/chain/records/outbox'
+import { loadConfig } from '../../src/main/core/config/load'
+import { ConfigStore } from '../../src/main/core/config/store'
+import { silentLogger } from '../../src/main/core/logger'
+import { Retention } from '../../src/main/core/monitoring/retention'
+import { closeDatabase, openDatabase } from '../../src/main/db/open'
+import { createRepos, type Repos } from '../../src/main/db/repos'
+import { MemoryStore } from '../helpers/memory-store'
+import { insertSynthetic } from '../helpers/synthetic'
+import { tempDir } from '../helpers/tmp'
+
+const logger = silentLogger()
+const NOW = new Date(2026, 10, 24, 15, 30).getTime()
+const SALT = 'chain-salt-0123456789'
+const CONNECTED = {
+  chainEndpoint: 'http://10.0.0.5:7480',
+  chainBucket: 'chain',
+  chainAccessKey: 'AKIAIOSFODNN7EXAMPLE',
+  chainSecretKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+}
+
+let dir: ReturnType<typeof tempDir>
+const open: Repos[] = []
+let mem: MemoryStore
+let clock = NOW
+
+function hub(name: string, settings: Record<string, unknown>) {
+  const path = join(dir.path, `${name}.json`)
+  writeFileSync(path, JSON.stringify({ ...CONNECTED, ...settings }))
+  const config = new ConfigStore(loadConfig({ file: path, env: {} }))
+  const repos = createRepos(
+    openDatabase(join(dir.path, `${name}.db`), { backupsDir: join(dir.path, `${name}-backups`), logger }).db,
+  )
+  open.push(repos)
+  const chain = new ChainService({ config, logger, openStore: async () => mem })
+  return { config, repos, chain }
+}
+
+function store(id: string, settings: Record<string, unknown> = {}) {
+  const h = hub(id, { chainStoreId: id, chainRecordsSalt: SALT, ...settings })
+  const outbox = new RecordsOutbox({ ...h, logger, now: () => clock })
+  return { ...h, outbox }
+}
+
+function hq() {
+  const h = hub('hq', { chainRole: 'hq' })
+  const notified: Array<Record<string, string | number>> = []
+  const ingest = new RecordsIngest({
+    ...h,
+    logger,
+    now: () => clock,
+    notifyQuarantined: (p) => notified.push(p),
+  })
+  return { ...h, ingest, notified }
+}
+
+const n = (repos: Repos, sql: string) => (repos.db.prepare(sql).get() as { n: number }).n
+
+beforeEach(() => {
+  dir = tempDir()
+  mem = new MemoryStore()
+  clock = NOW
+})
+afterEach(() => {
+  for (const r of open.splice(0)) closeDatabase(r.db)
+  dir.cleanup()
+})
+
+describe('records: a store’s outbox and headquarters’ ingest', () => {
+  it('ships every tap, final transfer and day once; a put whose answer was lost is put again as the same object', async () => {
+    const s = store('sh-01')
+    insertSynthetic(s.repos.db, { transfers: 5000, days: 3, now: NOW, tags: 6, videos: 3 })
+    // Two days on: every transfer's link has expired, so each is final.
+    clock = NOW + 2 * 86_400_000
+    const retention = new Retention({ repos: s.repos, logger, retentionDays: () => 365, now: () => clock })
+    await retention.run()
+
+    mem.loseNextAnswer = true
+    await s.outbox.shipNow()
+    expect(s.outbox.view().error).toMatchObject({ code: 'chain-unreachable' })
+    const first = s.repos.records.firstUnshipped()!
+    expect(first.seq).toBe(1)
+    expect(mem.objects.has(first.key)).toBe(true)
+    const landed = Buffer.from(mem.objects.get(first.key)!.body)
+
+    await s.outbox.shipNow()
+    expect(s.outbox.view()).toMatchObject({ unshipped: 0, error: null })
+    expect(mem.objects.get(first.key)!.body.equals(landed)).toBe(true)
+    const keys = [...mem.objects.keys()].sort()
+    expect(keys.map((k) => parseRecordsKey(k)!.seq)).toEqual(keys.map((_, i) => i + 1))
+    expect(keys[0]).toMatch(/^records\/sh-01\/\d{4}-\d{2}-\d{2}\/0000000001\.jsonl\.gz$/)
+
+    const tapIds: number[] = []
+    const transferIds: number[] = []
+    let days = 0
+    for (const k of keys)
+      for (const r of decodeBatch(mem.objects.get(k)!.body, k).records) {
+        if (r.t === 'tap') tapIds.push(r.id)
+        if (r.t === 'transfer') transferIds.push(r.id)
+        if (r.t === 'day') days++
+      }
+    expect(tapIds.length).toBe(n(s.repos, 'SELECT count(*) AS n FROM taps'))
+    expect(new Set(tapIds).size).toBe(tapIds.length)
+    expect(transferIds.length).toBe(n(s.repos, 'SELECT count(*) AS n FROM transfers'))
+    expect(new Set(transferIds).size).toBe(transferIds.length)
+    expect(days).toBe(n(s.repos, 'SELECT count(*) AS n FROM daily_tags'))
+
+    // Headquarters applies each object once: a second pass and a batch applied again change nothing.
+    const h = hq()
+    mem.objects.set('stores/sh-01/status.json', { body: Buffer.from('{}'), sha256: '', etag: '"x"' })
+    await h.ingest.ingestNow()
+    await h.ingest.ingestNow()
+    const [row] = h.ingest.stores(null)
+    expect(row).toMatchObject({
+      storeId: 'sh-01',
+      taps: n(s.repos, 'SELECT count(*) AS n FROM taps'),
+      transfers: n(s.repos, 'SELECT count(*) AS n FROM transfers'),
+      completed: n(s.repos, "SELECT count(*) AS n FROM transfers WHERE status = 'completed'"),
+      batches: keys.length,
+      quarantined: 0,
+    })
+    const again = decodeBatch(mem.objects.get(keys[0]!)!.body, keys[0]!)
+    expect(
+      h.repos.hqRecords.apply(
+        {
+          storeId: 'sh-01',
+          seq: again.header.seq,
+          key: keys[0]!,
+          createdAt: 0,
+          taps: [],
+          transfers: [],
+          funnel: [],
+          days: [],
+        },
+        clock,
+      ),
+    ).toBe(false)
+    expect(h.ingest.stores(null)[0]!.taps).toBe(row!.taps)
+  })
+
+  it('holds transfers back from the first one that may still change, then ships them when it is final', async () => {
+    const s = store('sh-02')
+    insertSynthetic(s.repos.db, { transfers: 50, days: 1, now: NOW, tags: 2, videos: 1 })
+    s.repos.db.exec(`UPDATE transfers SET status = 'completed'`)
+    const mid = n(s.repos, 'SELECT min(id) + 10 AS n FROM transfers')
+    s.repos.db
+      .prepare(`UPDATE transfers SET status = 'active', created_at = ? WHERE id = ?`)
+      .run(NOW - 1000, mid)
+    await s.outbox.shipNow()
+    const shippedTransfers = () =>
+      [...mem.objects.entries()].flatMap(([k, o]) =>
+        decodeBatch(o.body, k).records.filter((r) => r.t === 'transfer'),
+      )
+    expect(shippedTransfers().map((r) => r.id)).toEqual(Array.from({ length: 10 }, (_, i) => mid - 10 + i))
+    expect(s.outbox.view().unshipped).toBe(40)
+    s.repos.db.prepare(`UPDATE transfers SET status = 'completed' WHERE id = ?`).run(mid)
+    await s.outbox.shipNow()
+    expect(shippedTransfers()).toHaveLength(50)
+    expect(s.outbox.view().unshipped).toBe(0)
+  })
+
+  it('ships device ids only as an HMAC with the chain’s salt, and no address unless allowed', async () => {
+    const s = store('sh-03')
+    insertSynthetic(s.repos.db, { transfers: 3, days: 1, now: NOW, tags: 1, videos: 1, refusedShare: 0 })
+    s.repos.db.exec(`UPDATE transfers SET status = 'completed'`)
+    await s.outbox.shipNow()
+    const taps = [...mem.objects.entries()].flatMap(([k, o]) =>
+      decodeBatch(o.body, k).records.filter((r) => r.t === 'tap'),
+    )
+    const devices = s.repos.db.prepare('SELECT device_id FROM taps ORDER BY id').all() as Array<{
+      device_id: string
+    }>
+    expect(taps.map((t) => (t.t === 'tap' ? t.device : null))).toEqual(
+      devices.map((d) => createHmac('sha256', SALT).update(d.device_id).digest('hex').slice(0, 32)),
+    )
+    expect(taps.every((t) => t.t === 'tap' && t.ip === null)).toBe(true)
+    const text = [...mem.objects.values()]
+      .map((o) =>
+        decodeBatch(o.body, 'x')
+          .records.map((r) => JSON.stringify(r))
+          .join('\n'),
+      )
+      .join('\n')
+    for (const d of devices) expect(text).not.toContain(d.device_id)
+    expect(text).not.toContain('192.168.1.')
+    expect(text).not.toContain('Mozilla')
+
+    const t = store('sh-04', { chainRecordsSalt: null, chainRecordsIps: true })
+    insertSynthetic(t.repos.db, { transfers: 2, days: 1, now: NOW, tags: 1, videos: 1, refusedShare: 0 })
+    await t.outbox.shipNow()
+    const key = [...mem.objects.keys()].find((k) => k.startsWith('records/sh-04/'))!
+    const tap = decodeBatch(mem.objects.get(key)!.body, key).records.find((r) => r.t === 'tap')!
+    expect(tap).toMatchObject({ device: null, ip: expect.stringMatching(/^192\.168\.1\./) })
+  })
+
+  it('retention keeps rows headquarters has not received, says so, and deletes them once shipped', async () => {
+    const s = store('sh-05')
+    insertSynthetic(s.repos.db, { transfers: 400, days: 40, now: NOW, tags: 3, videos: 2 })
+    const held: Array<Record<string, string | number>> = []
+    const retention = new Retention({
+      repos: s.repos,
+      logger,
+      retentionDays: () => 10,
+      now: () => clock,
+      keepAfter: () => s.outbox.keepAfter(),
+      notifyHeld: (p) => held.push(p),
+    })
+    const before = n(s.repos, 'SELECT count(*) AS n FROM taps')
+    mem.down = true
+    await s.outbox.shipNow()
+    await retention.run()
+    expect(n(s.repos, 'SELECT count(*) AS n FROM taps')).toBe(before)
+    expect(held).toHaveLength(1)
+    expect(held[0]!.count).toBeGreaterThan(0)
+
+    mem.down = false
+    await s.outbox.shipNow()
+    expect(s.outbox.view().error).toBeNull()
+    await retention.run()
+    expect(n(s.repos, 'SELECT count(*) AS n FROM taps')).toBeLessThan(before)
+    expect(s.repos.records.heldBack(new Date(NOW - 10 * 86_400_000).getTime())).toBe(0)
+  })
+
+  it('sets aside an object that does not parse or fails its checksum, says so, and applies the ones after it', async () => {
+    const s = store('sh-06')
+    insertSynthetic(s.repos.db, { transfers: 30, days: 1, now: NOW, tags: 2, videos: 1, refusedShare: 0 })
+    s.repos.db.exec(`UPDATE transfers SET status = 'completed'`)
+    await s.outbox.shipNow()
+    const good = [...mem.objects.keys()][0]!
+    const day = parseRecordsKey(good)!.day
+    // A garbled object and a damaged copy sort before the good one's successor.
+    mem.objects.set(`records/sh-06/${day}/0000000002.jsonl.gz`, {
+      body: Buffer.from('not gzip'),
+      sha256: '',
+      etag: '"a"',
+    })
+    const body = encodeBatch({
+      header: { t: 'batch', v: 1, store: 'sh-06', seq: 3, createdAt: NOW, records: 0 },
+      records: [],
+    })
+    mem.objects.set(`records/sh-06/${day}/0000000003.jsonl.gz`, { body, sha256: 'f'.repeat(64), etag: '"b"' })
+    const h = hq()
+    mem.objects.set('stores/sh-06/status.json', { body: Buffer.from('{}'), sha256: '', etag: '"x"' })
+    await h.ingest.ingestNow()
+    expect(h.ingest.view().error).toBeNull()
+    expect(h.notified.map((p) => p.key)).toEqual([
+      `records/sh-06/${day}/0000000002.jsonl.gz`,
+      `records/sh-06/${day}/0000000003.jsonl.gz`,
+    ])
+    expect(h.repos.hqRecords.quarantined().map((q) => q.reason)).toEqual([
+      expect.stringMatching(/is not gzip/),
+      expect.stringMatching(/SHA-256/),
+    ])
+    expect(h.ingest.stores(null)[0]).toMatchObject({ taps: 30, transfers: 30, quarantined: 2 })
+    await h.ingest.ingestNow()
+    expect(h.notified).toHaveLength(2)
+  })
+})
