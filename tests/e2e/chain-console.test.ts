@@ -1,7 +1,7 @@
 import { CreateBucketCommand } from '@aws-sdk/client-s3'
 import type { Browser, Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ChainJob, ChainStore, ChainSync } from '../../src/shared/contract/chain'
+import type { ChainJob, ChainRecordsStore, ChainStore, ChainSync } from '../../src/shared/contract/chain'
 import { TestSession } from '../helpers/api'
 import { launchChromium, ownerConsole, screenshotPath } from '../helpers/browser'
 import { startTestCluster, type TestCluster } from '../helpers/ceph'
@@ -9,6 +9,7 @@ import { chainEnv, cliJson, hubApi, spawnStore, stopHub, until } from '../helper
 import { spawnHub, type SpawnedHub } from '../helpers/cli'
 import { clip } from '../helpers/corpus'
 import { OWNER } from '../helpers/hub'
+import { Phone, PHONE_UA } from '../helpers/phone'
 import { tempDir } from '../helpers/tmp'
 
 /** The console's chain page against a real Ceph RGW: HQ's list of stores, and a store's sync state. */
@@ -40,12 +41,18 @@ async function openChain(h: SpawnedHub, lang: 'zh-CN' | 'en'): Promise<Page> {
 
 let hq: SpawnedHub
 let store: SpawnedHub
+let cashierCode: string
 
 beforeAll(async () => {
   ceph = await startTestCluster()
   await ceph.client().send(new CreateBucketCommand({ Bucket: BUCKET }))
   hqDir = dir()
-  hq = await spawnHub(hqDir, [], chainEnv(ceph.cluster, BUCKET, { TAPDROP_STORE_NAME: '总部' }), 'hq')
+  hq = await spawnHub(
+    hqDir,
+    [],
+    chainEnv(ceph.cluster, BUCKET, { TAPDROP_STORE_NAME: '总部', TAPDROP_CHAIN_RECORDS_SECONDS: '1' }),
+    'hq',
+  )
   procs.push(hq)
   await owner(hq)
   const added = await cliJson<{ id: number }>(hqDir, [
@@ -65,6 +72,7 @@ beforeAll(async () => {
       spawnStore(ceph.cluster, BUCKET, id === 'sh-01' ? storeDir : dir(), id, {
         TAPDROP_STORE_NAME: name,
         TAPDROP_CHAIN_POLL_SECONDS: '3600',
+        TAPDROP_CHAIN_RECORDS_SECONDS: '1',
       }),
     ),
   )
@@ -80,12 +88,14 @@ beforeAll(async () => {
     expect(r.out.catalogVersion).toBe(1)
   }
   const fromHq = (await hubApi(storeDir)('video-list', {})).find((v) => v.origin === 'chain')!
-  await hubApi(storeDir)('tag-create', {
-    videoIds: [fromHq.id],
-    label: '收银台',
-    tier: 'normal',
-    dailyCap: null,
-  })
+  cashierCode = (
+    await hubApi(storeDir)('tag-create', {
+      videoIds: [fromHq.id],
+      label: '收银台',
+      tier: 'normal',
+      dailyCap: null,
+    })
+  ).code
   browser = await launchChromium()
 }, 240_000)
 
@@ -143,4 +153,36 @@ describe('the chain page of the console', () => {
       await page.context().close()
     }
   })
+
+  it('HQ sees what each store shipped: taps, transfers, completed, and when records last arrived', async () => {
+    for (let i = 0; i < 3; i++) {
+      const phone = new Phone(store.info.lanUrl!, PHONE_UA.iphone)
+      const tap = await phone.tap(cashierCode)
+      expect(tap.status).toBe(200)
+      expect((await phone.download(tap.token!)).status).toBe(200)
+    }
+    await until(
+      'sh-01’s records at HQ',
+      async () =>
+        (await cliJson<ChainRecordsStore[]>(hqDir, ['chain', 'records', '--refresh'])).out.find(
+          (r) => r.store === 'sh-01' && r.completed === 3,
+        ),
+      60_000,
+    )
+    for (const lang of ['en', 'zh-CN'] as const) {
+      const page = await openChain(hq, lang)
+      const card = page.getByTestId('chain-records')
+      await card.getByText('sh-01').waitFor()
+      const text = await card.innerText()
+      expect(text).toContain(lang === 'en' ? 'Records from the stores' : '门店数据')
+      expect(text).toMatch(/sh-01\s+3\s+3\s+3 \(100%\)/)
+      expect(text).toContain(lang === 'en' ? 'Up to date' : '正常')
+      await page.screenshot({
+        animations: 'disabled',
+        path: screenshotPath(`chain-hq-records-${lang === 'en' ? 'en' : 'zh'}`),
+        fullPage: true,
+      })
+      await page.context().close()
+    }
+  }, 120_000)
 })

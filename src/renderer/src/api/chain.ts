@@ -15,3 +15,6 @@ export const useChainHq = () => useApiQuery('chain-hq', {}, { refetchInterval: 6
 export const useChainStores = () => useApiQuery('chain-stores', {}, { refetchInterval: 60_000 })
 
 export const useChainUnpublish = () => useApiMutation('chain-unpublish', { invalidates: ['chain-hq'] })
+
+/** HQ: every store's records received (issue 21); `chain-changed` after each batch applied keeps it current. */
+export const useChainRecords = () => useApiQuery('chain-records', {}, { refetchInterval: 60_000 })

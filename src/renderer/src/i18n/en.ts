@@ -633,6 +633,22 @@ const en: Messages = {
     saved: 'Publishing settings saved',
   },
   chain: {
+    records: {
+      title: 'Records from the stores',
+      none: 'No store has shipped records yet',
+      taps: 'Taps',
+      transfers: 'Transfers',
+      completed: 'Completed',
+      funnel: 'Funnel steps',
+      lastRecord: 'Newest record',
+      received: 'Last received',
+      lag: 'took {{time}} to arrive',
+      health: 'Health',
+      ok: 'Up to date',
+      behind: 'Nothing for over an hour',
+      quarantined: '{{count}} set aside',
+      total: 'All {{count}} stores',
+    },
     title: 'Chain of stores',
     hqSubtitle: 'Headquarters: how every store is syncing, and the catalog in the bucket.',
     storeSubtitle:

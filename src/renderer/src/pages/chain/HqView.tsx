@@ -5,6 +5,7 @@ import { useChainHq, useChainStores, useChainUnpublish } from '../../api/chain'
 import { errorMessage } from '../../api/client'
 import { formatBytes, formatTime } from '../../format'
 import { StoreList } from './StoreList'
+import { StoreRecords } from './StoreRecords'
 
 type Published = ChainHq['videos'][number]
 
@@ -48,6 +49,7 @@ export function HqView() {
           loading={stores.isLoading}
         />
       </Card>
+      <StoreRecords />
       {running.length > 0 && (
         <Card title={t('chain.jobs')} style={{ marginTop: 16 }} data-testid="chain-jobs">
           {running.map((j) => (
