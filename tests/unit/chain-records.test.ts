@@ -126,6 +126,22 @@ describe('records: a store’s outbox and headquarters’ ingest', () => {
       batches: keys.length,
       quarantined: 0,
     })
+    // A period's counts (whole days from the roll-up, the first part-day from raw rows) equal the raw rows'.
+    for (const since of [NOW - 2.5 * 86_400_000, NOW - 30 * 3_600_000, NOW - 3_600_000, NOW + 86_400_000]) {
+      const got = h.ingest.stores(since)[0]!
+      expect(got.taps, new Date(since).toISOString()).toBe(
+        n(h.repos, `SELECT count(*) AS n FROM hq_taps WHERE at >= ${since}`),
+      )
+      expect(got.transfers).toBe(
+        n(h.repos, `SELECT count(*) AS n FROM hq_transfers WHERE created_at >= ${since}`),
+      )
+      expect(got.completed).toBe(
+        n(
+          h.repos,
+          `SELECT count(*) AS n FROM hq_transfers WHERE created_at >= ${since} AND status = 'completed'`,
+        ),
+      )
+    }
     const again = decodeBatch(mem.objects.get(keys[0]!)!.body, keys[0]!)
     expect(
       h.repos.hqRecords.apply(

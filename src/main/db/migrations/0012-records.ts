@@ -69,7 +69,7 @@ export const m0012Records: Migration = {
         outcome   TEXT    NOT NULL,
         PRIMARY KEY (store_id, id)
       ) STRICT, WITHOUT ROWID;
-      CREATE INDEX hq_taps_by_store_time ON hq_taps (store_id, at);
+      CREATE INDEX hq_taps_by_time ON hq_taps (at, store_id);
       CREATE TABLE hq_transfers (
         store_id    TEXT    NOT NULL,
         id          INTEGER NOT NULL,
@@ -90,7 +90,7 @@ export const m0012Records: Migration = {
         finished_at INTEGER,
         PRIMARY KEY (store_id, id)
       ) STRICT, WITHOUT ROWID;
-      CREATE INDEX hq_transfers_by_store_time ON hq_transfers (store_id, created_at);
+      CREATE INDEX hq_transfers_by_time ON hq_transfers (created_at, store_id);
       CREATE TABLE hq_funnel (
         store_id    TEXT    NOT NULL,
         id          INTEGER NOT NULL,
@@ -103,6 +103,7 @@ export const m0012Records: Migration = {
         count       INTEGER NOT NULL,
         PRIMARY KEY (store_id, id)
       ) STRICT, WITHOUT ROWID;
+      CREATE INDEX hq_funnel_by_time ON hq_funnel (at, store_id);
       -- The store's own daily totals per tag, as it rolled them up (the last copy shipped wins).
       CREATE TABLE hq_store_days (
         store_id  TEXT    NOT NULL,

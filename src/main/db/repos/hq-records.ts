@@ -136,17 +136,26 @@ export function hqRecordsRepo(db: Database) {
            coalesce(sum(d.completed), 0) AS completed, coalesce(sum(d.funnel), 0) AS funnel
       FROM hq_record_stores s LEFT JOIN hq_daily d ON d.store_id = s.store_id
      GROUP BY s.store_id ORDER BY s.store_id`)
-  const since = {
-    taps: db.prepare<[number], { store_id: string; n: number }>(
-      'SELECT store_id, count(*) AS n FROM hq_taps WHERE at >= ? GROUP BY store_id',
-    ),
-    transfers: db.prepare<[number], { store_id: string; n: number; completed: number }>(`
-      SELECT store_id, count(*) AS n, sum(status = 'completed') AS completed
-        FROM hq_transfers WHERE created_at >= ? GROUP BY store_id`),
-    funnel: db.prepare<[number], { store_id: string; n: number }>(
-      'SELECT store_id, count(*) AS n FROM hq_funnel WHERE at >= ? GROUP BY store_id',
-    ),
-  }
+  // A period's counts: whole days from the roll-up, the part of a day before them from the raw records (at most a
+  // day of rows, by the time indexes), so the dashboard answers in the same time for a day or for a year.
+  const rawTaps = db.prepare<[number, number], { store_id: string; n: number }>(
+    'SELECT store_id, count(*) AS n FROM hq_taps INDEXED BY hq_taps_by_time WHERE at >= ? AND at < ? GROUP BY store_id',
+  )
+  const rawTransfers = db.prepare<
+    [number, number],
+    { store_id: string; n: number; completed: number; bytes: number }
+  >(`
+    SELECT store_id, count(*) AS n, sum(status = 'completed') AS completed, sum(bytes_sent) AS bytes
+      FROM hq_transfers INDEXED BY hq_transfers_by_time WHERE created_at >= ? AND created_at < ? GROUP BY store_id`)
+  const rawFunnel = db.prepare<[number, number], { store_id: string; n: number }>(
+    'SELECT store_id, count(*) AS n FROM hq_funnel INDEXED BY hq_funnel_by_time WHERE at >= ? AND at < ? GROUP BY store_id',
+  )
+  const dailyFrom = db.prepare<
+    [string],
+    { store_id: string; taps: number; transfers: number; completed: number; funnel: number }
+  >(`
+    SELECT store_id, sum(taps) AS taps, sum(transfers) AS transfers, sum(completed) AS completed, sum(funnel) AS funnel
+      FROM hq_daily INDEXED BY hq_daily_by_day WHERE day >= ? GROUP BY store_id`)
   const quarantined = db.prepare<[], { store_id: string; key: string; reason: string; at: number }>(
     'SELECT store_id, key, reason, at FROM hq_record_quarantine ORDER BY id',
   )
@@ -233,8 +242,11 @@ export function hqRecordsRepo(db: Database) {
         return added
       }),
     ),
-    /** Every store's totals; with `since`, counted from the raw records at or after it. */
-    stores(sinceMs: number | null = null): HqStoreRecords[] {
+    /**
+     * Every store's totals; with `since`, of the records at or after `from`: the raw records up to `nextDay` (the
+     * next local midnight, its day `nextDayKey`), the daily roll-up from then on.
+     */
+    stores(since: { from: number; nextDay: number; nextDayKey: string } | null = null): HqStoreRecords[] {
       const rows = stores.all().map((r) => ({
         storeId: r.store_id as string,
         taps: r.taps as number,
@@ -248,16 +260,32 @@ export function hqRecordsRepo(db: Database) {
         lastAppliedAt: (r.last_applied_at as number | null) ?? null,
         lastBatchAt: (r.last_shipped_at as number | null) ?? null,
       }))
-      if (sinceMs === null) return rows
-      const taps = new Map(since.taps.all(sinceMs).map((r) => [r.store_id, r.n]))
-      const transfers = new Map(since.transfers.all(sinceMs).map((r) => [r.store_id, r]))
-      const funnel = new Map(since.funnel.all(sinceMs).map((r) => [r.store_id, r.n]))
+      if (since === null) return rows
+      const { from: sinceMs, nextDay, nextDayKey } = since
+      const sums = new Map<string, { taps: number; transfers: number; completed: number; funnel: number }>()
+      const add = (
+        id: string,
+        v: { taps?: number; transfers?: number; completed?: number; funnel?: number },
+      ) => {
+        const s = sums.get(id) ?? { taps: 0, transfers: 0, completed: 0, funnel: 0 }
+        s.taps += v.taps ?? 0
+        s.transfers += v.transfers ?? 0
+        s.completed += v.completed ?? 0
+        s.funnel += v.funnel ?? 0
+        sums.set(id, s)
+      }
+      for (const r of dailyFrom.all(nextDayKey)) add(r.store_id, r)
+      for (const r of rawTaps.all(sinceMs, nextDay)) add(r.store_id, { taps: r.n })
+      for (const r of rawTransfers.all(sinceMs, nextDay))
+        add(r.store_id, { transfers: r.n, completed: r.completed })
+      for (const r of rawFunnel.all(sinceMs, nextDay)) add(r.store_id, { funnel: r.n })
       return rows.map((r) => ({
         ...r,
-        taps: taps.get(r.storeId) ?? 0,
-        transfers: transfers.get(r.storeId)?.n ?? 0,
-        completed: transfers.get(r.storeId)?.completed ?? 0,
-        funnel: funnel.get(r.storeId) ?? 0,
+        taps: 0,
+        transfers: 0,
+        completed: 0,
+        funnel: 0,
+        ...sums.get(r.storeId),
       }))
     },
     quarantined: () =>

@@ -126,8 +126,10 @@ export function recordsRepo(db: Database) {
     SELECT f.id, f.transfer_id, f.kind, f.platform, g.code AS tag_code, f.transfer_at, f.first_at, f.count
       FROM funnel_events f LEFT JOIN tags g ON g.id = f.tag_id
      WHERE f.id > ? ORDER BY f.id LIMIT ?`)
+  // Days with totals only: the empty days retention marks as rolled (back 90 days at a first start) ship nothing.
+  // Days are rolled in order, so no day before the cursor gets totals later.
   const rolledDays = db.prepare<[string, number], { day: string }>(
-    'SELECT day FROM rolled_days WHERE day > ? ORDER BY day LIMIT ?',
+    'SELECT DISTINCT day FROM daily_tags WHERE day > ? ORDER BY day LIMIT ?',
   )
   const dayRows = db.prepare<[string], DayRow>(`
     SELECT d.day, coalesce(g.code, '#' || d.tag_id) AS tag_code, g.label AS tag_label, d.taps, d.refused,

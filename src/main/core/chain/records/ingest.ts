@@ -8,6 +8,7 @@ import { isObjectStoreError, type ObjectStore } from '../object-store'
 import type { ChainService } from '../service'
 import { decodeBatch, parseRecordsKey, recordsStorePrefix, type Batch } from './format'
 import { Ticker } from './ticker'
+import { addDays, dayKey } from '../../time/days'
 import type { ConfigStore } from '../../config/store'
 
 /** The largest records object read (a batch is far smaller; anything bigger is not one of ours). */
@@ -73,7 +74,9 @@ export class RecordsIngest {
 
   /** Every store's totals from HQ's database; with `sinceMs`, of the records at or after it. */
   stores(sinceMs: number | null): HqStoreRecords[] {
-    return this.d.repos.hqRecords.stores(sinceMs)
+    if (sinceMs === null) return this.d.repos.hqRecords.stores(null)
+    const nextDay = addDays(sinceMs, 1)
+    return this.d.repos.hqRecords.stores({ from: sinceMs, nextDay, nextDayKey: dayKey(nextDay) })
   }
 
   view(): IngestView {
