@@ -33,6 +33,9 @@ export const AuditActionSchema = z.enum([
   'caption.delete',
   'coupon.import',
   'coupon.clear',
+  'template.create',
+  'template.delete',
+  'music.import',
 ])
 export type AuditAction = z.infer<typeof AuditActionSchema>
 

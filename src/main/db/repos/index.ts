@@ -14,6 +14,7 @@ import { captionsRepo } from './captions'
 import { douyinSharesRepo } from './douyin-shares'
 import { funnelRepo } from './funnel'
 import { couponsRepo } from './coupons'
+import { remixRepo } from './remix'
 
 /** Every repository over the hub's one connection, built once. */
 export function createRepos(db: Database) {
@@ -34,6 +35,7 @@ export function createRepos(db: Database) {
     douyinShares: douyinSharesRepo(db),
     funnel: funnelRepo(db),
     coupons: couponsRepo(db),
+    remix: remixRepo(db),
   }
 }
 
