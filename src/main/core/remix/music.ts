@@ -35,7 +35,7 @@ function measureLufs(ffmpeg: string, path: string): Promise<number | null> {
         path,
         '-vn',
         '-af',
-        'ebur128=framelog=quiet',
+        'ebur128=framelog=verbose',
         '-f',
         'null',
         '-',
