@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { localClient, readyVideo, setupOwner, startTestHub, type TestHub } from '../helpers/hub'
+import { readyVideo, setupOwner, startTestHub, type TestHub } from '../helpers/hub'
 import type { TestSession } from '../helpers/api'
 import { runCli } from '../helpers/cli'
 import { Phone, PHONE_UA } from '../helpers/phone'
@@ -29,7 +29,7 @@ const MIN_HASH_DISTANCE = 16
 let dir: { path: string; cleanup(): void }
 let t: TestHub
 let owner: TestSession
-let videoIds: number[] = []
+const videoIds: number[] = []
 let templateId: number
 let music: string
 const cli = (...args: string[]) => runCli([...args, '--data-dir', t.dataDir], { timeoutMs: 120_000 })
