@@ -217,6 +217,13 @@ export class RemixService {
     return this.d.repos.remix.variantsOfTag(input.tagId, input.limit).map((v) => this.variantView(v))
   }
 
+  /** A preview file by its name (`<template>-<seed>.mp4`, as `preview` made it), for the console's player. */
+  previewFile(name: string): string | null {
+    if (!/^\d+-\d+\.mp4$/.test(name)) return null
+    const path = join(this.d.storage.abs('media/variants'), 'preview', name)
+    return existsSync(path) ? path : null
+  }
+
   /** Checks a template a tag is given (tags call this). */
   assertTemplate(id: number): TemplateRecord {
     return this.mustFind(id)
