@@ -139,10 +139,14 @@ export class VariantPools {
     this.stopped = false
     this.timers.push(setInterval(() => this.flushUses(), 1000))
     this.timers.push(
-      setInterval(() => {
-        this.cleanup()
-        this.refill()
-      }, 30_000),
+      setInterval(
+        () =>
+          this.guard('keeping the pools', () => {
+            this.cleanup()
+            this.refill()
+          }),
+        30_000,
+      ),
     )
     for (const t of this.timers) t.unref()
     this.refillSoon()
@@ -179,7 +183,7 @@ export class VariantPools {
     if (!this.dryTags.has(tag.id)) {
       this.dryTags.add(tag.id)
       // Told after this tap's answer: a notification is a row in SQLite.
-      setImmediate(() => this.d.onDry(tag, fallback))
+      setImmediate(() => this.guard('telling staff of a dry pool', () => this.d.onDry(tag, fallback)))
     }
     return best ? this.give(best, now, fallback) : null
   }
@@ -246,11 +250,15 @@ export class VariantPools {
     }
   }
 
-  failed(variantId: number): void {
+  /**
+   * A variant failed for good. Three in a row pause its tag's refills for ten minutes (a template that keeps
+   * failing must not hold the queue); a full disk does not count: the floor check in refill() waits for room.
+   */
+  failed(variantId: number, error = ''): void {
     const v = this.variants.get(variantId)
     this.progress.delete(variantId)
     this.variants.delete(variantId)
-    if (v?.tagId != null) {
+    if (v?.tagId != null && !/disk/i.test(error)) {
       const f = this.failures.get(v.tagId)
       this.failures.set(v.tagId, { count: (f?.count ?? 0) + 1, at: this.now() })
     }
@@ -267,6 +275,15 @@ export class VariantPools {
 
   // ── keeping the pools filled, in idle time ───────────────────────────────────────────────────────────────
 
+  /** Work run from a timer: a write the database refuses (a full disk) is logged and tried again next time. */
+  private guard(what: string, fn: () => void): void {
+    try {
+      fn()
+    } catch (err) {
+      this.d.logger.warn({ err: (err as Error)?.message ?? String(err) }, `${what} failed`)
+    }
+  }
+
   /** Tags or videos changed: pools are looked at again shortly (off the caller's path). */
   changed(): void {
     this.refillSoon()
@@ -276,7 +293,7 @@ export class VariantPools {
     if (this.stopped || this.refillTimer) return
     this.refillTimer = setTimeout(() => {
       this.refillTimer = null
-      this.refill()
+      this.guard('refilling the pools', () => this.refill())
     }, 250)
     this.refillTimer.unref()
   }

@@ -111,7 +111,7 @@ export function variantJob(d: VariantJobDeps): JobKind {
       if (!p.success) return
       const v = d.repos.remix.variant(p.data.variantId)
       d.repos.remix.setVariantFailed(p.data.variantId, job.error ?? job.status)
-      d.pools().failed(p.data.variantId)
+      d.pools().failed(p.data.variantId, job.error ?? '')
       if (v && job.status === 'failed') d.onFailed(v.tagId, job.error ?? 'failed')
     },
     onProgress: (job, p) => {
@@ -178,7 +178,7 @@ async function render(d: VariantJobDeps, ctx: JobContext): Promise<JobOutcome> {
         : err.exitCode !== null
           ? `ffmpeg exited with code ${err.exitCode}: ${err.stderrTail}`
           : `ffmpeg could not run: ${err.message}`
-      const full = /No space left on device/i.test(reason)
+      const full = /No space left on device|ENOSPC/i.test(reason)
       return {
         kind: 'retry',
         error: (full ? 'the disk filled up while rendering: ' : '') + reason.slice(0, 2000),
