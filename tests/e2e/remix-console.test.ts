@@ -119,6 +119,28 @@ describe('the remix page', () => {
     },
   )
 
+  it(
+    'makes a remix tag in the tag form: the template brings its base video (zh-CN)',
+    { timeout: 120_000 },
+    async () => {
+      const page = await ownerConsole(browser, t.adminUrl, 'zh-CN', 1000)
+      await page.getByTestId('nav-tags').click()
+      await page.getByTestId('tag-add').click()
+      await page.getByTestId('tag-label').fill('收银台')
+      await page.getByTestId('tag-template').click()
+      await page.locator('.ant-select-item-option', { hasText: '春季混剪' }).click()
+      // The base video fills the videos field by itself.
+      await page.getByTestId('tag-videos').getByText('门头').waitFor()
+      await page.screenshot({ animations: 'disabled', path: screenshotPath('99-remix-tag-form-zh') })
+      await page.getByTestId('tag-save').click()
+      await page.getByText('收银台').first().waitFor()
+      const made = (await owner.invoke('tag-list', {})).find((x) => x.label === '收银台')!
+      expect(made.templateId).toBe(templateId)
+      expect(made.videos.map((v) => v.title)).toEqual(['门头'])
+      await page.context().close()
+    },
+  )
+
   it('says it in English (en)', { timeout: 120_000 }, async () => {
     const page = await remixPage('en')
     await page.getByText('Variant pools').waitFor()

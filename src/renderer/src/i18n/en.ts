@@ -394,6 +394,10 @@ const en: Messages = {
     tier: 'Tier',
     videos: 'Videos',
     videosHint: 'With several videos, they are used as chosen below',
+    template: 'Remix template',
+    templateHint:
+      'With a template, each tap gets a remix variant nobody has had; the video above when the pool runs dry.',
+    noTemplate: 'No remix (the videos above)',
     strategy: 'Strategy',
     dailyCap: 'Daily cap',
     dailyCapHint: 'Empty means no cap',

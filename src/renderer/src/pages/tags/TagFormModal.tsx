@@ -12,6 +12,7 @@ import {
 import { errorMessage } from '../../api/client'
 import { useCreateTag, useUpdateTag } from '../../api/tags'
 import { useVideos } from '../../api/videos'
+import { useTemplates } from '../../api/remix'
 import { PlatformOrder } from './PlatformOrder'
 import { TagPagePreview } from './TagPagePreview'
 
@@ -23,6 +24,8 @@ interface TagForm {
   dailyCap: number | null
   platforms: Platform[]
   captionStrategy: CaptionStrategy
+  /** A remix tag's template (each tap a new variant; its video is the template's base video). */
+  templateId: number | null
 }
 
 const STRATEGIES = StrategySchema.options
@@ -36,6 +39,7 @@ export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null
   const { t } = useTranslation()
   const { message } = App.useApp()
   const videos = useVideos()
+  const templates = useTemplates()
   const create = useCreateTag()
   const update = useUpdateTag()
   const [form] = Form.useForm<TagForm>()
@@ -56,6 +60,7 @@ export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null
               dailyCap: null,
               platforms: [...DEFAULT_TAG_PLATFORMS],
               captionStrategy: DEFAULT_CAPTION_STRATEGY,
+              templateId: null,
             }
           : {
               label: editing.label,
@@ -65,6 +70,7 @@ export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null
               dailyCap: editing.dailyCap,
               platforms: editing.platforms,
               captionStrategy: editing.captionStrategy,
+              templateId: editing.templateId,
             },
       )
   }, [editing, form])
@@ -72,9 +78,11 @@ export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null
   const save = async (v: TagForm) => {
     try {
       const strategy = v.videoIds.length > 1 ? v.strategy : 'fixed'
-      if (editing === 'new') await create.mutateAsync({ ...v, strategy, dailyCap: v.dailyCap ?? null })
+      const templateId = v.templateId ?? null
+      if (editing === 'new')
+        await create.mutateAsync({ ...v, strategy, templateId, dailyCap: v.dailyCap ?? null })
       else if (editing)
-        await update.mutateAsync({ id: editing.id, ...v, strategy, dailyCap: v.dailyCap ?? null })
+        await update.mutateAsync({ id: editing.id, ...v, strategy, templateId, dailyCap: v.dailyCap ?? null })
       message.success(editing === 'new' ? t('tags.created') : t('tags.saved'))
       onClose()
     } catch (err) {
@@ -109,6 +117,9 @@ export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null
                 (form.getFieldValue('strategy') ?? 'fixed') === 'fixed'
               )
                 form.setFieldValue('strategy', 'rotate')
+              // A remix tag's video is its template's base video: what a tap gets while the pool is dry.
+              const base = templates.data?.find((x) => x.id === changed.templateId)?.baseVideoId
+              if (base !== undefined) form.setFieldValue('videoIds', [base])
             }}
           >
             <Form.Item name="label" label={t('tags.label')} rules={[{ max: 40 }]}>
@@ -125,6 +136,14 @@ export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null
                 optionFilterProp="label"
                 options={(videos.data ?? []).map((v) => ({ value: v.id, label: v.title }))}
                 data-testid="tag-videos"
+              />
+            </Form.Item>
+            <Form.Item name="templateId" label={t('tags.template')} extra={t('tags.templateHint')}>
+              <Select
+                allowClear
+                placeholder={t('tags.noTemplate')}
+                options={(templates.data ?? []).map((x) => ({ value: x.id, label: x.name }))}
+                data-testid="tag-template"
               />
             </Form.Item>
             {chosen.length > 1 && (
