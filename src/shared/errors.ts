@@ -68,6 +68,12 @@ export const ERROR_STATUS = {
   'chain-server': 502,
   'chain-invalid': 502,
   'chain-refused': 502,
+  // A chain video at a store: headquarters owns it (edit it there and publish again).
+  'chain-read-only': 409,
+  // A store's sync could not finish: no room on the disk for what the catalog needs (details say how much).
+  'chain-disk-full': 507,
+  // The request is for headquarters (chainRole hq) or for a store, and this hub is the other.
+  'chain-wrong-role': 409,
 } as const
 
 export type ErrorCode = keyof typeof ERROR_STATUS

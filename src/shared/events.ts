@@ -48,6 +48,8 @@ export type HubEvent =
   | { type: 'nfc'; status: NfcStatus }
   /** The running programming batch (its list of placed tags and their results). */
   | { type: 'nfc-batch'; batch: Batch }
+  /** The chain: a store's sync or HQ's catalog and publish jobs changed (progress at most twice a second). */
+  | { type: 'chain-changed' }
   /** Something staff should know (each user's muted kinds are left out on their side). */
   | { type: 'notification'; notification: Notification }
 

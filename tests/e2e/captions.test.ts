@@ -166,6 +166,9 @@ describe('the caption editor', () => {
       ])
       await page.getByTestId('caption-for-video').click()
       await page.getByTitle('Only when it delivers “会员专享”').click()
+      // The choice shows in the field before saving (a click on an option still opening can miss under load, and the
+      // closed list, in the page's body, keeps the option's words).
+      await page.getByTestId('caption-for-video').getByText('Only when it delivers “会员专享”').waitFor()
       await page.screenshot({ animations: 'disabled', path: screenshotPath('83-tag-caption-en') })
       await page.getByTestId('caption-save').click()
       await page.getByText('Only when it delivers “会员专享”').last().waitFor()

@@ -32,5 +32,14 @@ describe('the shared labels', () => {
     })
     expect(PHONE_MESSAGES['zh-CN'].queue).toBe('排队中 · 第 {n} 位')
     expect(PHONE_MESSAGES.en.queue).toBe(`${LABELS.en.transferStatus.queued} · No. {n}`)
+    // The tag form names the store's blocks as the phone page titles them.
+    for (const lang of ['zh-CN', 'en'] as const) {
+      const m = PHONE_MESSAGES[lang]
+      expect([m.wifiTitle, m.wechatTitle, m.couponTitle, m.reviewTitle, m.storeTitle]).toEqual([
+        ...Object.values(LABELS[lang].storeAction),
+        LABELS[lang].storeActions,
+      ])
+    }
+    expect(PHONE_MESSAGES['zh-CN'].couponTitle).toBe('领取优惠券')
   })
 })

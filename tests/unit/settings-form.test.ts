@@ -47,6 +47,9 @@ function view(): SettingsView {
     chainCaFile: at(null),
     chainStoreId: at('sh-01', 'file'),
     chainPollSeconds: at(60),
+    chainDownloadMbps: at(20),
+    chainGraceHours: at(24),
+    chainStaleHours: at(24),
     douyinEnabled: at(false),
     douyinClientKey: at(null),
     douyinClientSecret: { set: false, source: 'default' },
@@ -123,6 +126,8 @@ describe('the Settings form (its field table)', () => {
       transcodeConcurrency: [1, 16],
       lanPort: [1, 65_535],
       chainPollSeconds: [10, 86_400],
+      chainDownloadMbps: [0, 100_000],
+      chainGraceHours: [1, 2160],
     })
   })
 

@@ -6,9 +6,13 @@ import { mediaRouter } from '../admin/media'
 import { remixMediaRouter } from '../admin/remix-media'
 import { transfersCsvRouter } from '../admin/transfers-csv'
 import { uploadRouter } from '../admin/upload'
+import { wechatQrRouter } from '../admin/wechat-qr'
 import type { HubServices } from './services'
 
-/** The admin listener's routes beside the JSON API: brand files, the CSV export, uploads, media, label PDFs. */
+/**
+ * The admin listener's routes beside the JSON API: brand files, the CSV export, uploads, media (and the WeChat QR
+ * image), label PDFs.
+ */
 export function adminRouters(s: HubServices, logger: Logger): Router[] {
   const language = () => s.config.values.language
   return [
@@ -17,6 +21,7 @@ export function adminRouters(s: HubServices, logger: Logger): Router[] {
     uploadRouter(s.videos, s.storage, s.auth, logger),
     mediaRouter(s.videos, s.auth, logger),
     remixMediaRouter(s.remix, s.auth, logger),
+    wechatQrRouter({ storeActions: s.storeActions, auth: s.auth, logger }),
     labelsRouter({
       tags: s.tags,
       auth: s.auth,

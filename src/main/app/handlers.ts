@@ -14,6 +14,7 @@ import { settingsHandlers } from '../core/settings/handlers'
 import { storeActionsHandlers } from '../core/store-actions/handlers'
 import { tagPagePreviewHandlers, tagsHandlers } from '../core/tags/handlers'
 import { tagPagePreview } from '../core/tags/page-preview'
+import { douyinReady } from '../core/publish/douyin/publisher'
 import { nfcHandlers } from '../core/tags/programming/handlers'
 import { usersHandlers } from '../core/users/handlers'
 import { videosHandlers } from '../core/videos/handlers'
@@ -41,7 +42,7 @@ export function buildHandlers(s: HubServices, info: (ctx: CallContext) => HubInf
     monitoringHandlers(s.dashboard, s.history, s.notifications),
     // The Brand page previews the phone page itself, drawn by the phone listener's renderer.
     brandHandlers(s.brand, brandPreview(s.brand, tapPage)),
-    chainHandlers(s.chain),
+    chainHandlers(s.chain, s.chainSync, s.chainHq),
     remixHandlers(s.remix),
     // So does the tag form, with the tag's caption and publish buttons.
     tagPagePreviewHandlers(
@@ -52,6 +53,8 @@ export function buildHandlers(s: HubServices, info: (ctx: CallContext) => HubInf
           limits: () => s.publish.limits(),
           videos: s.videos,
           phoneRendition: () => s.config.values.renditionPhone,
+          douyinReady: () => douyinReady(s.config.values),
+          storeBlocks: (actions) => s.storeActions.blocks(actions),
         },
         tapPage,
       ),

@@ -147,11 +147,14 @@ export class Hub {
     // Before the queue: an ffmpeg a killed hub left rendering is ended and its work folder removed first.
     s.pools.start()
     s.queue.start()
+    s.chainQueue.start()
     s.notifications.start()
     running.databaseCheck = checkDatabaseOnce(paths.database, logger, s.notifications)
     s.retention.start()
     s.backups.start()
     if (c.nfc) s.nfc.start()
+    s.chainSync.start()
+    s.chainHq.start()
     const purge = setInterval(() => s.auth.purgeExpiredSessions(), 3_600_000)
     purge.unref()
     running.timers.push(purge)
@@ -237,6 +240,8 @@ export class Hub {
     await s.retention.stop()
     await s.backups.stop()
     await s.nfc.stop()
+    await s.chainSync.stop()
+    await s.chainHq.stop()
     s.chain.stop()
     await Promise.allSettled([r.admin.close(), r.phones.close()])
     // Byte counts of the last second, caption uses and funnel steps are saved before the database closes.
@@ -246,6 +251,7 @@ export class Hub {
     s.pools.stop()
     // Transcodes are cut off and stay queued: the next start runs them again from a clean state.
     await s.queue.stop()
+    await s.chainQueue.stop()
     try {
       closeDatabase(r.repos.db)
     } catch (err) {

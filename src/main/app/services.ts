@@ -4,6 +4,15 @@ import type { Repos } from '../db/repos'
 import { AuditService } from '../core/audit/service'
 import { AuthService } from '../core/auth/service'
 import { ChainService } from '../core/chain/service'
+import { ChainHq } from '../core/chain/hq/service'
+import {
+  CHAIN_JOB_KINDS,
+  CHAIN_PUBLISH_JOB,
+  CHAIN_UNPUBLISH_JOB,
+  publishJob,
+  unpublishJob,
+} from '../core/chain/hq/publish-job'
+import { ChainSync } from '../core/chain/sync/service'
 import { DailyBackups } from '../core/backup/daily'
 import type { Brand } from '../core/brand/brand'
 import { BrandService, findBuiltinBrands } from '../core/brand/service'
@@ -20,7 +29,7 @@ import { HistoryService } from '../core/monitoring/history'
 import { NotificationService } from '../core/monitoring/notifications'
 import { Retention } from '../core/monitoring/retention'
 import type { DataPaths } from '../core/paths'
-import { DouyinPublisher, douyinSettings } from '../core/publish/douyin/publisher'
+import { DouyinPublisher, douyinReady, douyinSettings } from '../core/publish/douyin/publisher'
 import { DouyinHandOff } from '../core/publish/hand-off'
 import { SettingsService } from '../core/settings/service'
 import { StoreActionsService } from '../core/store-actions/service'
@@ -39,6 +48,7 @@ import type { TlsMaterial } from '../lan/tls'
 import { NfcService } from '../nfc/service'
 import type { HubOptions } from './options'
 import { PhoneListener } from './phone-listener'
+import { APP_VERSION } from '../../shared/version'
 
 export interface HubServices {
   config: ConfigStore
@@ -65,6 +75,11 @@ export interface HubServices {
   retention: Retention
   backups: DailyBackups
   chain: ChainService
+  /** A store's sync from the chain's catalog (issue 20); idle at HQ and without chain settings. */
+  chainSync: ChainSync
+  /** Headquarters' publishing, bindings and store list; its jobs run on `chainQueue`. */
+  chainHq: ChainHq
+  chainQueue: JobQueue
   /** "发布到抖音": the phone page's publish flow calls douyin.shareFor (docs/architecture.md, "Publishing"). */
   douyin: DouyinPublisher
   /** The conversion funnel: beacons from phone pages, steps the hub saw, counts for the console. */
@@ -207,6 +222,8 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
     concurrency: () => config.values.transcodeConcurrency,
     retryBaseMs: () => config.values.jobRetryBaseSeconds * 1000,
     logger: logger('jobs'),
+    // The chain's publish jobs have a queue of their own: they must not wait behind a long transcode.
+    scope: { except: CHAIN_JOB_KINDS },
   })
   const videos = new VideoService({
     repos,
@@ -243,6 +260,32 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
   // A tag's label and strategy are in its draws; a deleted tag or video takes its captions with it.
   events.subscribe(() => captions.invalidate(), ['tags-changed', 'videos-changed'])
 
+  // The chain's object store (issue 20): S3 behind core's port, built when first used and after a chain setting
+  // changes. The S3 library (~80 ms to load) is loaded then too: a single store's hub and the CLI never load it.
+  const chainLogger = logger('chain')
+  const chain = new ChainService({
+    config,
+    logger: chainLogger,
+    openStore: async (connection) => {
+      const { S3ObjectStore } = await import('../chain/s3-store')
+      return new S3ObjectStore({ ...connection, logger: chainLogger })
+    },
+  })
+  // Set below, once delivery exists: a catalog applied clears what the tap path and the caption draw cached.
+  let libraryChanged = (): void => {}
+  const chainSync = new ChainSync({
+    chain,
+    repos,
+    config,
+    events,
+    storage,
+    dir: join(paths.media, 'chain'),
+    logger: chainLogger,
+    appVersion: APP_VERSION,
+    notifyStale: (params) => notifications.raise('chain-stale', 'sync', params),
+    onApplied: () => libraryChanged(),
+  })
+
   const delivery = new DeliveryService({
     repos,
     config,
@@ -250,6 +293,8 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
     storage,
     captions,
     variants: pools,
+    // A tag whose placement label a campaign binding names plays the campaign's videos on its days.
+    bindings: chainSync.bindings,
     logger: logger('delivery'),
     onFailed: () => notifications.transferFailed(),
     onQuotaRefused: () => notifications.quotaRefused(),
@@ -277,10 +322,7 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
   }
   const douyinHandOff = new DouyinHandOff({
     shareFor: (request) => douyin.shareFor(request),
-    ready: () => {
-      const c = config.values
-      return c.douyinEnabled && Boolean(c.douyinClientKey && c.douyinClientSecret)
-    },
+    ready: () => douyinReady(config.values),
     transfer: (token) => {
       const p = pageTransfer(token)
       return p
@@ -368,17 +410,33 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
     onChange: (batch) => events.emit({ type: 'nfc-batch', batch }),
   })
 
-  // The chain's object store (issue 20): S3 behind core's port, built when first used and after a chain setting
-  // changes. The S3 library (~80 ms to load) is loaded then too: a single store's hub and the CLI never load it.
-  const chainLogger = logger('chain')
-  const chain = new ChainService({
-    config,
+  libraryChanged = () => {
+    delivery.invalidate()
+    captions.invalidate()
+  }
+  // Headquarters: publish jobs on a queue of their own (one at a time; each sends its parts three at once).
+  let chainHq: ChainHq | null = null
+  const chainJobDeps = {
+    store: () => chain.store(),
+    repos,
+    storage,
     logger: chainLogger,
-    openStore: async (connection) => {
-      const { S3ObjectStore } = await import('../chain/s3-store')
-      return new S3ObjectStore({ ...connection, logger: chainLogger })
+    onCatalog: (catalog: Parameters<ChainHq['catalogWritten']>[0], jobId: number) =>
+      chainHq?.catalogWritten(catalog, jobId),
+    onState: () => chainHq?.changed(),
+  }
+  const chainQueue = new JobQueue({
+    repo: repos.jobs,
+    kinds: {
+      [CHAIN_PUBLISH_JOB]: publishJob(chainJobDeps),
+      [CHAIN_UNPUBLISH_JOB]: unpublishJob(chainJobDeps),
     },
+    concurrency: () => 1,
+    retryBaseMs: () => config.values.jobRetryBaseSeconds * 1000,
+    logger: chainLogger,
+    scope: { only: CHAIN_JOB_KINDS },
   })
+  chainHq = new ChainHq({ chain, repos, queue: chainQueue, audit, events, config, logger: chainLogger })
 
   const dashboard = new DashboardService({ repos, delivery, nfc: () => nfc.status(), dataDir: paths.root })
   const history = new HistoryService({ repos, delivery, funnel })
@@ -424,6 +482,9 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
       retention,
       backups,
       chain,
+      chainSync,
+      chainHq,
+      chainQueue,
       douyin,
       funnel,
       storeActions,

@@ -20,6 +20,7 @@ import { NfcPage } from './pages/nfc/NfcPage'
 import { TransfersPage } from './pages/TransfersPage'
 import { BrandPage } from './pages/brand/BrandPage'
 import { RemixPage } from './pages/remix/RemixPage'
+import { ChainPage } from './pages/chain/ChainPage'
 import { useBrand } from './brand/useBrand'
 import { lazy, Suspense, useEffect } from 'react'
 import { ForbiddenPage } from './pages/Status'
@@ -74,6 +75,7 @@ function Routed() {
           <Route path="remix" element={<RemixPage />} />
           <Route path="nfc" element={<NfcPage />} />
           <Route path="transfers" element={<TransfersPage />} />
+          <Route path="chain" element={<ChainPage />} />
           <Route
             path="users"
             element={

@@ -36,6 +36,11 @@ export const AuditActionSchema = z.enum([
   'template.create',
   'template.delete',
   'music.import',
+  'chain.publish',
+  'chain.unpublish',
+  'chain.bind',
+  'chain.unbind',
+  'chain.group',
 ])
 export type AuditAction = z.infer<typeof AuditActionSchema>
 

@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { method } from './define'
-import { Empty } from './common'
+import { Empty, IdSchema } from './common'
+import { StrategySchema } from './tags'
+import { JobStatusSchema } from './videos'
 
 /**
  * A chain of stores (issue 20): headquarters publishes to an S3-compatible object store, store hubs sync from it.
@@ -78,10 +80,207 @@ export const ChainStoreIdSchema = z
 const ChainErrorSchema = z.object({ code: z.string(), message: z.string() })
 
 /**
+ * Which stores a catalog entry is for: `*` every store, a store's id (`sh-xujiahui-01`), or a group (`@east`, its
+ * stores listed in the catalog's groups).
+ */
+export const ChainTargetSchema = z
+  .string()
+  .trim()
+  .regex(
+    /^(\*|@?[a-z0-9][a-z0-9-]{0,39})$/,
+    'must be * (every store), a store id like sh-xujiahui-01, or a group like @east',
+  )
+export const ChainTargetsSchema = z.array(ChainTargetSchema).min(1, 'name at least one store').max(1000)
+export const ChainGroupNameSchema = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1–40 lower-case letters, digits and hyphens, like east')
+
+/** A day in the store's own time zone, both ends of a binding included. */
+export const ChainDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-01')
+  .refine((d) => {
+    const t = new Date(`${d}T00:00:00Z`)
+    return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d
+  }, 'is not a day of the calendar')
+
+/** A chain video's id in the catalog: `v-` and the start of its source's SHA-256 (the same file, the same id). */
+export const ChainVideoIdSchema = z
+  .string()
+  .regex(/^v-[0-9a-f]{20}$/, 'must be a chain video id like v-0123…')
+
+/** A placement label a binding plays on: the label of the store's tags (收银台), as typed there. */
+export const ChainLabelSchema = z
+  .string()
+  .trim()
+  .normalize('NFC')
+  .min(1, 'must not be empty')
+  .max(40, 'at most 40 characters')
+
+const Progress = z.object({
+  files: z.number(),
+  filesDone: z.number(),
+  bytes: z.number(),
+  bytesDone: z.number(),
+})
+
+/** What a store is doing about the catalog. */
+export const ChainSyncStateSchema = z.enum(['off', 'idle', 'checking', 'downloading', 'applying', 'waiting'])
+export type ChainSyncStateName = z.infer<typeof ChainSyncStateSchema>
+
+export const ChainSyncBindingSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  videos: z.array(z.object({ chainId: z.string(), videoId: z.number().nullable(), title: z.string() })),
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+  /** Plays today (its dates include today, in this store's time zone). */
+  active: z.boolean(),
+  /** This store's tags it plays on. */
+  tags: z.array(z.object({ id: z.number(), label: z.string() })),
+})
+
+/** A store's sync, as its console and `chain status` show it. */
+export const ChainSyncSchema = z.object({
+  state: ChainSyncStateSchema,
+  /** The catalog applied here (the last good one), and the newest one seen in the bucket. */
+  catalogVersion: z.number().nullable(),
+  availableVersion: z.number().nullable(),
+  appliedAt: z.string().nullable(),
+  /** When this store last knew it had the newest catalog applied. */
+  lastSyncAt: z.string().nullable(),
+  lastAttemptAt: z.string().nullable(),
+  nextAttemptAt: z.string().nullable(),
+  /** Why the last attempt failed (the last good catalog stays applied meanwhile). */
+  error: ChainErrorSchema.extend({ at: z.string() }).nullable(),
+  /** Attempts in a row that failed (the next waits longer, up to the poll interval). */
+  failures: z.number(),
+  /** The catalog being synced: files and bytes still to fetch, and what this run fetched and resumed. */
+  progress: Progress.extend({ fetchedBytes: z.number(), resumedBytes: z.number() }).nullable(),
+  /** The last sync that fetched files: how much came from the object store, how much from partial files. */
+  lastRun: z
+    .object({
+      version: z.number(),
+      files: z.number(),
+      bytes: z.number(),
+      fetchedBytes: z.number(),
+      resumedBytes: z.number(),
+      seconds: z.number(),
+      at: z.string(),
+    })
+    .nullable(),
+  /** Chain videos held here; files the newest catalog needs that are not here yet. */
+  videos: z.number(),
+  pending: z.number(),
+  bindings: z.array(ChainSyncBindingSchema),
+  /** Longer ago than chainStaleHours (a notification says so too). */
+  stale: z.boolean(),
+})
+export type ChainSync = z.infer<typeof ChainSyncSchema>
+
+/** A store as headquarters sees it, from the status object the store writes to the bucket. */
+export const ChainStoreSchema = z.object({
+  storeId: z.string(),
+  storeName: z.string().nullable(),
+  /** When the store last wrote its status (it does each poll that changed something, else every few minutes). */
+  lastSeenAt: z.string().nullable(),
+  appVersion: z.string().nullable(),
+  state: z.string(),
+  catalogVersion: z.number().nullable(),
+  availableVersion: z.number().nullable(),
+  lastSyncAt: z.string().nullable(),
+  progress: Progress.nullable(),
+  error: ChainErrorSchema.nullable(),
+  disk: z.object({ freeBytes: z.number(), totalBytes: z.number() }).nullable(),
+  videos: z.number(),
+  /** The status object could not be read or parsed: why. */
+  problem: z.string().nullable(),
+})
+export type ChainStore = z.infer<typeof ChainStoreSchema>
+
+export const ChainPublishedSchema = z.object({
+  chainId: z.string(),
+  /** This hub's video it was published from (null: published from another headquarters console). */
+  videoId: z.number().nullable(),
+  title: z.string(),
+  stores: z.array(z.string()),
+  bytes: z.number(),
+  publishedAt: z.string(),
+})
+
+export const ChainBindingSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  videos: z.array(z.object({ chainId: z.string(), title: z.string() })),
+  stores: z.array(z.string()),
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+  strategy: StrategySchema,
+  createdAt: z.string(),
+})
+export type ChainBinding = z.infer<typeof ChainBindingSchema>
+
+/** A publish or unpublish at headquarters: a persistent job (it survives a restart, retries while the store is away). */
+export const ChainJobSchema = z.object({
+  id: z.number(),
+  kind: z.enum(['publish', 'unpublish']),
+  videoId: z.number().nullable(),
+  chainId: z.string().nullable(),
+  title: z.string(),
+  status: JobStatusSchema,
+  /** 0–100 while running. */
+  percent: z.number().nullable(),
+  attempts: z.number(),
+  error: z.string().nullable(),
+  /** The catalog version it wrote (done). */
+  catalogVersion: z.number().nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+})
+export type ChainJob = z.infer<typeof ChainJobSchema>
+
+/** Headquarters' view: the catalog in the bucket now, and its publish jobs. */
+export const ChainHqSchema = z.object({
+  catalogVersion: z.number().nullable(),
+  publishedAt: z.string().nullable(),
+  videos: z.array(ChainPublishedSchema),
+  bindings: z.array(ChainBindingSchema),
+  groups: z.array(z.object({ name: z.string(), stores: z.array(z.string()) })),
+  jobs: z.array(ChainJobSchema),
+  /** The catalog could not be read: why (the view is empty then). */
+  error: ChainErrorSchema.nullable(),
+})
+export type ChainHq = z.infer<typeof ChainHqSchema>
+
+const ChainVideoRef = z.union([IdSchema, ChainVideoIdSchema])
+
+export const ChainPublishInputSchema = z.strictObject({
+  videoId: IdSchema,
+  stores: ChainTargetsSchema.default(['*']),
+  /** Also bind it to the tags with this placement label in those stores. */
+  label: ChainLabelSchema.optional(),
+  from: ChainDateSchema.optional(),
+  to: ChainDateSchema.optional(),
+})
+
+export const ChainBindInputSchema = z
+  .strictObject({
+    label: ChainLabelSchema,
+    /** This hub's video ids, or chain video ids of the catalog. */
+    videos: z.array(ChainVideoRef).min(1, 'bind at least one video').max(50),
+    stores: ChainTargetsSchema.default(['*']),
+    from: ChainDateSchema.nullable().default(null),
+    to: ChainDateSchema.nullable().default(null),
+    strategy: StrategySchema.optional(),
+  })
+  .refine((b) => !b.from || !b.to || b.from <= b.to, { message: 'from must not be after to', path: ['to'] })
+
+/**
  * `tapdrop chain status --json` and the console's chain card. Later parts of the chain add their fields (a store's
  * catalog version and last sync, HQ's stores); these stay.
  */
-export const ChainStatusSchema = z.object({
+export const ChainBaseStatusSchema = z.object({
   role: ChainRoleSchema,
   /** Endpoint, bucket and keys all set: the hub uses the object store. */
   configured: z.boolean(),
@@ -101,8 +300,51 @@ export const ChainStatusSchema = z.object({
   error: ChainErrorSchema.nullable(),
   checkedAt: z.string().nullable(),
 })
+export type ChainBaseStatus = z.infer<typeof ChainBaseStatusSchema>
+
+/** The foundation's fields (above, unchanged) and what the publishing and sync parts add. */
+export const ChainStatusSchema = ChainBaseStatusSchema.extend({
+  /** A store: the catalog applied here; HQ: the catalog in the bucket. Null before the first one. */
+  catalogVersion: z.number().nullable(),
+  /** A store: when it last knew it had the newest catalog (null at HQ). */
+  lastSyncAt: z.string().nullable(),
+  /** A store: checking, downloading or applying right now. */
+  syncing: z.boolean(),
+  /** A store: chain videos held; HQ: videos in the catalog. */
+  videos: z.number(),
+  /** A store: files still to fetch; HQ: publish and unpublish jobs not finished. */
+  pending: z.number(),
+  /** A store's sync in full (null at HQ and without chain settings). */
+  sync: ChainSyncSchema.nullable(),
+  /** HQ: every store that has written its status, with lastSeenAt and catalogVersion (null at a store). */
+  stores: z.array(ChainStoreSchema).nullable(),
+})
 export type ChainStatus = z.infer<typeof ChainStatusSchema>
 
 export const chainContract = {
   'chain-status': method({ input: Empty, output: ChainStatusSchema, auth: 'user' }),
+  /** A store's sync state, from memory and SQLite (no request to the object store). */
+  'chain-sync-state': method({ input: Empty, output: ChainSyncSchema, auth: 'user' }),
+  /** A store checks for a new catalog now instead of at the next poll. */
+  'chain-sync-now': method({ input: Empty, output: ChainSyncSchema, auth: 'user' }),
+  'chain-hq': method({ input: Empty, output: ChainHqSchema, auth: 'user' }),
+  'chain-stores': method({ input: Empty, output: z.array(ChainStoreSchema), auth: 'user' }),
+  'chain-publish': method({ input: ChainPublishInputSchema, output: ChainJobSchema, auth: 'user' }),
+  'chain-unpublish': method({
+    input: z.strictObject({ video: ChainVideoRef }),
+    output: ChainJobSchema,
+    auth: 'user',
+  }),
+  'chain-job-get': method({ input: z.strictObject({ id: IdSchema }), output: ChainJobSchema, auth: 'user' }),
+  'chain-bind': method({ input: ChainBindInputSchema, output: ChainHqSchema, auth: 'user' }),
+  'chain-unbind': method({
+    input: z.strictObject({ id: z.string().min(1).max(40) }),
+    output: ChainHqSchema,
+    auth: 'user',
+  }),
+  'chain-group-set': method({
+    input: z.strictObject({ name: ChainGroupNameSchema, stores: z.array(ChainStoreIdSchema).max(1000) }),
+    output: ChainHqSchema,
+    auth: 'user',
+  }),
 }

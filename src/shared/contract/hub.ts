@@ -126,6 +126,9 @@ export const SettingsViewSchema = z.object({
   chainCaFile: Setting(z.string().nullable()),
   chainStoreId: Setting(z.string().nullable()),
   chainPollSeconds: Setting(z.number()),
+  chainDownloadMbps: Setting(z.number()),
+  chainGraceHours: Setting(z.number()),
+  chainStaleHours: Setting(z.number()),
   /** "发布到抖音" (docs/douyin.md). The client secret is never sent back: only whether one is set, and from where. */
   douyinEnabled: Setting(z.boolean()),
   douyinClientKey: Setting(z.string().nullable()),
@@ -179,6 +182,11 @@ export const SettingsUpdateSchema = z.strictObject({
   chainPollSeconds: count(24 * 3600)
     .min(10, 'must be at least 10')
     .optional(),
+  chainDownloadMbps: count(100_000).optional(),
+  chainGraceHours: count(24 * 90)
+    .min(1, 'must be at least 1')
+    .optional(),
+  chainStaleHours: count(24 * 90).optional(),
   douyinEnabled: z.boolean().optional(),
   douyinClientKey: DouyinClientKeySchema.nullable().optional(),
   douyinClientSecret: DouyinClientSecretSchema.nullable().optional(),

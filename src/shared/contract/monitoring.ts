@@ -124,6 +124,7 @@ export const NotificationKindSchema = z.enum([
   'remix-pool-dry',
   // A variant could not be rendered (all tries used).
   'remix-failed',
+  'chain-stale',
 ])
 export type NotificationKind = z.infer<typeof NotificationKindSchema>
 

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { method } from './define'
 import { IdSchema, LanguageSchema } from './common'
 import { CaptionStrategySchema, DEFAULT_CAPTION_STRATEGY, TagPlatformsSchema } from './publish'
+import { TagStoreActionsSchema } from './store-actions'
 
 /** What the tag form holds now (saved or not): the phone page a tap of it would give, as a phone shows it. */
 export const TagPagePreviewSchema = z.strictObject({
@@ -13,6 +14,8 @@ export const TagPagePreviewSchema = z.strictObject({
   label: z.string().trim().max(40, 'at most 40 characters').default(''),
   platforms: TagPlatformsSchema,
   captionStrategy: CaptionStrategySchema.default(DEFAULT_CAPTION_STRATEGY),
+  /** The store's blocks under the video, in the form's order. */
+  storeActions: TagStoreActionsSchema.default([]),
   lang: LanguageSchema,
 })
 export type TagPagePreviewInput = z.output<typeof TagPagePreviewSchema>

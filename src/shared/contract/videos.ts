@@ -6,6 +6,10 @@ import { REFUSAL_REASONS } from '../video-refusals'
 export const VideoStatusSchema = z.enum(['queued', 'processing', 'ready', 'failed'])
 export type VideoStatus = z.infer<typeof VideoStatusSchema>
 
+/** `local`: uploaded at this hub; `chain`: published by headquarters and synced here (read-only at a store). */
+export const VideoOriginSchema = z.enum(['local', 'chain'])
+export type VideoOrigin = z.infer<typeof VideoOriginSchema>
+
 /** A job in the hub's queue (a video's transcode): waiting or due for a retry, running, or finished one way. */
 export const JobStatusSchema = z.enum(['queued', 'running', 'done', 'failed', 'cancelled'])
 export type JobStatus = z.infer<typeof JobStatusSchema>
@@ -65,6 +69,9 @@ export const VideoSchema = z.object({
   job: VideoJobSchema.nullable(),
   /** How many tags deliver this video (deleting it asks first). */
   tagsUsing: z.number(),
+  origin: VideoOriginSchema,
+  /** A chain video the catalog no longer holds: when it leaves this store (after the grace period). */
+  chainLeavesAt: z.string().nullable(),
 })
 export type Video = z.infer<typeof VideoSchema>
 

@@ -116,6 +116,13 @@ export const en: Labels = {
     finishedAt: 'Finished',
     reason: 'Reason',
   },
+  storeAction: {
+    wifi: 'Join the store Wi-Fi',
+    wechat: 'Add the store on WeChat',
+    coupon: 'Get a coupon',
+    review: 'Review the store',
+  },
+  storeActions: 'From the store',
   labelCard: {
     tap: 'Tap your phone here',
     scan: 'or scan for the video',

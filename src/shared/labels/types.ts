@@ -7,6 +7,7 @@ import type { RefusalReason } from '../video-refusals'
 import type { Role } from '../roles'
 import type { CaptionStrategy, Platform } from '../contract/publish'
 import type { FunnelStep } from '../contract/funnel'
+import type { StoreAction } from '../contract/store-actions'
 
 /** The columns of the transfer history, as the CSV export has them (the console's table shares some). */
 export type TransferField =
@@ -65,6 +66,10 @@ export interface Labels {
    */
   funnelStep: Record<FunnelStep, string>
   transferField: Record<TransferField, string>
+  /** The store's blocks beside the video (the phone page's block titles, the tag form's choices). */
+  storeAction: Record<StoreAction, string>
+  /** The title over them. */
+  storeActions: string
   /** The printed card beside a tag (label PDFs). */
   labelCard: { tap: string; scan: string; wifi: string; wifiScan: string }
 }

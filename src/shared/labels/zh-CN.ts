@@ -110,5 +110,7 @@ export const zhCN: Labels = {
     finishedAt: '结束',
     reason: '原因',
   },
+  storeAction: { wifi: '连接门店 Wi-Fi', wechat: '加门店微信', coupon: '领取优惠券', review: '给门店写评价' },
+  storeActions: '门店福利',
   labelCard: { tap: '手机碰一碰此处', scan: '或扫码获取视频', wifi: '先连门店 Wi-Fi', wifiScan: '扫码连接' },
 }

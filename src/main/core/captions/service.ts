@@ -157,6 +157,7 @@ export class CaptionsService {
   ): Caption {
     requireRole(ctx, 'staff')
     this.assertOwner(input.videoId, input.tagId)
+    this.assertNotChain(input.videoId, input.tagId)
     const id = inWriteTransaction(this.d.repos.db, () => {
       if (this.d.repos.captions.countFor(input.videoId, input.tagId) >= MAX_CAPTIONS_PER_OWNER)
         throw new HubError('conflict', `at most ${MAX_CAPTIONS_PER_OWNER} captions for one video or tag`)
@@ -180,6 +181,7 @@ export class CaptionsService {
   update(ctx: CallContext, input: CaptionContent & { id: number }): Caption {
     requireRole(ctx, 'staff')
     const before = this.mustFind(input.id)
+    this.assertNotChain(before.videoId, before.tagId)
     inWriteTransaction(this.d.repos.db, () => {
       this.d.repos.captions.update({ ...input, now: this.now() })
       this.d.audit.record(ctx, 'caption.update', `caption:${before.id}`, {
@@ -197,6 +199,7 @@ export class CaptionsService {
   delete(ctx: CallContext, id: number): void {
     requireRole(ctx, 'staff')
     const c = this.mustFind(id)
+    this.assertNotChain(c.videoId, c.tagId)
     inWriteTransaction(this.d.repos.db, () => {
       this.d.repos.captions.delete(c.id)
       this.d.audit.record(ctx, 'caption.delete', `caption:${c.id}`, {
@@ -211,6 +214,16 @@ export class CaptionsService {
   private changed(): void {
     this.library.invalidate()
     this.d.events.emit({ type: 'captions-changed' })
+  }
+
+  /** A chain video's own captions are headquarters' (a store adds its own on its tags). */
+  private assertNotChain(videoId: number | null, tagId: number | null): void {
+    if (videoId === null || tagId !== null) return
+    if (this.d.repos.videos.findById(videoId)?.origin === 'chain')
+      throw new HubError(
+        'chain-read-only',
+        'this video came from headquarters: its captions are edited there (add captions for it on a tag instead)',
+      )
   }
 
   private assertOwner(videoId: number | null, tagId: number | null): void {

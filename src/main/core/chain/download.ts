@@ -1,8 +1,8 @@
-import { createHash, type Hash } from 'node:crypto'
+import { createHash, randomBytes, type Hash } from 'node:crypto'
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs'
-import { open, rename, rm } from 'node:fs/promises'
+import { open, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { syncDir, writeFileAtomic } from '../fsutil/atomic'
+import { syncDirAsync } from '../fsutil/atomic'
 import { ObjectStoreError, isObjectStoreError, type ObjectStore } from './object-store'
 
 export interface DownloadOptions {
@@ -57,6 +57,16 @@ function readRecord(dest: string): PartRecord | null {
   }
 }
 
+/**
+ * Whole or not at all (a temporary file renamed), but not flushed: a record lost to a power cut only costs the
+ * partial file (no record, no resume), and three synchronous fsyncs per file stalled every download and phone.
+ */
+async function writeRecord(dest: string, record: PartRecord): Promise<void> {
+  const tmp = `${recordPath(dest)}.${randomBytes(4).toString('hex')}.tmp`
+  await writeFile(tmp, JSON.stringify(record))
+  await rename(tmp, recordPath(dest))
+}
+
 async function discardPartial(dest: string): Promise<void> {
   await rm(partPath(dest), { force: true })
   await rm(recordPath(dest), { force: true })
@@ -69,6 +79,9 @@ async function hashExisting(file: string, bytes: number, hashes: Hash[]): Promis
     for (const h of hashes) h.update(chunk as Buffer)
 }
 
+/** Received bytes are written to the partial file in batches of this much. */
+const WRITE_BATCH_BYTES = 1024 * 1024
+
 const PLAIN_MD5_ETAG = /^"?([0-9a-f]{32})"?$/i
 
 function abortError(signal: AbortSignal): Error {
@@ -77,6 +90,13 @@ function abortError(signal: AbortSignal): Error {
 
 /** The partial bytes belong to an object replaced since: start again from nothing. */
 class Replaced extends Error {}
+
+/** Writing to the disk failed (a full disk): not a break of the stream, so not worth opening it again. */
+class WriteFailed extends Error {
+  constructor(readonly original: unknown) {
+    super('write failed')
+  }
+}
 
 /**
  * Downloads an object into `dest`, which appears only complete and checked: the bytes go to `dest.part` (with
@@ -123,8 +143,9 @@ async function attempt(
   let offset = record ? Math.min(statSync(part).size, record.size) : 0
   const resumedFrom = offset
   const sha = createHash('sha256')
-  const md5 = createHash('md5')
-  if (offset > 0) await hashExisting(part, offset, [sha, md5])
+  // The MD5 is only for a foreign object without a SHA-256 to check against; a catalog always names one.
+  const md5 = options.sha256 === undefined ? createHash('md5') : null
+  if (offset > 0) await hashExisting(part, offset, md5 ? [sha, md5] : [sha])
 
   const handle = await open(part, record ? 'r+' : 'w')
   let fetched = 0
@@ -148,24 +169,48 @@ async function attempt(
       if (!record) {
         const { info } = opened
         record = { key, etag: info.etag, size: info.size, sha256: info.sha256 }
-        writeFileAtomic(recordPath(dest), JSON.stringify(record))
+        await writeRecord(dest, record)
       }
       const total = record.size
       const before = offset
+      // Chunks are written in batches: one write per network chunk (16–64 KB), awaited before the next is read,
+      // held each download to the file system's round trip (bench:chain: 0.3× a plain SDK loop at 20 stores).
+      let batch: Buffer[] = []
+      let batchBytes = 0
+      let written = offset
+      const flush = async () => {
+        if (!batchBytes) return
+        try {
+          await handle.writev(batch, written)
+        } catch (err) {
+          throw new WriteFailed(err)
+        }
+        written += batchBytes
+        batch = []
+        batchBytes = 0
+      }
       try {
         for await (const chunk of opened.body) {
           const buf = chunk as Buffer
           if (options.throttle) await options.throttle(buf.length)
           if (options.signal?.aborted) throw abortError(options.signal)
-          await handle.write(buf, 0, buf.length, offset)
+          batch.push(buf)
+          batchBytes += buf.length
           sha.update(buf)
-          md5.update(buf)
+          md5?.update(buf)
           offset += buf.length
           fetched += buf.length
+          if (batchBytes >= WRITE_BATCH_BYTES) await flush()
           options.onProgress?.(offset, total)
         }
-      } catch (err) {
+        await flush()
+      } catch (caught) {
         opened.body.destroy()
+        // What arrived before the break is kept for the next try (the next read starts at `offset`); a write that
+        // fails, here or before, is the disk's own error (ENOSPC …), for the caller.
+        let err = caught
+        if (!(err instanceof WriteFailed)) await flush().catch((e: unknown) => (err = e))
+        if (err instanceof WriteFailed) throw err.original
         if (options.signal?.aborted) throw abortError(options.signal)
         breaks = offset > before ? 1 : breaks + 1
         if (breaks > maxBreaks)
@@ -199,7 +244,7 @@ async function attempt(
 
   const size = statSync(part).size
   const gotSha = sha.digest('hex')
-  const gotMd5 = md5.digest('hex')
+  const gotMd5 = md5?.digest('hex') ?? null
   const wantSha = options.sha256 ?? record.sha256
   const plainMd5 = PLAIN_MD5_ETAG.exec(record.etag)?.[1]?.toLowerCase()
   const problem =
@@ -219,6 +264,6 @@ async function attempt(
   }
   await rename(part, dest)
   await rm(recordPath(dest), { force: true })
-  syncDir(dirname(dest))
+  await syncDirAsync(dirname(dest))
   return { path: dest, size, etag: record.etag, sha256: gotSha, resumedFrom, fetched, reopened }
 }

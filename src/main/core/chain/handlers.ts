@@ -1,8 +1,57 @@
+import type { ChainStatus } from '../../../shared/contract/chain'
 import type { HandlerMap } from '../handlers'
+import type { ChainHq } from './hq/service'
 import type { ChainService } from './service'
+import type { ChainSync } from './sync/service'
 
-export function chainHandlers(chain: ChainService): HandlerMap<'chain-status'> {
+type ChainMethods =
+  | 'chain-status'
+  | 'chain-sync-state'
+  | 'chain-sync-now'
+  | 'chain-hq'
+  | 'chain-stores'
+  | 'chain-publish'
+  | 'chain-unpublish'
+  | 'chain-job-get'
+  | 'chain-bind'
+  | 'chain-unbind'
+  | 'chain-group-set'
+
+export function chainHandlers(chain: ChainService, sync: ChainSync, hq: ChainHq): HandlerMap<ChainMethods> {
   return {
-    'chain-status': (_args, ctx) => chain.status(ctx),
+    'chain-status': (_args, ctx) => chainStatus(chain, sync, hq, ctx),
+    'chain-sync-state': (_args, ctx) => sync.view(ctx),
+    'chain-sync-now': (_args, ctx) => sync.syncNow(ctx),
+    'chain-hq': (_args, ctx) => hq.view(ctx),
+    'chain-stores': (_args, ctx) => hq.stores(ctx),
+    'chain-publish': (args, ctx) => hq.publish(ctx, args),
+    'chain-unpublish': (args, ctx) => hq.unpublish(ctx, args.video),
+    'chain-job-get': (args, ctx) => hq.job(ctx, args.id),
+    'chain-bind': (args, ctx) => hq.bind(ctx, args),
+    'chain-unbind': (args, ctx) => hq.unbind(ctx, args.id),
+    'chain-group-set': (args, ctx) => hq.setGroup(ctx, args.name, args.stores),
   }
+}
+
+/**
+ * The foundation's status (role, store, reachable) with what the later parts add: at a store its sync, at
+ * headquarters the catalog and the stores' statuses (each one small request; a bucket that does not answer gives
+ * an empty list, its reason is in `error`).
+ */
+async function chainStatus(
+  chain: ChainService,
+  sync: ChainSync,
+  hq: ChainHq,
+  ctx: Parameters<ChainService['status']>[0],
+): Promise<ChainStatus> {
+  const base = await chain.status(ctx)
+  const configured = chain.setup().connection !== null
+  if (base.role === 'hq') {
+    const fields =
+      configured && base.reachable ? await hq.statusFields() : { catalogVersion: null, videos: 0, pending: 0 }
+    const stores = configured && base.reachable ? await hq.stores(ctx).catch(() => []) : []
+    return { ...base, ...fields, lastSyncAt: null, syncing: false, sync: null, stores }
+  }
+  const s = sync.statusFields()
+  return { ...base, ...s, sync: base.configured ? s.sync : null, stores: null }
 }

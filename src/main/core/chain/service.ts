@@ -1,5 +1,5 @@
 import type { Logger } from 'pino'
-import type { ChainStatus } from '../../../shared/contract/chain'
+import type { ChainBaseStatus } from '../../../shared/contract/chain'
 import { requireRole, type CallContext } from '../auth/actor'
 import type { ConfigStore } from '../config/store'
 import { HubError } from '../errors'
@@ -76,11 +76,11 @@ export class ChainService {
   }
 
   /** Role, where the store is, and whether the bucket answers right now (one HEAD, bounded). */
-  async status(ctx: CallContext): Promise<ChainStatus> {
+  async status(ctx: CallContext): Promise<ChainBaseStatus> {
     requireRole(ctx, 'viewer')
     const setup = this.setup()
     const c = this.options.config.values
-    const base: ChainStatus = {
+    const base: ChainBaseStatus = {
       role: setup.role,
       configured: setup.connection !== null && setup.missing.length === 0,
       missing: setup.missing,

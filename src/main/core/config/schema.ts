@@ -124,6 +124,18 @@ export const ConfigShape = {
   chainStoreId: ChainStoreIdSchema.nullable(),
   /** How often a store asks for a new catalog (one conditional GET when nothing changed). */
   chainPollSeconds: int(10, 24 * 3600),
+  /**
+   * A store's downloads from the object store together, in megabits per second (0 = no limit): the store's uplink
+   * is shared with the phones on its Wi-Fi and the tills.
+   */
+  chainDownloadMbps: int(0, 100_000),
+  /**
+   * How long what the catalog no longer holds is kept: a store keeps an unpublished video (for phones still
+   * downloading it) this long, headquarters its files in the bucket (for stores still syncing an older catalog).
+   */
+  chainGraceHours: int(1, 24 * 90),
+  /** A store tells staff when it has not been able to sync for this long (0 = never). */
+  chainStaleHours: int(0, 24 * 90),
   /** The store's name, for `{门店}` in captions. */
   storeName: StoreNameSchema.nullable(),
   /**
@@ -224,6 +236,9 @@ export const DEFAULT_CONFIG: Config = {
   chainCaFile: null,
   chainStoreId: null,
   chainPollSeconds: 60,
+  chainDownloadMbps: 20,
+  chainGraceHours: 24,
+  chainStaleHours: 24,
   storeName: null,
   platformLimits: {},
   douyinEnabled: false,

@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import type { Repos } from '../../db/repos'
 import type { TagRecord } from '../../db/repos/tags'
 import type { DeliveryStatus, TapOutcome, Transfer, TransferPhase } from '../../../shared/contract/transfers'
+import type { Strategy } from '../../../shared/contract/tags'
 import { requireRole, type CallContext } from '../auth/actor'
 import type { ConfigStore } from '../config/store'
 import type { EventBus } from '../events/bus'
@@ -108,6 +109,13 @@ export interface DeliveryDeps {
   variants?: VariantSource
   /** Phones the in-memory counts hold at most (tests make it small; see records/counts.ts). */
   recordsMaxKeys?: number
+  /** The chain's campaign bindings (a store): what a tag plays today instead of its own videos, if anything. */
+  bindings?: BindingSource
+}
+
+/** What delivery needs of the chain's bindings: the videos a tag plays now when a campaign names its label. */
+export interface BindingSource {
+  poolFor(tag: { label: string }, now: number): { videoIds: number[]; strategy: Strategy } | null
 }
 
 /** What a new transfer delivers: a video's rendition, or a remix variant (with its seed) shown under its base video. */
@@ -315,10 +323,12 @@ export class DeliveryService {
 
   /**
    * The video (by the tag's strategy, among its ready ones) and the rendition for this kind of device. A remix tag
-   * takes a variant from its pool (memory only); with none at all it gives its base video, marked so.
+   * takes a variant from its pool (memory only); with none at all it gives its base video, marked so. A campaign
+   * binding of the chain, on its days, plays its videos instead of the tag's own (and before a remix template).
    */
   private choose(tap: Tap, tag: TagRecord): Choice | null {
-    if (tag.templateId !== null && this.d.variants) {
+    const bound = this.d.bindings?.poolFor(tag, tap.now) ?? null
+    if (!bound && tag.templateId !== null && this.d.variants) {
       const v = this.d.variants.take(tag)
       const base = tag.videoIds[0]
       if (v && base !== undefined)
@@ -327,16 +337,21 @@ export class DeliveryService {
           rendition: { label: this.d.config.values.remixRendition, sizeBytes: v.sizeBytes },
           remix: { variantId: v.variantId, seed: v.seed, fallback: v.fallback },
         }
-      const plain = this.chooseVideo(tap, tag)
+      const plain = this.chooseVideo(tap, tag, null)
       return plain && { ...plain, remix: { variantId: null, seed: null, fallback: 'base-video' } }
     }
-    return this.chooseVideo(tap, tag)
+    return this.chooseVideo(tap, tag, bound)
   }
 
-  private chooseVideo(tap: Tap, tag: TagRecord): Choice | null {
-    const ready = new Set(tag.videoIds.filter((id) => this.library.video(id)?.ready))
+  private chooseVideo(
+    tap: Tap,
+    tag: TagRecord,
+    bound: { videoIds: number[]; strategy: Strategy } | null,
+  ): Choice | null {
+    const pool = bound?.videoIds ?? tag.videoIds
+    const ready = new Set(pool.filter((id) => this.library.video(id)?.ready))
     const cursor = this.records.cursor(tag.id, tag.rotateCursor)
-    const pick = pickVideo(tag.strategy, tag.videoIds, ready, {
+    const pick = pickVideo(bound?.strategy ?? tag.strategy, pool, ready, {
       cursor,
       delivered: () => this.records.deliveredPerVideo(tag.id),
       random: this.d.random ?? Math.random,

@@ -38,6 +38,17 @@ export function syncDir(dir: string): void {
   }
 }
 
+/** syncDir without stalling the event loop (a store's downloads rename a file each; phones are served meanwhile). */
+export async function syncDirAsync(dir: string): Promise<void> {
+  if (process.platform === 'win32') return
+  const handle = await open(dir, 'r')
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
 /**
  * Flushes a file's data to disk before the database records it, so a power cut cannot leave a row without its
  * bytes. Asynchronous: flushing gigabytes must not stall the event loop that serves phones.

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino'
-import type { JobRecord, JobsRepo } from '../../db/repos/jobs'
+import type { JobRecord, JobScope, JobsRepo } from '../../db/repos/jobs'
 
 export type JobOutcome =
   { kind: 'done' } | { kind: 'retry'; error: string } | { kind: 'failed'; error: string }
@@ -47,6 +47,8 @@ export interface JobQueueOptions {
   retryBaseMs: () => number
   logger: Logger
   now?: () => number
+  /** The kinds it claims when the table is shared with another queue (default: every kind). */
+  scope?: JobScope
   /** How long to wait before writing again after the database refused a write (a full disk); default 2 s. */
   writeRetryMs?: number
 }
@@ -78,7 +80,7 @@ export class JobQueue {
   }
 
   start(): void {
-    const back = this.opts.repo.requeueRunning(this.now())
+    const back = this.opts.repo.requeueRunning(this.now(), this.opts.scope)
     if (back) this.opts.logger.info({ jobs: back }, 'interrupted jobs queued again')
     this.stopped = false
     this.pump()
@@ -162,14 +164,16 @@ export class JobQueue {
   }
 
   private isIdle(): boolean {
-    return this.running.size === 0 && this.unsettled.size === 0 && this.opts.repo.nextWakeAt() === null
+    return (
+      this.running.size === 0 && this.unsettled.size === 0 && this.opts.repo.nextWakeAt(this.opts.scope) === null
+    )
   }
 
   private pump(): void {
     if (this.stopped) return
     try {
       while (this.running.size < Math.max(1, this.opts.concurrency())) {
-        const job = this.opts.repo.claimNext(this.now())
+        const job = this.opts.repo.claimNext(this.now(), this.opts.scope)
         if (!job) break
         this.launch(job)
       }
@@ -198,7 +202,7 @@ export class JobQueue {
   private schedule(): void {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
-    const at = this.opts.repo.nextWakeAt()
+    const at = this.opts.repo.nextWakeAt(this.opts.scope)
     if (at === null || this.running.size >= Math.max(1, this.opts.concurrency())) return
     this.timer = setTimeout(() => this.pump(), Math.max(50, at - this.now()))
     this.timer.unref()

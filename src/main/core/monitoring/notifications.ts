@@ -29,6 +29,8 @@ const COOLDOWN_MS: Record<NotificationKind, number> = {
   // The pool itself says "once": only when a tag goes dry again after it had variants.
   'remix-pool-dry': 0,
   'remix-failed': 30 * 60_000,
+  // A store that cannot sync: said again every six hours while it lasts.
+  'chain-stale': 6 * 3_600_000,
 }
 
 /** Timestamps within a sliding window, bounded (only the count matters past the threshold). */

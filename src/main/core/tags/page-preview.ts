@@ -1,29 +1,18 @@
 import { readFileSync } from 'node:fs'
-import type { Platform, PlatformLimitsMap } from '../../../shared/contract/publish'
+import type { PlatformLimitsMap } from '../../../shared/contract/publish'
 import type { TagPagePreviewInput } from '../../../shared/contract/tag-preview'
 import { requireRole, type CallContext } from '../auth/actor'
 import type { Brand } from '../brand/brand'
 import { inlineLogo, PREVIEW_TOKEN, PREVIEW_UA, type PhonePageData } from '../brand/preview'
-import type { CaptionsService, DrawnCaption } from '../captions/service'
+import type { CaptionsService } from '../captions/service'
+import { phonePublish } from '../publish/phone-page'
 import { describeDevice } from '../delivery/device'
 import { downloadName } from '../delivery/service'
 import { HubError } from '../errors'
 import type { VideoService } from '../videos/service'
 
-/**
- * What the tap page of a tag needs beyond the brand's: the caption the tap drew and the tag's publish settings (the
- * phone listener's renderer, lan/pages/tap.ts, is passed in by app/handlers.ts and takes what it draws).
- */
-export interface TagPageData extends PhonePageData {
-  /** The caption a tap shows, its variables filled; null when the tag and its video have none. */
-  caption: DrawnCaption | null
-  /** The publish buttons, in order (empty: saving only). */
-  platforms: readonly Platform[]
-  /** What each platform takes, for `renderCaption`. */
-  limits: PlatformLimitsMap
-}
-
-export type TagPageRenderer = (page: TagPageData) => string
+/** The phone listener's renderer of the tap page (lan/pages/tap.ts), passed in by app/handlers.ts. */
+export type TagPageRenderer = (page: PhonePageData) => string
 
 export interface TagPagePreviewDeps {
   brand: () => Brand
@@ -32,6 +21,10 @@ export interface TagPagePreviewDeps {
   videos: Pick<VideoService, 'get' | 'mediaFile'>
   /** The rendition phones get (Settings). */
   phoneRendition: () => string
+  /** Douyin is switched on: the page offers 发布到抖音. */
+  douyinReady: () => boolean
+  /** The store's blocks for the form's store actions, as a tap's page shows them. */
+  storeBlocks: (actions: TagPagePreviewInput['storeActions']) => PhonePageData['blocks']
 }
 
 /**
@@ -62,9 +55,8 @@ export function tagPagePreview(
       downloadName: downloadName(title, d.phoneRendition()),
       position: 0,
       device: describeDevice(PREVIEW_UA),
-      caption,
-      platforms: q.platforms,
-      limits: d.limits(),
+      publish: phonePublish(caption, q.platforms, d.limits(), d.douyinReady()),
+      blocks: d.storeBlocks(q.storeActions),
     })
     return {
       html: inlineStill(video?.still ?? null, inlineLogo(brand, html)),

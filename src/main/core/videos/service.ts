@@ -379,6 +379,12 @@ export class VideoService {
 
   private requireOwnerOrAdmin(ctx: CallContext, v: VideoRecord): void {
     requireRole(ctx, 'staff')
+    if (v.origin === 'chain')
+      throw new HubError(
+        'chain-read-only',
+        `“${v.title}” came from headquarters: it is read-only at this store (headquarters edits or unpublishes it)`,
+        { videoId: v.id },
+      )
     if (ctx.actor.kind === 'user' && ctx.actor.role === 'staff' && v.uploadedBy !== ctx.actor.userId)
       throw new HubError('forbidden', 'staff can change only the videos they uploaded')
   }
@@ -440,6 +446,11 @@ export class VideoService {
           }
         : null,
       tagsUsing: this.d.tagsUsing(v.id),
+      origin: v.origin,
+      chainLeavesAt:
+        v.chainLeavingAt === null
+          ? null
+          : new Date(v.chainLeavingAt + this.d.config.values.chainGraceHours * 3_600_000).toISOString(),
     }
   }
 }

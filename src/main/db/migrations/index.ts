@@ -8,6 +8,7 @@ import { m0006Publish } from './0006-publish'
 import { m0007Douyin } from './0007-douyin'
 import { m0008Funnel } from './0008-funnel'
 import { m0009StoreActions } from './0009-store-actions'
+import { m0010Chain } from './0010-chain'
 import { m0012Remix } from './0012-remix'
 import { reserved } from './reserved'
 
@@ -22,8 +23,8 @@ export const MIGRATIONS: readonly Migration[] = [
   m0007Douyin,
   m0008Funnel,
   m0009StoreActions,
-  // 10 and 11 are the chain's (issues 20 and 21), on their branch.
-  reserved(10, 'the chain'),
+  m0010Chain,
+  // 11 is the chain's (issue 21), on its branch.
   reserved(11, 'the chain'),
   m0012Remix,
 ]

@@ -15,6 +15,7 @@ import { douyinSharesRepo } from './douyin-shares'
 import { funnelRepo } from './funnel'
 import { couponsRepo } from './coupons'
 import { remixRepo } from './remix'
+import { chainRepo } from './chain'
 
 /** Every repository over the hub's one connection, built once. */
 export function createRepos(db: Database) {
@@ -36,6 +37,7 @@ export function createRepos(db: Database) {
     funnel: funnelRepo(db),
     coupons: couponsRepo(db),
     remix: remixRepo(db),
+    chain: chainRepo(db),
   }
 }
 

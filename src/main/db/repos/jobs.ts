@@ -45,19 +45,37 @@ function toJob(r: Row): JobRecord {
 
 export type JobsRepo = ReturnType<typeof jobsRepo>
 
+/**
+ * Which kinds of job a queue takes: two queues share the table (transcodes, and the chain's publish jobs, which
+ * must not wait behind a long transcode), each claiming only its own. None: every kind.
+ */
+export type JobScope = { only: readonly string[] } | { except: readonly string[] }
+
+function scopeArgs(scope: JobScope | undefined): { only: string | null; except: string | null } {
+  if (!scope) return { only: null, except: null }
+  return 'only' in scope
+    ? { only: JSON.stringify(scope.only), except: null }
+    : { only: null, except: JSON.stringify(scope.except) }
+}
+
+/** The SQL that keeps a statement to a scope's kinds (bound as @only / @except, JSON arrays or null). */
+const IN_SCOPE = `(@only IS NULL OR kind IN (SELECT value FROM json_each(@only)))
+  AND (@except IS NULL OR kind NOT IN (SELECT value FROM json_each(@except)))`
+
 export function jobsRepo(db: Database) {
   const insert = db.prepare(`
     INSERT INTO jobs (kind, video_id, payload, status, priority, size_key, max_attempts, next_run_at, created_at, updated_at)
     VALUES (@kind, @videoId, @payload, 'queued', @priority, @sizeKey, @maxAttempts, @now, @now, @now)`)
   const byId = db.prepare<[number], Row>('SELECT * FROM jobs WHERE id = ?')
-  const next = db.prepare<[number], Row>(
-    `SELECT * FROM jobs WHERE status = 'queued' AND next_run_at <= ? ORDER BY priority DESC, size_key, id LIMIT 1`,
+  const next = db.prepare<[{ now: number; only: string | null; except: string | null }], Row>(
+    `SELECT * FROM jobs WHERE status = 'queued' AND next_run_at <= @now AND ${IN_SCOPE}
+     ORDER BY priority DESC, size_key, id LIMIT 1`,
   )
   const claim = db.prepare(
     "UPDATE jobs SET status = 'running', attempts = attempts + 1, started_at = ?, updated_at = ? WHERE id = ? AND status = 'queued'",
   )
-  const wake = db.prepare<[], { t: number | null }>(
-    "SELECT min(next_run_at) AS t FROM jobs WHERE status = 'queued'",
+  const wake = db.prepare<[{ only: string | null; except: string | null }], { t: number | null }>(
+    `SELECT min(next_run_at) AS t FROM jobs WHERE status = 'queued' AND ${IN_SCOPE}`,
   )
   const finish = db.prepare(
     'UPDATE jobs SET status = ?, error = ?, finished_at = ?, updated_at = ? WHERE id = ?',
@@ -66,7 +84,11 @@ export function jobsRepo(db: Database) {
     "UPDATE jobs SET status = 'queued', error = ?, next_run_at = ?, updated_at = ? WHERE id = ?",
   )
   const requeueRunning = db.prepare(
-    "UPDATE jobs SET status = 'queued', attempts = max(0, attempts - 1), next_run_at = ?, updated_at = ? WHERE status = 'running'",
+    `UPDATE jobs SET status = 'queued', attempts = max(0, attempts - 1), next_run_at = @now, updated_at = @now
+     WHERE status = 'running' AND ${IN_SCOPE}`,
+  )
+  const recentOf = db.prepare<[{ only: string; limit: number }], Row>(
+    `SELECT * FROM jobs WHERE kind IN (SELECT value FROM json_each(@only)) ORDER BY id DESC LIMIT @limit`,
   )
   const setPriority = db.prepare('UPDATE jobs SET priority = ?, updated_at = ? WHERE id = ?')
   const retry = db.prepare(
@@ -101,15 +123,15 @@ export function jobsRepo(db: Database) {
     },
     /** Takes the best ready job (priority, then smaller first, then oldest) and marks it running, atomically. */
     claimNext: immediate(
-      db.transaction((now: number): JobRecord | null => {
-        const r = next.get(now)
+      db.transaction((now: number, scope?: JobScope): JobRecord | null => {
+        const r = next.get({ now, ...scopeArgs(scope) })
         if (!r) return null
         claim.run(now, now, r.id as number)
         return toJob(byId.get(r.id as number)!)
       }),
     ),
-    nextWakeAt(): number | null {
-      return wake.get()!.t
+    nextWakeAt(scope?: JobScope): number | null {
+      return wake.get(scopeArgs(scope))!.t
     },
     finish(
       id: number,
@@ -123,8 +145,8 @@ export function jobsRepo(db: Database) {
       again.run(error, at, now, id)
     },
     /** Jobs cut off by a crash or a stop run again; the interrupted try does not count against them. */
-    requeueRunning(now: number): number {
-      return requeueRunning.run(now, now).changes
+    requeueRunning(now: number, scope?: JobScope): number {
+      return requeueRunning.run({ now, ...scopeArgs(scope) }).changes
     },
     setPriority(id: number, priority: number, now: number): void {
       setPriority.run(priority, now, id)
@@ -134,6 +156,10 @@ export function jobsRepo(db: Database) {
     },
     active(): JobRecord[] {
       return active.all().map(toJob)
+    },
+    /** The latest jobs of these kinds, newest first (finished ones too). */
+    recentOfKinds(kinds: readonly string[], limit: number): JobRecord[] {
+      return recentOf.all({ only: JSON.stringify(kinds), limit }).map(toJob)
     },
     latestForVideo(videoId: number): JobRecord | null {
       const r = latestForVideo.get(videoId)

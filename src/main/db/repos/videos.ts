@@ -1,5 +1,10 @@
 import type { Database } from 'better-sqlite3'
-import { VideoStatusSchema, type VideoStatus } from '../../../shared/contract/videos'
+import {
+  VideoOriginSchema,
+  VideoStatusSchema,
+  type VideoOrigin,
+  type VideoStatus,
+} from '../../../shared/contract/videos'
 import { oneOf } from '../check'
 
 export interface VideoRecord {
@@ -28,6 +33,12 @@ export interface VideoRecord {
   uploaderName: string
   createdAt: number
   updatedAt: number
+  /** Uploaded here, or published by headquarters (a chain video: read-only at a store). */
+  origin: VideoOrigin
+  /** A chain video's id in the catalog, the SHA-256 of the metadata it was made from, and when it leaves. */
+  chainId: string | null
+  chainMeta: string | null
+  chainLeavingAt: number | null
 }
 
 export interface RenditionRecord {
@@ -71,6 +82,10 @@ function toVideo(r: Row): VideoRecord {
     uploaderName: r.uploader_name as string,
     createdAt: r.created_at as number,
     updatedAt: r.updated_at as number,
+    origin: oneOf(VideoOriginSchema, 'videos', 'origin', r.origin),
+    chainId: (r.chain_id as string | null) ?? null,
+    chainMeta: (r.chain_meta as string | null) ?? null,
+    chainLeavingAt: (r.chain_leaving_at as number | null) ?? null,
   }
 }
 
@@ -90,8 +105,33 @@ function toRendition(r: Row): RenditionRecord {
 
 export type NewVideo = Omit<
   VideoRecord,
-  'id' | 'status' | 'error' | 'posterPath' | 'thumbPath' | 'createdAt' | 'updatedAt'
+  | 'id'
+  | 'status'
+  | 'error'
+  | 'posterPath'
+  | 'thumbPath'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'origin'
+  | 'chainId'
+  | 'chainMeta'
+  | 'chainLeavingAt'
 > & { now: number }
+
+/** A video headquarters published, as a store records it once every file of it is here and checked. */
+export interface ChainVideo {
+  chainId: string
+  chainMeta: string
+  title: string
+  description: string
+  sourceSha256: string
+  durationMs: number
+  width: number
+  height: number
+  posterPath: string
+  thumbPath: string
+  renditions: Array<Omit<RenditionRecord, 'id' | 'videoId'>>
+}
 
 export type VideosRepo = ReturnType<typeof videosRepo>
 
@@ -122,6 +162,21 @@ export function videosRepo(db: Database) {
   const insertRendition = db.prepare(`
     INSERT INTO renditions (video_id, label, width, height, path, size_bytes, bit_rate, duration_ms)
     VALUES (@videoId, @label, @width, @height, @path, @sizeBytes, @bitRate, @durationMs)`)
+  const insertChain = db.prepare(`
+    INSERT INTO videos (title, description, original_name, source_path, size_bytes, sha256, duration_ms, width, height,
+                        rotation, container, video_codec, audio_codec, status, poster_path, thumb_path, uploader_name,
+                        origin, chain_id, chain_meta, created_at, updated_at)
+    VALUES (@title, @description, @title, '', @sizeBytes, @sha256, @durationMs, @width, @height, 0, 'mp4', 'h264', 'aac',
+            'ready', @posterPath, @thumbPath, @uploaderName, 'chain', @chainId, @chainMeta, @now, @now)`)
+  const updateChain = db.prepare(`
+    UPDATE videos SET title = @title, description = @description, size_bytes = @sizeBytes, duration_ms = @durationMs,
+                      width = @width, height = @height, poster_path = @posterPath, thumb_path = @thumbPath,
+                      chain_meta = @chainMeta, chain_leaving_at = NULL, updated_at = @now
+    WHERE id = @id AND origin = 'chain'`)
+  const chainVideos = db.prepare<[], Row>("SELECT * FROM videos WHERE origin = 'chain' ORDER BY id")
+  const setLeaving = db.prepare(
+    "UPDATE videos SET chain_leaving_at = ?, updated_at = ? WHERE id = ? AND origin = 'chain'",
+  )
   const resetProcessing = db.prepare(
     "UPDATE videos SET status = 'queued', updated_at = ? WHERE status = 'processing'",
   )
@@ -165,6 +220,34 @@ export function videosRepo(db: Database) {
     replaceRenditions(videoId: number, renditions: Array<Omit<RenditionRecord, 'id' | 'videoId'>>): void {
       clearRenditions.run(videoId)
       for (const r of renditions) insertRendition.run({ ...r, videoId })
+    },
+    /** Records a chain video (ready: its files are here), with its renditions; the caller holds a transaction. */
+    insertChain(v: ChainVideo, uploaderName: string, now: number): number {
+      const id = Number(
+        insertChain.run({
+          ...v,
+          // A source a store also uploaded itself stays a video of its own: the chain's copy is told apart.
+          sha256: `chain:${v.sourceSha256}`,
+          sizeBytes: v.renditions.reduce((n, r) => n + r.sizeBytes, 0),
+          uploaderName,
+          now,
+        }).lastInsertRowid,
+      )
+      for (const r of v.renditions) insertRendition.run({ ...r, videoId: id })
+      return id
+    },
+    /** A chain video's new metadata (title, renditions …); it stays (or is again) one the catalog holds. */
+    updateChain(id: number, v: ChainVideo, now: number): void {
+      updateChain.run({ ...v, id, sizeBytes: v.renditions.reduce((n, r) => n + r.sizeBytes, 0), now })
+      clearRenditions.run(id)
+      for (const r of v.renditions) insertRendition.run({ ...r, videoId: id })
+    },
+    chainVideos(): VideoRecord[] {
+      return chainVideos.all().map(toVideo)
+    },
+    /** When the catalog stopped holding a chain video (null: it holds it again). */
+    setChainLeaving(id: number, at: number | null, now: number): void {
+      setLeaving.run(at, now, id)
     },
     /** After a crash: whatever was being transcoded goes back to the queue. */
     resetProcessing(now: number): number {

@@ -11,7 +11,14 @@ import { useNotificationText } from '../components/NotificationBell'
 // Which cached reads each hub event makes stale. `hello` (a new or re-established connection) refreshes all.
 const STALE: Partial<Record<HubEventType, MethodName[]>> = {
   'users-changed': ['user-list', 'audit-list', 'hub-info'],
-  'settings-changed': ['settings-get', 'publish-settings-get', 'hub-info', 'audit-list', 'tag-page-preview'],
+  'settings-changed': [
+    'settings-get',
+    'publish-settings-get',
+    'store-actions-get',
+    'hub-info',
+    'audit-list',
+    'tag-page-preview',
+  ],
   'videos-changed': [
     'video-list',
     'video-get',
@@ -26,6 +33,7 @@ const STALE: Partial<Record<HubEventType, MethodName[]>> = {
   // The tag form's preview shows the caption the next tap would draw.
   'captions-changed': ['caption-list', 'tag-list', 'tag-page-preview'],
   'brand-changed': ['brand-get', 'brand-list', 'hub-info', 'tag-page-preview'],
+  'chain-changed': ['chain-sync-state', 'chain-hq', 'chain-stores'],
 }
 
 const pending = new Map<string, number>()

@@ -12,6 +12,7 @@ import {
   KeyOutlined,
   UserOutlined,
   ScissorOutlined,
+  ApartmentOutlined,
 } from '@ant-design/icons'
 import { Outlet, useLocation, useNavigate } from 'react-router-dom'
 import { useTranslation } from 'react-i18next'
@@ -20,6 +21,7 @@ import { BrandLogo } from '../components/BrandLogo'
 import { LanguageSwitch } from '../components/LanguageSwitch'
 import { NotificationBell } from '../components/NotificationBell'
 import type { Role } from '../../../shared/roles'
+import { useChainStatus } from '../api/chain'
 
 interface NavItem {
   key: string
@@ -34,6 +36,9 @@ export function AppLayout() {
   const navigate = useNavigate()
   const location = useLocation()
   const { token } = theme.useToken()
+  const chain = useChainStatus().data
+  // Only a hub that is part of a chain shows it: a single store's console stays as it was.
+  const inChain = chain !== undefined && (chain.role === 'hq' || chain.configured)
 
   const items: NavItem[] = [
     { key: '/', icon: <DashboardOutlined />, label: t('nav.dashboard') },
@@ -42,6 +47,7 @@ export function AppLayout() {
     { key: '/remix', icon: <ScissorOutlined />, label: t('nav.remix') },
     { key: '/nfc', icon: <ScanOutlined />, label: t('nav.nfc') },
     { key: '/transfers', icon: <SwapOutlined />, label: t('nav.transfers') },
+    ...(inChain ? [{ key: '/chain', icon: <ApartmentOutlined />, label: t('nav.chain') }] : []),
     { key: '/users', icon: <TeamOutlined />, label: t('nav.users'), roles: ['admin'] },
     { key: '/brand', icon: <SkinOutlined />, label: t('nav.brand'), roles: ['admin'] },
     { key: '/settings', icon: <SettingOutlined />, label: t('nav.settings'), roles: ['admin'] },

@@ -31,6 +31,11 @@ export function douyinSettings(c: Readonly<Config>): DouyinSettings {
   }
 }
 
+/** Douyin is switched on with its credentials: phone pages offer 发布到抖音 (the tap page and the tag form's preview). */
+export function douyinReady(c: Readonly<Config>): boolean {
+  return c.douyinEnabled && Boolean(c.douyinClientKey && c.douyinClientSecret)
+}
+
 /** What the phone page asks for (docs/architecture.md, "Publishing"). */
 export const DouyinShareRequestSchema = z.object({
   /** The transfer's media token (the one in /m/<token>). */

@@ -10,6 +10,7 @@ import { HttpsCard } from './HttpsCard'
 import { MediaToolsCard } from './MediaToolsCard'
 import { ChainCard } from './ChainCard'
 import { PublishingCard } from './PublishingCard'
+import { StoreActionsCard } from './StoreActionsCard'
 
 /** Settings: the editable ones on the left, what the hub found (addresses, HTTPS, media tools, the chain) on the right. */
 export function SettingsPage() {
@@ -28,6 +29,7 @@ export function SettingsPage() {
         <Col xs={24} xl={14}>
           <SettingsForm view={view} />
           <PublishingCard />
+          <StoreActionsCard />
         </Col>
         <Col xs={24} xl={10}>
           <AddressesCard view={view} />

@@ -343,6 +343,25 @@ export const SETTINGS_FIELDS: SettingField[] = [
     },
   ),
   number('chainPollSeconds', { section: 'chain', label: 'settings.chainPollSeconds', span: 12 }),
+  number('chainDownloadMbps', {
+    section: 'chain',
+    label: 'settings.chainDownloadMbps',
+    help: 'settings.chainDownloadMbpsHelp',
+    span: 8,
+    testId: 'settings-chain-download-mbps',
+  }),
+  number('chainGraceHours', {
+    section: 'chain',
+    label: 'settings.chainGraceHours',
+    help: 'settings.chainGraceHoursHelp',
+    span: 8,
+  }),
+  number('chainStaleHours', {
+    section: 'chain',
+    label: 'settings.chainStaleHours',
+    help: 'settings.chainStaleHoursHelp',
+    span: 8,
+  }),
   setting(
     'douyinEnabled',
     { kind: 'switch' },

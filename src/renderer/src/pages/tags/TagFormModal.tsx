@@ -9,11 +9,13 @@ import {
   type CaptionStrategy,
   type Platform,
 } from '../../../../shared/contract/publish'
+import type { StoreAction } from '../../../../shared/contract/store-actions'
 import { errorMessage } from '../../api/client'
 import { useCreateTag, useUpdateTag } from '../../api/tags'
 import { useVideos } from '../../api/videos'
 import { useTemplates } from '../../api/remix'
 import { PlatformOrder } from './PlatformOrder'
+import { StoreActionOrder } from './StoreActionOrder'
 import { TagPagePreview } from './TagPagePreview'
 
 interface TagForm {
@@ -26,14 +28,16 @@ interface TagForm {
   captionStrategy: CaptionStrategy
   /** A remix tag's template (each tap a new variant; its video is the template's base video). */
   templateId: number | null
+  storeActions: StoreAction[]
 }
 
 const STRATEGIES = StrategySchema.options
 const NONE: Platform[] = []
+const NO_STORE_ACTIONS: StoreAction[] = []
 
 /**
- * A new tag, or one tag's placement, videos, strategy, tier, daily cap and publish settings (null: closed), beside a
- * live preview of the phone page it gives.
+ * A new tag, or one tag's placement, videos, strategy, tier, daily cap, publish settings and store actions (null:
+ * closed), beside a live preview of the phone page it gives.
  */
 export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null; onClose: () => void }) {
   const { t } = useTranslation()
@@ -47,6 +51,8 @@ export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null
   const label = Form.useWatch('label', form) ?? ''
   const platforms = Form.useWatch('platforms', form) ?? NONE
   const captionStrategy = Form.useWatch('captionStrategy', form) ?? DEFAULT_CAPTION_STRATEGY
+  const storeActions = Form.useWatch('storeActions', form) ?? NO_STORE_ACTIONS
+  const tagId = editing !== null && editing !== 'new' ? editing.id : null
 
   useEffect(() => {
     if (editing)
@@ -61,6 +67,7 @@ export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null
               platforms: [...DEFAULT_TAG_PLATFORMS],
               captionStrategy: DEFAULT_CAPTION_STRATEGY,
               templateId: null,
+              storeActions: [],
             }
           : {
               label: editing.label,
@@ -71,6 +78,7 @@ export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null
               platforms: editing.platforms,
               captionStrategy: editing.captionStrategy,
               templateId: editing.templateId,
+              storeActions: editing.storeActions,
             },
       )
   }, [editing, form])
@@ -187,12 +195,16 @@ export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null
                 />
               </Form.Item>
             </Flex>
+            <Divider titlePlacement="start">{t('label.storeActions')}</Divider>
+            <Form.Item name="storeActions" extra={t('store.tagHelp')}>
+              <StoreActionOrder tagId={tagId} />
+            </Form.Item>
           </Form>
         </Col>
         <Col flex="none">
           <TagPagePreview
-            tagId={editing !== null && editing !== 'new' ? editing.id : null}
-            values={{ label, videoIds: chosen, platforms, captionStrategy }}
+            tagId={tagId}
+            values={{ label, videoIds: chosen, platforms, captionStrategy, storeActions }}
           />
         </Col>
       </Row>

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react'
 import { Alert, Flex, Segmented, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
 import type { CaptionStrategy, Platform } from '../../../../shared/contract/publish'
+import type { StoreAction } from '../../../../shared/contract/store-actions'
 import type { Language } from '../../../../shared/languages'
 import { errorMessage } from '../../api/client'
 import { useTagPagePreview } from '../../api/tags'
@@ -13,21 +14,22 @@ export interface TagPreviewValues {
   videoIds: number[]
   platforms: Platform[]
   captionStrategy: CaptionStrategy
+  storeActions: StoreAction[]
 }
 
 /**
  * The phone page a tap of this tag would give as the form stands, rendered by the hub's own phone-page code a
  * quarter second after the last change, in either language: the first video, the caption the next tap would draw
- * (no use counted) and the publish buttons in their order.
+ * (no use counted), the publish buttons and the store's blocks in their order.
  */
 export function TagPagePreview({ tagId, values }: { tagId: number | null; values: TagPreviewValues }) {
   const { t, i18n } = useTranslation()
   const [lang, setLang] = useState<Language>(i18n.language === 'en' ? 'en' : 'zh-CN')
-  const { label, videoIds, platforms, captionStrategy } = values
+  const { label, videoIds, platforms, captionStrategy, storeActions } = values
   const first = videoIds[0] ?? null
   const input = useMemo(
-    () => ({ tagId, videoId: first, label: label.trim(), platforms, captionStrategy, lang }),
-    [tagId, first, label, platforms, captionStrategy, lang],
+    () => ({ tagId, videoId: first, label: label.trim(), platforms, captionStrategy, storeActions, lang }),
+    [tagId, first, label, platforms, captionStrategy, storeActions, lang],
   )
   const preview = useTagPagePreview(useDebounced(input, 250))
   return (

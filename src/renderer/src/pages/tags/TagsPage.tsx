@@ -9,8 +9,12 @@ import { PageHeader } from '../../components/PageHeader'
 import { TagsTable } from './TagsTable'
 import { TagFormModal } from './TagFormModal'
 import { CaptionsCard } from '../captions/CaptionsCard'
+import { CouponsPanel } from './CouponsPanel'
 
-/** The store's tags: print labels for a selection, add and edit tags, and a warning for unreachable ones. */
+/**
+ * The store's tags: print labels for a selection, add and edit tags, their captions and coupon codes, and a warning
+ * for unreachable ones.
+ */
 export function TagsPage() {
   const { t, i18n } = useTranslation()
   const { user } = useAuth()
@@ -20,6 +24,8 @@ export function TagsPage() {
   // The tag whose captions are open, kept current as the list refreshes.
   const [captionsOf, setCaptionsOf] = useState<number | null>(null)
   const captionsTag = (tags.data ?? []).find((x) => x.id === captionsOf) ?? null
+  const [couponsOf, setCouponsOf] = useState<number | null>(null)
+  const couponsTag = (tags.data ?? []).find((x) => x.id === couponsOf) ?? null
   const canEdit = user?.role === 'admin' || user?.role === 'staff'
   const stale = (tags.data ?? []).filter((x) => !x.baseUrlReachable)
 
@@ -69,6 +75,7 @@ export function TagsPage() {
         onSelect={setSelected}
         onEdit={setEditing}
         onCaptions={(tag) => setCaptionsOf(tag.id)}
+        onCoupons={(tag) => setCouponsOf(tag.id)}
       />
       <TagFormModal editing={editing} onClose={() => setEditing(null)} />
       <Drawer
@@ -97,6 +104,23 @@ export function TagsPage() {
             }}
           />
         )}
+      </Drawer>
+      <Drawer
+        open={couponsTag !== null}
+        onClose={() => setCouponsOf(null)}
+        size="large"
+        title={
+          couponsTag && (
+            <Space>
+              {t('store.coupons.title')}
+              <Typography.Text type="secondary">{couponsTag.label || couponsTag.code}</Typography.Text>
+            </Space>
+          )
+        }
+        destroyOnHidden
+        data-testid="coupons-drawer"
+      >
+        {couponsTag && <CouponsPanel tag={couponsTag} canEdit={canEdit} />}
       </Drawer>
     </>
   )

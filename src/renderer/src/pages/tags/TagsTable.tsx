@@ -12,13 +12,20 @@ import {
   Tooltip,
   Typography,
 } from 'antd'
-import { DeleteOutlined, EditOutlined, MessageOutlined, QrcodeOutlined } from '@ant-design/icons'
+import {
+  DeleteOutlined,
+  EditOutlined,
+  GiftOutlined,
+  MessageOutlined,
+  QrcodeOutlined,
+} from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import type { Tag } from '../../../../shared/contract/tags'
 import type { FunnelCounts } from '../../../../shared/contract/funnel'
 import { formatShare, publishRate } from '../../../../shared/funnel/stages'
 import { errorMessage } from '../../api/client'
 import { useFunnelBreakdown } from '../../api/funnel'
+import { useCouponSummary } from '../../api/store-actions'
 import { useDeleteTag, useTags, useUpdateTag } from '../../api/tags'
 import { useAuth } from '../../auth/AuthContext'
 import { CopyText } from '../../components/CopyText'
@@ -36,12 +43,15 @@ export function TagsTable({
   onSelect,
   onEdit,
   onCaptions,
+  onCoupons,
 }: {
   selected: number[]
   onSelect: (ids: number[]) => void
   onEdit: (tag: Tag) => void
   /** Opens the tag's captions. */
   onCaptions: (tag: Tag) => void
+  /** Opens the tag's coupon codes. */
+  onCoupons: (tag: Tag) => void
 }) {
   const { t } = useTranslation()
   const { message, modal } = App.useApp()
@@ -204,7 +214,7 @@ export function TagsTable({
           {
             title: t('common.actions'),
             key: 'actions',
-            width: 150,
+            width: 200,
             render: (_v, tag) => (
               <Space size={4}>
                 <Button
@@ -217,6 +227,7 @@ export function TagsTable({
                 >
                   {tag.captionCount}
                 </Button>
+                <CouponsButton tag={tag} onClick={() => onCoupons(tag)} />
                 {canEdit && (
                   <Button
                     size="small"
@@ -245,6 +256,24 @@ export function TagsTable({
         ]}
       />
     </Card>
+  )
+}
+
+/** Opens a tag's coupon codes; shows how many were given of how many imported. */
+function CouponsButton({ tag, onClick }: { tag: Tag; onClick: () => void }) {
+  const { t } = useTranslation()
+  const summary = useCouponSummary(tag.id).data
+  return (
+    <Button
+      size="small"
+      icon={<GiftOutlined />}
+      onClick={onClick}
+      aria-label={t('store.coupons.title')}
+      title={t('store.coupons.buttonHelp')}
+      data-testid={`tag-coupons-${tag.id}`}
+    >
+      {summary && summary.total > 0 ? `${summary.claimed}/${summary.total}` : null}
+    </Button>
   )
 }
 
