@@ -165,7 +165,9 @@ export class JobQueue {
 
   private isIdle(): boolean {
     return (
-      this.running.size === 0 && this.unsettled.size === 0 && this.opts.repo.nextWakeAt(this.opts.scope) === null
+      this.running.size === 0 &&
+      this.unsettled.size === 0 &&
+      this.opts.repo.nextWakeAt(this.opts.scope) === null
     )
   }
 
