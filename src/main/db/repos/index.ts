@@ -14,6 +14,7 @@ import { captionsRepo } from './captions'
 import { douyinSharesRepo } from './douyin-shares'
 import { funnelRepo } from './funnel'
 import { couponsRepo } from './coupons'
+import { remixRepo } from './remix'
 import { chainRepo } from './chain'
 
 /** Every repository over the hub's one connection, built once. */
@@ -35,6 +36,7 @@ export function createRepos(db: Database) {
     douyinShares: douyinSharesRepo(db),
     funnel: funnelRepo(db),
     coupons: couponsRepo(db),
+    remix: remixRepo(db),
     chain: chainRepo(db),
   }
 }
