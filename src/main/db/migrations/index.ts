@@ -9,8 +9,7 @@ import { m0007Douyin } from './0007-douyin'
 import { m0008Funnel } from './0008-funnel'
 import { m0009StoreActions } from './0009-store-actions'
 import { m0010Chain } from './0010-chain'
-import { m0012Remix } from './0012-remix'
-import { reserved } from './reserved'
+import { m0011Remix } from './0011-remix'
 
 /** Every schema step, in order. Append only; each has a test in tests/unit/db/migrations. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -24,7 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0008Funnel,
   m0009StoreActions,
   m0010Chain,
-  // 11 is the chain's (issue 21), on its branch.
-  reserved(11, 'the chain'),
-  m0012Remix,
+  m0011Remix,
 ]

@@ -5,7 +5,7 @@ import { remixRepo } from '../../../../src/main/db/repos/remix'
 import { tagsRepo } from '../../../../src/main/db/repos/tags'
 import { TemplateRulesSchema } from '../../../../src/shared/contract/remix'
 
-describe('migration 12: remix', () => {
+describe('migration 11: remix', () => {
   function upTo(n: number) {
     const db = new Database(':memory:')
     db.pragma('foreign_keys = ON')
@@ -13,19 +13,19 @@ describe('migration 12: remix', () => {
     return db
   }
 
-  it('is number 12 after the two numbers the chain holds, and leaves existing tags plain', () => {
-    expect(MIGRATIONS.slice(0, 12).map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
+  it('is number 11 after the chain, and leaves existing tags plain', () => {
+    expect(MIGRATIONS.slice(0, 11).map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
     expect(MIGRATIONS[9]!.name).toMatch(/chain/)
-    const db = upTo(11)
+    const db = upTo(10)
     db.exec(
       "INSERT INTO tags (id, code, tier, strategy, base_url, created_at, updated_at) VALUES (1, 'a', 'normal', 'fixed', 'http://x', 1, 1)",
     )
-    MIGRATIONS[11]!.up(db)
+    MIGRATIONS[10]!.up(db)
     expect(tagsRepo(db).findById(1)!.templateId).toBeNull()
   })
 
   it('keeps templates, their clips and variants whole, and a video a template uses cannot go', () => {
-    const db = upTo(12)
+    const db = upTo(11)
     db.exec(`INSERT INTO videos (id, title, original_name, source_path, size_bytes, sha256, duration_ms, width, height,
       container, video_codec, status, uploader_name, created_at, updated_at)
       VALUES (1, 'v', 'v.mp4', 'x', 1, 's', 4000, 640, 360, 'mp4', 'h264', 'ready', 'u', 1, 1)`)

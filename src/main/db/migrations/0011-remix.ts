@@ -5,8 +5,8 @@ import type { Migration } from '../migration'
  * remix tag's pool, a tag's template, and on each transfer the variant and seed it got (no foreign key: a
  * transfer stays explainable after its variant's file, row or template is gone).
  */
-export const m0012Remix: Migration = {
-  version: 12,
+export const m0011Remix: Migration = {
+  version: 11,
   name: 'remix templates and variant pools',
   up(db) {
     db.exec(`
