@@ -25,6 +25,11 @@ export const ERROR_STATUS = {
   'video-in-use': 409,
   'brand-locked': 409,
   'video-refused': 422,
+  // Remix (issue 19): a template whose rules cannot make any variant (details.problems lists why), an audio file
+  // that is not music (not audio, silent), a template still used by tags.
+  'remix-impossible': 422,
+  'music-refused': 422,
+  'template-in-use': 409,
   'brand-invalid': 422,
   'payload-too-large': 413,
   throttled: 429,

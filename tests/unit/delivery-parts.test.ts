@@ -153,6 +153,9 @@ describe('phone pages from the cache', () => {
     }
     const drawn = (text: string, poi: string | null) => ({
       captionId: 1,
+      variantId: null,
+      seed: null,
+      remixFallback: null,
       text,
       hashtags: ['探店'],
       mentions: ['店长'],

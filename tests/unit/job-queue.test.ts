@@ -235,3 +235,50 @@ describe('persistent job queue', () => {
     })
   })
 })
+
+describe('a database that refuses writes (a full disk)', () => {
+  it('keeps the queue alive and finishes the job once writes work again', async () => {
+    let full = false
+    const refusing = <A extends unknown[], R>(fn: (...a: A) => R) =>
+      ((...a: A) => {
+        if (full) throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' })
+        return fn(...a)
+      }) as (...a: A) => R
+    const repo = {
+      ...repos.jobs,
+      claimNext: refusing(repos.jobs.claimNext),
+      retryLater: refusing(repos.jobs.retryLater),
+      finish: refusing(repos.jobs.finish),
+    }
+    let runs = 0
+    const q = new JobQueue({
+      repo,
+      kinds: {
+        work: {
+          run: async () => {
+            runs++
+            // The first run fails and fills the disk on its way out; its retry is due at once.
+            if (runs === 1) {
+              full = true
+              return { kind: 'retry', error: 'no space' }
+            }
+            return { kind: 'done' }
+          },
+        },
+      },
+      concurrency: () => 1,
+      retryBaseMs: () => 0,
+      logger,
+      writeRetryMs: 20,
+    })
+    const id = q.enqueue({ kind: 'work', videoId: null, payload: {}, priority: 0, sizeKey: 0 })
+    q.start()
+    await new Promise((r) => setTimeout(r, 200))
+    expect(repos.jobs.findById(id)!.status).toBe('running')
+    full = false
+    await q.waitForIdle()
+    expect(repos.jobs.findById(id)).toMatchObject({ status: 'done', attempts: 2 })
+    expect(runs).toBe(2)
+    await q.stop()
+  })
+})

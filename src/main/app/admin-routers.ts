@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 import { brandRouter } from '../admin/brand'
 import { labelsRouter } from '../admin/labels'
 import { mediaRouter } from '../admin/media'
+import { remixMediaRouter } from '../admin/remix-media'
 import { transfersCsvRouter } from '../admin/transfers-csv'
 import { uploadRouter } from '../admin/upload'
 import { wechatQrRouter } from '../admin/wechat-qr'
@@ -19,6 +20,7 @@ export function adminRouters(s: HubServices, logger: Logger): Router[] {
     transfersCsvRouter({ history: s.history, auth: s.auth, logger, language }),
     uploadRouter(s.videos, s.storage, s.auth, logger),
     mediaRouter(s.videos, s.auth, logger),
+    remixMediaRouter(s.remix, s.auth, logger),
     wechatQrRouter({ storeActions: s.storeActions, auth: s.auth, logger }),
     labelsRouter({
       tags: s.tags,

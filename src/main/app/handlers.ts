@@ -19,6 +19,7 @@ import { nfcHandlers } from '../core/tags/programming/handlers'
 import { usersHandlers } from '../core/users/handlers'
 import { videosHandlers } from '../core/videos/handlers'
 import { tapPage } from '../lan/pages/tap'
+import { remixHandlers } from '../core/remix/handlers'
 import type { HubServices } from './services'
 
 /** The API: every domain's handler map, merged into the one the admin listener dispatches (a name twice throws). */
@@ -45,6 +46,7 @@ export function buildHandlers(s: HubServices, info: (ctx: CallContext) => HubInf
       outbox: s.recordsOutbox,
       ingest: s.recordsIngest,
     }),
+    remixHandlers(s.remix),
     // So does the tag form, with the tag's caption and publish buttons.
     tagPagePreviewHandlers(
       tagPagePreview(

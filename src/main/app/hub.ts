@@ -144,6 +144,8 @@ export class Hub {
     s.captions.start()
     s.funnel.start()
     await phones.listen(logger)
+    // Before the queue: an ffmpeg a killed hub left rendering is ended and its work folder removed first.
+    s.pools.start()
     s.queue.start()
     s.chainQueue.start()
     s.notifications.start()
@@ -250,6 +252,7 @@ export class Hub {
     await s.delivery.stop()
     s.captions.stop()
     s.funnel.stop()
+    s.pools.stop()
     // Transcodes are cut off and stay queued: the next start runs them again from a clean state.
     await s.queue.stop()
     await s.chainQueue.stop()

@@ -42,6 +42,10 @@ import { UsersService } from '../core/users/service'
 import { VideoService } from '../core/videos/service'
 import { VideoStorage } from '../core/videos/storage'
 import { TRANSCODE_JOB, transcodeJob } from '../core/videos/transcode-job'
+import { VariantPools } from '../core/remix/pool'
+import { RemixService } from '../core/remix/service'
+import { VARIANT_JOB, variantJob } from '../core/remix/variant-job'
+import { findCjkFont } from '../labels/font'
 import type { TlsMaterial } from '../lan/tls'
 import { NfcService } from '../nfc/service'
 import type { HubOptions } from './options'
@@ -88,6 +92,10 @@ export interface HubServices {
   funnel: FunnelService
   /** Store actions beside the video: Wi-Fi, the WeChat QR image, coupons, the review link. */
   storeActions: StoreActionsService
+  /** 一碰一个新视频: remix templates, the music library, the preview render. */
+  remix: RemixService
+  /** Each remix tag's pool of ready variants (the tap path takes from it in memory). */
+  pools: VariantPools
 }
 
 export interface ServiceInputs {
@@ -186,6 +194,19 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
   storage.reconcile(repos.videos)
   repos.videos.resetProcessing(Date.now())
   const videosLogger = logger('videos')
+  const remixLogger = logger('remix')
+  // The pools need the queue and the variant job needs the pools: the job asks for them when it runs.
+  let pools: VariantPools | null = null
+  const renderKit = {
+    repos,
+    storage,
+    config,
+    media: () => media,
+    // The label PDFs' CJK font (TAPDROP_LABEL_FONT, resources/fonts, or the system's Noto CJK / PingFang / YaHei).
+    font: () => findCjkFont({ ...process.env, ...i.options.env }),
+    brand: () => brandService.current(),
+    logger: remixLogger,
+  }
   const queue = new JobQueue({
     repo: repos.jobs,
     kinds: {
@@ -197,6 +218,15 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
         logger: videosLogger,
         media: () => media,
         onFailed: (v, error) => notifications.transcodeFailed(v.id, v.title, error),
+      }),
+      [VARIANT_JOB]: variantJob({
+        ...renderKit,
+        pools: () => pools!,
+        onFailed: (tagId, error) => {
+          if (tagId === null) return
+          const tag = repos.tags.findById(tagId)
+          notifications.variantFailed(tagId, tag?.label || tag?.code || `#${tagId}`, error)
+        },
       }),
     },
     concurrency: () => config.values.transcodeConcurrency,
@@ -215,7 +245,18 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
     media: () => media,
     queue,
     tagsUsing: (videoId) => repos.tags.countUsingVideo(videoId),
+    templatesUsing: (videoId) => repos.remix.templatesUsingVideo(videoId),
   })
+  pools = new VariantPools({
+    repos,
+    config,
+    storage,
+    queue,
+    logger: remixLogger,
+    dir: join(paths.media, 'variants'),
+    onDry: (tag, fallback) => notifications.poolDry(tag.id, tag.label || tag.code, fallback),
+  })
+  const remix = new RemixService({ ...renderKit, audit, events, pools, logger: remixLogger })
 
   const publish = new PublishSettingsService({ config, repos, audit, events })
   const captions = new CaptionsService({
@@ -270,6 +311,7 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
     events,
     storage,
     captions,
+    variants: pools,
     // A tag whose placement label a campaign binding names plays the campaign's videos on its days.
     bindings: chainSync.bindings,
     logger: logger('delivery'),
@@ -363,7 +405,12 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
   events.subscribe(
     (e) => {
       delivery.invalidate()
-      if (e.type === 'tags-changed' && e.deletedId !== undefined) delivery.forgetTag(e.deletedId)
+      if (e.type === 'tags-changed' && e.deletedId !== undefined) {
+        delivery.forgetTag(e.deletedId)
+        pools.forgetTag(e.deletedId)
+      }
+      // A tag given a template (or another one), or a video becoming ready: pools fill in idle time.
+      pools.changed()
     },
     ['tags-changed', 'videos-changed'],
   )
@@ -462,6 +509,8 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
       douyin,
       funnel,
       storeActions,
+      remix,
+      pools,
     },
     phones,
   }

@@ -14,6 +14,7 @@ import { registerChain } from './commands/chain'
 import { registerCaption } from './commands/caption'
 import { registerStore } from './commands/store'
 import { registerFunnel } from './commands/funnel'
+import { registerRemix } from './commands/remix'
 
 /** `tapdrop …`: the headless hub and commands that drive a running hub through the admin API. */
 export function buildProgram(): Command {
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerCaption(program)
   registerStore(program)
   registerFunnel(program)
+  registerRemix(program)
   return program
 }
 

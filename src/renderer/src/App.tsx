@@ -19,6 +19,7 @@ import { TagsPage } from './pages/tags/TagsPage'
 import { NfcPage } from './pages/nfc/NfcPage'
 import { TransfersPage } from './pages/TransfersPage'
 import { BrandPage } from './pages/brand/BrandPage'
+import { RemixPage } from './pages/remix/RemixPage'
 import { ChainPage } from './pages/chain/ChainPage'
 import { useBrand } from './brand/useBrand'
 import { lazy, Suspense, useEffect } from 'react'
@@ -71,6 +72,7 @@ function Routed() {
           <Route path="videos" element={<VideosPage />} />
           <Route path="videos/:id" element={<VideoDetailPage />} />
           <Route path="tags" element={<TagsPage />} />
+          <Route path="remix" element={<RemixPage />} />
           <Route path="nfc" element={<NfcPage />} />
           <Route path="transfers" element={<TransfersPage />} />
           <Route path="chain" element={<ChainPage />} />

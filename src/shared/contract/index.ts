@@ -15,6 +15,7 @@ import { captionsContract } from './captions'
 import { funnelContract } from './funnel'
 import { storeActionsContract } from './store-actions'
 import { tagPreviewContract } from './tag-preview'
+import { remixContract } from './remix'
 
 export const contract = mergeSections<Record<string, MethodSpec>>(
   authContract,
@@ -32,6 +33,7 @@ export const contract = mergeSections<Record<string, MethodSpec>>(
   funnelContract,
   storeActionsContract,
   tagPreviewContract,
+  remixContract,
 ) as typeof authContract &
   typeof usersContract &
   typeof auditContract &
@@ -46,7 +48,8 @@ export const contract = mergeSections<Record<string, MethodSpec>>(
   typeof captionsContract &
   typeof funnelContract &
   typeof storeActionsContract &
-  typeof tagPreviewContract
+  typeof tagPreviewContract &
+  typeof remixContract
 
 export type Contract = typeof contract
 export type MethodName = keyof Contract & string
@@ -77,3 +80,4 @@ export * from './captions'
 export * from './funnel'
 export * from './store-actions'
 export * from './tag-preview'
+export * from './remix'

@@ -120,6 +120,10 @@ export const NotificationKindSchema = z.enum([
   'disk-low',
   'quota-often',
   'database-damaged',
+  // A remix tag's pool had no unused variant for a tap (said once until the pool has one again).
+  'remix-pool-dry',
+  // A variant could not be rendered (all tries used).
+  'remix-failed',
   'chain-stale',
   'records-held',
   'records-quarantined',

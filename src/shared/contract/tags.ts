@@ -39,6 +39,8 @@ export const TagSchema = z.object({
   captionCount: z.number(),
   /** Store actions its phone page shows beside the video, in this order (empty: none). */
   storeActions: z.array(StoreActionSchema),
+  /** A remix tag: every tap gets an unused variant of this template (issue 19); null = its videos. */
+  templateId: z.number().nullable(),
 })
 export type Tag = z.infer<typeof TagSchema>
 
@@ -55,7 +57,9 @@ export const tagsContract = {
   'tag-get': method({ input: z.strictObject({ id: IdSchema }), output: TagSchema, auth: 'user' }),
   'tag-create': method({
     input: z.strictObject({
-      videoIds: VideoIds,
+      /** Left out for a remix tag: its video is the template's base video (what a dry pool falls back to). */
+      videoIds: VideoIds.optional(),
+      templateId: IdSchema.nullable().optional(),
       strategy: StrategySchema.optional(),
       label: Label.default(''),
       tier: TierSchema.default('normal'),
@@ -71,6 +75,7 @@ export const tagsContract = {
     input: z.strictObject({
       id: IdSchema,
       videoIds: VideoIds.optional(),
+      templateId: IdSchema.nullable().optional(),
       strategy: StrategySchema.optional(),
       label: Label.optional(),
       tier: TierSchema.optional(),

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { method } from './define'
 import { Empty } from './common'
 import { TierSchema } from './tags'
+import { RemixFallbackSchema } from './remix'
 
 export const TransferStatusSchema = z.enum([
   'pending',
@@ -74,6 +75,11 @@ export const TransferSchema = z.object({
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
+  /** A remix tag's transfer: the variant delivered and the seed it was rendered from (kept after its file goes). */
+  variantId: z.number().nullable(),
+  seed: z.number().nullable(),
+  /** Set when the tag's pool was dry: a reused variant, or the template's base video. */
+  remixFallback: RemixFallbackSchema.nullable(),
 })
 export type Transfer = z.infer<typeof TransferSchema>
 

@@ -32,6 +32,7 @@ function jsonOf(t: Tag) {
     captionStrategy: t.captionStrategy,
     captionCount: t.captionCount,
     storeActions: t.storeActions,
+    templateId: t.templateId,
   }
 }
 
@@ -69,8 +70,12 @@ export function registerTag(program: Command): void {
   tag
     .command('create')
     .description('create a tag (its code and URL; programming the NFC chip is separate)')
-    .requiredOption('--video <id>', 'the video it delivers (the first of the pool with --pool)')
+    .option('--video <id>', 'the video it delivers (the first of the pool with --pool)')
     .option('--pool <ids>', 'more videos, comma-separated: the tag delivers one of them per tap')
+    .option(
+      '--template <id>',
+      'a remix tag: each tap gets an unused variant of this template (tapdrop template create)',
+    )
     .option(
       '--strategy <s>',
       `how a pool is used: ${StrategySchema.options.join(', ')} (default: fixed, or rotate with a pool)`,
@@ -84,8 +89,9 @@ export function registerTag(program: Command): void {
     .action(
       async (
         opts: {
-          video: string
+          video?: string
           pool?: string
+          template?: string
           strategy?: string
           label?: string
           tier: string
@@ -97,7 +103,15 @@ export function registerTag(program: Command): void {
         cmd: Command,
       ) => {
         const { dataDir, json } = cmd.optsWithGlobals<{ dataDir?: string; json?: boolean }>()
-        const videoIds = [...ids(opts.video, '--video'), ...(opts.pool ? ids(opts.pool, '--pool') : [])]
+        if (opts.video === undefined && opts.template === undefined)
+          throw new CliError('give --video ID (with --pool for more) or --template ID', 2)
+        if (opts.pool !== undefined && opts.video === undefined)
+          throw new CliError('--pool needs --video (the first video of the pool)', 2)
+        const videoIds =
+          opts.video === undefined
+            ? undefined
+            : [...ids(opts.video, '--video'), ...(opts.pool ? ids(opts.pool, '--pool') : [])]
+        const templateId = opts.template === undefined ? undefined : oneId(opts.template, '--template')
         const strategy = strategyOf(opts.strategy)
         const tier = tierOf(opts.tier)!
         const dailyCap = dailyCapOf(opts.dailyCap, false) ?? null
@@ -107,6 +121,7 @@ export function registerTag(program: Command): void {
         const { invoke } = await connectToHub(dataDir)
         const t = await invoke('tag-create', {
           videoIds,
+          templateId,
           strategy,
           label: opts.label ?? '',
           tier,
@@ -125,6 +140,7 @@ export function registerTag(program: Command): void {
     .argument('<id>', 'the tag')
     .option('--video <id>', 'deliver this video (the first of the pool with --pool)')
     .option('--pool <ids>', 'more videos, comma-separated (with --video)')
+    .option('--template <id>', 'deliver variants of this remix template (none: its videos again)')
     .option('--strategy <s>', `how a pool is used: ${StrategySchema.options.join(', ')}`)
     .option('--label <text>', 'where it is placed, e.g. 收银台')
     .option('--tier <tier>', TierSchema.options.join(' or '))
@@ -149,6 +165,7 @@ export function registerTag(program: Command): void {
           platforms?: string
           captionStrategy?: string
           storeActions?: string
+          template?: string
         },
         cmd: Command,
       ) => {
@@ -170,6 +187,12 @@ export function registerTag(program: Command): void {
           captionStrategy:
             opts.captionStrategy === undefined ? undefined : captionStrategy(opts.captionStrategy),
           storeActions: opts.storeActions === undefined ? undefined : storeActionList(opts.storeActions),
+          templateId:
+            opts.template === undefined
+              ? undefined
+              : opts.template === 'none'
+                ? null
+                : oneId(opts.template, '--template'),
         }
         if (Object.values(change).every((v) => v === undefined))
           throw new CliError('nothing to change: give at least one option (see tapdrop tag update --help)', 2)

@@ -36,6 +36,9 @@ export function registerTransfers(program: Command): void {
           createdAt: t.createdAt,
           finishedAt: t.finishedAt,
           error: t.error,
+          variantId: t.variantId,
+          seed: t.seed,
+          remixFallback: t.remixFallback,
         })),
         () =>
           table(

@@ -13,6 +13,7 @@ import {
 import { StoreNameSchema } from '../../../shared/contract/captions'
 import { PlatformLimitsMapSchema } from '../../../shared/contract/publish'
 import { ReviewUrlSchema } from '../../../shared/contract/store-actions'
+import { RemixRenditionSchema } from '../../../shared/contract/remix'
 import {
   DouyinApiBaseUrlSchema,
   DouyinClientKeySchema,
@@ -160,6 +161,19 @@ export const ConfigShape = {
   douyinClientSecret: DouyinClientSecretSchema.nullable(),
   /** The store's review page (大众点评 …) for the review block of the phone page; null = none. */
   reviewUrl: ReviewUrlSchema.nullable(),
+  /** Remix pools (issue 19): ready + rendering variants per remix tag, at least / at most. */
+  remixPoolMin: int(0, 1000),
+  remixPoolMax: int(1, 1000),
+  /** A pool holds the variants the tag's last hour of taps would use in this many minutes (between min and max). */
+  remixPoolLeadMinutes: int(1, 24 * 60),
+  /** A variant given to a phone is deleted this long after (its transfer keeps the seed, so it can be re-rendered). */
+  remixUsedKeepHours: int(1, 24 * 30),
+  /** Disk the variants may take in all; the oldest used ones go first, and no new ones render above it. */
+  remixDiskMegabytes: int(50, 1024 * 1024),
+  /** The size variants are rendered at (a phone ladder rung). */
+  remixRendition: RemixRenditionSchema,
+  /** CPU priority of variant ffmpeg (0–19, higher = gentler): phones and transcodes come first. */
+  remixNiceness: int(0, 19),
   /** Douyin's OpenAPI; tests point it at a local stand-in. */
   douyinApiBaseUrl: DouyinApiBaseUrlSchema,
   /** Where the Douyin app downloads the video from instead of the hub's LAN address (null = the LAN address). */
@@ -248,6 +262,13 @@ export const DEFAULT_CONFIG: Config = {
   douyinApiBaseUrl: 'https://open.douyin.com',
   douyinVideoBaseUrl: null,
   reviewUrl: null,
+  remixPoolMin: 3,
+  remixPoolMax: 30,
+  remixPoolLeadMinutes: 30,
+  remixUsedKeepHours: 24,
+  remixDiskMegabytes: 4096,
+  remixRendition: '720p',
+  remixNiceness: 10,
 }
 
 /** `lanPort` → `TAPDROP_LAN_PORT`. */

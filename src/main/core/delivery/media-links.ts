@@ -46,6 +46,8 @@ export class MediaLinks {
       now: () => number
       /** Asks for a download slot; 0 = go ahead, N = place in line. */
       admit: (t: LiveTransfer) => number
+      /** A remix variant's file while it is on disk (memory). */
+      variantFile: (variantId: number) => { path: string } | null
     },
   ) {}
 
@@ -95,8 +97,13 @@ export class MediaLinks {
         contentType: 'image/jpeg',
       }
     }
-    const rendition = video.renditions.find((x) => x.label === r.rendition)
-    const path = rendition ? this.d.storage.abs(rendition.path) : null
+    const rendition = r.variantId === null ? video.renditions.find((x) => x.label === r.rendition) : null
+    const path =
+      r.variantId !== null
+        ? (this.d.variantFile(r.variantId)?.path ?? null)
+        : rendition
+          ? this.d.storage.abs(rendition.path)
+          : null
     const st = path ? statSync(path, { throwIfNoEntry: false }) : undefined
     if (!path || !st) {
       if (r.status !== 'failed') this.d.records.setStatus(t, 'failed', 'the rendition file is missing')

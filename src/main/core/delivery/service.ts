@@ -21,6 +21,7 @@ import { TransferViews } from './views'
 import { MediaLinks, type MediaResult, type StreamRequest } from './media-links'
 import type { DrawContext, DrawnCaption } from '../captions/service'
 import type { Language } from '../../../shared/languages'
+import type { RemixFallback } from '../../../shared/contract/remix'
 
 export type { LiveTransfer } from './records'
 export { downloadName, type MediaResult, type StreamRequest } from './media-links'
@@ -32,6 +33,20 @@ export interface TapRequest {
   userAgent: string | undefined
   /** The phone page's language (a caption's `{日期}` is written in it). */
   language?: Language
+}
+
+/**
+ * What delivery needs of the remix pools (core/remix/pool.ts): a variant for a tap of a remix tag, answered from
+ * memory; the file a variant transfer names.
+ */
+export interface VariantSource {
+  take(tag: TagRecord): {
+    variantId: number
+    seed: number
+    sizeBytes: number
+    fallback: RemixFallback | null
+  } | null
+  file(variantId: number): { path: string; sizeBytes: number } | null
 }
 
 /** What delivery needs of the caption library: one caption drawn per new transfer, shown again on a re-tap. */
@@ -90,6 +105,8 @@ export interface DeliveryDeps {
   writerThread?: boolean
   /** The caption library (none: pages carry no caption). */
   captions?: CaptionSource
+  /** The remix pools (none: remix tags deliver their base video). */
+  variants?: VariantSource
   /** Phones the in-memory counts hold at most (tests make it small; see records/counts.ts). */
   recordsMaxKeys?: number
   /** The chain's campaign bindings (a store): what a tag plays today instead of its own videos, if anything. */
@@ -99,6 +116,13 @@ export interface DeliveryDeps {
 /** What delivery needs of the chain's bindings: the videos a tag plays now when a campaign names its label. */
 export interface BindingSource {
   poolFor(tag: { label: string }, now: number): { videoIds: number[]; strategy: Strategy } | null
+}
+
+/** What a new transfer delivers: a video's rendition, or a remix variant (with its seed) shown under its base video. */
+interface Choice {
+  videoId: number
+  rendition: Pick<CachedVideo['renditions'][number], 'label' | 'sizeBytes'>
+  remix: { variantId: number | null; seed: number | null; fallback: RemixFallback | null } | null
 }
 
 /** One tap on its way through the steps of `tap()`. */
@@ -189,6 +213,7 @@ export class DeliveryService {
       config: d.config,
       now: this.now,
       admit: (t) => this.admit(t),
+      variantFile: (id) => d.variants?.file(id) ?? null,
     })
   }
 
@@ -296,13 +321,33 @@ export class DeliveryService {
     return tag.dailyCap !== null && this.records.givenToday(tag.id) >= tag.dailyCap
   }
 
-  /** The video (by the tag's strategy, among its ready ones) and the rendition for this kind of device. */
-  private choose(
+  /**
+   * The video (by the tag's strategy, among its ready ones) and the rendition for this kind of device. A remix tag
+   * takes a variant from its pool (memory only); with none at all it gives its base video, marked so. A campaign
+   * binding of the chain, on its days, plays its videos instead of the tag's own (and before a remix template).
+   */
+  private choose(tap: Tap, tag: TagRecord): Choice | null {
+    const bound = this.d.bindings?.poolFor(tag, tap.now) ?? null
+    if (!bound && tag.templateId !== null && this.d.variants) {
+      const v = this.d.variants.take(tag)
+      const base = tag.videoIds[0]
+      if (v && base !== undefined)
+        return {
+          videoId: base,
+          rendition: { label: this.d.config.values.remixRendition, sizeBytes: v.sizeBytes },
+          remix: { variantId: v.variantId, seed: v.seed, fallback: v.fallback },
+        }
+      const plain = this.chooseVideo(tap, tag, null)
+      return plain && { ...plain, remix: { variantId: null, seed: null, fallback: 'base-video' } }
+    }
+    return this.chooseVideo(tap, tag, bound)
+  }
+
+  private chooseVideo(
     tap: Tap,
     tag: TagRecord,
-  ): { videoId: number; rendition: CachedVideo['renditions'][number] } | null {
-    // A campaign binding of the chain, on its days, plays its videos instead of the tag's own.
-    const bound = this.d.bindings?.poolFor(tag, tap.now) ?? null
+    bound: { videoIds: number[]; strategy: Strategy } | null,
+  ): Choice | null {
     const pool = bound?.videoIds ?? tag.videoIds
     const ready = new Set(pool.filter((id) => this.library.video(id)?.ready))
     const cursor = this.records.cursor(tag.id, tag.rotateCursor)
@@ -321,18 +366,14 @@ export class DeliveryService {
           ? c.renditionTablet
           : c.renditionOther
     const rendition = pickRendition(this.library.video(pick.videoId)?.renditions ?? [], target)
-    return rendition ? { videoId: pick.videoId, rendition } : null
+    return rendition ? { videoId: pick.videoId, rendition, remix: null } : null
   }
 
   /**
    * A new transfer for this phone with its place in line for a download slot: placed first, then made in the state
    * that place gives (waiting in line, or admitted), so a flood of taps does not write each transfer twice.
    */
-  private deliver(
-    tap: Tap,
-    tag: TagRecord,
-    choice: { videoId: number; rendition: CachedVideo['renditions'][number] },
-  ): TapResult {
+  private deliver(tap: Tap, tag: TagRecord, choice: Choice): TapResult {
     const tapId = this.record(tap, tag, 'delivered')
     // Drawn only for a transfer actually made, so a refused tap never counts as a caption's use.
     const caption = this.d.captions?.drawFor(tag.id, choice.videoId, this.drawContext(tap)) ?? null
@@ -357,6 +398,9 @@ export class DeliveryService {
         ip: tap.req.ip,
         userAgent: tap.req.userAgent?.slice(0, 300) ?? null,
         captionId: caption?.captionId ?? null,
+        variantId: choice.remix?.variantId ?? null,
+        seed: choice.remix?.seed ?? null,
+        remixFallback: choice.remix?.fallback ?? null,
         bytesTotal: choice.rendition.sizeBytes,
         bytesSent: 0,
         wireBytes: 0,

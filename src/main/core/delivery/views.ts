@@ -61,6 +61,9 @@ export class TransferViews {
       createdAt: new Date(r.createdAt).toISOString(),
       startedAt: r.startedAt ? new Date(r.startedAt).toISOString() : null,
       finishedAt: r.finishedAt ? new Date(r.finishedAt).toISOString() : null,
+      variantId: r.variantId,
+      seed: r.seed,
+      remixFallback: r.remixFallback,
     }
   }
 }

@@ -49,6 +49,8 @@ export interface JobQueueOptions {
   now?: () => number
   /** The kinds it claims when the table is shared with another queue (default: every kind). */
   scope?: JobScope
+  /** How long to wait before writing again after the database refused a write (a full disk); default 2 s. */
+  writeRetryMs?: number
 }
 
 interface Running {
@@ -66,6 +68,8 @@ interface Running {
  */
 export class JobQueue {
   private readonly running = new Map<number, Running>()
+  /** Jobs whose end the database has not taken yet (a full disk): still busy for waitForIdle. */
+  private readonly unsettled = new Set<number>()
   private timer: NodeJS.Timeout | null = null
   private stopped = true
   private idleWaiters: Array<() => void> = []
@@ -160,18 +164,40 @@ export class JobQueue {
   }
 
   private isIdle(): boolean {
-    return this.running.size === 0 && this.opts.repo.nextWakeAt(this.opts.scope) === null
+    return (
+      this.running.size === 0 &&
+      this.unsettled.size === 0 &&
+      this.opts.repo.nextWakeAt(this.opts.scope) === null
+    )
   }
 
   private pump(): void {
     if (this.stopped) return
-    while (this.running.size < Math.max(1, this.opts.concurrency())) {
-      const job = this.opts.repo.claimNext(this.now(), this.opts.scope)
-      if (!job) break
-      this.launch(job)
+    try {
+      while (this.running.size < Math.max(1, this.opts.concurrency())) {
+        const job = this.opts.repo.claimNext(this.now(), this.opts.scope)
+        if (!job) break
+        this.launch(job)
+      }
+      this.schedule()
+      if (this.isIdle()) for (const w of this.idleWaiters.splice(0)) w()
+    } catch (err) {
+      // Called from timers and finished jobs: a throw here would end the hub. A full disk refuses SQLite's writes
+      // until something frees space; the queue tries again shortly.
+      this.later(err, () => this.pump())
     }
-    this.schedule()
-    if (this.isIdle()) for (const w of this.idleWaiters.splice(0)) w()
+  }
+
+  /** A write the database refused (e.g. a full disk): logged, and `again` is tried after a pause. */
+  private later(err: unknown, again: () => void): void {
+    this.opts.logger.warn(
+      { err: (err as Error)?.message ?? String(err) },
+      'the job queue could not write to the database; trying again shortly',
+    )
+    const t = setTimeout(() => {
+      if (!this.stopped) again()
+    }, this.opts.writeRetryMs ?? 2000)
+    t.unref()
   }
 
   /** Wakes up for the earliest retry that is not due yet. */
@@ -205,11 +231,25 @@ export class JobQueue {
       : async () => ({ kind: 'failed', error: `no handler for job kind ${job.kind}` })
     entry.done = run({ job, signal: controller.signal, progress })
       .catch((err: unknown): JobOutcome => ({ kind: 'retry', error: (err as Error)?.message ?? String(err) }))
-      .then((outcome) => this.settle(job, controller.signal, outcome))
+      .then((outcome) => this.settleOrLater(job, controller.signal, outcome))
       .finally(() => {
         this.running.delete(job.id)
         this.pump()
       })
+  }
+
+  /** Records how a run ended; if the database refuses (a full disk), again until it can (the job stays running). */
+  private settleOrLater(job: JobRecord, signal: AbortSignal, outcome: JobOutcome): void {
+    try {
+      this.settle(job, signal, outcome)
+      this.unsettled.delete(job.id)
+    } catch (err) {
+      this.unsettled.add(job.id)
+      this.later(err, () => {
+        this.settleOrLater(job, signal, outcome)
+        this.pump()
+      })
+    }
   }
 
   private settle(job: JobRecord, signal: AbortSignal, outcome: JobOutcome): void {
@@ -240,6 +280,16 @@ export class JobQueue {
 
   private emitState(id: number): void {
     const job = this.opts.repo.findById(id)
-    if (job) this.opts.kinds[job.kind]?.onState?.(job)
+    if (!job) return
+    try {
+      this.opts.kinds[job.kind]?.onState?.(job)
+    } catch (err) {
+      // What a state means for its video or variant is written by the kind; a refused write there (a full disk)
+      // must not stop the job itself.
+      this.opts.logger.warn(
+        { jobId: id, err: (err as Error)?.message ?? String(err) },
+        'job state not followed',
+      )
+    }
   }
 }

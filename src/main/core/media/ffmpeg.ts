@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
+import { setPriority } from 'node:os'
 import ffmpeg, { type FfmpegCommand } from 'fluent-ffmpeg'
 
 export interface FfmpegProgress {
@@ -56,6 +57,11 @@ export function runCommand(
      * with kill -9, and the next start ends it from this file (see orphans.ts).
      */
     pidFile?: string
+    /**
+     * A niceness for the process (0–19; higher = lower priority), set as it starts: remix variants render in idle
+     * time, after phones and uploads. Windows maps it to a priority class.
+     */
+    niceness?: number
   },
 ): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -88,6 +94,11 @@ export function runCommand(
         if (options.pidFile && pid) writeFileSync(options.pidFile, `${pid}\n`)
       } catch {
         // A full disk, or the folder removed by a cancel already: ffmpeg fails on its own outputs then.
+      }
+      try {
+        if (options.niceness && pid) setPriority(pid, options.niceness)
+      } catch {
+        // Gone already (it failed at once); its error comes through 'error'.
       }
     })
     cmd.on('stderr', (line: string) => {

@@ -26,6 +26,9 @@ const COOLDOWN_MS: Record<NotificationKind, number> = {
   'quota-often': 3_600_000,
   // Checked at each start: said again at most once a day while the damage stays.
   'database-damaged': 24 * 3_600_000,
+  // The pool itself says "once": only when a tag goes dry again after it had variants.
+  'remix-pool-dry': 0,
+  'remix-failed': 30 * 60_000,
   // A store that cannot sync: said again every six hours while it lasts.
   'chain-stale': 6 * 3_600_000,
   // Retention keeps rows headquarters has not received yet: said once a day while it lasts.
@@ -132,6 +135,20 @@ export class NotificationService {
       videoId,
       title,
       error: (error ?? '').split('\n').slice(-1)[0]!.slice(0, 200),
+    })
+  }
+
+  /** A remix tag's pool ran dry: taps get a reused variant or the base video until it refills. */
+  poolDry(tagId: number, label: string, fallback: string): void {
+    this.raise('remix-pool-dry', String(tagId), { tagId, label, fallback })
+  }
+
+  /** A variant of a remix tag failed for good (its reason: the last line ffmpeg or the check said). */
+  variantFailed(tagId: number, label: string, error: string): void {
+    this.raise('remix-failed', String(tagId), {
+      tagId,
+      label,
+      error: error.split('\n').slice(-1)[0]!.slice(0, 200),
     })
   }
 

@@ -17,6 +17,7 @@ import { HubError } from '../errors'
 import { lanAddresses, originFor } from '../network/addresses'
 import { TAG_CODE, newTagCode, tagUrl } from './codes'
 import { startOfDay } from '../time/days'
+import { baseVideoOf } from '../remix/inputs'
 
 export interface TagsDeps {
   repos: Repos
@@ -68,7 +69,8 @@ export class TagsService {
   create(
     ctx: CallContext,
     input: {
-      videoIds: number[]
+      videoIds?: number[]
+      templateId?: number | null
       strategy?: Strategy
       label: string
       tier: Tier
@@ -79,8 +81,12 @@ export class TagsService {
     },
   ): Tag {
     requireRole(ctx, 'staff')
-    this.assertVideos(input.videoIds)
-    const strategy = input.strategy ?? (input.videoIds.length > 1 ? 'rotate' : 'fixed')
+    const templateId = input.templateId ?? null
+    const videoIds = input.videoIds ?? (templateId === null ? null : [this.templateBase(templateId)])
+    if (!videoIds) throw new HubError('bad-request', 'a tag delivers videos or a remix template: give one')
+    if (templateId !== null) this.templateBase(templateId)
+    this.assertVideos(videoIds)
+    const strategy = input.strategy ?? (videoIds.length > 1 ? 'rotate' : 'fixed')
     const id = inWriteTransaction(this.d.repos.db, () => {
       // 72 random bits make a clash practically impossible; the unique index would catch one anyway.
       let code = newTagCode()
@@ -95,14 +101,16 @@ export class TagsService {
         platforms: input.platforms ?? DEFAULT_TAG_PLATFORMS,
         captionStrategy: input.captionStrategy ?? DEFAULT_CAPTION_STRATEGY,
         storeActions: input.storeActions ?? [],
+        templateId,
         createdBy: actorUserId(ctx.actor),
         now: this.now(),
       })
-      this.d.repos.tags.setVideos(tagId, input.videoIds)
+      this.d.repos.tags.setVideos(tagId, videoIds)
       this.d.audit.record(ctx, 'tag.create', `tag:${tagId}`, {
         code,
         label: input.label,
-        videos: input.videoIds,
+        videos: videoIds,
+        ...(templateId !== null ? { templateId } : {}),
         tier: input.tier,
         ...(input.platforms ? { platforms: input.platforms } : {}),
         ...(input.captionStrategy ? { captionStrategy: input.captionStrategy } : {}),
@@ -128,11 +136,18 @@ export class TagsService {
       platforms?: Platform[]
       captionStrategy?: CaptionStrategy
       storeActions?: StoreAction[]
+      templateId?: number | null
     },
   ): Tag {
     requireRole(ctx, 'staff')
     const t = this.mustFind(input.id)
-    if (input.videoIds) this.assertVideos(input.videoIds)
+    // A new template brings its base video (what a dry pool falls back to) unless videos are given too.
+    const videoIds =
+      input.videoIds ??
+      (input.templateId !== undefined && input.templateId !== null
+        ? [this.templateBase(input.templateId)]
+        : undefined)
+    if (videoIds) this.assertVideos(videoIds)
     inWriteTransaction(this.d.repos.db, () => {
       this.d.repos.tags.update({
         id: t.id,
@@ -144,10 +159,11 @@ export class TagsService {
         platforms: input.platforms ?? t.platforms,
         captionStrategy: input.captionStrategy ?? t.captionStrategy,
         storeActions: input.storeActions ?? t.storeActions,
+        templateId: input.templateId === undefined ? t.templateId : input.templateId,
         now: this.now(),
       })
       // Rebinding changes nothing on the tag itself: the binding lives here.
-      if (input.videoIds) this.d.repos.tags.setVideos(t.id, input.videoIds)
+      if (videoIds) this.d.repos.tags.setVideos(t.id, videoIds)
       const { id: _id, ...changes } = input
       this.d.audit.record(ctx, 'tag.update', `tag:${t.id}`, { code: t.code, ...changes })
     })
@@ -288,6 +304,13 @@ export class TagsService {
     )
   }
 
+  /** A remix template's base video; not-found for no such template. */
+  private templateBase(templateId: number): number {
+    const t = this.d.repos.remix.template(templateId)
+    if (!t) throw new HubError('not-found', `no remix template with id ${templateId}`)
+    return baseVideoOf(t)
+  }
+
   private assertVideos(ids: number[]): void {
     for (const id of ids)
       if (!this.d.repos.videos.findById(id)) throw new HubError('video-not-found', `no video with id ${id}`)
@@ -337,6 +360,7 @@ export class TagsService {
       captionStrategy: t.captionStrategy,
       captionCount: captions.get(t.id) ?? 0,
       storeActions: t.storeActions,
+      templateId: t.templateId,
     }
   }
 

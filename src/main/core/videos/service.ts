@@ -45,6 +45,8 @@ export interface VideoServiceDeps {
   queue: JobQueue
   /** How many tags deliver a video (the tags feature fills this in). */
   tagsUsing: (videoId: number) => number
+  /** Remix templates that cut clips from a video: it cannot be deleted from under them, even by force. */
+  templatesUsing?: (videoId: number) => number[]
   now?: () => number
 }
 
@@ -293,6 +295,13 @@ export class VideoService {
   async delete(ctx: CallContext, input: { id: number; force: boolean }): Promise<void> {
     const v = this.mustFind(input.id)
     this.requireOwnerOrAdmin(ctx, v)
+    const templates = this.d.templatesUsing?.(v.id) ?? []
+    if (templates.length)
+      throw new HubError(
+        'video-in-use',
+        `remix template(s) ${templates.join(', ')} use this video; delete or change them first`,
+        { templates },
+      )
     const tags = this.d.tagsUsing(v.id)
     if (tags > 0 && !input.force)
       throw new HubError(

@@ -9,6 +9,7 @@ import { m0007Douyin } from './0007-douyin'
 import { m0008Funnel } from './0008-funnel'
 import { m0009StoreActions } from './0009-store-actions'
 import { m0010Chain } from './0010-chain'
+import { m0011Remix } from './0011-remix'
 import { m0012Records } from './0012-records'
 
 /** Every schema step, in order. Append only; each has a test in tests/unit/db/migrations. */
@@ -23,7 +24,6 @@ export const MIGRATIONS: readonly Migration[] = [
   m0008Funnel,
   m0009StoreActions,
   m0010Chain,
-  // 11 is the remix work's, on another branch: the real migration replaces this placeholder when the branches meet.
-  { version: 11, name: 'reserved for remix', up() {} },
+  m0011Remix,
   m0012Records,
 ]

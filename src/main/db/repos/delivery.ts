@@ -7,6 +7,8 @@ import {
 } from '../../../shared/contract/transfers'
 import { TierSchema, type Tier } from '../../../shared/contract/tags'
 import type { TransferEventKind } from '../../../shared/contract/monitoring'
+import { RemixFallbackSchema, type RemixFallback } from '../../../shared/contract/remix'
+import { oneOf } from '../check'
 
 export type { TransferStatus }
 
@@ -24,6 +26,10 @@ export interface TransferRecord {
   userAgent: string | null
   /** The caption drawn for this transfer's page (the caption library), if any. */
   captionId: number | null
+  /** A remix tag's transfer: the variant given and its seed; why the pool could not give a fresh one. */
+  variantId: number | null
+  seed: number | null
+  remixFallback: RemixFallback | null
   bytesTotal: number
   bytesSent: number
   wireBytes: number
@@ -54,6 +60,12 @@ function toTransfer(r: Row): TransferRecord {
     ip: (r.ip as string | null) ?? null,
     userAgent: (r.user_agent as string | null) ?? null,
     captionId: (r.caption_id as number | null) ?? null,
+    variantId: (r.variant_id as number | null) ?? null,
+    seed: (r.seed as number | null) ?? null,
+    remixFallback:
+      r.remix_fallback === null || r.remix_fallback === undefined
+        ? null
+        : oneOf(RemixFallbackSchema, 'transfers', 'remix_fallback', r.remix_fallback),
     bytesTotal: r.bytes_total as number,
     bytesSent: r.bytes_sent as number,
     wireBytes: r.wire_bytes as number,
@@ -105,10 +117,11 @@ export const BATCH_SQL = {
   tagTapped: 'UPDATE tags SET last_tap_at = max(coalesce(last_tap_at, 0), ?) WHERE id = ?',
   transfer: `
     INSERT INTO transfers (id, token, tap_id, tag_id, tag_code, video_id, rendition, device_id, tier, ip, user_agent, caption_id,
+                           variant_id, seed, remix_fallback,
                            bytes_total, bytes_sent, wire_bytes, requests, coverage, status, error, created_at, admitted_at, started_at,
                            finished_at, updated_at)
     VALUES (?, ?, ?, (SELECT id FROM tags WHERE id = ?), ?, (SELECT id FROM videos WHERE id = ?), ?, ?, ?, ?, ?,
-            (SELECT id FROM captions WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            (SELECT id FROM captions WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   progress: `
     UPDATE transfers SET bytes_sent = ?, wire_bytes = ?, requests = ?, coverage = ?, status = ?, error = ?, admitted_at = ?,
            started_at = ?, finished_at = ?, updated_at = ?
@@ -157,6 +170,9 @@ export function batchOps(batch: Batch): BatchOp[] {
         t.ip,
         t.userAgent,
         t.captionId,
+        t.variantId,
+        t.seed,
+        t.remixFallback,
         t.bytesTotal,
         t.bytesSent,
         t.wireBytes,

@@ -14,6 +14,7 @@ import { captionsRepo } from './captions'
 import { douyinSharesRepo } from './douyin-shares'
 import { funnelRepo } from './funnel'
 import { couponsRepo } from './coupons'
+import { remixRepo } from './remix'
 import { chainRepo } from './chain'
 import { recordsRepo } from './records'
 import { hqRecordsRepo } from './hq-records'
@@ -37,6 +38,7 @@ export function createRepos(db: Database) {
     douyinShares: douyinSharesRepo(db),
     funnel: funnelRepo(db),
     coupons: couponsRepo(db),
+    remix: remixRepo(db),
     chain: chainRepo(db),
     records: recordsRepo(db),
     hqRecords: hqRecordsRepo(db),

@@ -34,6 +34,8 @@ export interface TagRecord {
   captionStrategy: CaptionStrategy
   /** Store actions its phone page shows beside the video, in order. */
   storeActions: StoreAction[]
+  /** A remix tag's template (each tap gets an unused variant of it); null = its videos. */
+  templateId: number | null
 }
 
 /** A JSON array column of one of the contract's enums (platforms, store_actions). */
@@ -54,9 +56,9 @@ export type TagsRepo = ReturnType<typeof tagsRepo>
 export function tagsRepo(db: Database) {
   const insert = db.prepare(`
     INSERT INTO tags (code, label, tier, strategy, daily_cap, base_url, platforms, caption_strategy, store_actions,
-                      created_by, created_at, updated_at)
+                      template_id, created_by, created_at, updated_at)
     VALUES (@code, @label, @tier, @strategy, @dailyCap, @baseUrl, @platforms, @captionStrategy, @storeActions,
-            @createdBy, @now, @now)`)
+            @templateId, @createdBy, @now, @now)`)
   const byId = db.prepare<[number], Row>('SELECT * FROM tags WHERE id = ?')
   const byCode = db.prepare<[string], Row>('SELECT * FROM tags WHERE code = ?')
   const all = db.prepare<[], Row>('SELECT * FROM tags ORDER BY id DESC')
@@ -71,7 +73,7 @@ export function tagsRepo(db: Database) {
   const update = db.prepare(`
     UPDATE tags SET label = @label, tier = @tier, enabled = @enabled, strategy = @strategy, daily_cap = @dailyCap,
                     platforms = @platforms, caption_strategy = @captionStrategy, store_actions = @storeActions,
-                    updated_at = @now
+                    template_id = @templateId, updated_at = @now
     WHERE id = @id`)
   const usingVideo = db.prepare<[number], { n: number }>(
     'SELECT count(DISTINCT tag_id) AS n FROM tag_videos WHERE video_id = ?',
@@ -109,6 +111,7 @@ export function tagsRepo(db: Database) {
     platforms: listOf(PlatformSchema, 'platforms', r.platforms),
     captionStrategy: oneOf(CaptionStrategySchema, 'tags', 'caption_strategy', r.caption_strategy),
     storeActions: listOf(StoreActionSchema, 'store_actions', r.store_actions),
+    templateId: (r.template_id as number | null) ?? null,
   })
   const withVideos = (r: Row | undefined) =>
     r
@@ -130,12 +133,15 @@ export function tagsRepo(db: Database) {
       captionStrategy: CaptionStrategy
       /** None when left out. */
       storeActions?: readonly StoreAction[]
+      /** None when left out. */
+      templateId?: number | null
       createdBy: number | null
       now: number
     }): number {
       return Number(
         insert.run({
           ...t,
+          templateId: t.templateId ?? null,
           platforms: JSON.stringify(t.platforms),
           storeActions: JSON.stringify(t.storeActions ?? []),
         }).lastInsertRowid,
@@ -167,6 +173,7 @@ export function tagsRepo(db: Database) {
       platforms: readonly Platform[]
       captionStrategy: CaptionStrategy
       storeActions: readonly StoreAction[]
+      templateId: number | null
       now: number
     }): void {
       update.run({
@@ -192,6 +199,10 @@ export function tagsRepo(db: Database) {
     },
     findByUid(uid: string): TagRecord | null {
       return withVideos(byUid.get(uid))
+    },
+    /** Remix tags (a template each): their pools are kept filled. */
+    withTemplate(): TagRecord[] {
+      return this.list().filter((t) => t.templateId !== null)
     },
   }
 }

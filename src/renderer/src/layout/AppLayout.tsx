@@ -11,6 +11,7 @@ import {
   LogoutOutlined,
   KeyOutlined,
   UserOutlined,
+  ScissorOutlined,
   ApartmentOutlined,
 } from '@ant-design/icons'
 import { Outlet, useLocation, useNavigate } from 'react-router-dom'
@@ -43,6 +44,7 @@ export function AppLayout() {
     { key: '/', icon: <DashboardOutlined />, label: t('nav.dashboard') },
     { key: '/videos', icon: <VideoCameraOutlined />, label: t('nav.videos') },
     { key: '/tags', icon: <TagsOutlined />, label: t('nav.tags') },
+    { key: '/remix', icon: <ScissorOutlined />, label: t('nav.remix') },
     { key: '/nfc', icon: <ScanOutlined />, label: t('nav.nfc') },
     { key: '/transfers', icon: <SwapOutlined />, label: t('nav.transfers') },
     ...(inChain ? [{ key: '/chain', icon: <ApartmentOutlined />, label: t('nav.chain') }] : []),

@@ -13,6 +13,7 @@ import type { StoreAction } from '../../../../shared/contract/store-actions'
 import { errorMessage } from '../../api/client'
 import { useCreateTag, useUpdateTag } from '../../api/tags'
 import { useVideos } from '../../api/videos'
+import { useTemplates } from '../../api/remix'
 import { PlatformOrder } from './PlatformOrder'
 import { StoreActionOrder } from './StoreActionOrder'
 import { TagPagePreview } from './TagPagePreview'
@@ -25,6 +26,8 @@ interface TagForm {
   dailyCap: number | null
   platforms: Platform[]
   captionStrategy: CaptionStrategy
+  /** A remix tag's template (each tap a new variant; its video is the template's base video). */
+  templateId: number | null
   storeActions: StoreAction[]
 }
 
@@ -40,6 +43,7 @@ export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null
   const { t } = useTranslation()
   const { message } = App.useApp()
   const videos = useVideos()
+  const templates = useTemplates()
   const create = useCreateTag()
   const update = useUpdateTag()
   const [form] = Form.useForm<TagForm>()
@@ -62,6 +66,7 @@ export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null
               dailyCap: null,
               platforms: [...DEFAULT_TAG_PLATFORMS],
               captionStrategy: DEFAULT_CAPTION_STRATEGY,
+              templateId: null,
               storeActions: [],
             }
           : {
@@ -72,6 +77,7 @@ export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null
               dailyCap: editing.dailyCap,
               platforms: editing.platforms,
               captionStrategy: editing.captionStrategy,
+              templateId: editing.templateId,
               storeActions: editing.storeActions,
             },
       )
@@ -80,9 +86,11 @@ export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null
   const save = async (v: TagForm) => {
     try {
       const strategy = v.videoIds.length > 1 ? v.strategy : 'fixed'
-      if (editing === 'new') await create.mutateAsync({ ...v, strategy, dailyCap: v.dailyCap ?? null })
+      const templateId = v.templateId ?? null
+      if (editing === 'new')
+        await create.mutateAsync({ ...v, strategy, templateId, dailyCap: v.dailyCap ?? null })
       else if (editing)
-        await update.mutateAsync({ id: editing.id, ...v, strategy, dailyCap: v.dailyCap ?? null })
+        await update.mutateAsync({ id: editing.id, ...v, strategy, templateId, dailyCap: v.dailyCap ?? null })
       message.success(editing === 'new' ? t('tags.created') : t('tags.saved'))
       onClose()
     } catch (err) {
@@ -117,6 +125,9 @@ export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null
                 (form.getFieldValue('strategy') ?? 'fixed') === 'fixed'
               )
                 form.setFieldValue('strategy', 'rotate')
+              // A remix tag's video is its template's base video: what a tap gets while the pool is dry.
+              const base = templates.data?.find((x) => x.id === changed.templateId)?.baseVideoId
+              if (base !== undefined) form.setFieldValue('videoIds', [base])
             }}
           >
             <Form.Item name="label" label={t('tags.label')} rules={[{ max: 40 }]}>
@@ -133,6 +144,14 @@ export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null
                 optionFilterProp="label"
                 options={(videos.data ?? []).map((v) => ({ value: v.id, label: v.title }))}
                 data-testid="tag-videos"
+              />
+            </Form.Item>
+            <Form.Item name="templateId" label={t('tags.template')} extra={t('tags.templateHint')}>
+              <Select
+                allowClear
+                placeholder={t('tags.noTemplate')}
+                options={(templates.data ?? []).map((x) => ({ value: x.id, label: x.name }))}
+                data-testid="tag-template"
               />
             </Form.Item>
             {chosen.length > 1 && (

@@ -1,0 +1,157 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright'
+import { startTestHub, setupOwner, readyVideo, type TestHub } from '../helpers/hub'
+import type { TestSession } from '../helpers/api'
+import { launchChromium, ownerConsole, screenshotPath } from '../helpers/browser'
+import { clip } from '../helpers/corpus'
+import { tempDir } from '../helpers/tmp'
+
+// The remix page in Chromium against a real hub: the template editor (clips on a row of thumbnails, pins, in/out
+// points, rules), a preview rendered by the hub and played in the page, and the pools with their progress bars.
+
+let dir: { path: string; cleanup(): void }
+let t: TestHub
+let owner: TestSession
+let browser: Browser
+let templateId: number
+beforeAll(async () => {
+  // Generated before the hub starts: a synchronous ffmpeg run would stall the hub sharing this event loop.
+  const clips = ['门头', '新品', '店内'].map((n, i) => ({
+    title: n,
+    path: clip(`remix-console-${i}.mp4`, 3, '640x360'),
+  }))
+  dir = tempDir('tapdrop-remix-console-')
+  const data = join(dir.path, 'data')
+  mkdirSync(data)
+  writeFileSync(
+    join(data, 'config.json'),
+    JSON.stringify({
+      adminPort: 0,
+      lanPort: 0,
+      lanHost: '127.0.0.1',
+      mdns: false,
+      remixPoolMin: 2,
+      remixPoolMax: 4,
+      remixRendition: '480p',
+    }),
+  )
+  t = await startTestHub({ dataDir: data })
+  owner = await setupOwner(t)
+  const ids: number[] = []
+  for (const c of clips) ids.push((await readyVideo(t, c.path, c.title)).id)
+  const tpl = await owner.invoke('template-create', {
+    name: '春季混剪',
+    clips: ids.map((videoId, i) => ({ videoId, pin: i === 0 ? ('first' as const) : null })),
+    rules: { clips: 2, seconds: 3, endCardSeconds: 1, lines: ['春季新品 第二件半价'] },
+  })
+  templateId = tpl.id
+  await owner.invoke('tag-create', { templateId, label: '门口' })
+  const until = Date.now() + 240_000
+  while ((await owner.invoke('pool-status', {}))[0]!.ready < 2) {
+    if (Date.now() > until) throw new Error('the pool did not fill')
+    await new Promise((r) => setTimeout(r, 500))
+  }
+  browser = await launchChromium()
+}, 400_000)
+afterAll(async () => {
+  await browser?.close()
+  await t?.stop()
+  dir?.cleanup()
+})
+
+async function remixPage(lang: 'zh-CN' | 'en'): Promise<Page> {
+  const page = await ownerConsole(browser, t.adminUrl, lang, 1000)
+  await page.getByTestId('nav-remix').click()
+  await page.getByTestId('remix-pools').locator('.ant-progress').first().waitFor()
+  return page
+}
+
+async function editor(page: Page, name: string) {
+  await page.getByTestId('new-template').click()
+  await page.getByTestId('template-videos').click()
+  for (const title of ['门头', '新品', '店内'])
+    await page.locator('.ant-select-item-option', { hasText: title }).click()
+  await page.keyboard.press('Escape')
+  await page.getByTestId('template-timeline').locator('img').nth(2).waitFor()
+  // Wait for every thumbnail to have loaded before the screenshot.
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('[data-testid="template-timeline"] img')].every(
+      (i) => (i as HTMLImageElement).complete,
+    ),
+  )
+  await page.screenshot({ animations: 'disabled', path: screenshotPath(name) })
+}
+
+describe('the remix page', () => {
+  it(
+    'shows the template editor, a played preview, and the pools with progress (zh-CN)',
+    { timeout: 180_000 },
+    async () => {
+      const page = await remixPage('zh-CN')
+      await expect(page.getByText('一碰一个新视频').first().isVisible()).resolves.toBe(true)
+      await page.getByText('春季混剪').waitFor()
+      await editor(page, '95-remix-editor-zh')
+      expect(await page.getByTestId('template-timeline').locator('img').count()).toBe(3)
+      await page.keyboard.press('Escape')
+      await page.getByTestId(`preview-${templateId}`).click()
+      const video = page.getByTestId('remix-preview').locator('video')
+      await video.waitFor({ timeout: 120_000 })
+      // The page can play it: the browser read its header and knows its length.
+      await page.waitForFunction(
+        () =>
+          ((document.querySelector('[data-testid="remix-preview"] video') as HTMLVideoElement | null)
+            ?.readyState ?? 0) >= 1,
+        undefined,
+        { timeout: 30_000 },
+      )
+      const duration = await video.evaluate((v) => (v as HTMLVideoElement).duration)
+      expect(duration).toBeGreaterThan(3.5)
+      await page.locator('.ant-table-row-expand-icon').first().click()
+      await page.getByText('种子').first().waitFor()
+      await page.screenshot({
+        animations: 'disabled',
+        path: screenshotPath('96-remix-pools-zh'),
+        fullPage: true,
+      })
+      await page.context().close()
+    },
+  )
+
+  it(
+    'makes a remix tag in the tag form: the template brings its base video (zh-CN)',
+    { timeout: 120_000 },
+    async () => {
+      const page = await ownerConsole(browser, t.adminUrl, 'zh-CN', 1000)
+      await page.getByTestId('nav-tags').click()
+      await page.getByTestId('tag-add').click()
+      await page.getByTestId('tag-label').fill('收银台')
+      await page.getByTestId('tag-template').click()
+      await page.locator('.ant-select-item-option', { hasText: '春季混剪' }).click()
+      // The base video fills the videos field by itself.
+      await page.getByTestId('tag-videos').getByText('门头').waitFor()
+      await page.screenshot({ animations: 'disabled', path: screenshotPath('99-remix-tag-form-zh') })
+      await page.getByTestId('tag-save').click()
+      await page.getByText('收银台').first().waitFor()
+      const made = (await owner.invoke('tag-list', {})).find((x) => x.label === '收银台')!
+      expect(made.templateId).toBe(templateId)
+      expect(made.videos.map((v) => v.title)).toEqual(['门头'])
+      await page.context().close()
+    },
+  )
+
+  it('says it in English (en)', { timeout: 120_000 }, async () => {
+    const page = await remixPage('en')
+    await page.getByText('Variant pools').waitFor()
+    await page.locator('.ant-table-row-expand-icon').first().click()
+    await page.getByText('Seed').first().waitFor()
+    await page.screenshot({
+      animations: 'disabled',
+      path: screenshotPath('97-remix-pools-en'),
+      fullPage: true,
+    })
+    await editor(page, '98-remix-editor-en')
+    await page.context().close()
+  })
+})
