@@ -277,5 +277,51 @@ describe('records: a store’s outbox and headquarters’ ingest', () => {
     expect(h.ingest.stores(null)[0]).toMatchObject({ taps: 30, transfers: 30, quarantined: 2 })
     await h.ingest.ingestNow()
     expect(h.notified).toHaveLength(2)
+
+    // The store's next batch would take a number planted there: it does not overwrite what is not its own.
+    insertSynthetic(s.repos.db, {
+      transfers: 5,
+      days: 1,
+      now: NOW,
+      tags: 1,
+      videos: 1,
+      refusedShare: 0,
+      seed: 7,
+    })
+    s.repos.db.exec(`UPDATE transfers SET status = 'completed'`)
+    await s.outbox.shipNow()
+    expect(s.outbox.view().error).toMatchObject({ code: 'chain-changed' })
+    expect(s.outbox.view().error!.message).toMatch(/is not this store's batch 2/)
+
+    // A stray object whose name sorts after every batch is set aside once, and later batches still arrive.
+    const u = store('sh-07')
+    const more = async (seed: number) => {
+      insertSynthetic(u.repos.db, {
+        transfers: 5,
+        days: 1,
+        now: NOW,
+        tags: 1,
+        videos: 1,
+        refusedShare: 0,
+        seed,
+      })
+      u.repos.db.exec(`UPDATE transfers SET status = 'completed'`)
+      await u.outbox.shipNow()
+    }
+    await more(8)
+    mem.objects.set('stores/sh-07/status.json', { body: Buffer.from('{}'), sha256: '', etag: '"y"' })
+    mem.objects.set('records/sh-07/zzz.txt', { body: Buffer.from('hello'), sha256: '', etag: '"z"' })
+    await h.ingest.ingestNow()
+    expect(h.notified.map((p) => p.key)).toContain('records/sh-07/zzz.txt')
+    await more(9)
+    await h.ingest.ingestNow()
+    await h.ingest.ingestNow()
+    expect(h.notified).toHaveLength(3)
+    expect(h.ingest.stores(null).find((r) => r.storeId === 'sh-07')).toMatchObject({
+      taps: 10,
+      transfers: 10,
+      batches: 2,
+      quarantined: 1,
+    })
   })
 })

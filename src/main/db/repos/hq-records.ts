@@ -225,22 +225,27 @@ export function hqRecordsRepo(db: Database) {
         return true
       }),
     ),
-    /** An object ingest could not read: kept aside with why, and ingest moves past it. */
+    /**
+     * An object ingest could not read: kept aside with why. With `moveOn` ingest starts after its key from now on;
+     * without (a name that is not a records key, which may sort after every real one) it stays where it was.
+     */
     quarantine: immediate(
-      db.transaction((storeId: string, key: string, reason: string, now: number): boolean => {
-        const added = quarantine.run(storeId, key, reason, now).changes === 1
-        touchStore.run({
-          storeId,
-          key,
-          seq: 0,
-          batches: 0,
-          quarantined: added ? 1 : 0,
-          recordAt: null,
-          now,
-          batchAt: null,
-        })
-        return added
-      }),
+      db.transaction(
+        (storeId: string, key: string, reason: string, now: number, moveOn: boolean): boolean => {
+          const added = quarantine.run(storeId, key, reason, now).changes === 1
+          touchStore.run({
+            storeId,
+            key: moveOn ? key : (lastKey.get(storeId)?.last_key ?? ''),
+            seq: 0,
+            batches: 0,
+            quarantined: added ? 1 : 0,
+            recordAt: null,
+            now,
+            batchAt: null,
+          })
+          return added
+        },
+      ),
     ),
     /**
      * Every store's totals; with `since`, of the records at or after `from`: the raw records up to `nextDay` (the

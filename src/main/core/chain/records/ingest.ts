@@ -143,7 +143,8 @@ export class RecordsIngest {
           (err instanceof HubError && err.code === 'chain-invalid')
         if (!unreadable) throw err
         const reason = (err as Error).message
-        if (hq.quarantine(storeId, o.key, reason, this.now())) {
+        // A name that is not a records key may sort after every real one: ingest must not start after it.
+        if (hq.quarantine(storeId, o.key, reason, this.now(), where !== null)) {
           this.d.logger.error({ storeId, key: o.key, reason }, 'records object quarantined')
           this.d.notifyQuarantined({ store: storeId, key: o.key, reason: reason.slice(0, 200) })
         }
