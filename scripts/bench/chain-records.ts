@@ -161,6 +161,8 @@ async function main(): Promise<void> {
       ['chain records (every store, all time)', timeQuery(() => ingest.stores(null))],
       ['chain records --since 7 days', timeQuery(() => ingest.stores(now - 7 * 86_400_000))],
       ['chain records --since 30 days', timeQuery(() => ingest.stores(now - 30 * 86_400_000))],
+      ['by placement and campaign, all time', timeQuery(() => ingest.breakdown(null))],
+      ['by placement and campaign, 7 days', timeQuery(() => ingest.breakdown(now - 7 * 86_400_000))],
     ]
 
     console.log(

@@ -177,6 +177,14 @@ describe('the chain page of the console', () => {
       expect(text).toContain(lang === 'en' ? 'Records from the stores' : '门店数据')
       expect(text).toMatch(/sh-01\s+3\s+3\s+3 \(100%\)/)
       expect(text).toContain(lang === 'en' ? 'Up to date' : '正常')
+      // The chain's campaign video on the 收银台 tags: by placement and by campaign.
+      await page.getByTestId('chain-records-placements').getByText('收银台').waitFor()
+      expect(await page.getByTestId('chain-records-placements').innerText()).toMatch(
+        /收银台\s+1\s+3\s+3 \(100%\)/,
+      )
+      expect(await page.getByTestId('chain-records-campaigns').innerText()).toMatch(
+        /双十二活动\s+1\s+3\s+3 \(100%\)/,
+      )
       await page.screenshot({
         animations: 'disabled',
         path: screenshotPath(`chain-hq-records-${lang === 'en' ? 'en' : 'zh'}`),

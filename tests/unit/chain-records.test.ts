@@ -142,6 +142,18 @@ describe('records: a store’s outbox and headquarters’ ingest', () => {
         ),
       )
     }
+    // By placement and by campaign (the roll-up) equal the raw transfers grouped so.
+    const bd = h.ingest.breakdown(null)
+    expect(bd.placements.map((p) => [p.label, p.transfers, p.completed])).toEqual(
+      h.repos.db
+        .prepare(
+          `SELECT coalesce(tag_label, '') AS label, count(*) AS n, sum(status = 'completed') AS c FROM hq_transfers
+            GROUP BY 1 ORDER BY n DESC, label`,
+        )
+        .all()
+        .map((r) => Object.values(r as object)),
+    )
+    expect(bd.campaigns).toEqual([])
     const again = decodeBatch(mem.objects.get(keys[0]!)!.body, keys[0]!)
     expect(
       h.repos.hqRecords.apply(

@@ -360,7 +360,21 @@ export const ChainRecordsInputSchema = z.strictObject({
   refresh: z.boolean().optional(),
 })
 
+const Breakdown = z.object({ transfers: z.number(), completed: z.number(), stores: z.number() })
+/** HQ: transfers across stores by placement label ('' = tags without one) and by campaign video (issue 21). */
+export const ChainRecordsBreakdownSchema = z.object({
+  placements: z.array(Breakdown.extend({ label: z.string() })),
+  campaigns: z.array(Breakdown.extend({ campaign: z.string(), title: z.string().nullable() })),
+})
+export type ChainRecordsBreakdown = z.infer<typeof ChainRecordsBreakdownSchema>
+
 export const chainContract = {
+  /** HQ: transfers by placement and by campaign across stores, whole days from `since`'s day on. */
+  'chain-records-breakdown': method({
+    input: ChainRecordsInputSchema.pick({ since: true }),
+    output: ChainRecordsBreakdownSchema,
+    auth: 'user',
+  }),
   /** HQ: every store's records received (issue 21). */
   'chain-records': method({
     input: ChainRecordsInputSchema,

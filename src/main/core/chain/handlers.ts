@@ -21,6 +21,7 @@ type ChainMethods =
   | 'chain-unbind'
   | 'chain-group-set'
   | 'chain-records'
+  | 'chain-records-breakdown'
 
 export interface ChainRecordsParts {
   outbox: RecordsOutbox
@@ -36,6 +37,15 @@ export function chainHandlers(
   return {
     'chain-status': (_args, ctx) => chainStatus(chain, sync, hq, records, ctx),
     'chain-records': (args, ctx) => chainRecords(chain, records, ctx, args),
+    'chain-records-breakdown': (args, ctx) => {
+      requireRole(ctx, 'viewer')
+      if (chain.setup().role !== 'hq')
+        throw new HubError(
+          'chain-wrong-role',
+          'the chain’s records are at headquarters (chainRole hq); this hub is a store',
+        )
+      return records.ingest.breakdown(args.since ? Date.parse(args.since) : null)
+    },
     'chain-sync-state': (_args, ctx) => sync.view(ctx),
     'chain-sync-now': (_args, ctx) => sync.syncNow(ctx),
     'chain-hq': (_args, ctx) => hq.view(ctx),

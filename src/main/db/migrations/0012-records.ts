@@ -130,6 +130,18 @@ export const m0012Records: Migration = {
         PRIMARY KEY (store_id, day)
       ) STRICT, WITHOUT ROWID;
       CREATE INDEX hq_daily_by_day ON hq_daily (day);
+      -- Transfers per day, store, placement label ('' without one) and campaign video (its chain id; '' for a
+      -- store's own videos): the dashboard's "by placement" and "by campaign" without reading raw rows.
+      CREATE TABLE hq_daily_placements (
+        day       TEXT    NOT NULL,
+        store_id  TEXT    NOT NULL,
+        label     TEXT    NOT NULL,
+        campaign  TEXT    NOT NULL,
+        title     TEXT,
+        transfers INTEGER NOT NULL DEFAULT 0,
+        completed INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (day, store_id, label, campaign)
+      ) STRICT, WITHOUT ROWID;
     `)
   },
 }

@@ -109,6 +109,25 @@ export function hqRecordsRepo(db: Database) {
     VALUES (@storeId, @day, @taps, @transfers, @completed, @bytes, @funnel)
     ON CONFLICT (store_id, day) DO UPDATE SET taps = taps + excluded.taps, transfers = transfers + excluded.transfers,
       completed = completed + excluded.completed, bytes = bytes + excluded.bytes, funnel = funnel + excluded.funnel`)
+  const placement = db.prepare(`
+    INSERT INTO hq_daily_placements (day, store_id, label, campaign, title, transfers, completed)
+    VALUES (@day, @storeId, @label, @campaign, @title, @transfers, @completed)
+    ON CONFLICT (day, store_id, label, campaign) DO UPDATE SET transfers = transfers + excluded.transfers,
+      completed = completed + excluded.completed, title = coalesce(excluded.title, title)`)
+  const byPlacement = db.prepare<
+    [string],
+    { label: string; transfers: number; completed: number; stores: number }
+  >(`
+    SELECT label, sum(transfers) AS transfers, sum(completed) AS completed, count(DISTINCT store_id) AS stores
+      FROM hq_daily_placements WHERE day >= ? GROUP BY label ORDER BY transfers DESC, label LIMIT 50`)
+  const byCampaign = db.prepare<
+    [string],
+    { campaign: string; title: string | null; transfers: number; completed: number; stores: number }
+  >(`
+    SELECT campaign, max(title) AS title, sum(transfers) AS transfers, sum(completed) AS completed,
+           count(DISTINCT store_id) AS stores
+      FROM hq_daily_placements WHERE day >= ? AND campaign != '' GROUP BY campaign
+     ORDER BY transfers DESC, campaign LIMIT 50`)
   const touchStore = db.prepare(`
     INSERT INTO hq_record_stores (store_id, last_key, last_seq, batches, quarantined, last_record_at, last_applied_at, last_shipped_at)
     VALUES (@storeId, @key, @seq, @batches, @quarantined, @recordAt, @now, @batchAt)
@@ -186,6 +205,17 @@ export function hqRecordsRepo(db: Database) {
         const records = b.taps.length + b.transfers.length + b.funnel.length + b.days.length
         addBatch.run(storeId, b.seq, b.key, records, now)
         const days = new Map<string, Sums>()
+        const places = new Map<
+          string,
+          {
+            day: string
+            label: string
+            campaign: string
+            title: string | null
+            transfers: number
+            completed: number
+          }
+        >()
         const on = (day: string) => {
           let s = days.get(day)
           if (!s) days.set(day, (s = zero()))
@@ -203,6 +233,17 @@ export function hqRecordsRepo(db: Database) {
             s.transfers++
             if (t.status === 'completed') s.completed++
             s.bytes += t.bytesSent
+            const label = t.tagLabel ?? ''
+            const campaign = t.videoChainId ?? ''
+            const k = JSON.stringify([t.day, label, campaign])
+            let p = places.get(k)
+            if (!p)
+              places.set(
+                k,
+                (p = { day: t.day, label, campaign, title: t.videoTitle, transfers: 0, completed: 0 }),
+              )
+            p.transfers++
+            if (t.status === 'completed') p.completed++
           }
           seen(t.finishedAt ?? t.createdAt)
         }
@@ -212,6 +253,7 @@ export function hqRecordsRepo(db: Database) {
         }
         for (const d of b.days) storeDay.run({ storeId, ...d })
         for (const [day, s] of days) daily.run({ storeId, day, ...s })
+        for (const p of places.values()) placement.run({ storeId, ...p })
         touchStore.run({
           storeId,
           key: b.key,
@@ -293,6 +335,11 @@ export function hqRecordsRepo(db: Database) {
         ...sums.get(r.storeId),
       }))
     },
+    /** Transfers by placement label and by campaign video across stores, from the day `fromDay` on ('' = all). */
+    breakdown: (fromDay: string) => ({
+      placements: byPlacement.all(fromDay),
+      campaigns: byCampaign.all(fromDay),
+    }),
     quarantined: () =>
       quarantined.all().map((r) => ({ storeId: r.store_id, key: r.key, reason: r.reason, at: r.at })),
   }

@@ -17,4 +17,6 @@ export const useChainStores = () => useApiQuery('chain-stores', {}, { refetchInt
 export const useChainUnpublish = () => useApiMutation('chain-unpublish', { invalidates: ['chain-hq'] })
 
 /** HQ: every store's records received (issue 21); `chain-changed` after each batch applied keeps it current. */
+export const useChainRecordsBreakdown = () =>
+  useApiQuery('chain-records-breakdown', {}, { refetchInterval: 60_000 })
 export const useChainRecords = () => useApiQuery('chain-records', {}, { refetchInterval: 60_000 })

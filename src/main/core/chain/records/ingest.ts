@@ -79,6 +79,11 @@ export class RecordsIngest {
     return this.d.repos.hqRecords.stores({ from: sinceMs, nextDay, nextDayKey: dayKey(nextDay) })
   }
 
+  /** Transfers by placement and by campaign across stores, whole days from the day of `sinceMs` on. */
+  breakdown(sinceMs: number | null) {
+    return this.d.repos.hqRecords.breakdown(sinceMs === null ? '' : dayKey(sinceMs))
+  }
+
   view(): IngestView {
     return {
       lastRunAt: this.lastRunAt === null ? null : new Date(this.lastRunAt).toISOString(),

@@ -6,6 +6,7 @@ import { errorMessage } from '../../api/client'
 import { formatBytes, formatTime } from '../../format'
 import { StoreList } from './StoreList'
 import { StoreRecords } from './StoreRecords'
+import { RecordsBreakdown } from './RecordsBreakdown'
 
 type Published = ChainHq['videos'][number]
 
@@ -50,6 +51,7 @@ export function HqView() {
         />
       </Card>
       <StoreRecords />
+      <RecordsBreakdown />
       {running.length > 0 && (
         <Card title={t('chain.jobs')} style={{ marginTop: 16 }} data-testid="chain-jobs">
           {running.map((j) => (
