@@ -175,7 +175,7 @@ describe('the chain page of the console', () => {
       await card.getByText('sh-01').waitFor()
       const text = await card.innerText()
       expect(text).toContain(lang === 'en' ? 'Records from the stores' : '门店数据')
-      expect(text).toMatch(/sh-01\s+3\s+3\s+3 \(100%\)/)
+      expect(text).toMatch(/徐家汇店\s+sh-01\s+3\s+3\s+3 \(100%\)/)
       expect(text).toContain(lang === 'en' ? 'Up to date' : '正常')
       // The chain's campaign video on the 收银台 tags: by placement and by campaign.
       await page.getByTestId('chain-records-placements').getByText('收银台').waitFor()

@@ -1,7 +1,7 @@
 import { Card, Table, Tag, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
 import type { ChainRecordsStore } from '../../../../shared/contract/chain'
-import { useChainRecords } from '../../api/chain'
+import { useChainRecords, useChainStores } from '../../api/chain'
 import { formatDuration, formatTime } from '../../format'
 import { useNow } from '../../useNow'
 
@@ -19,6 +19,8 @@ export function StoreRecords() {
   const { t } = useTranslation()
   const now = useNow()
   const records = useChainRecords()
+  // The names the stores give themselves in their status objects (records carry only the id).
+  const names = new Map((useChainStores().data ?? []).map((s) => [s.storeId, s.storeName]))
   const rows = records.data ?? []
   const sum = (k: 'taps' | 'transfers' | 'completed' | 'funnel') => rows.reduce((a, r) => a + r[k], 0)
   return (
@@ -31,7 +33,20 @@ export function StoreRecords() {
         pagination={rows.length > 50 ? { pageSize: 50 } : false}
         locale={{ emptyText: t('chain.records.none') }}
         columns={[
-          { title: t('chain.store'), dataIndex: 'store', key: 'store' },
+          {
+            title: t('chain.store'),
+            key: 'store',
+            render: (_, r) => (
+              <>
+                <Typography.Text strong>{names.get(r.store) ?? r.store}</Typography.Text>
+                {names.get(r.store) && (
+                  <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+                    {r.store}
+                  </Typography.Text>
+                )}
+              </>
+            ),
+          },
           { title: t('chain.records.taps'), dataIndex: 'taps', key: 'taps', align: 'right' },
           { title: t('chain.records.transfers'), dataIndex: 'transfers', key: 'transfers', align: 'right' },
           {
