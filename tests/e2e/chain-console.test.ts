@@ -172,7 +172,8 @@ describe('the chain page of the console', () => {
     for (const lang of ['en', 'zh-CN'] as const) {
       const page = await openChain(hq, lang)
       const card = page.getByTestId('chain-records')
-      await card.getByText('sh-01').waitFor()
+      // The name comes from the stores' status objects (a query of its own): wait for it too.
+      await card.getByText('徐家汇店').waitFor()
       const text = await card.innerText()
       expect(text).toContain(lang === 'en' ? 'Records from the stores' : '门店数据')
       expect(text).toMatch(/徐家汇店\s+sh-01\s+3\s+3\s+3 \(100%\)/)
