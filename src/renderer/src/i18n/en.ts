@@ -557,11 +557,23 @@ const en: Messages = {
       title: 'Remix variant failed',
       body: 'A variant for the tag “{{label}}” could not be rendered: {{error}}',
     },
+    'chain-stale': {
+      title: 'Sync with headquarters stalled',
+      body: 'No sync with the object store has worked for over {{hours}} hours (last: {{lastSyncAt}}). The store goes on with the videos it has. Reason: {{error}}',
+    },
+    'records-held': {
+      title: 'Unshipped records kept',
+      body: '{{count}} records from before {{cutoff}} have not reached headquarters yet and are kept past their retention until they do; if the disk runs low, check the connection to the object store.',
+    },
+    'records-quarantined': {
+      title: 'A store’s records could not be read',
+      body: 'The records object {{key}} of store {{store}} could not be read and was set aside; the others are counted as usual. Reason: {{reason}}',
+    },
     'database-damaged': {
       title: 'Database damaged',
       body: 'SQLite found damage in the hub’s database file: “{{problem}}”. Taps are still served; some records may not be readable. Ask whoever looks after this PC (README: “A damaged database”).',
     },
-     'quota-often': {
+    'quota-often': {
       title: 'Quotas often used up',
       body: '{{count}} taps were refused for quota within {{minutes}} minutes; consider raising the daily quota.',
     },

@@ -550,11 +550,23 @@ const zhCN = {
       title: '混剪视频生成失败',
       body: '标签“{{label}}”的一个混剪视频未能生成：{{error}}',
     },
+    'chain-stale': {
+      title: '与总部的同步已中断',
+      body: '已超过 {{hours}} 小时没有从对象存储同步成功（上次成功：{{lastSyncAt}}）。门店照常使用已有的视频。原因：{{error}}',
+    },
+    'records-held': {
+      title: '未上传的记录暂不清理',
+      body: '{{count}} 条 {{cutoff}} 之前的记录还没有上传到总部，到期也会保留，直到上传成功；磁盘紧张时请检查与对象存储的连接。',
+    },
+    'records-quarantined': {
+      title: '门店记录无法读取',
+      body: '门店 {{store}} 的记录文件 {{key}} 无法读取，已隔离，其余记录照常汇总。原因：{{reason}}',
+    },
     'database-damaged': {
       title: '数据库文件损坏',
       body: 'SQLite 在集线器的数据库文件中发现损坏：“{{problem}}”。碰一碰仍可正常使用，但部分记录可能无法读取。请联系这台电脑的维护人员（说明文档：“A damaged database”）。',
     },
-     'quota-often': {
+    'quota-often': {
       title: '次数限制频繁触发',
       body: '{{minutes}} 分钟内有 {{count}} 次碰一碰因次数用完被拒，可考虑调高每日次数。',
     },
