@@ -268,7 +268,7 @@ export const DEFAULT_CONFIG: Config = {
   remixUsedKeepHours: 24,
   remixDiskMegabytes: 4096,
   remixRendition: '720p',
-  remixNiceness: 10,
+  remixNiceness: 19,
 }
 
 /** `lanPort` → `TAPDROP_LAN_PORT`. */
