@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path'
  * on memstore (data in RAM) and one radosgw, on 127.0.0.1 with ports picked free at start, everything (config, data,
  * logs, admin sockets, the PIDs) under one folder. Several clusters can run at once: each has its own fsid, config
  * file, folder and ports, and the OSD binds the first free ports of its range. Facts behind each setting:
- * /work/shared/docs/chain.md, README "The chain's test cluster".
+ * README "The chain's test cluster" (and the team's shared docs/chain.md it comes from).
  *
  *   const cluster = await startCephCluster(dir)   // ~1–3 s
  *   … S3 at cluster.info.endpoint with cluster.info.accessKeyId / secretAccessKey …

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { method } from './define'
-import { Empty, IdSchema } from './common'
+import { Empty, IdSchema, isBaseUrl } from './common'
 import { StrategySchema } from './tags'
 import { JobStatusSchema } from './videos'
 
@@ -20,21 +20,10 @@ export const ChainEndpointSchema = z
   .string()
   .trim()
   .max(255, 'at most 255 characters')
-  .refine((value) => {
-    try {
-      const u = new URL(value)
-      return (
-        (u.protocol === 'http:' || u.protocol === 'https:') &&
-        !u.username &&
-        !u.password &&
-        !u.search &&
-        !u.hash &&
-        (u.pathname === '/' || u.pathname === '')
-      )
-    } catch {
-      return false
-    }
-  }, 'must look like https://s3.example.com or http://192.168.1.5:7480 (scheme, host and port only)')
+  .refine(
+    isBaseUrl,
+    'must look like https://s3.example.com or http://192.168.1.5:7480 (scheme, host and port only)',
+  )
   .transform((value) => value.replace(/\/+$/, ''))
 
 /** AWS-style region names and the names other stores use (oss-cn-hangzhou, ap-guangzhou, default). */

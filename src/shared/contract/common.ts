@@ -22,3 +22,20 @@ export const UsernameSchema = z
 
 export const PasswordSchema = z.string().min(8, 'at least 8 characters').max(256, 'at most 256 characters')
 export const DisplayNameSchema = z.string().trim().max(64, 'at most 64 characters')
+
+/** An http(s) URL of scheme, host and port only (no credentials, path, query or fragment): a base others are added to. */
+export function isBaseUrl(value: string): boolean {
+  try {
+    const u = new URL(value)
+    return (
+      (u.protocol === 'http:' || u.protocol === 'https:') &&
+      !u.username &&
+      !u.password &&
+      !u.search &&
+      !u.hash &&
+      (u.pathname === '/' || u.pathname === '')
+    )
+  } catch {
+    return false
+  }
+}

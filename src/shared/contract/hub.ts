@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { method } from './define'
-import { Empty, LanguageSchema } from './common'
+import { Empty, isBaseUrl, LanguageSchema } from './common'
 import {
   ChainAccessKeySchema,
   ChainBucketSchema,
@@ -39,21 +39,7 @@ export const PublicUrlSchema = z
   .string()
   .trim()
   .max(64, 'at most 64 characters (it must fit on an NTAG213 tag with the tag code)')
-  .refine((value) => {
-    try {
-      const u = new URL(value)
-      return (
-        (u.protocol === 'http:' || u.protocol === 'https:') &&
-        !u.username &&
-        !u.password &&
-        !u.search &&
-        !u.hash &&
-        (u.pathname === '/' || u.pathname === '')
-      )
-    } catch {
-      return false
-    }
-  }, 'must look like http://192.168.1.20:8080 (scheme, host and port only)')
+  .refine(isBaseUrl, 'must look like http://192.168.1.20:8080 (scheme, host and port only)')
   .transform((value) => value.replace(/\/+$/, ''))
 
 export const SettingSourceSchema = z.enum(['default', 'file', 'env', 'flag'])

@@ -7,7 +7,7 @@ import { listAll } from '../listing'
 import { isObjectStoreError, type ObjectStore } from '../object-store'
 import type { ChainService } from '../service'
 import { decodeBatch, parseRecordsKey, recordsStorePrefix, type Batch } from './format'
-import { Ticker } from './ticker'
+import { recordsTicker, type Ticker } from './ticker'
 import { addDays, dayKey } from '../../time/days'
 import type { ConfigStore } from '../../config/store'
 
@@ -47,11 +47,7 @@ export class RecordsIngest {
 
   constructor(private readonly d: RecordsIngestDeps) {
     this.now = d.now ?? Date.now
-    this.ticker = new Ticker(
-      () => this.pass(),
-      () => d.config.values.chainRecordsSeconds * 1000,
-      (n) => Math.min(5000 * 2 ** Math.min(n - 1, 10), d.config.values.chainRecordsSeconds * 1000),
-    )
+    this.ticker = recordsTicker(() => this.pass(), d.config)
   }
 
   active(): boolean {

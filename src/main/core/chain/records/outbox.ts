@@ -9,7 +9,7 @@ import { isObjectStoreError, type ObjectStore } from '../object-store'
 import type { ChainService } from '../service'
 import { encodeBatch, recordsKey, type ChainRecord } from './format'
 import { shippedDevice, shippedIp, type RecordsPrivacy } from './privacy'
-import { Ticker } from './ticker'
+import { recordsTicker, type Ticker } from './ticker'
 
 /** Rows of each table per batch: a batch stays a small object (a few hundred KB gzip'd at most). */
 const BATCH_ROWS = 2000
@@ -53,11 +53,7 @@ export class RecordsOutbox {
 
   constructor(private readonly d: RecordsOutboxDeps) {
     this.now = d.now ?? Date.now
-    this.ticker = new Ticker(
-      () => this.pass(),
-      () => d.config.values.chainRecordsSeconds * 1000,
-      (n) => Math.min(5000 * 2 ** Math.min(n - 1, 10), d.config.values.chainRecordsSeconds * 1000),
-    )
+    this.ticker = recordsTicker(() => this.pass(), d.config)
   }
 
   /** A configured store: the role, a connection, a store id. */

@@ -1,3 +1,5 @@
+import type { ConfigStore } from '../../config/store'
+
 /**
  * Runs one pass at a time, again after `interval()` (or `retry()` after a failed pass); `kick()` runs one soon. The
  * records outbox and ingest each have one: a pass never overlaps another, and stop() waits for the one running.
@@ -71,4 +73,13 @@ export class Ticker {
       })
     await this.running
   }
+}
+
+/**
+ * The records' ticker: a pass every `chainRecordsSeconds`; after failures, 5 s doubling up to that interval (a store
+ * or HQ that lost the object store tries again soon, then no more often than it would anyway).
+ */
+export function recordsTicker(pass: () => Promise<'ok' | 'failed'>, config: ConfigStore): Ticker {
+  const interval = () => config.values.chainRecordsSeconds * 1000
+  return new Ticker(pass, interval, (n) => Math.min(5000 * 2 ** Math.min(n - 1, 10), interval()))
 }
