@@ -16,10 +16,7 @@ export function startThread(name: DatabaseThread, options: Omit<WorkerOptions, '
   const source = join(__dirname, `${name}.ts`)
   if (!existsSync(source))
     throw new Error(`the database thread ${name} is missing (looked for db-${name}.js)`)
-  // Resolved here: an eval'd thread has no module path of its own to resolve from.
+  // Resolved here, from the hub's own module path.
   const hook = require.resolve('tsx/cjs')
-  return new Worker(`require(${JSON.stringify(hook)}); require(${JSON.stringify(source)})`, {
-    ...options,
-    eval: true,
-  })
+  return new Worker(join(__dirname, 'from-source.cjs'), { ...options, argv: [hook, source] })
 }
