@@ -116,6 +116,15 @@ function writeState(info: CephClusterInfo): void {
   writeFileSync(stateFile(info.dir), JSON.stringify(info, null, 2) + '\n')
 }
 
+/** Whether `port` can be bound on 127.0.0.1 right now. */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolveFree) => {
+    const server = createServer()
+    server.once('error', () => resolveFree(false))
+    server.listen(port, '127.0.0.1', () => server.close(() => resolveFree(true)))
+  })
+}
+
 /** A port nothing listens on right now (the OS picks it); the daemon that gets it binds it moments later. */
 function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -466,6 +475,8 @@ export class CephCluster {
     const keepPort = this.state.rgwPort !== 0
     for (let attempt = 1; ; attempt++) {
       const port = keepPort ? this.state.rgwPort : await freePort()
+      // A restart on the same port: the old gateway's socket may outlive it by a moment on a loaded machine.
+      while (keepPort && !(await portFree(port)) && Date.now() < deadline) await sleep(100)
       const pid = spawnDaemon(
         dir,
         'rgw',
@@ -479,8 +490,14 @@ export class CephCluster {
         await waitFor('radosgw', pid, dir, 'rgw', deadline, () => httpUp(port))
         return
       } catch (err) {
-        if (!keepPort && attempt < 3 && ADDRESS_IN_USE.test(tail(dir, 'rgw'))) {
-          await this.stopDaemon('rgw')
+        // Never leave a dead gateway recorded: the next start would refuse ("already runs").
+        await this.stopDaemon('rgw')
+        const exited = /exited at start/.test(String(err))
+        // Another program took a fresh port between our probe and radosgw's bind: another port. A gateway that
+        // ended at start on its old port (seen once on a loaded CI machine): once more, after a pause.
+        if (exited && attempt < 3 && Date.now() < deadline) {
+          if (keepPort) await sleep(500 * attempt)
+          else if (!ADDRESS_IN_USE.test(tail(dir, 'rgw'))) throw err
           continue
         }
         throw err
@@ -527,6 +544,18 @@ async function stopRecorded(
     await sleep(20)
   }
   for (let i = 0; i < 100 && running(pid); i++) await sleep(20)
+  // A many-threaded daemon's main thread can be a zombie while its other threads still exit and hold its sockets
+  // and files: wait for the last one (bounded).
+  for (let i = 0; i < 250 && threads(pid) > 1; i++) await sleep(20)
+}
+
+/** How many threads the process still has (0 once it is gone). */
+function threads(pid: number): number {
+  try {
+    return readdirSync(`/proc/${pid}/task`).length
+  } catch {
+    return 0
+  }
 }
 
 export function startCephCluster(dir: string, opts?: StartOptions): Promise<CephCluster> {

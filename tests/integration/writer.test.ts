@@ -1,6 +1,6 @@
 import { once } from 'node:events'
 import { join } from 'node:path'
-import type { Worker } from 'node:worker_threads'
+import { receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { closeDatabase, openDatabase } from '../../src/main/db/open'
@@ -11,6 +11,7 @@ import { TransferBook } from '../../src/main/core/delivery/records/book'
 import { ThreadWriter } from '../../src/main/core/delivery/records/thread-writer'
 import { directWriter, type BatchWriter } from '../../src/main/core/delivery/records/writer'
 import { inWriteTransaction } from '../../src/main/db/immediate'
+import { SLOT } from '../../src/main/db/threads/batch-writer-protocol'
 import { tempDir } from '../helpers/tmp'
 
 // The writer thread is real here: its own better-sqlite3 connection to a real database file, in a worker thread.
@@ -117,6 +118,36 @@ describe('the writer thread', () => {
       (r) => r.id,
     )
     expect(ids).toEqual(Array.from({ length: 90 }, (_, i) => i + 1))
+    expect(book.idle).toBe(true)
+    book.stop()
+  })
+
+  it('when the thread dies between committing a batch and saying so, that batch counts once and later taps are saved', async () => {
+    const book = new TransferBook(repos.delivery, { changed: () => {}, status: () => {} }, logger)
+    const writer = new ThreadWriter(file, directWriter(repos.delivery), logger)
+    book.start(writer)
+    writer.drain() // the thread is up
+    for (let i = 1; i <= 10; i++) book.addTap(tap(i))
+    ;(book as unknown as { write(): void }).write()
+    // White box, to reach the narrow moment deterministically: the thread has committed the batch; then its
+    // "committed" slot and its reply are taken back, as if it had died right after SQLite's commit.
+    const inner = writer as unknown as { slots: Int32Array; port: MessagePort; worker: Worker }
+    while (Atomics.load(inner.slots, SLOT.settled) < 1) Atomics.wait(inner.slots, SLOT.settled, 0, 1000)
+    expect(count()).toBe(10)
+    Atomics.store(inner.slots, SLOT.committed, 0)
+    while (receiveMessageOnPort(inner.port));
+    const exited = once(inner.worker, 'exit')
+    await inner.worker.terminate()
+    await exited
+    for (let i = 11; i <= 20; i++) book.addTap(tap(i))
+    for (let round = 0; round < 5 && count() < 20; round++) {
+      book.flush()
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    const ids = (repos.db.prepare('SELECT id FROM taps ORDER BY id').all() as Array<{ id: number }>).map(
+      (r) => r.id,
+    )
+    expect(ids).toEqual(Array.from({ length: 20 }, (_, i) => i + 1))
     expect(book.idle).toBe(true)
     book.stop()
   })

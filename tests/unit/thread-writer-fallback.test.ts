@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { silentLogger } from '../../src/main/core/logger'
-import type { BatchWriter } from '../../src/main/core/delivery/records/writer'
+import type { DirectWriter } from '../../src/main/core/delivery/records/writer'
 
 // A writer thread whose file is missing (a broken install): the hub still records every tap, on its own connection.
 vi.mock('../../src/main/db/threads/spawn', () => ({
@@ -13,7 +13,8 @@ describe('the writer thread, missing', () => {
   it('hands every batch to the fallback instead of failing the hub', async () => {
     const { ThreadWriter } = await import('../../src/main/core/delivery/records/thread-writer')
     const written: unknown[] = []
-    const fallback: BatchWriter = {
+    const fallback: DirectWriter = {
+      writerMark: () => 0,
       write: (ops, done) => (written.push(ops), done(null)),
       drain: () => {},
       close: () => Promise.resolve(),

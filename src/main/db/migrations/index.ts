@@ -11,6 +11,7 @@ import { m0009StoreActions } from './0009-store-actions'
 import { m0010Chain } from './0010-chain'
 import { m0011Remix } from './0011-remix'
 import { m0012Records } from './0012-records'
+import { m0013WriterMarks } from './0013-writer-marks'
 
 /** Every schema step, in order. Append only; each has a test in tests/unit/db/migrations. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0010Chain,
   m0011Remix,
   m0012Records,
+  m0013WriterMarks,
 ]

@@ -133,6 +133,16 @@ export const BATCH_SQL = {
 
 export type BatchOp = [keyof typeof BATCH_SQL, unknown[]]
 
+/**
+ * A writer thread's mark (migration 13): the sequence number of its last batch, in the batch's own transaction, so
+ * whether a batch is in the file can be read after the thread died between committing and saying so.
+ */
+export const WRITER_MARK_SQL = {
+  set: 'INSERT INTO writer_marks (writer, seq) VALUES (?, ?) ON CONFLICT (writer) DO UPDATE SET seq = excluded.seq',
+  get: 'SELECT seq FROM writer_marks WHERE writer = ?',
+  drop: 'DELETE FROM writer_marks WHERE writer = ?',
+} as const
+
 export interface Batch {
   taps: Array<NewTap & { id: number }>
   created: TransferRecord[]
@@ -224,6 +234,7 @@ export function deliveryRepo(db: Database) {
       for (const [name, params] of ops) batchStatements[name].run(params)
     }),
   )
+  const writerMark = db.prepare<[string], { seq: number }>(WRITER_MARK_SQL.get)
   const maxIds = db.prepare<[], { taps: number | null; transfers: number | null }>(
     'SELECT (SELECT max(id) FROM taps) AS taps, (SELECT max(id) FROM transfers) AS transfers',
   )
@@ -280,6 +291,10 @@ export function deliveryRepo(db: Database) {
     /** A batch already turned into statements (batchOps), in one transaction. */
     runOps(ops: BatchOp[]): void {
       runOps(ops)
+    },
+    /** The last batch a writer thread committed (0: none yet), read on this connection. */
+    writerMark(writer: string): number {
+      return writerMark.get(writer)?.seq ?? 0
     },
     findByToken(token: string): TransferRecord | null {
       const r = byToken.get(token)

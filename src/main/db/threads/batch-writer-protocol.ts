@@ -11,7 +11,10 @@ export const SLOT = {
   settled: 0,
   /** 1 once the thread is ready; -1 if it could not start; -2 once it has stopped (an exception it did not catch). */
   state: 1,
-  /** The last batch committed: set before its reply, so a batch a dying thread committed is not written twice. */
+  /**
+   * The last batch committed: set before its reply, so a batch a dying thread committed is not written twice. A thread
+   * that dies between its commit and this store leaves the answer in writer_marks instead.
+   */
   committed: 2,
 } as const
 export const SLOTS = 3
@@ -20,6 +23,8 @@ export const STATE = { starting: 0, ready: 1, failed: -1, stopped: -2 } as const
 
 export interface BatchWriterData {
   file: string
+  /** This writer's name in writer_marks: unique per thread, so two hubs' threads on one file never share a mark. */
+  writer: string
   /** Int32Array(SLOTS) over a SharedArrayBuffer. */
   slots: SharedArrayBuffer
   port: MessagePort

@@ -4,7 +4,7 @@
 import { workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { applyPragmas } from '../pragmas'
-import { BATCH_SQL, type BatchOp } from '../repos/delivery'
+import { BATCH_SQL, WRITER_MARK_SQL, type BatchOp } from '../repos/delivery'
 import {
   SLOT,
   STATE,
@@ -13,7 +13,7 @@ import {
   type BatchWriterRequest,
 } from './batch-writer-protocol'
 
-const { file, slots: buffer, port } = workerData as BatchWriterData
+const { file, writer, slots: buffer, port } = workerData as BatchWriterData
 const slots = new Int32Array(buffer)
 
 function setState(state: number): void {
@@ -28,16 +28,22 @@ process.on('exit', () => {
 })
 
 let db: Database.Database
-let run: (ops: BatchOp[]) => void
+let run: (seq: number, ops: BatchOp[]) => void
+let dropMark: () => void
 try {
   db = new Database(file, { fileMustExist: true })
   applyPragmas(db, 'writer')
   const statements = Object.fromEntries(
     Object.entries(BATCH_SQL).map(([name, sql]) => [name, db.prepare(sql)]),
   ) as Record<keyof typeof BATCH_SQL, Database.Statement>
-  // Immediate: the write lock is taken at BEGIN, so the hub's own read-then-write transactions stay whole.
-  run = db.transaction((ops: BatchOp[]) => {
+  const mark = db.prepare(WRITER_MARK_SQL.set)
+  const drop = db.prepare(WRITER_MARK_SQL.drop)
+  dropMark = () => drop.run(writer)
+  // Immediate: the write lock is taken at BEGIN, so the hub's own read-then-write transactions stay whole. The mark
+  // commits with the batch: the client reads it if this thread dies before SLOT.committed says so.
+  run = db.transaction((seq: number, ops: BatchOp[]) => {
     for (const [name, params] of ops) statements[name].run(params)
+    mark.run(writer, seq)
   }).immediate
   setState(STATE.ready)
 } catch (err) {
@@ -47,13 +53,18 @@ try {
 
 port.on('message', (m: BatchWriterRequest) => {
   if ('close' in m) {
+    try {
+      dropMark()
+    } catch {
+      // A full disk or a damaged file: the row stays, one small row a writer, and harms nothing.
+    }
     db.close()
     port.close()
     return
   }
   let error: string | null = null
   try {
-    run(m.ops)
+    run(m.seq, m.ops)
     Atomics.store(slots, SLOT.committed, m.seq)
   } catch (err) {
     error = String((err as Error)?.message ?? err)

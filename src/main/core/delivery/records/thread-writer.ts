@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads'
 import type { Logger } from 'pino'
 import type { BatchOp } from '../../../db/repos/delivery'
@@ -10,7 +11,7 @@ import {
   type BatchWriterRequest,
 } from '../../../db/threads/batch-writer-protocol'
 import { startThread } from '../../../db/threads/spawn'
-import type { BatchWriter } from './writer'
+import type { BatchWriter, DirectWriter } from './writer'
 
 /**
  * Batches written by a thread of their own (db/threads/batch-writer.ts), so recording taps and bytes never holds
@@ -27,13 +28,15 @@ export class ThreadWriter implements BatchWriter {
   private readonly pending = new Map<number, (error: string | null) => void>()
   private seq = 0
   private broken = false
+  /** This thread's row in writer_marks. */
+  private readonly name = randomUUID()
   /** Resolved once the thread has ended (its connection closed). */
   private readonly ended: Promise<void>
   private markEnded: () => void = () => {}
 
   constructor(
     file: string,
-    private readonly fallback: BatchWriter,
+    private readonly fallback: DirectWriter,
     private readonly logger: Logger,
   ) {
     const { port1, port2 } = new MessageChannel()
@@ -43,6 +46,7 @@ export class ThreadWriter implements BatchWriter {
       this.worker = startThread('batch-writer', {
         workerData: {
           file,
+          writer: this.name,
           slots: this.slots.buffer as SharedArrayBuffer,
           port: port2,
         } satisfies BatchWriterData,
@@ -131,12 +135,23 @@ export class ThreadWriter implements BatchWriter {
       'the writer thread failed; taps and transfers are written on the main connection',
     )
     // Replies the thread sent before it stopped are still on the port; a batch it committed without replying is
-    // in the file all the same (SLOT.committed). Only the rest are reported unwritten, and the book writes them again.
+    // in the file all the same (SLOT.committed, or the mark committed with it when the thread died before that
+    // store). Only the rest are reported unwritten, and the book writes them again.
     this.takeReplies()
-    const committed = Atomics.load(this.slots, SLOT.committed)
+    const committed = Math.max(Atomics.load(this.slots, SLOT.committed), this.markInFile())
     const unsettled = [...this.pending]
     this.pending.clear()
     for (const [seq, done] of unsettled)
       done(seq <= committed ? null : 'the writer thread stopped before committing')
+  }
+
+  private markInFile(): number {
+    try {
+      return this.fallback.writerMark(this.name)
+    } catch (err) {
+      // The file unreadable too: the batches after SLOT.committed are retried, and the retries fail the same way.
+      this.logger.warn({ err }, 'could not read the writer thread’s mark')
+      return 0
+    }
   }
 }

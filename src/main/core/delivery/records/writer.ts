@@ -11,9 +11,16 @@ export interface BatchWriter {
   close(): Promise<void>
 }
 
+/** The hub's own connection as a writer; it also reads a writer thread's mark (see thread-writer.ts). */
+export interface DirectWriter extends BatchWriter {
+  /** The last batch the writer thread named `writer` committed (0: none), as the file says. */
+  writerMark(writer: string): number
+}
+
 /** Writes on the caller's own connection, at once (in-memory databases; the fallback of the thread). */
-export function directWriter(repo: DeliveryRepo): BatchWriter {
+export function directWriter(repo: DeliveryRepo): DirectWriter {
   return {
+    writerMark: (writer) => repo.writerMark(writer),
     write(ops, done) {
       let error: string | null = null
       try {
