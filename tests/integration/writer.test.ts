@@ -9,7 +9,7 @@ import { createRepos, type Repos } from '../../src/main/db/repos'
 import { silentLogger } from '../../src/main/core/logger'
 import { TransferBook } from '../../src/main/core/delivery/records/book'
 import { ThreadWriter } from '../../src/main/core/delivery/records/thread-writer'
-import { directWriter, type BatchWriter } from '../../src/main/core/delivery/records/writer'
+import { directWriter, type DirectWriter } from '../../src/main/core/delivery/records/writer'
 import { inWriteTransaction } from '../../src/main/db/immediate'
 import { SLOT } from '../../src/main/db/threads/batch-writer-protocol'
 import { tempDir } from '../helpers/tmp'
@@ -76,7 +76,7 @@ describe('the writer thread', () => {
   it('falls back to the hub connection when the thread cannot open the database, losing nothing', () => {
     const fallback = directWriter(repos.delivery)
     let fallbackWrites = 0
-    const counting: BatchWriter = {
+    const counting: DirectWriter = {
       ...fallback,
       write: (ops, done) => (fallbackWrites++, fallback.write(ops, done)),
     }
