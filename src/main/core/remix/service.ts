@@ -22,6 +22,7 @@ import { importMusic } from './music'
 import { planVariant, templateProblems, usedClips } from './plan'
 import type { VariantPools } from './pool'
 import { newSeed } from './prng'
+import { prunePreviews } from './previews'
 import { renderVariant } from './render'
 import { drawableLines, renderRequest, type RenderKit } from './variant-job'
 
@@ -149,6 +150,7 @@ export class RemixService {
       lines: drawableLines(font, inputs.lines),
     })
     const dir = join(this.d.storage.abs('media/variants'), 'preview')
+    prunePreviews(dir, this.now())
     const path = join(dir, `${t.id}-${seed}.mp4`)
     const result = await renderVariant(
       renderRequest(this.d, inputs, plan, { path, workDir: join(dir, `.work-${t.id}-${seed}`) }, font),
