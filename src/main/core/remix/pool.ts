@@ -348,6 +348,9 @@ export class VariantPools {
     this.problems.delete(tag.id)
     const extra = { musicMs: inputs.music?.durationMs ?? null, lines: inputs.lines }
     const random = this.d.random ?? Math.random
+    // Known to the pool only once SQLite has them: a transaction refused half-way (a full disk) leaves no variant
+    // the pool would wait for forever.
+    const queued: LiveVariant[] = []
     try {
       inWriteTransaction(this.d.repos.db, () => {
         for (let i = 0; i < count; i++) {
@@ -368,7 +371,7 @@ export class VariantPools {
           })
           this.d.repos.remix.setVariantClips(id, clips)
           enqueueVariant(this.d.queue, id)
-          this.variants.set(id, {
+          queued.push({
             id,
             tagId: tag.id,
             templateId: tag.templateId!,
@@ -384,7 +387,9 @@ export class VariantPools {
       })
     } catch (err) {
       this.problem(tag.id, (err as Error).message)
+      return
     }
+    for (const v of queued) this.variants.set(v.id, v)
   }
 
   private problem(tagId: number, reason: string): void {
