@@ -2,8 +2,8 @@
 // The chain's records (issue 21) at the size of a large chain, against a real single-node Ceph RGW
 // (scripts/chain/ceph-cluster.ts): `--stores` simulated stores, each its own SQLite database filled with `--days` days
 // of realistic traffic (`--per-day` transfers a day with their taps, quota refusals, aborted / failed / expired
-// transfers; tests/helpers/synthetic.ts; the customers' funnel steps, tests/helpers/funnel.ts) and rolled up, ship their records with the hub's own RecordsOutbox (the
-// same batches, keys and bytes a store hub writes), then headquarters ingests them all with the hub's own
+// transfers; tests/helpers/synthetic.ts; the customers' funnel steps, tests/helpers/funnel.ts) and rolled up, ship
+// their records with the hub's own RecordsOutbox (the same batches, keys and bytes a store hub writes), then headquarters ingests them all with the hub's own
 // RecordsIngest into its own database. Prints the outbox and ingest throughput, and times each query the chain
 // dashboard and `tapdrop chain records` make at that size (target: every one < 200 ms).
 // The stores are record producers in one process (100 hub processes would measure the machine, not the records).
