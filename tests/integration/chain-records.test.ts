@@ -411,7 +411,7 @@ describe('records of three stores reach headquarters exactly once (real Ceph RGW
       .trimEnd()
       .split('\r\n')
     expect(lines[0]).toBe(
-      'Store ID,Store,Taps,Transfers,Completed,Completed share,Failed,Expired,Funnel steps,Newest record,Last received,Objects set aside',
+      'Store ID,Store,Taps,Transfers,Completed,Completed share,Failed,Expired,Funnel steps,Newest record,Last received,Set aside',
     )
     const table: ChainRecordsStore[] = await hq('chain-records', { since: week })
     expect(

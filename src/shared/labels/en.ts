@@ -129,7 +129,7 @@ export const en: Labels = {
     funnel: 'Funnel steps',
     lastRecord: 'Newest record',
     received: 'Last received',
-    quarantined: 'Objects set aside',
+    quarantined: 'Set aside',
   },
   storeAction: {
     wifi: 'Join the store Wi-Fi',

@@ -106,7 +106,7 @@ export function ChainDashboard() {
       <StoreRecords since={since} names={names} extra={csvButton('stores')} />
 
       <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
-        <Col xs={24} xl={16}>
+        <Col xs={24} xl={15}>
           <Card
             size="small"
             title={store ? `${t('chain.records.trend')} · ${nameOf(store)}` : t('chain.records.trend')}
@@ -117,7 +117,7 @@ export function ChainDashboard() {
             <Chart option={trendOption} height={280} testId="chain-trend-chart" />
           </Card>
         </Col>
-        <Col xs={24} xl={8}>
+        <Col xs={24} xl={9}>
           <RecordsFailures rows={rows} nameOf={nameOf} />
         </Col>
       </Row>
