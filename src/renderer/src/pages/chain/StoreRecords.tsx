@@ -91,7 +91,7 @@ export function StoreRecords({
             render: (_, r) =>
               r.lastRecordAt ? (
                 <Typography.Text title={formatTime(r.lastRecordAt)}>
-                  {t('chain.ago', { time: formatDuration(now - Date.parse(r.lastRecordAt)) })}
+                  {t('chain.ago', { time: formatDuration(Math.max(0, now - Date.parse(r.lastRecordAt))) })}
                 </Typography.Text>
               ) : (
                 '—'
@@ -102,7 +102,8 @@ export function StoreRecords({
             key: 'received',
             render: (_, r) => {
               if (!r.lastAppliedAt) return '—'
-              const since = now - Date.parse(r.lastAppliedAt)
+              // The clock ticks every few seconds: a batch applied since the last tick is not in the future.
+              const since = Math.max(0, now - Date.parse(r.lastAppliedAt))
               const lag = r.lastBatchAt ? Date.parse(r.lastAppliedAt) - Date.parse(r.lastBatchAt) : null
               return (
                 <>
