@@ -2,8 +2,8 @@
 // The chain's records (issue 21) at the size of a large chain, against a real single-node Ceph RGW
 // (scripts/chain/ceph-cluster.ts): `--stores` simulated stores, each its own SQLite database filled with `--days` days
 // of realistic traffic (`--per-day` transfers a day with their taps, quota refusals, aborted / failed / expired
-// transfers; tests/helpers/synthetic.ts) and rolled up, ship their records with the hub's own RecordsOutbox (the
-// same batches, keys and bytes a store hub writes), then headquarters ingests them all with the hub's own
+// transfers; tests/helpers/synthetic.ts; the customers' funnel steps, tests/helpers/funnel.ts) and rolled up, ship
+// their records with the hub's own RecordsOutbox (the same batches, keys and bytes a store hub writes), then headquarters ingests them all with the hub's own
 // RecordsIngest into its own database. Prints the outbox and ingest throughput, and times each query the chain
 // dashboard and `tapdrop chain records` make at that size (target: every one < 200 ms).
 // The stores are record producers in one process (100 hub processes would measure the machine, not the records).
@@ -12,7 +12,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
 import { S3ObjectStore } from '../../src/main/chain/s3-store'
+import { RecordsDashboard } from '../../src/main/core/chain/records/dashboard'
 import { RecordsIngest } from '../../src/main/core/chain/records/ingest'
+import { systemContext } from '../../src/main/core/auth/actor'
 import { RecordsOutbox } from '../../src/main/core/chain/records/outbox'
 import { ChainService } from '../../src/main/core/chain/service'
 import { storeStatusKey } from '../../src/main/core/chain/keys'
@@ -20,9 +22,11 @@ import type { ObjectStore } from '../../src/main/core/chain/object-store'
 import { loadConfig } from '../../src/main/core/config/load'
 import { ConfigStore } from '../../src/main/core/config/store'
 import { silentLogger } from '../../src/main/core/logger'
+import { addDays } from '../../src/main/core/time/days'
 import { Retention } from '../../src/main/core/monitoring/retention'
 import { closeDatabase, openDatabase } from '../../src/main/db/open'
 import { createRepos, type Repos } from '../../src/main/db/repos'
+import { seedFunnelSteps } from '../../tests/helpers/funnel'
 import { insertSynthetic } from '../../tests/helpers/synthetic'
 import { CephCluster } from '../chain/ceph-cluster'
 import { arg, median, table } from './common'
@@ -69,6 +73,17 @@ function timeQuery(fn: () => unknown, runs = 7): number {
   return median(ms)
 }
 
+async function timeAsync(fn: () => Promise<unknown>, runs = 7): Promise<number> {
+  await fn()
+  const ms: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now()
+    await fn()
+    ms.push(performance.now() - t)
+  }
+  return median(ms)
+}
+
 async function main(): Promise<void> {
   const cluster = await CephCluster.start(join(work, 'ceph'))
   const open: Repos[] = []
@@ -106,6 +121,8 @@ async function main(): Promise<void> {
       const r = repos(id)
       open.push(r)
       insertSynthetic(r.db, { transfers: DAYS * PER_DAY, days: DAYS, now, tags: 12, videos: 6, seed: i + 1 })
+      // What the customers did on their phone pages: the funnel the chain dashboard sums across stores.
+      seedFunnelSteps(r.db, i + 1)
       await new Retention({ repos: r, logger, retentionDays: () => 365, now: () => now }).run()
       const config = hubConfig(id, {
         ...connection,
@@ -157,12 +174,40 @@ async function main(): Promise<void> {
     await ingest.ingestNow()
     const idleSeconds = (performance.now() - t) / 1000
 
+    // The chain dashboard's own reads, for the periods its selector offers (the local midnight starting them).
+    const board = new RecordsDashboard({
+      chain: new ChainService({ config: hqConfig, logger, openStore: async () => s3 }),
+      repos: hq,
+      ingest,
+      storeNames: async () => new Map(),
+      now: () => now,
+    })
+    const ctx = systemContext
+    const period = (days: number) => ({ since: new Date(addDays(now, -(days - 1))).toISOString() })
+    const one = stores[0]!.id
     const queries: Array<[string, number]> = [
       ['chain records (every store, all time)', timeQuery(() => ingest.stores(null))],
       ['chain records --since 7 days', timeQuery(() => ingest.stores(now - 7 * 86_400_000))],
       ['chain records --since 30 days', timeQuery(() => ingest.stores(now - 30 * 86_400_000))],
       ['by placement and campaign, all time', timeQuery(() => ingest.breakdown(null))],
       ['by placement and campaign, 7 days', timeQuery(() => ingest.breakdown(now - 7 * 86_400_000))],
+      ['trend per day, today', timeQuery(() => board.trend(ctx, period(1)))],
+      ['trend per day, 30 days', timeQuery(() => board.trend(ctx, period(30)))],
+      ['trend per day, 30 days, one store', timeQuery(() => board.trend(ctx, { ...period(30), store: one }))],
+      ['publish funnel, 7 days', timeQuery(() => board.funnel(ctx, period(7)))],
+      ['publish funnel, 30 days', timeQuery(() => board.funnel(ctx, period(30)))],
+      [
+        'publish funnel, 30 days, one store',
+        timeQuery(() => board.funnel(ctx, { ...period(30), store: one })),
+      ],
+      [
+        'CSV of the store table, 30 days',
+        await timeAsync(() => board.csv(ctx, { what: 'stores', ...period(30) }, 'zh-CN')),
+      ],
+      [
+        'CSV of the trend, 30 days',
+        await timeAsync(() => board.csv(ctx, { what: 'days', ...period(30) }, 'zh-CN')),
+      ],
     ]
 
     console.log(

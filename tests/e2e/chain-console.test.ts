@@ -1,7 +1,9 @@
-import { CreateBucketCommand } from '@aws-sdk/client-s3'
+import { readFileSync } from 'node:fs'
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3'
 import type { Browser, Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ChainJob, ChainRecordsStore, ChainStore, ChainSync } from '../../src/shared/contract/chain'
+import type { FunnelCounts } from '../../src/shared/contract/funnel'
 import { TestSession } from '../helpers/api'
 import { launchChromium, ownerConsole, screenshotPath } from '../helpers/browser'
 import { startTestCluster, type TestCluster } from '../helpers/ceph'
@@ -194,4 +196,108 @@ describe('the chain page of the console', () => {
       await page.context().close()
     }
   }, 120_000)
+
+  it('HQ’s chain dashboard: a trend per day, the funnel across stores, failures, a period and a store filter, CSV', async () => {
+    // Two customers at 徐家汇店 play, copy the caption, choose Douyin and save; 静安店 ships an object HQ cannot read.
+    const lan = store.info.lanUrl!
+    for (let i = 0; i < 2; i++) {
+      const phone = new Phone(lan, PHONE_UA.android)
+      const tap = await phone.tap(cashierCode)
+      expect(tap.status).toBe(200)
+      for (const body of [{ k: 'played' }, { k: 'caption-copied' }, { k: 'platform-chosen', p: 'douyin' }])
+        expect(
+          (
+            await fetch(`${lan}/b/${tap.token}`, {
+              method: 'POST',
+              body: JSON.stringify(body),
+              headers: { 'Content-Type': 'text/plain;charset=UTF-8', Origin: lan },
+            })
+          ).status,
+        ).toBe(204)
+      await (await fetch(`${lan}/m/${tap.token}?dl=1`, { headers: phone.headers() })).arrayBuffer()
+    }
+    await ceph
+      .client()
+      .send(new PutObjectCommand({ Bucket: BUCKET, Key: 'records/sh-02/not-a-batch.txt', Body: 'hello' }))
+    const today = new Date()
+    today.setHours(0, 0, 0, 0)
+    const funnel = await until(
+      'the publishes and the object set aside at HQ',
+      async () => {
+        const rows = (await cliJson<ChainRecordsStore[]>(hqDir, ['chain', 'records', '--refresh'])).out
+        const f = await hubApi(hqDir)('chain-records-funnel', { since: today.toISOString() })
+        return rows.find((r) => r.store === 'sh-02')?.quarantined === 1 && f.counts.publishedAny === 2
+          ? (f.counts as FunnelCounts)
+          : null
+      },
+      60_000,
+    )
+    expect(funnel).toMatchObject({ taps: 5, played: 2, saved: 2, copied: 2 })
+
+    for (const lang of ['en', 'zh-CN'] as const) {
+      const page = await openChain(hq, lang)
+      const board = page.getByTestId('chain-dashboard')
+      await board.waitFor()
+      // The trend is drawn (ECharts on a canvas).
+      await page.getByTestId('chain-trend-chart').locator('canvas').first().waitFor()
+      expect(await page.getByTestId('chain-trend').innerText()).toContain(
+        lang === 'en' ? 'Per day' : '每日趋势',
+      )
+      // The funnel across stores: taps that got a video, then each step, with its share.
+      const stages = page.getByTestId('chain-funnel')
+      await stages.getByTestId('funnel-stage-publishedAny').and(page.locator('[data-count="2"]')).waitFor()
+      expect(await stages.getByTestId('funnel-stage-taps').getAttribute('data-count')).toBe('5')
+      expect(await stages.innerText()).toContain(lang === 'en' ? 'Platform chosen' : '选择发布平台')
+      expect(await stages.getByTestId('funnel-platform-douyin').getAttribute('data-count')).toBe('2')
+      // Failures: 静安店's object set aside, named by store; its health says so too.
+      const failures = page.getByTestId('chain-failures')
+      await failures.getByText('静安店').waitFor()
+      expect(await failures.innerText()).toMatch(/静安店\s+0\s+0\s+—\s+1/)
+      expect(await page.getByTestId('chain-records').innerText()).toContain(
+        lang === 'en' ? '1 set aside' : '1 个已隔离',
+      )
+      // ECharts draws its entry animation on the canvas (about a second), which Playwright cannot switch off.
+      await page.waitForTimeout(1500)
+      await page.screenshot({
+        animations: 'disabled',
+        path: screenshotPath(`chain-hq-dashboard-${lang === 'en' ? 'en' : 'zh'}`),
+        fullPage: true,
+      })
+
+      // The store filter: the funnel is 徐家汇店's alone (静安店 had no taps).
+      await page.getByTestId('chain-store-filter').click()
+      await page.locator('.ant-select-item-option').filter({ hasText: '静安店' }).click()
+      await expect.poll(() => stages.innerText()).toContain('静安店')
+      await stages
+        .getByText(lang === 'en' ? 'No tap got a video in this period' : '这段时间还没有得到视频的碰一碰')
+        .waitFor()
+      await page.getByTestId('chain-store-filter').click()
+      await page.locator('.ant-select-item-option').filter({ hasText: '徐家汇店' }).click()
+      await stages.getByTestId('funnel-stage-taps').and(page.locator('[data-count="5"]')).waitFor()
+
+      // The period: today holds all of it; the CSV of the table is what the table shows.
+      await page
+        .getByTestId('chain-period')
+        .getByText(lang === 'en' ? 'Today' : '今天')
+        .click()
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByTestId('chain-csv-stores').click(),
+      ])
+      expect(download.suggestedFilename()).toMatch(/^tapdrop-chain-stores-\d{8}\.csv$/)
+      const csv = readFileSync((await download.path())!, 'utf8')
+        .replace(/^\uFEFF/, '')
+        .split('\r\n')
+      expect(csv[0]).toBe(
+        lang === 'en'
+          ? 'Store ID,Store,Taps,Transfers,Completed,Completed share,Failed,Expired,Funnel steps,Newest record,Last received,Set aside'
+          : '门店编号,门店,碰一碰,传输,已完成,完成率,失败,已过期,转化步骤,最新记录,最近接收,已隔离对象',
+      )
+      expect(csv[1]).toMatch(/^sh-01,徐家汇店,5,5,5,100%,0,0,\d+,[\d: -]+,[\d: -]+,0$/)
+      expect(csv[2]).toMatch(/^sh-02,静安店,0,0,0,—,0,0,0,,[\d: -]*,1$/)
+      const table = await page.getByTestId('chain-records').innerText()
+      expect(table).toMatch(/徐家汇店\s+sh-01\s+5\s+5\s+5 \(100%\)\s+0\s+0/)
+      await page.context().close()
+    }
+  }, 180_000)
 })

@@ -3,10 +3,13 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { CreateBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ChainRecordsStore, ChainStatus } from '../../src/shared/contract/chain'
+import type { ChainRecordsStore, ChainRecordsTrend, ChainStatus } from '../../src/shared/contract/chain'
+import { emptyFunnel, type FunnelCounts } from '../../src/shared/contract/funnel'
+import { PlatformSchema } from '../../src/shared/contract/publish'
+import { sqlFunnel } from '../helpers/funnel'
 import { startTestCluster, type TestCluster } from '../helpers/ceph'
 import { spawnHub, type SpawnedHub } from '../helpers/cli'
-import { chainEnv, cliJson, spawnStore, stopHub, until } from '../helpers/chain'
+import { chainEnv, cliJson, hubApi, spawnStore, stopHub, until } from '../helpers/chain'
 import { clip } from '../helpers/corpus'
 import { CutProxy } from '../helpers/cut-proxy'
 import { Phone, PHONE_UA } from '../helpers/phone'
@@ -62,8 +65,71 @@ async function traffic(id: string, phones: number): Promise<void> {
   }
 }
 
+/**
+ * Customers who tap, save the video (a `?dl=1` request that gets every byte) and report steps from the page: played,
+ * caption copied, and a platform chosen (Douyin, and Kuaishou too for every other one).
+ */
+async function customers(id: string, phones: number): Promise<void> {
+  const s = stores[id]!
+  const lan = JSON.parse(readFileSync(join(s.dir, 'run', 'hub.json'), 'utf8')).lanUrl as string
+  for (let i = 0; i < phones; i++) {
+    const phone = new Phone(lan, PHONE_UA.android)
+    const tap = await phone.tap(s.code)
+    expect(tap.status).toBe(200)
+    const beacon = async (body: unknown) => {
+      const res = await fetch(`${lan}/b/${tap.token}`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'Content-Type': 'text/plain;charset=UTF-8', Origin: lan },
+      })
+      expect(res.status).toBe(204)
+    }
+    await beacon({ k: 'played' })
+    await beacon({ k: 'caption-copied' })
+    await beacon({ k: 'platform-chosen', p: 'douyin' })
+    if (i % 2) await beacon({ k: 'platform-chosen', p: 'kuaishou' })
+    const saved = await fetch(`${lan}/m/${tap.token}?dl=1`, { headers: phone.headers() })
+    expect(saved.status).toBe(200)
+    await saved.arrayBuffer()
+  }
+}
+
+/** The funnel the store's own database holds for taps at or after `since`, counted from its raw rows. */
+function storeFunnel(dataDir: string, since: number): FunnelCounts {
+  const db = new Database(join(dataDir, 'tapdrop.db'), { readonly: true })
+  try {
+    return sqlFunnel(db, { since })
+  } finally {
+    db.close()
+  }
+}
+
+function addFunnels(list: FunnelCounts[]): FunnelCounts {
+  const c = emptyFunnel()
+  for (const f of list) {
+    for (const k of Object.keys(c) as Array<keyof FunnelCounts>) if (k !== 'publishChosen') c[k] += f[k]
+    for (const p of PlatformSchema.options) c.publishChosen[p] += f.publishChosen[p]
+  }
+  return c
+}
+
+/** A local midnight `days` days from today (0 = today's). */
+function midnight(days = 0): number {
+  const d = new Date()
+  d.setHours(0, 0, 0, 0)
+  d.setDate(d.getDate() + days)
+  return d.getTime()
+}
+
 /** What the store's own database holds (read-only, beside the running hub). */
-function storeCounts(dataDir: string): { taps: number; transfers: number; completed: number; final: number } {
+function storeCounts(dataDir: string): {
+  taps: number
+  transfers: number
+  completed: number
+  failed: number
+  expired: number
+  final: number
+} {
   const db = new Database(join(dataDir, 'tapdrop.db'), { readonly: true })
   try {
     const n = (sql: string) => (db.prepare(sql).get() as { n: number }).n
@@ -71,6 +137,8 @@ function storeCounts(dataDir: string): { taps: number; transfers: number; comple
       taps: n('SELECT count(*) AS n FROM taps'),
       transfers: n('SELECT count(*) AS n FROM transfers'),
       completed: n("SELECT count(*) AS n FROM transfers WHERE status = 'completed'"),
+      failed: n("SELECT count(*) AS n FROM transfers WHERE status = 'failed'"),
+      expired: n("SELECT count(*) AS n FROM transfers WHERE status = 'expired'"),
       final: n("SELECT count(*) AS n FROM transfers WHERE status IN ('completed', 'failed', 'expired')"),
     }
   } finally {
@@ -276,4 +344,93 @@ describe('records of three stores reach headquarters exactly once (real Ceph RGW
     ])
     expect(later.out.every((r) => r.taps === 0 && r.transfers === 0)).toBe(true)
   }, 300_000)
+
+  it('the chain dashboard: the trend per day and the funnel across stores are the stores’ own counts; a store and a period filter them; the CSV is the table', async () => {
+    await Promise.all([customers('sh-a', 3), customers('sh-c', 2)])
+    await converged()
+    const hq = hubApi(hqDir)
+    const today = new Date(midnight()).toISOString()
+    const own = (id: string) => storeFunnel(stores[id]!.dir, midnight())
+    // The funnel across stores: each step as the three stores' own SQLite count it, summed (beacons are written a
+    // second after they arrive, then shipped: wait for HQ to have them all).
+    const funnel = await until('HQ’s funnel to equal the stores’', async () => {
+      const got = (await hq('chain-records-funnel', { since: today })).counts
+      const want = addFunnels(['sh-a', 'sh-b', 'sh-c'].map(own))
+      return JSON.stringify(got) === JSON.stringify(want) ? got : null
+    })
+    expect(funnel).toMatchObject({ played: 5, copied: 5, saved: 5, publishedAny: 5 })
+    expect(funnel.publishChosen).toMatchObject({ douyin: 5, kuaishou: 2 })
+    expect(funnel.taps).toBe(Object.values(stores).reduce((a, s) => a + storeCounts(s.dir).transfers, 0))
+    // One store's funnel is its own.
+    expect((await hq('chain-records-funnel', { since: today, store: 'sh-c' })).counts).toEqual(own('sh-c'))
+    expect((await hq('chain-records-funnel', { since: today, store: 'sh-b' })).counts.publishedAny).toBe(0)
+
+    // The trend: the last seven local days, everything happened today; its numbers are the stores' own.
+    const week = new Date(midnight(-6)).toISOString()
+    const trend: ChainRecordsTrend = await hq('chain-records-trend', { since: week })
+    expect(trend.days).toHaveLength(7)
+    for (const d of trend.days.slice(0, 6))
+      expect(d).toMatchObject({ taps: 0, transfers: 0, completed: 0, published: 0 })
+    const sum = (k: 'taps' | 'transfers' | 'completed' | 'failed' | 'expired') =>
+      Object.values(stores).reduce((a, s) => a + storeCounts(s.dir)[k], 0)
+    expect(trend.days[6]).toEqual({
+      day: trend.to,
+      taps: sum('taps'),
+      transfers: sum('transfers'),
+      completed: sum('completed'),
+      failed: sum('failed'),
+      expired: sum('expired'),
+      published: funnel.publishedAny,
+    })
+    const c = storeCounts(stores['sh-c']!.dir)
+    const onlyC: ChainRecordsTrend = await hq('chain-records-trend', { since: week, store: 'sh-c' })
+    expect(onlyC.days.at(-1)).toMatchObject({ taps: c.taps, transfers: c.transfers, completed: c.completed })
+    // A period that starts tomorrow holds nothing yet.
+    const tomorrow = new Date(midnight(1)).toISOString()
+    expect((await hq('chain-records-funnel', { since: tomorrow })).counts.taps).toBe(0)
+    expect((await hq('chain-records-trend', { since: tomorrow })).days).toEqual([])
+
+    // The CSV of the table for the same period: the numbers the table shows, row by row (login required).
+    const run = JSON.parse(readFileSync(join(hqDir, 'run', 'hub.json'), 'utf8')) as {
+      adminUrl: string
+      token: string
+    }
+    const csv = (q: string, auth = true) =>
+      fetch(`${run.adminUrl}/chain-records.csv?${q}`, {
+        headers: auth ? { Authorization: `Bearer ${run.token}` } : {},
+      })
+    expect((await csv(`what=stores&since=${encodeURIComponent(week)}`, false)).status).toBe(401)
+    expect((await csv('what=everything')).status).toBe(400)
+    const res = await csv(`what=stores&since=${encodeURIComponent(week)}&lang=en`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-disposition')).toMatch(
+      /attachment; filename="tapdrop-chain-stores-\d{8}\.csv"/,
+    )
+    const lines = (await res.text())
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n')
+    expect(lines[0]).toBe(
+      'Store ID,Store,Taps,Transfers,Completed,Completed share,Failed,Expired,Funnel steps,Newest record,Last received,Set aside',
+    )
+    const table: ChainRecordsStore[] = await hq('chain-records', { since: week })
+    expect(
+      lines.slice(1).map((l) => l.split(',').filter((_, i) => [0, 2, 3, 4, 6, 7, 8, 11].includes(i))),
+    ).toEqual(
+      table.map((r) =>
+        [r.store, r.taps, r.transfers, r.completed, r.failed, r.expired, r.funnel, r.quarantined].map(String),
+      ),
+    )
+    const days = await csv(`what=days&since=${encodeURIComponent(week)}&store=sh-c&lang=zh-CN`)
+    const dayLines = (await days.text())
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n')
+    expect(dayLines[0]).toBe('日期,碰一碰,传输,已完成,失败,已过期,选择发布平台')
+    expect(dayLines.slice(1)).toEqual(
+      onlyC.days.map((d) =>
+        [d.day, d.taps, d.transfers, d.completed, d.failed, d.expired, d.published].join(','),
+      ),
+    )
+  }, 180_000)
 })

@@ -45,6 +45,7 @@ export function buildHandlers(s: HubServices, info: (ctx: CallContext) => HubInf
     chainHandlers(s.chain, s.chainSync, s.chainHq, {
       outbox: s.recordsOutbox,
       ingest: s.recordsIngest,
+      dashboard: s.recordsDashboard,
     }),
     remixHandlers(s.remix),
     // So does the tag form, with the tag's caption and publish buttons.

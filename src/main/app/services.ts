@@ -13,6 +13,7 @@ import {
   unpublishJob,
 } from '../core/chain/hq/publish-job'
 import { ChainSync } from '../core/chain/sync/service'
+import { RecordsDashboard } from '../core/chain/records/dashboard'
 import { RecordsIngest } from '../core/chain/records/ingest'
 import { RecordsOutbox } from '../core/chain/records/outbox'
 import { DailyBackups } from '../core/backup/daily'
@@ -86,6 +87,8 @@ export interface HubServices {
   recordsOutbox: RecordsOutbox
   /** Headquarters' ingest of every store's records; idle at a store. */
   recordsIngest: RecordsIngest
+  /** Headquarters' chain dashboard: totals, trend, funnel and CSV from the records ingested. */
+  recordsDashboard: RecordsDashboard
   /** "发布到抖音": the phone page's publish flow calls douyin.shareFor (docs/architecture.md, "Publishing"). */
   douyin: DouyinPublisher
   /** The conversion funnel: beacons from phone pages, steps the hub saw, counts for the console. */
@@ -456,6 +459,13 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
     scope: { only: CHAIN_JOB_KINDS },
   })
   chainHq = new ChainHq({ chain, repos, queue: chainQueue, audit, events, config, logger: chainLogger })
+  const hq = chainHq
+  const recordsDashboard = new RecordsDashboard({
+    chain,
+    repos,
+    ingest: recordsIngest,
+    storeNames: async (ctx) => new Map((await hq.stores(ctx)).map((s) => [s.storeId, s.storeName])),
+  })
 
   const dashboard = new DashboardService({ repos, delivery, nfc: () => nfc.status(), dataDir: paths.root })
   const history = new HistoryService({ repos, delivery, funnel })
@@ -506,6 +516,7 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
       chainQueue,
       recordsOutbox,
       recordsIngest,
+      recordsDashboard,
       douyin,
       funnel,
       storeActions,

@@ -3,6 +3,7 @@ import { method } from './define'
 import { Empty, IdSchema, isBaseUrl } from './common'
 import { StrategySchema } from './tags'
 import { JobStatusSchema } from './videos'
+import { FunnelCountsSchema } from './funnel'
 
 /**
  * A chain of stores (issue 20): headquarters publishes to an S3-compatible object store, store hubs sync from it.
@@ -325,6 +326,9 @@ export const ChainRecordsStoreSchema = z.object({
   transfers: z.number(),
   /** Transfers that delivered every byte. */
   completed: z.number(),
+  /** Transfers that ended failed, and that expired (waited too long in line, or their link ran out unfinished). */
+  failed: z.number(),
+  expired: z.number(),
   funnel: z.number(),
   /** The newest record's time (a tap, a transfer's end, a funnel step). */
   lastRecordAt: z.string().nullable(),
@@ -349,6 +353,40 @@ export const ChainRecordsInputSchema = z.strictObject({
   refresh: z.boolean().optional(),
 })
 
+/**
+ * The chain dashboard's period and scope: every store or one (`store`), the local days from `since`'s day on (the
+ * console's 今天 / 7 / 30 天 send the local midnight that starts them). Read from HQ's daily roll-ups.
+ */
+export const ChainRecordsScopeSchema = ChainRecordsInputSchema.pick({ store: true, since: true })
+export type ChainRecordsScope = z.infer<typeof ChainRecordsScopeSchema>
+
+/** One local day across the stores in scope (the trend chart and its CSV). */
+export const ChainRecordsDaySchema = z.object({
+  day: z.string(),
+  taps: z.number(),
+  transfers: z.number(),
+  completed: z.number(),
+  failed: z.number(),
+  expired: z.number(),
+  /** Transfers where the customer chose a platform to post to (the funnel's last step). */
+  published: z.number(),
+})
+export type ChainRecordsDay = z.infer<typeof ChainRecordsDaySchema>
+
+/** Every day of the period, oldest first, days without records as zeros. */
+export const ChainRecordsTrendSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  days: z.array(ChainRecordsDaySchema),
+})
+export type ChainRecordsTrend = z.infer<typeof ChainRecordsTrendSchema>
+
+/** `GET /chain-records.csv`: the per-store table (`stores`) or the daily trend (`days`) of a period and scope. */
+export const ChainRecordsCsvQuerySchema = ChainRecordsScopeSchema.extend({
+  what: z.enum(['stores', 'days']),
+})
+export type ChainRecordsCsvQuery = z.infer<typeof ChainRecordsCsvQuerySchema>
+
 const Breakdown = z.object({ transfers: z.number(), completed: z.number(), stores: z.number() })
 /** HQ: transfers across stores by placement label ('' = tags without one) and by campaign video (issue 21). */
 export const ChainRecordsBreakdownSchema = z.object({
@@ -358,6 +396,18 @@ export const ChainRecordsBreakdownSchema = z.object({
 export type ChainRecordsBreakdown = z.infer<typeof ChainRecordsBreakdownSchema>
 
 export const chainContract = {
+  /** HQ: taps, transfers, completed, failed, expired and publishes per day, across stores or of one. */
+  'chain-records-trend': method({
+    input: ChainRecordsScopeSchema,
+    output: ChainRecordsTrendSchema,
+    auth: 'user',
+  }),
+  /** HQ: the publish funnel summed over the stores in scope (each step counts transfers, by the day of the tap). */
+  'chain-records-funnel': method({
+    input: ChainRecordsScopeSchema,
+    output: z.object({ from: z.string(), counts: FunnelCountsSchema }),
+    auth: 'user',
+  }),
   /** HQ: transfers by placement and by campaign across stores, whole days from `since`'s day on. */
   'chain-records-breakdown': method({
     input: ChainRecordsInputSchema.pick({ since: true }),

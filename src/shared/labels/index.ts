@@ -3,7 +3,7 @@ import type { Labels } from './types'
 import { zhCN } from './zh-CN'
 import { en } from './en'
 
-export type { Labels, TransferField } from './types'
+export type { ChainRecordsField, Labels, TransferField } from './types'
 
 /** The user-facing words of every status and kind, per language (see types.ts). */
 export const LABELS: Record<Language, Labels> = { 'zh-CN': zhCN, en }

@@ -32,6 +32,24 @@ export type TransferField =
   | 'reason'
 
 /**
+ * The columns of headquarters' records per store and per day (the chain dashboard's tables, its CSV export).
+ */
+export type ChainRecordsField =
+  | 'storeId'
+  | 'store'
+  | 'day'
+  | 'taps'
+  | 'transfers'
+  | 'completed'
+  | 'completedShare'
+  | 'failed'
+  | 'expired'
+  | 'funnel'
+  | 'lastRecord'
+  | 'received'
+  | 'quarantined'
+
+/**
  * The words people read for the hub's statuses and kinds, one table per language, keyed by the contract's enums:
  * a status added to the contract and not named here fails the type check. The console (merged into its i18n
  * resources under `label`), the phone pages, the CSV export, upload refusals and the label PDFs all take their
@@ -66,6 +84,7 @@ export interface Labels {
    */
   funnelStep: Record<FunnelStep, string>
   transferField: Record<TransferField, string>
+  chainRecordsField: Record<ChainRecordsField, string>
   /** The store's blocks beside the video (the phone page's block titles, the tag form's choices). */
   storeAction: Record<StoreAction, string>
   /** The title over them. */

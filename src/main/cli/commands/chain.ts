@@ -56,12 +56,25 @@ function syncLines(s: ChainSync): string[] {
 function recordsTable(rows: ChainRecordsStore[]): string {
   if (rows.length === 0) return 'no store has shipped records yet'
   return table(
-    ['store', 'taps', 'transfers', 'completed', 'funnel', 'last record', 'batches', 'set aside'],
+    [
+      'store',
+      'taps',
+      'transfers',
+      'completed',
+      'failed',
+      'expired',
+      'funnel',
+      'last record',
+      'batches',
+      'set aside',
+    ],
     rows.map((r) => [
       r.store,
       String(r.taps),
       String(r.transfers),
       String(r.completed),
+      String(r.failed),
+      String(r.expired),
       String(r.funnel),
       ago(r.lastRecordAt),
       String(r.batches),

@@ -1,6 +1,5 @@
-import type { ChainRecordsStore, ChainStatus } from '../../../shared/contract/chain'
-import { requireRole, type CallContext } from '../auth/actor'
-import { HubError } from '../errors'
+import type { ChainStatus } from '../../../shared/contract/chain'
+import type { RecordsDashboard } from './records/dashboard'
 import type { RecordsIngest } from './records/ingest'
 import type { RecordsOutbox } from './records/outbox'
 import type { HandlerMap } from '../handlers'
@@ -22,10 +21,13 @@ type ChainMethods =
   | 'chain-group-set'
   | 'chain-records'
   | 'chain-records-breakdown'
+  | 'chain-records-trend'
+  | 'chain-records-funnel'
 
 export interface ChainRecordsParts {
   outbox: RecordsOutbox
   ingest: RecordsIngest
+  dashboard: RecordsDashboard
 }
 
 export function chainHandlers(
@@ -36,16 +38,10 @@ export function chainHandlers(
 ): HandlerMap<ChainMethods> {
   return {
     'chain-status': (_args, ctx) => chainStatus(chain, sync, hq, records, ctx),
-    'chain-records': (args, ctx) => chainRecords(chain, records, ctx, args),
-    'chain-records-breakdown': (args, ctx) => {
-      requireRole(ctx, 'viewer')
-      if (chain.setup().role !== 'hq')
-        throw new HubError(
-          'chain-wrong-role',
-          'the chain’s records are at headquarters (chainRole hq); this hub is a store',
-        )
-      return records.ingest.breakdown(args.since ? Date.parse(args.since) : null)
-    },
+    'chain-records': (args, ctx) => records.dashboard.stores(ctx, args),
+    'chain-records-breakdown': (args, ctx) => records.dashboard.breakdown(ctx, args),
+    'chain-records-trend': (args, ctx) => records.dashboard.trend(ctx, args),
+    'chain-records-funnel': (args, ctx) => records.dashboard.funnel(ctx, args),
     'chain-sync-state': (_args, ctx) => sync.view(ctx),
     'chain-sync-now': (_args, ctx) => sync.syncNow(ctx),
     'chain-hq': (_args, ctx) => hq.view(ctx),
@@ -100,39 +96,4 @@ async function chainStatus(
     lastShippedAt: out?.lastShippedAt ?? null,
     recordsError: out?.error ?? null,
   }
-}
-
-const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString())
-
-/** HQ: what each store's records add up to (from HQ's own database; `refresh` looks in the bucket first). */
-async function chainRecords(
-  chain: ChainService,
-  records: ChainRecordsParts,
-  ctx: CallContext,
-  args: { store?: string; since?: string; refresh?: boolean },
-): Promise<ChainRecordsStore[]> {
-  requireRole(ctx, 'viewer')
-  if (chain.setup().role !== 'hq')
-    throw new HubError(
-      'chain-wrong-role',
-      'the chain’s records are at headquarters (chainRole hq); this hub is a store',
-    )
-  if (args.refresh && records.ingest.active()) await records.ingest.ingestNow()
-  const since = args.since ? Date.parse(args.since) : null
-  return records.ingest
-    .stores(since)
-    .filter((r) => !args.store || r.storeId === args.store)
-    .map((r) => ({
-      store: r.storeId,
-      taps: r.taps,
-      transfers: r.transfers,
-      completed: r.completed,
-      funnel: r.funnel,
-      lastRecordAt: iso(r.lastRecordAt),
-      lastBatchAt: iso(r.lastBatchAt),
-      lastAppliedAt: iso(r.lastAppliedAt),
-      batches: r.batches,
-      lastSeq: r.lastSeq,
-      quarantined: r.quarantined,
-    }))
 }

@@ -12,6 +12,7 @@ import { m0010Chain } from './0010-chain'
 import { m0011Remix } from './0011-remix'
 import { m0012Records } from './0012-records'
 import { m0013WriterMarks } from './0013-writer-marks'
+import { m0014HqDashboard } from './0014-hq-dashboard'
 
 /** Every schema step, in order. Append only; each has a test in tests/unit/db/migrations. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0011Remix,
   m0012Records,
   m0013WriterMarks,
+  m0014HqDashboard,
 ]

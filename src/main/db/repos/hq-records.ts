@@ -1,5 +1,9 @@
 import type { Database } from 'better-sqlite3'
+import { FunnelEventKindSchema } from '../../../shared/contract/funnel'
+import { PlatformSchema } from '../../../shared/contract/publish'
+import { oneOf } from '../check'
 import { immediate } from '../immediate'
+import type { FunnelCountRow } from './funnel'
 
 export type HqRecordsRepo = ReturnType<typeof hqRecordsRepo>
 
@@ -64,11 +68,36 @@ export interface HqBatch {
   days: HqStoreDay[]
 }
 
+/** One day's totals across stores (or of one store): the dashboard's trend. */
+export interface HqDay {
+  day: string
+  taps: number
+  transfers: number
+  completed: number
+  failed: number
+  expired: number
+  /** Transfers where a platform was chosen (the funnel's last step). */
+  published: number
+}
+
+type Counts = {
+  taps: number
+  transfers: number
+  completed: number
+  failed: number
+  expired: number
+  bytes: number
+  funnel: number
+}
+
 export interface HqStoreRecords {
   storeId: string
   taps: number
   transfers: number
   completed: number
+  /** Transfers that ended failed, and that expired (waited too long, or their link ran out). */
+  failed: number
+  expired: number
   funnel: number
   batches: number
   quarantined: number
@@ -105,10 +134,14 @@ export function hqRecordsRepo(db: Database) {
     INSERT OR REPLACE INTO hq_store_days (store_id, day, tag_code, tag_label, taps, refused, transfers, completed, failed, bytes)
     VALUES (@storeId, @day, @tagCode, @tagLabel, @taps, @refused, @transfers, @completed, @failed, @bytes)`)
   const daily = db.prepare(`
-    INSERT INTO hq_daily (store_id, day, taps, transfers, completed, bytes, funnel)
-    VALUES (@storeId, @day, @taps, @transfers, @completed, @bytes, @funnel)
+    INSERT INTO hq_daily (store_id, day, taps, transfers, completed, failed, expired, bytes, funnel)
+    VALUES (@storeId, @day, @taps, @transfers, @completed, @failed, @expired, @bytes, @funnel)
     ON CONFLICT (store_id, day) DO UPDATE SET taps = taps + excluded.taps, transfers = transfers + excluded.transfers,
-      completed = completed + excluded.completed, bytes = bytes + excluded.bytes, funnel = funnel + excluded.funnel`)
+      completed = completed + excluded.completed, failed = failed + excluded.failed,
+      expired = expired + excluded.expired, bytes = bytes + excluded.bytes, funnel = funnel + excluded.funnel`)
+  const dailyFunnel = db.prepare(`
+    INSERT INTO hq_daily_funnel (day, store_id, step, platform, n) VALUES (@day, @storeId, @step, @platform, @n)
+    ON CONFLICT (day, store_id, step, platform) DO UPDATE SET n = n + excluded.n`)
   const placement = db.prepare(`
     INSERT INTO hq_daily_placements (day, store_id, label, campaign, title, transfers, completed)
     VALUES (@day, @storeId, @label, @campaign, @title, @transfers, @completed)
@@ -152,7 +185,8 @@ export function hqRecordsRepo(db: Database) {
     SELECT s.store_id, s.batches, s.quarantined, s.last_seq, nullif(s.last_record_at, 0) AS last_record_at,
            s.last_applied_at, nullif(s.last_shipped_at, 0) AS last_shipped_at,
            coalesce(sum(d.taps), 0) AS taps, coalesce(sum(d.transfers), 0) AS transfers,
-           coalesce(sum(d.completed), 0) AS completed, coalesce(sum(d.funnel), 0) AS funnel
+           coalesce(sum(d.completed), 0) AS completed, coalesce(sum(d.failed), 0) AS failed,
+           coalesce(sum(d.expired), 0) AS expired, coalesce(sum(d.funnel), 0) AS funnel
       FROM hq_record_stores s LEFT JOIN hq_daily d ON d.store_id = s.store_id
      GROUP BY s.store_id ORDER BY s.store_id`)
   // A period's counts: whole days from the roll-up, the part of a day before them from the raw records (at most a
@@ -162,25 +196,48 @@ export function hqRecordsRepo(db: Database) {
   )
   const rawTransfers = db.prepare<
     [number, number],
-    { store_id: string; n: number; completed: number; bytes: number }
+    { store_id: string; n: number; completed: number; failed: number; expired: number }
   >(`
-    SELECT store_id, count(*) AS n, sum(status = 'completed') AS completed, sum(bytes_sent) AS bytes
+    SELECT store_id, count(*) AS n, sum(status = 'completed') AS completed, sum(status = 'failed') AS failed,
+           sum(status = 'expired') AS expired
       FROM hq_transfers INDEXED BY hq_transfers_by_time WHERE created_at >= ? AND created_at < ? GROUP BY store_id`)
   const rawFunnel = db.prepare<[number, number], { store_id: string; n: number }>(
     'SELECT store_id, count(*) AS n FROM hq_funnel INDEXED BY hq_funnel_by_time WHERE at >= ? AND at < ? GROUP BY store_id',
   )
-  const dailyFrom = db.prepare<
-    [string],
-    { store_id: string; taps: number; transfers: number; completed: number; funnel: number }
-  >(`
-    SELECT store_id, sum(taps) AS taps, sum(transfers) AS transfers, sum(completed) AS completed, sum(funnel) AS funnel
+  const dailyFrom = db.prepare<[string], { store_id: string } & Omit<Counts, 'bytes'>>(`
+    SELECT store_id, sum(taps) AS taps, sum(transfers) AS transfers, sum(completed) AS completed,
+           sum(failed) AS failed, sum(expired) AS expired, sum(funnel) AS funnel
       FROM hq_daily INDEXED BY hq_daily_by_day WHERE day >= ? GROUP BY store_id`)
+  // The dashboard's trend, funnel and failures: whole days from the roll-ups only, for every store or one.
+  const trend = db.prepare<{ from: string; store: string | null }, HqDay>(`
+    SELECT d.day, sum(d.taps) AS taps, sum(d.transfers) AS transfers, sum(d.completed) AS completed,
+           sum(d.failed) AS failed, sum(d.expired) AS expired,
+           coalesce((SELECT sum(f.n) FROM hq_daily_funnel f
+                      WHERE f.day = d.day AND f.step = 'platform-chosen' AND f.platform = ''
+                        AND (@store IS NULL OR f.store_id = @store)), 0) AS published
+      FROM hq_daily d INDEXED BY hq_daily_by_day
+     WHERE d.day >= @from AND (@store IS NULL OR d.store_id = @store)
+     GROUP BY d.day ORDER BY d.day`)
+  const funnelSteps = db.prepare<
+    { from: string; store: string | null },
+    { step: string; platform: string; n: number }
+  >(`
+    SELECT step, platform, sum(n) AS n FROM hq_daily_funnel
+     WHERE day >= @from AND (@store IS NULL OR store_id = @store) GROUP BY step, platform`)
+  const firstDay = db.prepare<[], { day: string | null }>('SELECT min(day) AS day FROM hq_daily')
   const quarantined = db.prepare<[], { store_id: string; key: string; reason: string; at: number }>(
     'SELECT store_id, key, reason, at FROM hq_record_quarantine ORDER BY id',
   )
 
-  type Sums = { taps: number; transfers: number; completed: number; bytes: number; funnel: number }
-  const zero = (): Sums => ({ taps: 0, transfers: 0, completed: 0, bytes: 0, funnel: 0 })
+  const zero = (): Counts => ({
+    taps: 0,
+    transfers: 0,
+    completed: 0,
+    failed: 0,
+    expired: 0,
+    bytes: 0,
+    funnel: 0,
+  })
 
   return {
     lastKey: (storeId: string): string | null => lastKey.get(storeId)?.last_key ?? null,
@@ -204,7 +261,8 @@ export function hqRecordsRepo(db: Database) {
         }
         const records = b.taps.length + b.transfers.length + b.funnel.length + b.days.length
         addBatch.run(storeId, b.seq, b.key, records, now)
-        const days = new Map<string, Sums>()
+        const days = new Map<string, Counts>()
+        const steps = new Map<string, { day: string; step: string; platform: string; n: number }>()
         const places = new Map<
           string,
           {
@@ -232,6 +290,8 @@ export function hqRecordsRepo(db: Database) {
             const s = on(t.day)
             s.transfers++
             if (t.status === 'completed') s.completed++
+            else if (t.status === 'failed') s.failed++
+            else if (t.status === 'expired') s.expired++
             s.bytes += t.bytesSent
             const label = t.tagLabel ?? ''
             const campaign = t.videoChainId ?? ''
@@ -248,12 +308,19 @@ export function hqRecordsRepo(db: Database) {
           seen(t.finishedAt ?? t.createdAt)
         }
         for (const f of b.funnel) {
-          if (funnel.run({ storeId, ...f }).changes) on(f.day).funnel++
+          if (funnel.run({ storeId, ...f }).changes) {
+            on(f.day).funnel++
+            const k = JSON.stringify([f.day, f.kind, f.platform])
+            const step = steps.get(k)
+            if (step) step.n++
+            else steps.set(k, { day: f.day, step: f.kind, platform: f.platform, n: 1 })
+          }
           seen(f.at)
         }
         for (const d of b.days) storeDay.run({ storeId, ...d })
         for (const [day, s] of days) daily.run({ storeId, day, ...s })
         for (const p of places.values()) placement.run({ storeId, ...p })
+        for (const f of steps.values()) dailyFunnel.run({ storeId, ...f })
         touchStore.run({
           storeId,
           key: b.key,
@@ -299,6 +366,8 @@ export function hqRecordsRepo(db: Database) {
         taps: r.taps as number,
         transfers: r.transfers as number,
         completed: r.completed as number,
+        failed: r.failed as number,
+        expired: r.expired as number,
         funnel: r.funnel as number,
         batches: r.batches as number,
         quarantined: r.quarantined as number,
@@ -309,28 +378,25 @@ export function hqRecordsRepo(db: Database) {
       }))
       if (since === null) return rows
       const { from: sinceMs, nextDay, nextDayKey } = since
-      const sums = new Map<string, { taps: number; transfers: number; completed: number; funnel: number }>()
-      const add = (
-        id: string,
-        v: { taps?: number; transfers?: number; completed?: number; funnel?: number },
-      ) => {
-        const s = sums.get(id) ?? { taps: 0, transfers: 0, completed: 0, funnel: 0 }
-        s.taps += v.taps ?? 0
-        s.transfers += v.transfers ?? 0
-        s.completed += v.completed ?? 0
-        s.funnel += v.funnel ?? 0
+      type Period = Omit<Counts, 'bytes'>
+      const sums = new Map<string, Period>()
+      const add = (id: string, v: Partial<Period>) => {
+        const s = sums.get(id) ?? { taps: 0, transfers: 0, completed: 0, failed: 0, expired: 0, funnel: 0 }
+        for (const k of Object.keys(s) as Array<keyof Period>) s[k] += v[k] ?? 0
         sums.set(id, s)
       }
       for (const r of dailyFrom.all(nextDayKey)) add(r.store_id, r)
       for (const r of rawTaps.all(sinceMs, nextDay)) add(r.store_id, { taps: r.n })
       for (const r of rawTransfers.all(sinceMs, nextDay))
-        add(r.store_id, { transfers: r.n, completed: r.completed })
+        add(r.store_id, { transfers: r.n, completed: r.completed, failed: r.failed, expired: r.expired })
       for (const r of rawFunnel.all(sinceMs, nextDay)) add(r.store_id, { funnel: r.n })
       return rows.map((r) => ({
         ...r,
         taps: 0,
         transfers: 0,
         completed: 0,
+        failed: 0,
+        expired: 0,
         funnel: 0,
         ...sums.get(r.storeId),
       }))
@@ -340,6 +406,21 @@ export function hqRecordsRepo(db: Database) {
       placements: byPlacement.all(fromDay),
       campaigns: byCampaign.all(fromDay),
     }),
+    /**
+     * Per day from `fromDay` on ('' = from the first), across every store or one: taps, transfers, completed,
+     * failed, expired, and transfers where a platform was chosen. Only days with records; the caller fills the gaps.
+     */
+    trend: (fromDay: string, store: string | null = null): HqDay[] => trend.all({ from: fromDay, store }),
+    /** Funnel steps (transfers per step and platform) from `fromDay` on, across every store or one. */
+    funnelSteps: (fromDay: string, store: string | null = null): FunnelCountRow[] =>
+      funnelSteps.all({ from: fromDay, store }).map((r) => ({
+        group: 0,
+        step: oneOf(FunnelEventKindSchema, 'hq_daily_funnel', 'step', r.step),
+        platform: r.platform === '' ? '' : oneOf(PlatformSchema, 'hq_daily_funnel', 'platform', r.platform),
+        n: r.n,
+      })),
+    /** The first day HQ holds records of (null before any). */
+    firstDay: (): string | null => firstDay.get()?.day ?? null,
     quarantined: () =>
       quarantined.all().map((r) => ({ storeId: r.store_id, key: r.key, reason: r.reason, at: r.at })),
   }

@@ -1,3 +1,4 @@
+import type { ChainRecordsScope } from '../../../shared/contract/chain'
 import { useApiMutation, useApiQuery } from './queries'
 
 /** Role, where the object store is and whether it answers (the hub checks on each call: one small request). */
@@ -16,7 +17,16 @@ export const useChainStores = () => useApiQuery('chain-stores', {}, { refetchInt
 
 export const useChainUnpublish = () => useApiMutation('chain-unpublish', { invalidates: ['chain-hq'] })
 
-/** HQ: every store's records received (issue 21); `chain-changed` after each batch applied keeps it current. */
-export const useChainRecordsBreakdown = () =>
-  useApiQuery('chain-records-breakdown', {}, { refetchInterval: 60_000 })
-export const useChainRecords = () => useApiQuery('chain-records', {}, { refetchInterval: 60_000 })
+/**
+ * HQ: every store's records received (issue 21) for the dashboard's period and scope; `chain-changed` after each
+ * batch applied keeps them current. The previous answer stays in view while another period or store loads.
+ */
+const live = { refetchInterval: 60_000, placeholderData: <T>(previous: T | undefined) => previous }
+export const useChainRecordsBreakdown = (scope: Pick<ChainRecordsScope, 'since'>) =>
+  useApiQuery('chain-records-breakdown', scope, live)
+export const useChainRecords = (scope: Pick<ChainRecordsScope, 'since'>) =>
+  useApiQuery('chain-records', scope, live)
+export const useChainRecordsTrend = (scope: ChainRecordsScope) =>
+  useApiQuery('chain-records-trend', scope, live)
+export const useChainRecordsFunnel = (scope: ChainRecordsScope) =>
+  useApiQuery('chain-records-funnel', scope, live)

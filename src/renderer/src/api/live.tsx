@@ -33,7 +33,15 @@ const STALE: Partial<Record<HubEventType, MethodName[]>> = {
   // The tag form's preview shows the caption the next tap would draw.
   'captions-changed': ['caption-list', 'tag-list', 'tag-page-preview'],
   'brand-changed': ['brand-get', 'brand-list', 'hub-info', 'tag-page-preview'],
-  'chain-changed': ['chain-sync-state', 'chain-hq', 'chain-stores', 'chain-records', 'chain-records-breakdown'],
+  'chain-changed': [
+    'chain-sync-state',
+    'chain-hq',
+    'chain-stores',
+    'chain-records',
+    'chain-records-breakdown',
+    'chain-records-trend',
+    'chain-records-funnel',
+  ],
 }
 
 const pending = new Map<string, number>()

@@ -5,8 +5,7 @@ import { useChainHq, useChainStores, useChainUnpublish } from '../../api/chain'
 import { errorMessage } from '../../api/client'
 import { formatBytes, formatTime } from '../../format'
 import { StoreList } from './StoreList'
-import { StoreRecords } from './StoreRecords'
-import { RecordsBreakdown } from './RecordsBreakdown'
+import { ChainDashboard } from './ChainDashboard'
 
 type Published = ChainHq['videos'][number]
 
@@ -50,8 +49,7 @@ export function HqView() {
           loading={stores.isLoading}
         />
       </Card>
-      <StoreRecords />
-      <RecordsBreakdown />
+      <ChainDashboard />
       {running.length > 0 && (
         <Card title={t('chain.jobs')} style={{ marginTop: 16 }} data-testid="chain-jobs">
           {running.map((j) => (

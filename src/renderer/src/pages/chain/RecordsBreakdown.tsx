@@ -1,17 +1,18 @@
 import { Card, Col, Row, Table, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
 import type { ChainRecordsBreakdown } from '../../../../shared/contract/chain'
+import { formatShare, shareOf } from '../../../../shared/funnel/stages'
 import { useChainRecordsBreakdown } from '../../api/chain'
 
 type Placement = ChainRecordsBreakdown['placements'][number]
 type Campaign = ChainRecordsBreakdown['campaigns'][number]
 
-const pct = (part: number, whole: number) => (whole ? `${Math.round((part / whole) * 100)}%` : '—')
+const pct = (part: number, whole: number) => formatShare(shareOf(part, whole))
 
-/** Headquarters: transfers across stores by tag placement and by campaign video, from the daily roll-up. */
-export function RecordsBreakdown() {
+/** Headquarters: transfers across stores by tag placement and by campaign video in the period, from the roll-up. */
+export function RecordsBreakdown({ since }: { since: string }) {
   const { t } = useTranslation()
-  const q = useChainRecordsBreakdown()
+  const q = useChainRecordsBreakdown({ since })
   const completed = (r: { completed: number; transfers: number }) =>
     `${r.completed} (${pct(r.completed, r.transfers)})`
   return (
@@ -34,13 +35,13 @@ export function RecordsBreakdown() {
               },
               { title: t('chain.records.storesCount'), dataIndex: 'stores', key: 'stores', align: 'right' },
               {
-                title: t('chain.records.transfers'),
+                title: t('label.chainRecordsField.transfers'),
                 dataIndex: 'transfers',
                 key: 'transfers',
                 align: 'right',
               },
               {
-                title: t('chain.records.completed'),
+                title: t('label.chainRecordsField.completed'),
                 key: 'completed',
                 align: 'right',
                 render: (_, r) => completed(r),
@@ -62,13 +63,13 @@ export function RecordsBreakdown() {
               { title: t('chain.video'), key: 'title', render: (_, r) => r.title ?? r.campaign },
               { title: t('chain.records.storesCount'), dataIndex: 'stores', key: 'stores', align: 'right' },
               {
-                title: t('chain.records.transfers'),
+                title: t('label.chainRecordsField.transfers'),
                 dataIndex: 'transfers',
                 key: 'transfers',
                 align: 'right',
               },
               {
-                title: t('chain.records.completed'),
+                title: t('label.chainRecordsField.completed'),
                 key: 'completed',
                 align: 'right',
                 render: (_, r) => completed(r),
