@@ -27,7 +27,10 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       'no-console': 'error',
     },
   },
@@ -36,7 +39,17 @@ export default tseslint.config(
     files: ['src/main/**/*.ts'],
     ignores: ['src/main/index.ts', 'src/main/electron/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'the hub core must not import electron; put shell code in src/main/electron' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              message: 'the hub core must not import electron; put shell code in src/main/electron',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -46,8 +59,19 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'the hub core must not import electron; put shell code in src/main/electron' }],
-          patterns: [{ group: ['@aws-sdk/*', '@smithy/*'], message: 'the domain talks to the object store through core/chain/object-store.ts; the S3 client lives in src/main/chain' }],
+          paths: [
+            {
+              name: 'electron',
+              message: 'the hub core must not import electron; put shell code in src/main/electron',
+            },
+          ],
+          patterns: [
+            {
+              group: ['@aws-sdk/*', '@smithy/*'],
+              message:
+                'the domain talks to the object store through core/chain/object-store.ts; the S3 client lives in src/main/chain',
+            },
+          ],
         },
       ],
     },
@@ -63,17 +87,17 @@ export default tseslint.config(
           {
             from: 'src/main/core',
             forbid: OUTER,
-            why: 'the domain knows nothing of the listeners, the NFC hardware, the object store\'s S3 client, the CLI or the shell that use it; app/ wires them together (an interface declared in core, implemented outside, when the domain needs one of them)',
+            why: "the domain knows nothing of the listeners, the NFC hardware, the object store's S3 client, the CLI or the shell that use it; app/ wires them together (an interface declared in core, implemented outside, when the domain needs one of them)",
           },
           {
             from: 'src/main/db',
             forbid: ['src/main/core', ...OUTER],
-            why: 'the database layer sits below the domain: SQL, rows and their checks, with the contract\'s types',
+            why: "the database layer sits below the domain: SQL, rows and their checks, with the contract's types",
           },
           {
             from: 'src/renderer',
             allowOnly: ['src/renderer', 'src/shared'],
-            why: 'the console runs in a browser and knows the hub only through src/shared (the contract, and the desktop bridge\'s type)',
+            why: "the console runs in a browser and knows the hub only through src/shared (the contract, and the desktop bridge's type)",
           },
           {
             from: 'src/shared',
@@ -93,6 +117,10 @@ export default tseslint.config(
   {
     // Tests and scripts talk to the terminal on purpose.
     files: ['tests/**', 'scripts/**', 'bin/**'],
-    rules: { 'no-console': 'off', '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-require-imports': 'off' },
+    rules: {
+      'no-console': 'off',
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-require-imports': 'off',
+    },
   },
 )

@@ -6,7 +6,9 @@ const { join } = require('node:path')
 
 const cli = join(__dirname, '..', 'out', 'main', 'cli.js')
 if (!existsSync(cli)) {
-  process.stderr.write('tapdrop: not built yet; run `npm run build` (or the set-up command in README.md) first\n')
+  process.stderr.write(
+    'tapdrop: not built yet; run `npm run build` (or the set-up command in README.md) first\n',
+  )
   process.exit(1)
 }
 require(cli)

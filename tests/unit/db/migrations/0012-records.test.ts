@@ -17,7 +17,8 @@ describe('migration 12: the chain’s records', () => {
 
   it('gives each batch one sequence number and key at a store, and applies a store’s batch once at HQ', () => {
     const db = upTo(12)
-    const add = db.prepare(`INSERT INTO records_outbox (seq, key, day, taps_to, transfers_to, funnel_to, days_to,
+    const add =
+      db.prepare(`INSERT INTO records_outbox (seq, key, day, taps_to, transfers_to, funnel_to, days_to,
       records, body, size, sha256, created_at) VALUES (?, ?, '2026-11-24', 0, 0, 0, '', 0, x'00', 1, 'a', 1)`)
     add.run(1, 'records/s/2026-11-24/0000000001.jsonl.gz')
     expect(() => add.run(1, 'records/s/2026-11-24/0000000001b.jsonl.gz')).toThrow(/UNIQUE|PRIMARY/)
