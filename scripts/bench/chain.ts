@@ -20,11 +20,13 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { promisify } from 'node:util'
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import pino from 'pino'
 import { S3ObjectStore } from '../../src/main/chain/s3-store'
 import { parseCatalog, parseMeta, type Catalog, type FileRef } from '../../src/main/core/chain/catalog'
 import { CATALOG_POINTER, mediaKey, metaKey } from '../../src/main/core/chain/keys'
 import type { ObjectStore } from '../../src/main/core/chain/object-store'
 import { readPointed, readPointer, writeThenPoint } from '../../src/main/core/chain/pointer'
+import { HashPool } from '../../src/main/core/chain/file-hasher'
 import { fetchFiles } from '../../src/main/core/chain/sync/fetch'
 import { filesOfMeta } from '../../src/main/core/chain/sync/plan'
 import type { Repos } from '../../src/main/db/repos'
@@ -45,6 +47,8 @@ const execFileAsync = promisify(execFile)
 const ONLY = arg('only', 'all')
 const work = mkdtempSync(join(tmpdir(), 'tapdrop-bench-chain-'))
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex')
+// One pool for the simulated stores, as one hub has one for its downloads; its fallback warning is printed.
+const hasher = new HashPool({ logger: pino({ level: 'warn' }, pino.destination(2)) })
 
 /** Puts a catalog of `videos` videos of `bytes` bytes in all (random renditions), the way HQ lays it out. */
 async function publishCampaign(store: ObjectStore, videos: number, bytes: number): Promise<FileRef[]> {
@@ -140,6 +144,7 @@ async function syncStore(store: ObjectStore, dir: string): Promise<number> {
     throttle: async () => {},
     damaged: new Map(),
     concurrency: PER_STORE,
+    hasher,
     now: Date.now,
     signal: new AbortController().signal,
     onProgress: (p) => (bytes = p.bytesDone),
@@ -333,6 +338,7 @@ async function main(): Promise<void> {
       `idle cost: ${idle.perPoll.toFixed(2)} requests per poll → ${idle.perHour.toFixed(0)} requests per store per hour at the default 60 s poll (60 conditional pointer GETs + 12 status writes)`,
     )
   } finally {
+    await hasher.close()
     await cluster.stop()
     rmSync(work, { recursive: true, force: true })
   }
