@@ -4,7 +4,8 @@ import type { Plugin } from 'vite'
 import react from '@vitejs/plugin-react'
 
 // One build for three targets. The main bundle's entries: `index` (the Electron shell), `cli` (the `tapdrop`
-// command and the headless hub), `nfc-worker` and the database threads, so the hub core ships once and runs in both.
+// command and the headless hub), `nfc-worker`, the database threads and the chain's hashing thread, so the hub core
+// ships once and runs in both.
 export default defineConfig({
   main: {
     build: {
@@ -21,6 +22,8 @@ export default defineConfig({
           // Database threads (src/main/db/threads/spawn.ts finds them next to cli.js).
           'db-batch-writer': resolve(__dirname, 'src/main/db/threads/batch-writer.ts'),
           'db-readonly': resolve(__dirname, 'src/main/db/threads/readonly.ts'),
+          // The chain downloads' checksum thread (src/main/core/chain/file-hasher.ts finds it the same way).
+          'chain-file-hash': resolve(__dirname, 'src/main/core/chain/file-hash-thread.ts'),
         },
       },
     },

@@ -20,11 +20,13 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { promisify } from 'node:util'
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import pino from 'pino'
 import { S3ObjectStore } from '../../src/main/chain/s3-store'
 import { parseCatalog, parseMeta, type Catalog, type FileRef } from '../../src/main/core/chain/catalog'
 import { CATALOG_POINTER, mediaKey, metaKey } from '../../src/main/core/chain/keys'
 import type { ObjectStore } from '../../src/main/core/chain/object-store'
 import { readPointed, readPointer, writeThenPoint } from '../../src/main/core/chain/pointer'
+import { HashPool } from '../../src/main/core/chain/file-hasher'
 import { fetchFiles } from '../../src/main/core/chain/sync/fetch'
 import { filesOfMeta } from '../../src/main/core/chain/sync/plan'
 import type { Repos } from '../../src/main/db/repos'
@@ -45,6 +47,8 @@ const execFileAsync = promisify(execFile)
 const ONLY = arg('only', 'all')
 const work = mkdtempSync(join(tmpdir(), 'tapdrop-bench-chain-'))
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex')
+// One pool for the simulated stores, as one hub has one for its downloads; its fallback warning is printed.
+const hasher = new HashPool({ logger: pino({ level: 'warn' }, pino.destination(2)) })
 
 /** Puts a catalog of `videos` videos of `bytes` bytes in all (random renditions), the way HQ lays it out. */
 async function publishCampaign(store: ObjectStore, videos: number, bytes: number): Promise<FileRef[]> {
@@ -140,6 +144,7 @@ async function syncStore(store: ObjectStore, dir: string): Promise<number> {
     throttle: async () => {},
     damaged: new Map(),
     concurrency: PER_STORE,
+    hasher,
     now: Date.now,
     signal: new AbortController().signal,
     onProgress: (p) => (bytes = p.bytesDone),
@@ -163,15 +168,38 @@ async function plainStore(client: S3Client, bucket: string, files: FileRef[], di
   return bytes
 }
 
+/**
+ * CPU seconds of this process's main thread (the event loop a store hub serves phones from) and of the whole
+ * process (with the hashing threads): from /proc, so they do not count the time the machine gave other processes.
+ */
+function cpuSeconds(): { main: number; all: number } {
+  const ticks = (stat: string) => {
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(f[11]) + Number(f[12])) / 100 // utime + stime, in USER_HZ (100 on Linux)
+  }
+  return {
+    main: ticks(readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8')),
+    all: ticks(readFileSync('/proc/self/stat', 'utf8')),
+  }
+}
+
 async function timedRun(name: string, each: (i: number, dir: string) => Promise<number>) {
   const root = join(work, name)
+  const cpu = cpuSeconds()
   const started = performance.now()
   const bytes = (
     await Promise.all(Array.from({ length: STORES }, (_, i) => each(i, join(root, `s${i}`))))
   ).reduce((a, b) => a + b, 0)
   const seconds = (performance.now() - started) / 1000
+  const after = cpuSeconds()
   rmSync(root, { recursive: true, force: true })
-  return { seconds, bytes, mbps: bytes / 1e6 / seconds }
+  return {
+    seconds,
+    bytes,
+    mbps: bytes / 1e6 / seconds,
+    main: after.main - cpu.main,
+    all: after.all - cpu.all,
+  }
 }
 
 async function idleCost(
@@ -304,19 +332,30 @@ async function main(): Promise<void> {
       console.log(
         '\n' +
           table([
-            ['run', 'seconds', 'MB', 'MB/s'],
+            ['run', 'seconds', 'MB', 'MB/s', 'CPU s: main thread', 'all threads'],
             [
               'plain S3 loop (1)',
               plain1.seconds.toFixed(1),
               (plain1.bytes / 1e6).toFixed(0),
               plain1.mbps.toFixed(1),
+              plain1.main.toFixed(1),
+              plain1.all.toFixed(1),
             ],
-            ['store sync', sync.seconds.toFixed(1), (sync.bytes / 1e6).toFixed(0), sync.mbps.toFixed(1)],
+            [
+              'store sync',
+              sync.seconds.toFixed(1),
+              (sync.bytes / 1e6).toFixed(0),
+              sync.mbps.toFixed(1),
+              sync.main.toFixed(1),
+              sync.all.toFixed(1),
+            ],
             [
               'plain S3 loop (2)',
               plain2.seconds.toFixed(1),
               (plain2.bytes / 1e6).toFixed(0),
               plain2.mbps.toFixed(1),
+              plain2.main.toFixed(1),
+              plain2.all.toFixed(1),
             ],
           ]),
       )
@@ -333,6 +372,7 @@ async function main(): Promise<void> {
       `idle cost: ${idle.perPoll.toFixed(2)} requests per poll → ${idle.perHour.toFixed(0)} requests per store per hour at the default 60 s poll (60 conditional pointer GETs + 12 status writes)`,
     )
   } finally {
+    await hasher.close()
     await cluster.stop()
     rmSync(work, { recursive: true, force: true })
   }

@@ -8,9 +8,11 @@ import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { S3ObjectStore, type S3StoreOptions } from '../../src/main/chain/s3-store'
 import { downloadToFile, partPath } from '../../src/main/core/chain/download'
+import { HashPool } from '../../src/main/core/chain/file-hasher'
 import { listAll } from '../../src/main/core/chain/listing'
 import { ObjectStoreError, type ObjectStoreFailure } from '../../src/main/core/chain/object-store'
 import { readPointed, readPointer, writeThenPoint } from '../../src/main/core/chain/pointer'
+import { silentLogger } from '../../src/main/core/logger'
 import { startTestCluster, type TestCluster } from '../helpers/ceph'
 import { TamperProxy } from '../helpers/tamper-proxy'
 import { tempDir } from '../helpers/tmp'
@@ -23,6 +25,8 @@ const BUCKET = 'chain-store-test'
 let ceph: TestCluster
 let files: ReturnType<typeof tempDir>
 const opened: S3ObjectStore[] = []
+/** The store sync's way of checking downloads: on a thread of its own (the other downloads here use the default). */
+const hashing = new HashPool({ logger: silentLogger() })
 
 function store(over: Partial<S3StoreOptions> = {}): S3ObjectStore {
   const s = new S3ObjectStore({
@@ -66,6 +70,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const s of opened) s.close()
+  await hashing.close()
   await ceph?.stop()
   files?.cleanup()
 })
@@ -184,6 +189,11 @@ describe('object store port on Ceph RGW', () => {
     // Neither the file nor its partial bytes are left to be served or resumed.
     expect(existsSync(dest)).toBe(false)
     expect(existsSync(partPath(dest))).toBe(false)
+    // The same when the hash is taken on the hashing thread.
+    await expectReason(downloadToFile(s, 't/rotten', dest, { hasher: hashing }), 'checksum')
+    expect(hashing.threaded).toBe(true)
+    expect(existsSync(dest)).toBe(false)
+    expect(existsSync(partPath(dest))).toBe(false)
   })
 
   it('uploads a large file in parts (each checked by the store) and downloads it back equal', async () => {
@@ -248,9 +258,11 @@ describe('object store port on Ceph RGW', () => {
     expect(partial).toBeGreaterThan(1024 * 1024)
     expect(partial).toBe(seen)
 
-    const r = await downloadToFile(s, 't/resume.bin', dest)
+    // Resumed with the hash on the hashing thread: it covers the kept bytes too.
+    const r = await downloadToFile(s, 't/resume.bin', dest, { hasher: hashing })
     expect(r.resumedFrom).toBe(partial)
     expect(r.fetched).toBe(data.length - partial)
+    expect(r.sha256).toBe(sha256(data))
     expect(readFileSync(dest).equals(data)).toBe(true)
   })
 

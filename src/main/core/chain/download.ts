@@ -1,8 +1,9 @@
-import { createHash, randomBytes, type Hash } from 'node:crypto'
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { open, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { syncDirAsync } from '../fsutil/atomic'
+import { hashOnThisThread, type FileHasher } from './file-hasher'
 import { ObjectStoreError, isObjectStoreError, type ObjectStore } from './object-store'
 
 export interface DownloadOptions {
@@ -19,6 +20,11 @@ export interface DownloadOptions {
   signal?: AbortSignal
   /** Breaks of the stream in a row, with no byte received in between, before giving up. Default 3. */
   maxBreaks?: number
+  /**
+   * Who hashes the file (a HashPool: threads of their own, as the store's sync does). Default: this thread, once
+   * the file is complete.
+   */
+  hasher?: FileHasher
 }
 
 export interface DownloadResult {
@@ -72,13 +78,6 @@ async function discardPartial(dest: string): Promise<void> {
   await rm(recordPath(dest), { force: true })
 }
 
-/** Feeds the bytes already on disk to the hashes, so a resumed download still checks the whole file. */
-async function hashExisting(file: string, bytes: number, hashes: Hash[]): Promise<void> {
-  if (bytes === 0) return
-  for await (const chunk of createReadStream(file, { start: 0, end: bytes - 1 }))
-    for (const h of hashes) h.update(chunk as Buffer)
-}
-
 /** Received bytes are written to the partial file in batches of this much. */
 const WRITE_BATCH_BYTES = 1024 * 1024
 
@@ -101,8 +100,9 @@ class WriteFailed extends Error {
 /**
  * Downloads an object into `dest`, which appears only complete and checked: the bytes go to `dest.part` (with
  * `dest.part.json` naming the object and its ETag), and are renamed over `dest` after the size and checksum match and
- * the file is flushed. An interrupted download (the store went away, the hub stopped, a kill -9) continues from the
- * bytes already in `dest.part`, with If-Match on the ETag they came from, so a replaced object is never spliced onto
+ * the file is flushed. The checksum is of the bytes on the disk, from the first (resumed ones included) to the last,
+ * hashed by `options.hasher` as they are written. An interrupted download (the store went away, the hub stopped, a
+ * kill -9) continues from the bytes already in `dest.part`, with If-Match on the ETag they came from, so a replaced object is never spliced onto
  * an old one (without `options.etag` it starts over on the new one; with it, it fails with reason `changed`). While
  * the call runs, a broken stream is opened again at the byte it reached (the store's own retries wait for it to come
  * back). A checksum mismatch removes the partial file: the next try starts clean.
@@ -142,17 +142,16 @@ async function attempt(
   }
   let offset = record ? Math.min(statSync(part).size, record.size) : 0
   const resumedFrom = offset
-  const sha = createHash('sha256')
-  // The MD5 is only for a foreign object without a SHA-256 to check against; a catalog always names one.
-  const md5 = options.sha256 === undefined ? createHash('md5') : null
-  if (offset > 0) await hashExisting(part, offset, md5 ? [sha, md5] : [sha])
 
   const handle = await open(part, record ? 'r+' : 'w')
+  // The MD5 is only for a foreign object without a SHA-256 to check against; a catalog always names one.
+  const job = (options.hasher ?? hashOnThisThread).begin(part, { md5: options.sha256 === undefined })
   let fetched = 0
   let reopened = 0
   let breaks = 0
   try {
     if (record) await handle.truncate(offset)
+    job.written(offset)
     while (!record || offset < record.size) {
       if (options.signal?.aborted) throw abortError(options.signal)
       let opened
@@ -186,6 +185,7 @@ async function attempt(
           throw new WriteFailed(err)
         }
         written += batchBytes
+        job.written(written)
         batch = []
         batchBytes = 0
       }
@@ -196,8 +196,6 @@ async function attempt(
           if (options.signal?.aborted) throw abortError(options.signal)
           batch.push(buf)
           batchBytes += buf.length
-          sha.update(buf)
-          md5?.update(buf)
           offset += buf.length
           fetched += buf.length
           if (batchBytes >= WRITE_BATCH_BYTES) await flush()
@@ -238,13 +236,18 @@ async function attempt(
       }
     }
     await handle.datasync()
+  } catch (err) {
+    job.drop()
+    throw err
   } finally {
     await handle.close()
   }
 
   const size = statSync(part).size
-  const gotSha = sha.digest('hex')
-  const gotMd5 = md5?.digest('hex') ?? null
+  // A file of the wrong size is refused without its hash.
+  const hashes = size === record.size ? await job.finish(size) : (job.drop(), null)
+  const gotSha = hashes?.sha256 ?? ''
+  const gotMd5 = hashes?.md5 ?? null
   const wantSha = options.sha256 ?? record.sha256
   const plainMd5 = PLAIN_MD5_ETAG.exec(record.etag)?.[1]?.toLowerCase()
   const problem =

@@ -4,6 +4,7 @@ import { HubError } from '../../errors'
 import type { VideoStorage } from '../../videos/storage'
 import type { Catalog, FileRef } from '../catalog'
 import { downloadToFile, partPath } from '../download'
+import type { FileHasher } from '../file-hasher'
 import { ObjectStoreError, isObjectStoreError, type ObjectStore } from '../object-store'
 import { localPath } from './plan'
 
@@ -47,6 +48,8 @@ export async function fetchFiles(o: {
   throttle: (bytes: number) => Promise<void>
   damaged: Map<string, string>
   concurrency: number
+  /** Who hashes each file to check it (the sync's HashPool: off the event loop). */
+  hasher: FileHasher
   now: () => number
   signal: AbortSignal
   onProgress: (p: FetchProgress) => void
@@ -129,6 +132,7 @@ async function fetchOne(
     const r = await downloadToFile(o.store, f.key, dest, {
       sha256: f.sha256,
       throttle: o.throttle,
+      hasher: o.hasher,
       onProgress: (received) => onBytes(received),
       signal,
     })

@@ -19,6 +19,7 @@ import {
   parseCatalog,
   type Catalog,
 } from '../catalog'
+import { HashPool } from '../file-hasher'
 import { CATALOG_POINTER, storeStatusKey } from '../keys'
 import { ObjectStoreError, type ObjectStore } from '../object-store'
 import { readPointed, readPointer } from '../pointer'
@@ -67,6 +68,8 @@ const HEARTBEAT_BUSY_MS = 10_000
 export class ChainSync {
   readonly bindings = new ChainBindings()
   private readonly bucket: TokenBucket
+  /** The downloads' checksums, off the event loop that serves phones. */
+  private readonly hasher: HashPool
   private readonly now: () => number
   private timer: NodeJS.Timeout | null = null
   private staleTimer: NodeJS.Timeout | null = null
@@ -95,6 +98,7 @@ export class ChainSync {
   constructor(private readonly d: ChainSyncDeps) {
     this.now = d.now ?? Date.now
     this.bucket = new TokenBucket(() => mbpsToBytes(d.config.values.chainDownloadMbps))
+    this.hasher = new HashPool({ logger: d.logger })
   }
 
   /** A store with its chain settings complete: the role, a connection, a store id. */
@@ -128,6 +132,7 @@ export class ChainSync {
     if (this.changedTimer) clearTimeout(this.changedTimer)
     this.controller?.abort(new Error('the hub is stopping'))
     await this.running
+    await this.hasher.close()
   }
 
   /** Checks for a new catalog now (staff pressed "sync now", or the CLI asked). */
@@ -323,6 +328,7 @@ export class ChainSync {
         throttle: (n) => this.bucket.take(n),
         damaged: this.damaged,
         concurrency: this.d.concurrency ?? 2,
+        hasher: this.hasher,
         now: this.now,
         signal,
         onProgress: (p) => {
