@@ -256,6 +256,27 @@ describe('records: a store’s outbox and headquarters’ ingest', () => {
     expect(s.repos.records.heldBack(new Date(NOW - 10 * 86_400_000).getTime())).toBe(0)
   })
 
+  it('shows when a store’s records last arrived, not when one of its objects was set aside', async () => {
+    const s = store('sh-08')
+    insertSynthetic(s.repos.db, { transfers: 5, days: 1, now: NOW, tags: 1, videos: 1, refusedShare: 0 })
+    s.repos.db.exec(`UPDATE transfers SET status = 'completed'`)
+    await s.outbox.shipNow()
+    const h = hq()
+    mem.objects.set('stores/sh-08/status.json', { body: Buffer.from('{}'), sha256: '', etag: '"x"' })
+    await h.ingest.ingestNow()
+    expect(h.ingest.stores(null)[0]).toMatchObject({ storeId: 'sh-08', lastAppliedAt: NOW, quarantined: 0 })
+    // An hour later only a garbled object arrives: the store has shipped nothing readable since.
+    clock = NOW + 3600_000
+    const day = parseRecordsKey([...mem.objects.keys()].find((k) => k.startsWith('records/'))!)!.day
+    mem.objects.set(`records/sh-08/${day}/0000000002.jsonl.gz`, {
+      body: Buffer.from('not gzip'),
+      sha256: '',
+      etag: '"g"',
+    })
+    await h.ingest.ingestNow()
+    expect(h.ingest.stores(null)[0]).toMatchObject({ lastAppliedAt: NOW, quarantined: 1 })
+  })
+
   it('sets aside an object that does not parse or fails its checksum, says so, and applies the ones after it', async () => {
     const s = store('sh-06')
     insertSynthetic(s.repos.db, { transfers: 30, days: 1, now: NOW, tags: 2, videos: 1, refusedShare: 0 })

@@ -170,7 +170,7 @@ export function hqRecordsRepo(db: Database) {
       batches = batches + excluded.batches,
       quarantined = quarantined + excluded.quarantined,
       last_record_at = max(coalesce(last_record_at, 0), coalesce(excluded.last_record_at, 0)),
-      last_applied_at = excluded.last_applied_at,
+      last_applied_at = coalesce(excluded.last_applied_at, last_applied_at),
       last_shipped_at = max(coalesce(last_shipped_at, 0), coalesce(excluded.last_shipped_at, 0))`)
   const quarantine = db.prepare(
     'INSERT OR IGNORE INTO hq_record_quarantine (store_id, key, reason, at) VALUES (?, ?, ?, ?)',
@@ -349,7 +349,8 @@ export function hqRecordsRepo(db: Database) {
             batches: 0,
             quarantined: added ? 1 : 0,
             recordAt: null,
-            now,
+            // Set aside is not received: "last received" stays the last batch applied.
+            now: null,
             batchAt: null,
           })
           return added
