@@ -1,20 +1,43 @@
-import { Card, Col, Row, Table, Typography } from 'antd'
+import { Card, Col, Row, Table, Typography, type TableColumnsType } from 'antd'
+import type { TFunction } from 'i18next'
+import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { ChainRecordsBreakdown } from '../../../../shared/contract/chain'
 import { formatShare, shareOf } from '../../../../shared/funnel/stages'
 import { useChainRecordsBreakdown } from '../../api/chain'
 
-type Placement = ChainRecordsBreakdown['placements'][number]
-type Campaign = ChainRecordsBreakdown['campaigns'][number]
+type Counts = { stores: number; transfers: number; completed: number }
 
-const pct = (part: number, whole: number) => formatShare(shareOf(part, whole))
+/** One breakdown's columns: what it is broken down by, then the same counts for both tables. */
+function columns<R extends Counts>(
+  t: TFunction,
+  first: string,
+  name: (r: R) => ReactNode,
+): TableColumnsType<R> {
+  return [
+    { title: first, key: 'name', render: (_, r) => name(r) },
+    { title: t('chain.records.storesCount'), dataIndex: 'stores', key: 'stores', align: 'right' },
+    {
+      title: t('label.chainRecordsField.transfers'),
+      dataIndex: 'transfers',
+      key: 'transfers',
+      align: 'right',
+    },
+    {
+      title: t('label.chainRecordsField.completed'),
+      key: 'completed',
+      align: 'right',
+      render: (_, r) => `${r.completed} (${formatShare(shareOf(r.completed, r.transfers))})`,
+    },
+  ]
+}
 
 /** Headquarters: transfers across stores by tag placement and by campaign video in the period, from the roll-up. */
 export function RecordsBreakdown({ since }: { since: string }) {
   const { t } = useTranslation()
   const q = useChainRecordsBreakdown({ since })
-  const completed = (r: { completed: number; transfers: number }) =>
-    `${r.completed} (${pct(r.completed, r.transfers)})`
+  type Placement = ChainRecordsBreakdown['placements'][number]
+  type Campaign = ChainRecordsBreakdown['campaigns'][number]
   return (
     <Row gutter={16} style={{ marginTop: 16 }}>
       <Col span={12}>
@@ -26,27 +49,12 @@ export function RecordsBreakdown({ since }: { since: string }) {
             dataSource={q.data?.placements ?? []}
             pagination={false}
             locale={{ emptyText: t('chain.records.none') }}
-            columns={[
-              {
-                title: t('chain.records.placement'),
-                key: 'label',
-                render: (_, r) =>
-                  r.label || <Typography.Text type="secondary">{t('chain.records.noLabel')}</Typography.Text>,
-              },
-              { title: t('chain.records.storesCount'), dataIndex: 'stores', key: 'stores', align: 'right' },
-              {
-                title: t('label.chainRecordsField.transfers'),
-                dataIndex: 'transfers',
-                key: 'transfers',
-                align: 'right',
-              },
-              {
-                title: t('label.chainRecordsField.completed'),
-                key: 'completed',
-                align: 'right',
-                render: (_, r) => completed(r),
-              },
-            ]}
+            columns={columns<Placement>(
+              t,
+              t('chain.records.placement'),
+              (r) =>
+                r.label || <Typography.Text type="secondary">{t('chain.records.noLabel')}</Typography.Text>,
+            )}
           />
         </Card>
       </Col>
@@ -59,22 +67,7 @@ export function RecordsBreakdown({ since }: { since: string }) {
             dataSource={q.data?.campaigns ?? []}
             pagination={false}
             locale={{ emptyText: t('chain.records.noCampaign') }}
-            columns={[
-              { title: t('chain.video'), key: 'title', render: (_, r) => r.title ?? r.campaign },
-              { title: t('chain.records.storesCount'), dataIndex: 'stores', key: 'stores', align: 'right' },
-              {
-                title: t('label.chainRecordsField.transfers'),
-                dataIndex: 'transfers',
-                key: 'transfers',
-                align: 'right',
-              },
-              {
-                title: t('label.chainRecordsField.completed'),
-                key: 'completed',
-                align: 'right',
-                render: (_, r) => completed(r),
-              },
-            ]}
+            columns={columns<Campaign>(t, t('chain.video'), (r) => r.title ?? r.campaign)}
           />
         </Card>
       </Col>
