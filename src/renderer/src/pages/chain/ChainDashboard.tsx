@@ -1,23 +1,11 @@
 import { useMemo, useState } from 'react'
-import {
-  Button,
-  Card,
-  Col,
-  Empty,
-  Flex,
-  Row,
-  Segmented,
-  Select,
-  Space,
-  Tooltip,
-  Typography,
-  theme,
-} from 'antd'
+import { Button, Card, Col, Empty, Flex, Row, Select, Space, Tooltip, Typography, theme } from 'antd'
 import { DownloadOutlined, QuestionCircleOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import type { ChainRecordsCsvQuery } from '../../../../shared/contract/chain'
 import { useChainRecords, useChainRecordsFunnel, useChainRecordsTrend, useChainStores } from '../../api/chain'
 import { Chart } from '../../components/Chart'
+import { PeriodPicker } from '../../components/PeriodPicker'
 import { FunnelFigures } from '../dashboard/FunnelFigures'
 import { chainTrendChart } from './charts'
 import { RecordsBreakdown } from './RecordsBreakdown'
@@ -90,16 +78,7 @@ export function ChainDashboard() {
             ]}
             data-testid="chain-store-filter"
           />
-          <Segmented
-            value={days}
-            onChange={(v) => setDays(Number(v))}
-            options={[
-              { value: 1, label: t('dashboard.window1') },
-              { value: 7, label: t('dashboard.window7') },
-              { value: 30, label: t('dashboard.window30') },
-            ]}
-            data-testid="chain-period"
-          />
+          <PeriodPicker days={days} onChange={setDays} testId="chain-period" />
         </Space>
       </Flex>
 

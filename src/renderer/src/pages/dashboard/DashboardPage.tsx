@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react'
-import { Alert, Badge, Card, Col, Empty, Flex, Row, Segmented, theme } from 'antd'
+import { Alert, Badge, Card, Col, Empty, Flex, Row, theme } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { errorMessage } from '../../api/client'
 import { useHubInfo } from '../../api/hub'
@@ -7,6 +7,7 @@ import { useDashboard } from '../../api/monitoring'
 import { useLiveTransfers } from '../../api/live-transfers'
 import { PageHeader } from '../../components/PageHeader'
 import { Chart } from '../../components/Chart'
+import { PeriodPicker } from '../../components/PeriodPicker'
 import { LiveTransfersTable } from '../../components/LiveTransfersTable'
 import { TransferDrawer } from '../../components/TransferDrawer'
 import { tapsPerDayChart, tapsPerHourChart, topVideosChart } from './charts'
@@ -44,18 +45,7 @@ export function DashboardPage() {
       <PageHeader
         title={t('dashboard.title')}
         subtitle={t('dashboard.subtitle')}
-        extra={
-          <Segmented
-            value={days}
-            onChange={(v) => setDays(Number(v))}
-            options={[
-              { value: 1, label: t('dashboard.window1') },
-              { value: 7, label: t('dashboard.window7') },
-              { value: 30, label: t('dashboard.window30') },
-            ]}
-            data-testid="dashboard-window"
-          />
-        }
+        extra={<PeriodPicker days={days} onChange={setDays} testId="dashboard-window" />}
       />
       {summary.error && (
         <Alert type="error" title={errorMessage(summary.error)} showIcon style={{ marginBottom: 16 }} />
