@@ -28,6 +28,7 @@ import type { ObjectStore } from '../../src/main/core/chain/object-store'
 import { readPointed, readPointer, writeThenPoint } from '../../src/main/core/chain/pointer'
 import { HashPool } from '../../src/main/core/chain/file-hasher'
 import { fetchFiles } from '../../src/main/core/chain/sync/fetch'
+import { TokenBucket } from '../../src/main/core/chain/throttle'
 import { filesOfMeta } from '../../src/main/core/chain/sync/plan'
 import type { Repos } from '../../src/main/db/repos'
 import type { VideoStorage } from '../../src/main/core/videos/storage'
@@ -48,6 +49,8 @@ const ONLY = arg('only', 'all')
 const work = mkdtempSync(join(tmpdir(), 'tapdrop-bench-chain-'))
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex')
 // One pool for the simulated stores, as one hub has one for its downloads; its fallback warning is printed.
+// The hub's bandwidth limit at its default (none): it answers null, so no chunk waits for it.
+const noLimit = new TokenBucket(() => 0)
 const hasher = new HashPool({ logger: pino({ level: 'warn' }, pino.destination(2)) })
 
 /** Puts a catalog of `videos` videos of `bytes` bytes in all (random renditions), the way HQ lays it out. */
@@ -141,7 +144,7 @@ async function syncStore(store: ObjectStore, dir: string): Promise<number> {
     storage,
     repos,
     reserveBytes: 0,
-    throttle: async () => {},
+    throttle: (n) => noLimit.take(n),
     damaged: new Map(),
     concurrency: PER_STORE,
     hasher,
@@ -168,30 +171,52 @@ async function plainStore(client: S3Client, bucket: string, files: FileRef[], di
   return bytes
 }
 
+/** utime + stime of a /proc/…/stat line, in seconds (USER_HZ is 100 on Linux). */
+function statSeconds(stat: string): number {
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(f[11]) + Number(f[12])) / 100
+}
+
 /**
- * CPU seconds of this process's main thread (the event loop a store hub serves phones from) and of the whole
- * process (with the hashing threads): from /proc, so they do not count the time the machine gave other processes.
+ * Where the machine's CPU went, from /proc: this process's main thread (the event loop a store hub serves phones
+ * from) and all its threads (hashing, file system, collector), the Ceph daemons (the same work on both sides), and
+ * the whole machine busy or idle (a side that waits on the disk leaves it idle).
  */
-function cpuSeconds(): { main: number; all: number } {
-  const ticks = (stat: string) => {
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return (Number(f[11]) + Number(f[12])) / 100 // utime + stime, in USER_HZ (100 on Linux)
-  }
+function cpuSeconds(cephPids: number[]): {
+  main: number
+  all: number
+  ceph: number
+  busy: number
+  total: number
+} {
+  const ceph = cephPids.reduce((n, pid) => {
+    try {
+      return n + statSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+    } catch {
+      return n
+    }
+  }, 0)
+  const machine = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number)
+  const total = machine.reduce((a, b) => a + b, 0) / 100
+  const idle = (machine[3]! + machine[4]!) / 100 // idle + iowait
   return {
-    main: ticks(readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8')),
-    all: ticks(readFileSync('/proc/self/stat', 'utf8')),
+    main: statSeconds(readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8')),
+    all: statSeconds(readFileSync('/proc/self/stat', 'utf8')),
+    ceph,
+    busy: total - idle,
+    total,
   }
 }
 
-async function timedRun(name: string, each: (i: number, dir: string) => Promise<number>) {
+async function timedRun(name: string, cephPids: number[], each: (i: number, dir: string) => Promise<number>) {
   const root = join(work, name)
-  const cpu = cpuSeconds()
+  const cpu = cpuSeconds(cephPids)
   const started = performance.now()
   const bytes = (
     await Promise.all(Array.from({ length: STORES }, (_, i) => each(i, join(root, `s${i}`))))
   ).reduce((a, b) => a + b, 0)
   const seconds = (performance.now() - started) / 1000
-  const after = cpuSeconds()
+  const after = cpuSeconds(cephPids)
   rmSync(root, { recursive: true, force: true })
   return {
     seconds,
@@ -199,6 +224,8 @@ async function timedRun(name: string, each: (i: number, dir: string) => Promise<
     mbps: bytes / 1e6 / seconds,
     main: after.main - cpu.main,
     all: after.all - cpu.all,
+    ceph: after.ceph - cpu.ceph,
+    busy: (after.busy - cpu.busy) / (after.total - cpu.total),
   }
 }
 
@@ -322,41 +349,36 @@ async function main(): Promise<void> {
     if (ONLY !== 'idle') {
       // Plain first, then the hub's sync, then plain again: the ratio uses the mean of the two plain runs, so
       // neither side alone gets the cold (or warm) cache.
-      const plain1 = await timedRun('plain1', (_i, dir) => plainStore(client(), 'bench-campaign', files, dir))
-      const sync = await timedRun('sync', (_i, dir) =>
+      const ceph = Object.values(cluster.info.pids).filter((p): p is number => p !== undefined)
+      const plain = (name: string) =>
+        timedRun(name, ceph, (_i, dir) => plainStore(client(), 'bench-campaign', files, dir))
+      const plain1 = await plain('plain1')
+      const sync = await timedRun('sync', ceph, (_i, dir) =>
         syncStore(new S3ObjectStore(connection('bench-campaign')), dir),
       )
-      const plain2 = await timedRun('plain2', (_i, dir) => plainStore(client(), 'bench-campaign', files, dir))
+      const plain2 = await plain('plain2')
       const plainMbps = (plain1.mbps + plain2.mbps) / 2
       const ratio = sync.mbps / plainMbps
       console.log(
         '\n' +
           table([
-            ['run', 'seconds', 'MB', 'MB/s', 'CPU s: main thread', 'all threads'],
-            [
-              'plain S3 loop (1)',
-              plain1.seconds.toFixed(1),
-              (plain1.bytes / 1e6).toFixed(0),
-              plain1.mbps.toFixed(1),
-              plain1.main.toFixed(1),
-              plain1.all.toFixed(1),
-            ],
-            [
-              'store sync',
-              sync.seconds.toFixed(1),
-              (sync.bytes / 1e6).toFixed(0),
-              sync.mbps.toFixed(1),
-              sync.main.toFixed(1),
-              sync.all.toFixed(1),
-            ],
-            [
-              'plain S3 loop (2)',
-              plain2.seconds.toFixed(1),
-              (plain2.bytes / 1e6).toFixed(0),
-              plain2.mbps.toFixed(1),
-              plain2.main.toFixed(1),
-              plain2.all.toFixed(1),
-            ],
+            ['run', 'seconds', 'MB', 'MB/s', 'CPU s: main thread', 'all threads', 'Ceph', 'machine busy'],
+            ...(
+              [
+                ['plain S3 loop (1)', plain1],
+                ['store sync', sync],
+                ['plain S3 loop (2)', plain2],
+              ] as const
+            ).map(([label, r]) => [
+              label,
+              r.seconds.toFixed(1),
+              (r.bytes / 1e6).toFixed(0),
+              r.mbps.toFixed(1),
+              r.main.toFixed(1),
+              r.all.toFixed(1),
+              r.ceph.toFixed(1),
+              `${Math.round(r.busy * 100)}%`,
+            ]),
           ]),
       )
       console.log(

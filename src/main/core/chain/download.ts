@@ -2,9 +2,12 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { open, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
+import type { Readable } from 'node:stream'
+import { finished } from 'node:stream/promises'
 import { syncDirAsync } from '../fsutil/atomic'
 import { hashOnThisThread, type FileHasher } from './file-hasher'
 import { ObjectStoreError, isObjectStoreError, type ObjectStore } from './object-store'
+import { PartWriter, WriteFailed } from './part-writer'
 
 export interface DownloadOptions {
   /** The version wanted (the ETag a catalog names): another one is refused with reason `changed`. */
@@ -15,8 +18,11 @@ export interface DownloadOptions {
    */
   sha256?: string
   onProgress?: (received: number, total: number) => void
-  /** Awaited before each chunk is written: a bandwidth limit shared by several downloads waits here. */
-  throttle?: (bytes: number) => Promise<void>
+  /**
+   * Asked before each chunk is written: a bandwidth limit shared by several downloads answers a promise to wait
+   * for, or null when the chunk may go now.
+   */
+  throttle?: (bytes: number) => Promise<void> | null
   signal?: AbortSignal
   /** Breaks of the stream in a row, with no byte received in between, before giving up. Default 3. */
   maxBreaks?: number
@@ -78,9 +84,6 @@ async function discardPartial(dest: string): Promise<void> {
   await rm(recordPath(dest), { force: true })
 }
 
-/** Received bytes are written to the partial file in batches of this much. */
-const WRITE_BATCH_BYTES = 1024 * 1024
-
 const PLAIN_MD5_ETAG = /^"?([0-9a-f]{32})"?$/i
 
 function abortError(signal: AbortSignal): Error {
@@ -90,10 +93,35 @@ function abortError(signal: AbortSignal): Error {
 /** The partial bytes belong to an object replaced since: start again from nothing. */
 class Replaced extends Error {}
 
-/** Writing to the disk failed (a full disk): not a break of the stream, so not worth opening it again. */
-class WriteFailed extends Error {
-  constructor(readonly original: unknown) {
-    super('write failed')
+/**
+ * Reads a body to its end in flowing mode, pausing while `onChunk`'s answer (the disk behind, a bandwidth limit) is
+ * pending. Not `for await`: an async iterator reads with `read()`, which joins the chunks waiting in the stream's
+ * buffer into a new one (a copy, and garbage for V8's collector, on every chunk a loaded event loop falls behind on).
+ * Rejects with the stream's error, a premature end, the signal's reason, or what `onChunk` threw.
+ */
+async function receive(
+  body: Readable,
+  signal: AbortSignal | undefined,
+  onChunk: (chunk: Buffer) => Promise<unknown> | null,
+): Promise<void> {
+  const fail = (err: unknown) => body.destroy(err instanceof Error ? err : new Error(String(err)))
+  const onAbort = () => fail(abortError(signal!))
+  signal?.addEventListener('abort', onAbort, { once: true })
+  body.on('data', (chunk: Buffer) => {
+    let wait: Promise<unknown> | null
+    try {
+      wait = onChunk(chunk)
+    } catch (err) {
+      return fail(err)
+    }
+    if (!wait) return
+    body.pause()
+    wait.then(() => body.resume(), fail)
+  })
+  try {
+    await finished(body)
+  } finally {
+    signal?.removeEventListener('abort', onAbort)
   }
 }
 
@@ -172,42 +200,26 @@ async function attempt(
       }
       const total = record.size
       const before = offset
-      // Chunks are written in batches: one write per network chunk (16–64 KB), awaited before the next is read,
-      // held each download to the file system's round trip (bench:chain: 0.3× a plain SDK loop at 20 stores).
-      let batch: Buffer[] = []
-      let batchBytes = 0
-      let written = offset
-      const flush = async () => {
-        if (!batchBytes) return
-        try {
-          await handle.writev(batch, written)
-        } catch (err) {
-          throw new WriteFailed(err)
-        }
-        written += batchBytes
-        job.written(written)
-        batch = []
-        batchBytes = 0
-      }
+      const writer = new PartWriter(handle, offset, (upTo) => job.written(upTo))
       try {
-        for await (const chunk of opened.body) {
-          const buf = chunk as Buffer
-          if (options.throttle) await options.throttle(buf.length)
-          if (options.signal?.aborted) throw abortError(options.signal)
-          batch.push(buf)
-          batchBytes += buf.length
+        await receive(opened.body, options.signal, (buf) => {
+          const wait = options.throttle?.(buf.length) ?? null
+          const full = writer.push(buf)
           offset += buf.length
           fetched += buf.length
-          if (batchBytes >= WRITE_BATCH_BYTES) await flush()
           options.onProgress?.(offset, total)
-        }
-        await flush()
+          return full && wait ? Promise.all([full, wait]) : (full ?? wait)
+        })
+        await writer.drain()
       } catch (caught) {
         opened.body.destroy()
         // What arrived before the break is kept for the next try (the next read starts at `offset`); a write that
-        // fails, here or before, is the disk's own error (ENOSPC …), for the caller.
+        // fails, here or before, is the disk's own error (ENOSPC …), for the caller. The writes still running end
+        // first either way.
         let err = caught
-        if (!(err instanceof WriteFailed)) await flush().catch((e: unknown) => (err = e))
+        await writer.drain().catch((e: unknown) => {
+          if (!(err instanceof WriteFailed)) err = e
+        })
         if (err instanceof WriteFailed) throw err.original
         if (options.signal?.aborted) throw abortError(options.signal)
         breaks = offset > before ? 1 : breaks + 1

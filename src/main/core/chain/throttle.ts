@@ -25,18 +25,19 @@ export class TokenBucket {
     return Math.max(64 * 1024, rate / 5)
   }
 
-  async take(bytes: number): Promise<void> {
+  /** Null when the chunk may go now (no await on the common path: a download takes once per network chunk). */
+  take(bytes: number): Promise<void> | null {
     const rate = this.rate()
     const t = this.now()
     if (rate <= 0) {
       this.last = t
       this.tokens = 0
-      return
+      return null
     }
     this.tokens = Math.min(this.burst(rate), this.tokens + ((t - this.last) / 1000) * rate)
     this.last = t
     this.tokens -= bytes
-    if (this.tokens < 0) await this.sleep((-this.tokens / rate) * 1000)
+    return this.tokens < 0 ? this.sleep((-this.tokens / rate) * 1000) : null
   }
 }
 

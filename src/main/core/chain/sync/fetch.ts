@@ -20,6 +20,7 @@ export interface FetchProgress {
 }
 
 const MB = 1024 * 1024
+const REPORT_EVERY_BYTES = MB
 const mb = (n: number) => Math.ceil(n / MB)
 
 function partSize(dest: string): number {
@@ -45,7 +46,7 @@ export async function fetchFiles(o: {
   storage: VideoStorage
   repos: Repos
   reserveBytes: number
-  throttle: (bytes: number) => Promise<void>
+  throttle: (bytes: number) => Promise<void> | null
   damaged: Map<string, string>
   concurrency: number
   /** Who hashes each file to check it (the sync's HashPool: off the event loop). */
@@ -71,12 +72,16 @@ export async function fetchFiles(o: {
     fetchedBytes: 0,
     resumedBytes: 0,
   }
+  // Bytes received per file in flight; progress is told per MiB and per file done, not per network chunk.
   const inflight = new Map<string, number>()
-  let completed = 0
-  const report = () => {
-    let sum = completed
+  let completedBytes = 0
+  let told = 0
+  const report = (force: boolean) => {
+    let sum = completedBytes
     for (const n of inflight.values()) sum += n
     progress.bytesDone = sum
+    if (!force && sum - told < REPORT_EVERY_BYTES) return
+    told = sum
     o.onProgress({ ...progress })
   }
   const stop = new AbortController()
@@ -89,14 +94,14 @@ export async function fetchFiles(o: {
       try {
         await fetchOne(o, f, signal, (received) => {
           inflight.set(f.sha256, received)
-          report()
+          report(false)
         }).then((r) => {
           inflight.delete(f.sha256)
-          completed += f.size
+          completedBytes += f.size
           progress.filesDone++
           progress.fetchedBytes += r.fetched
           progress.resumedBytes += r.resumedFrom
-          report()
+          report(true)
         })
       } catch (err) {
         inflight.delete(f.sha256)
