@@ -33,6 +33,13 @@ describe('crash safety', () => {
     await Promise.all(writers)
     expect((await hub.exited()).signal).toBe('SIGKILL')
 
+    // What a writer thread killed with its hub leaves: its mark (a hub that recorded taps before the kill has one).
+    const file = new Database(join(dir.path, 'tapdrop.db'))
+    file
+      .prepare('INSERT INTO writer_marks (writer, seq) VALUES (?, ?)')
+      .run('a-thread-killed-with-its-hub', 42)
+    file.close()
+
     // Restart on the same data: it must come up (stale run file and all) and serve what was confirmed.
     const again = await spawnHub(dir.path)
     const relogin = new TestSession(again.info.adminUrl)
@@ -45,6 +52,8 @@ describe('crash safety', () => {
     const db = new Database(join(dir.path, 'tapdrop.db'), { readonly: true })
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
     expect(db.pragma('foreign_key_check')).toEqual([])
+    // The killed thread's mark was forgotten at the restart; the new hub's own went with its clean stop.
+    expect(db.prepare('SELECT count(*) AS n FROM writer_marks').get()).toEqual({ n: 0 })
     const staff = db.prepare("SELECT id FROM users WHERE role = 'staff' ORDER BY id").all() as Array<{
       id: number
     }>

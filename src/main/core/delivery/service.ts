@@ -219,6 +219,7 @@ export class DeliveryService {
 
   start(): void {
     const repos = this.d.repos
+    repos.delivery.dropWriterMarks()
     const inline = directWriter(repos.delivery)
     this.records.start(
       this.d.writerThread === false || repos.db.memory

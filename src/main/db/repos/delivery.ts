@@ -141,6 +141,7 @@ export const WRITER_MARK_SQL = {
   set: 'INSERT INTO writer_marks (writer, seq) VALUES (?, ?) ON CONFLICT (writer) DO UPDATE SET seq = excluded.seq',
   get: 'SELECT seq FROM writer_marks WHERE writer = ?',
   drop: 'DELETE FROM writer_marks WHERE writer = ?',
+  dropAll: 'DELETE FROM writer_marks',
 } as const
 
 export interface Batch {
@@ -235,6 +236,7 @@ export function deliveryRepo(db: Database) {
     }),
   )
   const writerMark = db.prepare<[string], { seq: number }>(WRITER_MARK_SQL.get)
+  const dropWriterMarks = db.prepare(WRITER_MARK_SQL.dropAll)
   const maxIds = db.prepare<[], { taps: number | null; transfers: number | null }>(
     'SELECT (SELECT max(id) FROM taps) AS taps, (SELECT max(id) FROM transfers) AS transfers',
   )
@@ -295,6 +297,14 @@ export function deliveryRepo(db: Database) {
     /** The last batch a writer thread committed (0: none yet), read on this connection. */
     writerMark(writer: string): number {
       return writerMark.get(writer)?.seq ?? 0
+    },
+    /**
+     * Forgets the marks of writer threads that are gone: a thread removes its own when it closes, but one that
+     * died with its hub (kill -9, a power cut) leaves it. Only at a hub's start, when no writer thread of this
+     * file can be running (one hub per data folder).
+     */
+    dropWriterMarks(): void {
+      dropWriterMarks.run()
     },
     findByToken(token: string): TransferRecord | null {
       const r = byToken.get(token)
