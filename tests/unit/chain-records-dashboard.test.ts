@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { systemContext, type CallContext } from '../../src/main/core/auth/actor'
 import { ChainService } from '../../src/main/core/chain/service'
-import { RecordsDashboard } from '../../src/main/core/chain/records/dashboard'
+import { RecordsDashboard, TREND_MAX_DAYS } from '../../src/main/core/chain/records/dashboard'
 import { RecordsIngest } from '../../src/main/core/chain/records/ingest'
 import { RecordsOutbox } from '../../src/main/core/chain/records/outbox'
 import { loadConfig } from '../../src/main/core/config/load'
@@ -13,6 +13,7 @@ import { Retention } from '../../src/main/core/monitoring/retention'
 import { addDays, dayKey } from '../../src/main/core/time/days'
 import { closeDatabase, openDatabase } from '../../src/main/db/open'
 import { createRepos, type Repos } from '../../src/main/db/repos'
+import { ChainRecordsScopeSchema } from '../../src/shared/contract/chain'
 import { emptyFunnel, type FunnelCounts } from '../../src/shared/contract/funnel'
 import { PlatformSchema } from '../../src/shared/contract/publish'
 import { seedFunnelSteps, sqlFunnel } from '../helpers/funnel'
@@ -157,6 +158,28 @@ describe('the chain dashboard at headquarters', () => {
       expect(sum(k), k).toBe(trend.days.reduce((n, d) => n + d[k], 0))
     expect(sum('failed')).toBeGreaterThan(0)
     expect(sum('expired')).toBeGreaterThan(0)
+  })
+
+  it('draws at most the last year, however far back `since` asks, and nothing for a period still to come', () => {
+    const started = performance.now()
+    const far = board.trend(systemContext, { since: '1970-01-01' })
+    expect(far.days).toHaveLength(TREND_MAX_DAYS)
+    expect(far.days.at(-1)!.day).toBe(dayKey(clock))
+    expect(far.from).toBe(far.days[0]!.day)
+    // The year drawn still holds every record the stores shipped (all within the last month).
+    const month = board.trend(systemContext, { since: new Date(addDays(clock, -29)).toISOString() })
+    const total = (t: typeof far) => t.days.reduce((n, d) => n + d.transfers, 0)
+    expect(total(far)).toBe(total(month))
+    const shipped = Object.values(stores).reduce(
+      (n, r) => n + (r.db.prepare('SELECT count(*) AS n FROM transfers').get() as { n: number }).n,
+      0,
+    )
+    expect(total(far)).toBe(shipped)
+    expect(board.trend(systemContext, { since: '9999-12-31' }).days).toEqual([])
+    expect(performance.now() - started).toBeLessThan(2000)
+    // A year the contract cannot read as a date like 2026-12-01 is refused before it reaches the dashboard.
+    const scope = ChainRecordsScopeSchema.safeParse({ since: '+010000-01-01' })
+    expect(scope.success).toBe(false)
   })
 
   it('sums the publish funnel over the stores, or shows one store’s, as the stores’ own funnels count it', () => {

@@ -347,7 +347,10 @@ export const ChainRecordsInputSchema = z.strictObject({
   /** Count only records at or after this time (ISO 8601). */
   since: z
     .string()
-    .refine((v) => !Number.isNaN(Date.parse(v)), 'must be a time like 2026-12-01 or 2026-12-01T08:00:00Z')
+    .refine(
+      (v) => /^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v)),
+      'must be a time like 2026-12-01 or 2026-12-01T08:00:00Z',
+    )
     .optional(),
   /** Look for new record objects first (HQ), and wait for that. */
   refresh: z.boolean().optional(),

@@ -16,6 +16,9 @@ import type { ChainService } from '../service'
 import { recordsDaysCsv, recordsStoresCsv } from './csv'
 import type { RecordsIngest } from './ingest'
 
+/** The longest trend drawn, in days: a year (a leap year's). */
+export const TREND_MAX_DAYS = 366
+
 export interface RecordsDashboardDeps {
   chain: ChainService
   repos: Pick<Repos, 'hqRecords'>
@@ -81,15 +84,21 @@ export class RecordsDashboard {
     return this.d.ingest.breakdown(args.since ? Date.parse(args.since) : null)
   }
 
-  /** Every day of the period (from `since`'s day, or HQ's first day of records, to today), gaps as zeros. */
+  /**
+   * Every day of the period (from `since`'s day, or HQ's first day of records, to today), gaps as zeros; at most
+   * the last TREND_MAX_DAYS, so a `since` far back does not draw (and hold in memory) a zero for every day since.
+   */
   trend(ctx: CallContext, args: ChainRecordsScope): ChainRecordsTrend {
     this.requireHq(ctx)
     const hq = this.d.repos.hqRecords
     const today = dayKey(this.now())
-    const from = args.since ? dayKey(Date.parse(args.since)) : (hq.firstDay() ?? today)
+    const end = dayStart(today)
+    const asked = args.since ? Date.parse(args.since) : dayStart(hq.firstDay() ?? today)
+    // Compared as times, not as day keys: a key's year is not always four digits.
+    const from = dayKey(Math.max(asked, addDays(end, 1 - TREND_MAX_DAYS)))
     const got = new Map(hq.trend(from, args.store ?? null).map((d) => [d.day, d]))
     const days: HqDay[] = []
-    for (let t = dayStart(from); dayKey(t) <= today; t = addDays(t, 1)) {
+    for (let t = dayStart(from); t <= end; t = addDays(t, 1)) {
       const day = dayKey(t)
       days.push(
         got.get(day) ?? { day, taps: 0, transfers: 0, completed: 0, failed: 0, expired: 0, published: 0 },
