@@ -351,11 +351,13 @@ describe('records of three stores reach headquarters exactly once (real Ceph RGW
     const hq = hubApi(hqDir)
     const today = new Date(midnight()).toISOString()
     const own = (id: string) => storeFunnel(stores[id]!.dir, midnight())
-    // The funnel across stores: each step as the three stores' own SQLite count it, summed (beacons are written a
-    // second after they arrive, then shipped: wait for HQ to have them all).
+    // The funnel across stores: each step as the three stores' own SQLite count it, summed (beacons and a
+    // download's end are written a second or so after they happen, then shipped: wait until the stores hold all five
+    // customers' steps, and HQ the same — equal alone, both could still lack the last customer's download).
     const funnel = await until('HQ’s funnel to equal the stores’', async () => {
-      const got = (await hq('chain-records-funnel', { since: today })).counts
       const want = addFunnels(['sh-a', 'sh-b', 'sh-c'].map(own))
+      if (want.played < 5 || want.copied < 5 || want.saved < 5 || want.publishedAny < 5) return null
+      const got = (await hq('chain-records-funnel', { since: today })).counts
       return JSON.stringify(got) === JSON.stringify(want) ? got : null
     })
     expect(funnel).toMatchObject({ played: 5, copied: 5, saved: 5, publishedAny: 5 })
