@@ -1,6 +1,6 @@
 import { write, writev } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
-import { linuxIo } from '../fsutil/linux-io'
+import { Writeback } from '../fsutil/writeback'
 
 /** A write to the partial file failed (a full disk …): the disk's own error, not a break of the stream. */
 export class WriteFailed extends Error {
@@ -11,7 +11,7 @@ export class WriteFailed extends Error {
 
 /** The hash job is told of written bytes in steps of this much: each message wakes its thread. */
 const TELL_EVERY_BYTES = 4 * 1024 * 1024
-/** Written bytes whose writeback starts at once (Linux): the file's final fdatasync then waits for little. */
+/** Written, unflushed bytes that start a writeback step. */
 const WRITEBACK_EVERY_BYTES = 8 * 1024 * 1024
 
 /**
@@ -32,9 +32,12 @@ export class PartWriter {
   private running: Promise<void> | null = null
   private failure: unknown = null
   private told: number
-  private flushedTo: number
-  /** A writeback running (it uses the descriptor: `drain` waits for it before the file is closed). */
-  private flushing: Promise<void> | null = null
+  /**
+   * The disk kept writing as bytes are written (a step per 8 MiB, Linux only), so the file's final fdatasync waits
+   * for little: left to the kernel, 20 stores' downloads waited on the disk together at their ends (bench:chain: the
+   * machine a fifth idle). Without the addon the final fdatasync does it all. `drain` ends it before the file closes.
+   */
+  private readonly writeback: Writeback
 
   constructor(
     private readonly handle: FileHandle,
@@ -44,7 +47,11 @@ export class PartWriter {
     private readonly onWritten: (upTo: number) => void,
   ) {
     this.told = written
-    this.flushedTo = written
+    this.writeback = new Writeback(handle.fd, {
+      from: written,
+      every: WRITEBACK_EVERY_BYTES,
+      fallback: 'none',
+    })
   }
 
   /**
@@ -62,9 +69,10 @@ export class PartWriter {
     return this.settle()
   }
 
-  /** Waits until every queued byte is written (or a write failed: then WriteFailed). */
+  /** Waits until every queued byte is written (or a write failed: then WriteFailed); the writer is done then. */
   async drain(): Promise<void> {
-    while (this.running || this.flushing) await (this.running ?? this.flushing)
+    while (this.running) await this.running
+    await this.writeback.end()
     if (this.failure !== null) throw new WriteFailed(this.failure)
     if (this.told < this.written) {
       this.told = this.written
@@ -99,7 +107,7 @@ export class PartWriter {
             this.told = this.written
             this.onWritten(this.written)
           }
-          this.writeback()
+          this.writeback.advance(this.written)
           if (this.queuedBytes) this.start()
         }
         resolve()
@@ -107,27 +115,6 @@ export class PartWriter {
       if (chunks.length === 1) write(this.handle.fd, chunks[0]!, 0, bytes, at, done)
       else writev(this.handle.fd, chunks, at, done)
     })
-  }
-
-  /**
-   * Starts the disk writing what is written so far, without waiting for it (sync_file_range, our addon), one
-   * stretch at a time. Left to itself the kernel holds it in the page cache until the file's fdatasync, and 20
-   * stores' downloads then waited on the disk together (bench:chain: the machine a fifth idle). Without the addon,
-   * the final fdatasync does it all.
-   */
-  private writeback(): void {
-    const io = linuxIo()
-    if (!io || this.flushing || this.written - this.flushedTo < WRITEBACK_EVERY_BYTES) return
-    const from = this.flushedTo
-    const upTo = this.written
-    this.flushing = new Promise<void>((resolve) =>
-      // A failure only leaves the stretch to the final fdatasync, which reports what counts.
-      io.startWriteback(this.handle.fd, from, upTo - from, () => {
-        this.flushedTo = upTo
-        this.flushing = null
-        resolve()
-      }),
-    )
   }
 
   private requeue(chunks: Buffer[], skip: number): void {

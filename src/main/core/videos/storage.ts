@@ -2,7 +2,6 @@ import { createHash, randomBytes } from 'node:crypto'
 import {
   close,
   createReadStream,
-  fdatasync,
   open,
   writev,
   mkdirSync,
@@ -19,7 +18,7 @@ import { rm } from 'node:fs/promises'
 import type { Logger } from 'pino'
 import type { DataPaths } from '../paths'
 import { endOrphanFfmpeg } from '../media/orphans'
-import { linuxIo } from '../fsutil/linux-io'
+import { Writeback } from '../fsutil/writeback'
 import type { VideosRepo } from '../../db/repos/videos'
 import { syncDir } from '../fsutil/atomic'
 
@@ -176,20 +175,15 @@ export class LimitExceededError extends Error {
 const FLUSH_AFTER = 32 << 20
 
 /**
- * A large incoming file, written with vectored writes as chunks arrive. The disk is kept writing the whole time:
- * once 32 MiB are unflushed, their writeback starts, and the next starts as soon as it ends, so at the end only
- * the last few MiB remain for the caller's final fdatasync. Left to itself, the kernel would hold gigabytes in the
- * page cache (its background writeback starts at 10% of memory or after 30 s) and write them all after the last
- * byte, doubling the time. On Linux the writeback is started with sync_file_range (our addon), which skips the
- * drive-cache barrier every fdatasync carries; elsewhere each step is an fdatasync. The file is created
- * exclusively (`wx`): a temp name never overwrites anything.
+ * A large incoming file, written with vectored writes as chunks arrive. The disk is kept writing the whole time
+ * (fsutil/writeback.ts, a step per 32 MiB, an fdatasync per step where our addon is absent), so at the end only the
+ * last few MiB remain for the caller's final fdatasync; left to the kernel, they were all written after the last
+ * byte, doubling the time. The file is created exclusively (`wx`): a temp name never overwrites anything.
  */
 export class IncomingFile extends Writable {
   private fd: number | null = null
+  private writeback: Writeback | null = null
   private written = 0
-  private flushedTo = 0
-  private flushing = false
-  private afterFlush: (() => void) | null = null
 
   constructor(private readonly path: string) {
     super({ highWaterMark: 1 << 20 })
@@ -197,7 +191,10 @@ export class IncomingFile extends Writable {
 
   override _construct(done: (err?: Error | null) => void): void {
     open(this.path, 'wx', (err, fd) => {
-      if (!err) this.fd = fd
+      if (!err) {
+        this.fd = fd
+        this.writeback = new Writeback(fd, { from: 0, every: FLUSH_AFTER, fallback: 'fdatasync' })
+      }
       done(err)
     })
   }
@@ -214,7 +211,7 @@ export class IncomingFile extends Writable {
       // A short count on a regular file means the disk filled up mid-write; fail as the next call would.
       if (n !== total) return done(Object.assign(new Error('short write (disk full?)'), { code: 'ENOSPC' }))
       this.written += n
-      this.flushSoon()
+      this.writeback?.advance(this.written)
       done()
     })
   }
@@ -227,34 +224,12 @@ export class IncomingFile extends Writable {
     this.closeFd(() => done(err))
   }
 
-  private flushSoon(): void {
-    if (this.flushing || this.fd === null || this.written - this.flushedTo < FLUSH_AFTER) return
-    this.flushing = true
-    const upTo = this.written
-    const next = () => {
-      // An error only means this stretch is written later: the caller's final fdatasync is what counts.
-      this.flushing = false
-      this.flushedTo = upTo
-      const then = this.afterFlush
-      this.afterFlush = null
-      if (then) then()
-      else this.flushSoon()
-    }
-    const io = linuxIo()
-    if (io) io.startWriteback(this.fd, this.flushedTo, upTo - this.flushedTo, next)
-    else fdatasync(this.fd, next)
-  }
-
   private closeFd(done: (err?: Error | null) => void): void {
-    // A flush still running holds our descriptor: close after it, so the number is never reused under it.
-    if (this.flushing) {
-      this.afterFlush = () => this.closeFd(done)
-      return
-    }
     const fd = this.fd
     this.fd = null
     if (fd === null) return done()
-    close(fd, (err) => done(err))
+    // A writeback still running holds our descriptor: close after it, so the number is never reused under it.
+    void this.writeback!.end().then(() => close(fd, (err) => done(err)))
   }
 }
 
