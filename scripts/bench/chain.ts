@@ -14,7 +14,7 @@
 // after each side.
 import { execFile } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
@@ -185,6 +185,7 @@ function statSeconds(stat: string): number {
  * the whole machine busy or idle (a side that waits on the disk leaves it idle).
  */
 function cpuSeconds(cephPids: number[]): {
+  threads: Record<string, number>
   main: number
   all: number
   ceph: number
@@ -201,7 +202,18 @@ function cpuSeconds(cephPids: number[]): {
   const machine = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number)
   const total = machine.reduce((a, b) => a + b, 0) / 100
   const idle = (machine[3]! + machine[4]!) / 100 // idle + iowait
+  const threads: Record<string, number> = {}
+  if (process.env.BENCH_THREADS)
+    for (const t of readdirSync('/proc/self/task')) {
+      try {
+        const name = t === String(process.pid) ? 'main' : `t${Number(t) - process.pid}`
+        threads[name] = (threads[name] ?? 0) + statSeconds(readFileSync(`/proc/self/task/${t}/stat`, 'utf8'))
+      } catch {
+        // The thread ended meanwhile.
+      }
+    }
   return {
+    threads,
     main: statSeconds(readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8')),
     all: statSeconds(readFileSync('/proc/self/stat', 'utf8')),
     ceph,
@@ -210,8 +222,25 @@ function cpuSeconds(cephPids: number[]): {
   }
 }
 
+/** The event loop's CPU profile of one run (BENCH_PROFILE=dir), for Chrome's DevTools or a script. */
+async function startProfile(): Promise<{ stop: (file: string) => Promise<void> }> {
+  const { Session } = await import('node:inspector/promises')
+  const session = new Session()
+  session.connect()
+  await session.post('Profiler.enable')
+  await session.post('Profiler.start')
+  return {
+    stop: async (file) => {
+      const { profile } = await session.post('Profiler.stop')
+      writeFileSync(file, JSON.stringify(profile))
+      session.disconnect()
+    },
+  }
+}
+
 async function timedRun(name: string, cephPids: number[], each: (i: number, dir: string) => Promise<number>) {
   const root = join(work, name)
+  const profiler = process.env.BENCH_PROFILE ? await startProfile() : null
   const cpu = cpuSeconds(cephPids)
   const started = performance.now()
   const bytes = (
@@ -219,7 +248,15 @@ async function timedRun(name: string, cephPids: number[], each: (i: number, dir:
   ).reduce((a, b) => a + b, 0)
   const seconds = (performance.now() - started) / 1000
   const after = cpuSeconds(cephPids)
+  if (profiler) await profiler.stop(join(process.env.BENCH_PROFILE!, `${name}.cpuprofile`))
   rmSync(root, { recursive: true, force: true })
+  if (process.env.BENCH_THREADS)
+    console.log(
+      name,
+      Object.entries(after.threads)
+        .map(([t, s]) => `${t} ${(s - (cpu.threads[t] ?? 0)).toFixed(2)}`)
+        .join(', '),
+    )
   return {
     seconds,
     bytes,

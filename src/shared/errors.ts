@@ -78,6 +78,34 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS
 
+/**
+ * One refusal of a `validation-failed` answer (details.issues): where, zod's issue code and the figures it names, and
+ * the English message. The console words it in its own language from `code` and the figures (the message is the
+ * API's English, from the contract).
+ */
+export interface ValidationIssue {
+  /** The field's path, dot-joined ('' for the whole input). */
+  path: string
+  code: string
+  message: string
+  /** What the limit applies to: string, number, array, set, date … */
+  origin?: string
+  minimum?: number | string
+  maximum?: number | string
+  inclusive?: boolean
+  /** The type wanted (invalid_type). */
+  expected?: string
+  /** The format wanted (invalid_format): regex, url, email, datetime … */
+  format?: string
+  /** The values allowed (invalid_value). */
+  values?: unknown[]
+  /** Keys that are not part of the input (unrecognized_keys). */
+  keys?: string[]
+  divisor?: number | string
+  /** A refinement's own figures (a caption problem …). */
+  params?: Record<string, unknown>
+}
+
 export interface ErrorBody {
   code: ErrorCode
   message: string

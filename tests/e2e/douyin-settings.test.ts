@@ -36,10 +36,9 @@ describe('the Douyin part of Settings', () => {
 
     await page.getByTestId('settings-douyin-enabled').click()
     await page.getByTestId('settings-save').click()
+    // The hub's reason in Chinese, the field named as the form names it.
     await page
-      .getByText(
-        '输入有误：Douyin publishing needs the client key and the client secret: set both before switching it on',
-      )
+      .getByText(/^输入有误：「.+」开启抖音发布需要 Client Key 和 Client Secret：请先填好这两项$/)
       .waitFor()
 
     await page.getByTestId('settings-douyin-key').fill(KEY)

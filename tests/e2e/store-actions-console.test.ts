@@ -124,7 +124,11 @@ describe('store actions in the console', () => {
     writeFileSync(qrFile, await QRCode.toBuffer('https://u.wechat.com/example-store', { width: 240 }))
     const fileInput = card.locator('input[type=file]')
     await fileInput.setInputFiles(fake)
-    await page.getByText(/输入有误：not a PNG or JPEG/).waitFor()
+    await page
+      .getByText(
+        '输入有误：「图片」不是边长 64–4096 像素的 PNG 或 JPEG 图片（请把微信里的二维码保存为图片后上传）',
+      )
+      .waitFor()
     expect((await owner.invoke('store-actions-get', {})).wechatQr).toBeNull()
     await fileInput.setInputFiles(qrFile)
     await page.getByText('微信二维码已更新').waitFor()

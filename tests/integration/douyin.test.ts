@@ -73,7 +73,7 @@ describe('Douyin publish through a running hub', () => {
     await expect(owner.invoke('settings-update', { douyinEnabled: true })).rejects.toMatchObject({
       code: 'validation-failed',
       message:
-        'Douyin publishing needs the client key and the client secret: set both before switching it on',
+        'douyinEnabled: Douyin publishing needs the client key and the client secret: set both before switching it on',
     })
     expect(standin.calls).toEqual({ clientToken: 0, ticket: 0, shareId: 0 })
   })

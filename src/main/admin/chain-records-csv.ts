@@ -4,7 +4,7 @@ import { ChainRecordsCsvQuerySchema } from '../../shared/contract/chain'
 import type { Language } from '../../shared/languages'
 import type { AuthService } from '../core/auth/service'
 import type { RecordsDashboard } from '../core/chain/records/dashboard'
-import { HubError } from '../core/errors'
+import { HubError, validationError } from '../core/errors'
 import { resolveActor } from './context'
 import { sendError } from './rpc'
 
@@ -36,11 +36,7 @@ export function chainRecordsCsvRouter(d: {
         since: one('since'),
         store: one('store'),
       })
-      if (!parsed.success)
-        throw new HubError(
-          'validation-failed',
-          parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-        )
+      if (!parsed.success) throw validationError(parsed.error.issues)
       const ctx = { actor, ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null }
       const body = await d.dashboard.csv(ctx, parsed.data, lang)
       const stamp = new Date().toISOString().slice(0, 10).replace(/-/g, '')

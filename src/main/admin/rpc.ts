@@ -2,7 +2,7 @@ import express, { type Request, type Response, type NextFunction, type Router } 
 import type { Logger } from 'pino'
 import { z } from 'zod'
 import { contract, isMethodName } from '../../shared/contract'
-import { explainError, HubError, toErrorBody } from '../core/errors'
+import { explainError, HubError, toErrorBody, validationError } from '../core/errors'
 import type { AuthService } from '../core/auth/service'
 import type { Handlers } from '../core/handlers'
 import { callContext } from './context'
@@ -26,12 +26,6 @@ export function sendError(
   res.status(status).json({ error: body })
 }
 
-function validationError(error: z.ZodError): HubError {
-  const issues = error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
-  const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')
-  return new HubError('validation-failed', summary || 'invalid input', { issues })
-}
-
 /** `POST /api/<method>` with a JSON body: validate with the contract's schema, then call the domain handler. */
 export function rpcRouter(handlers: Handlers, auth: AuthService, logger: Logger): Router {
   const router = express.Router()
@@ -46,7 +40,7 @@ export function rpcRouter(handlers: Handlers, auth: AuthService, logger: Logger)
       if (spec.auth === 'user' && ctx.actor.kind === 'anonymous')
         throw new HubError('unauthenticated', 'log in first')
       const parsed = (spec.input as z.ZodType).safeParse(req.body ?? {})
-      if (!parsed.success) throw validationError(parsed.error)
+      if (!parsed.success) throw validationError(parsed.error.issues)
       const handler = handlers[name] as (args: unknown, c: typeof ctx) => unknown
       const result = await handler(parsed.data, ctx)
       res.json({ result })

@@ -4,7 +4,7 @@ import { z } from 'zod'
 import type { Language } from '../../shared/languages'
 import { HistoryQuerySchema } from '../../shared/contract/monitoring'
 import type { AuthService } from '../core/auth/service'
-import { HubError } from '../core/errors'
+import { HubError, validationError } from '../core/errors'
 import { toFilter, type HistoryService } from '../core/monitoring/history'
 import { resolveActor } from './context'
 import { sendError } from './rpc'
@@ -22,11 +22,7 @@ function parseQuery(q: Record<string, unknown>): z.output<typeof CsvQuery> {
     videoId: num('videoId'),
     status: one('status')?.split(','),
   })
-  if (!parsed.success)
-    throw new HubError(
-      'validation-failed',
-      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-    )
+  if (!parsed.success) throw validationError(parsed.error.issues)
   return parsed.data
 }
 

@@ -1,4 +1,5 @@
-import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '../../shared/errors'
+import type { z } from 'zod'
+import { ERROR_STATUS, type ErrorBody, type ErrorCode, type ValidationIssue } from '../../shared/errors'
 import { isDatabaseDamage } from '../db/errors'
 
 /** An error the hub expects and can explain; converted once, at the boundary, into the shared envelope. */
@@ -53,4 +54,45 @@ export function explainError(err: unknown): unknown {
 export function toErrorBody(err: unknown): ErrorBody {
   if (err instanceof HubError) return err.toBody()
   return { code: 'internal-error', message: 'internal error' }
+}
+
+/** The issue's figures a reader words a refusal with; never the input itself (it can hold a password). */
+const ISSUE_FIELDS = [
+  'origin',
+  'minimum',
+  'maximum',
+  'inclusive',
+  'expected',
+  'format',
+  'values',
+  'keys',
+  'divisor',
+  'params',
+] as const
+
+function toIssue(i: z.core.$ZodIssue): ValidationIssue {
+  const out: Record<string, unknown> = { path: i.path.join('.'), code: i.code, message: i.message }
+  for (const f of ISSUE_FIELDS) {
+    const v = (i as unknown as Record<string, unknown>)[f]
+    // A bigint limit has no JSON form.
+    if (v !== undefined) out[f] = typeof v === 'bigint' ? String(v) : v
+  }
+  return out as unknown as ValidationIssue
+}
+
+/**
+ * Input refused: the message lists each field and why in English (logs, CLI); details.issues carries the same with
+ * zod's codes and figures, which the console words in its own language.
+ */
+export function validationError(issues: z.core.$ZodIssue[] | ValidationIssue[]): HubError {
+  const list = issues.map((i) =>
+    typeof i.path === 'string' ? (i as ValidationIssue) : toIssue(i as z.core.$ZodIssue),
+  )
+  const summary = list.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')
+  return new HubError('validation-failed', summary || 'invalid input', { issues: list })
+}
+
+/** One field refused by a rule of the hub rather than the contract (`message` is best one of shared TEXT). */
+export function fieldRefused(path: string, message: string): HubError {
+  return validationError([{ path, code: 'custom', message }])
 }

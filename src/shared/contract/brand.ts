@@ -1,20 +1,16 @@
 import { z } from 'zod'
 import { method } from './define'
 import { Empty } from './common'
+import { TEXT } from './texts'
 
 const Text = (max: number) =>
   z.strictObject({
     'zh-CN': z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`),
     en: z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`),
   })
-const Color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1f6feb')
+const Color = z.string().regex(/^#[0-9a-fA-F]{6}$/, TEXT.colour)
 /** A file inside the profile folder: a plain name, no folders, so a profile cannot point outside itself. */
-const AssetName = z
-  .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\.(svg|png)$/,
-    'must be a file name in the profile folder ending in .svg or .png',
-  )
+const AssetName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\.(svg|png)$/, TEXT.assetName)
 
 /** Fields a brand profile has; `locked` names those a store admin may not change. */
 export const BrandFieldSchema = z.enum(['productName', 'shortName', 'colors', 'phone', 'support'])
@@ -35,11 +31,11 @@ export const BrandTextsSchema = z.strictObject({
     phone: z
       .string()
       .trim()
-      .regex(/^[0-9+() -]{3,30}$/, 'must be a phone number')
+      .regex(/^[0-9+() -]{3,30}$/, TEXT.phone)
       .optional(),
-    email: z.email('must be an email address').optional(),
+    email: z.email(TEXT.email).optional(),
     url: z
-      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .url({ protocol: /^https?$/, error: TEXT.httpUrl })
       .max(200)
       .optional(),
   }),
@@ -47,19 +43,14 @@ export const BrandTextsSchema = z.strictObject({
 
 /** `brand.json` of a brand profile folder (with its logo and app icon beside it). */
 export const BrandFileSchema = BrandTextsSchema.extend({
-  schema: z.literal(1, 'must be 1 (the brand profile format this hub reads)'),
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'must be 2–40 lower-case letters, digits or dashes'),
+  schema: z.literal(1, TEXT.brandSchema),
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, TEXT.brandId),
   logo: AssetName,
-  icon: AssetName.refine((n) => n.endsWith('.png'), 'must be a .png file'),
+  icon: AssetName.refine((n) => n.endsWith('.png'), TEXT.pngFile),
   /** Reverse-DNS application id of the installers, e.g. com.example.shoptap. */
-  appId: z
-    .string()
-    .regex(
-      /^[a-zA-Z][a-zA-Z0-9-]*(\.[a-zA-Z][a-zA-Z0-9-]*){2,}$/,
-      'must be reverse-DNS, e.g. com.example.app',
-    ),
+  appId: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]*(\.[a-zA-Z][a-zA-Z0-9-]*){2,}$/, TEXT.appId),
   /** Base name of installer files, e.g. ShopTap → ShopTap-Setup-1.2.0.exe. */
-  installerName: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, 'must be 1–40 letters, digits, - or _'),
+  installerName: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, TEXT.installerName),
   locked: z.array(BrandFieldSchema).default([]),
 })
 export type BrandFile = z.infer<typeof BrandFileSchema>

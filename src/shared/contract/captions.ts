@@ -3,6 +3,7 @@ import { method } from './define'
 import { Empty, IdSchema, LanguageSchema, Ok } from './common'
 import { PlatformLimitsMapSchema } from './publish'
 import { captionProblems, describeProblem, normalizeCaption, type CaptionContent } from '../captions/rules'
+import { TEXT } from './texts'
 
 /** A caption as stored: plain text (anything that shows it escapes it), for a video, a tag, or a tag with a video. */
 export const CaptionSchema = z.object({
@@ -46,7 +47,7 @@ export const CaptionCreateSchema = z
     ...Content,
   })
   .refine((c) => c.videoId !== null || c.tagId !== null, {
-    message: 'give the video or the tag the caption is for',
+    message: TEXT.captionFor,
     path: ['videoId'],
   })
   .transform(checked)
@@ -72,7 +73,7 @@ export const StoreNameSchema = z
     (s) =>
       !/[{}]/.test(s) &&
       captionProblems({ text: s || '-', hashtags: [], mentions: [], poi: null }).length === 0,
-    'plain text, without HTML, braces or invisible characters',
+    TEXT.storeName,
   )
 
 export const captionsContract = {

@@ -4,6 +4,7 @@ import { Empty, IdSchema, isBaseUrl } from './common'
 import { StrategySchema } from './tags'
 import { JobStatusSchema } from './videos'
 import { FunnelCountsSchema } from './funnel'
+import { TEXT } from './texts'
 
 /**
  * A chain of stores (issue 20): headquarters publishes to an S3-compatible object store, store hubs sync from it.
@@ -21,30 +22,21 @@ export const ChainEndpointSchema = z
   .string()
   .trim()
   .max(255, 'at most 255 characters')
-  .refine(
-    isBaseUrl,
-    'must look like https://s3.example.com or http://192.168.1.5:7480 (scheme, host and port only)',
-  )
+  .refine(isBaseUrl, TEXT.chainEndpoint)
   .transform((value) => value.replace(/\/+$/, ''))
 
 /** AWS-style region names and the names other stores use (oss-cn-hangzhou, ap-guangzhou, default). */
 export const ChainRegionSchema = z
   .string()
   .trim()
-  .regex(
-    /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$/,
-    'must be a region name like us-east-1, oss-cn-hangzhou or ap-guangzhou',
-  )
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$/, TEXT.region)
 
 /** S3's bucket naming rules (what every compatible store accepts): 3–63 lower-case letters, digits, dots, hyphens. */
 export const ChainBucketSchema = z
   .string()
   .trim()
-  .regex(
-    /^(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
-    'must be a bucket name: 3–63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit',
-  )
-  .refine((v) => !v.includes('..'), 'must not hold two dots in a row')
+  .regex(/^(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, TEXT.bucket)
+  .refine((v) => !v.includes('..'), TEXT.bucketDots)
 
 /** Key pairs are printable ASCII without spaces (an access key id, a secret). */
 const credential = (what: string, max: number) =>
@@ -53,7 +45,7 @@ const credential = (what: string, max: number) =>
     .trim()
     .min(1, `${what} must not be empty`)
     .max(max, `${what} has at most ${max} characters`)
-    .regex(/^[\x21-\x7e]+$/, `${what} holds printable characters without spaces only`)
+    .regex(/^[\x21-\x7e]+$/, TEXT.credentialPrintable)
 
 export const ChainAccessKeySchema = credential('an access key', 128)
 export const ChainSecretKeySchema = credential('a secret key', 256)
@@ -62,10 +54,7 @@ export const ChainSecretKeySchema = credential('a secret key', 256)
 export const ChainStoreIdSchema = z
   .string()
   .trim()
-  .regex(
-    /^[a-z0-9][a-z0-9-]{0,39}$/,
-    'must be 1–40 lower-case letters, digits and hyphens, like sh-xujiahui-01',
-  )
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, TEXT.storeId)
 
 const ChainErrorSchema = z.object({ code: z.string(), message: z.string() })
 
@@ -76,29 +65,24 @@ const ChainErrorSchema = z.object({ code: z.string(), message: z.string() })
 export const ChainTargetSchema = z
   .string()
   .trim()
-  .regex(
-    /^(\*|@?[a-z0-9][a-z0-9-]{0,39})$/,
-    'must be * (every store), a store id like sh-xujiahui-01, or a group like @east',
-  )
+  .regex(/^(\*|@?[a-z0-9][a-z0-9-]{0,39})$/, TEXT.chainTarget)
 export const ChainTargetsSchema = z.array(ChainTargetSchema).min(1, 'name at least one store').max(1000)
 export const ChainGroupNameSchema = z
   .string()
   .trim()
-  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1–40 lower-case letters, digits and hyphens, like east')
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, TEXT.groupName)
 
 /** A day in the store's own time zone, both ends of a binding included. */
 export const ChainDateSchema = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-01')
+  .regex(/^\d{4}-\d{2}-\d{2}$/, TEXT.date)
   .refine((d) => {
     const t = new Date(`${d}T00:00:00Z`)
     return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d
-  }, 'is not a day of the calendar')
+  }, TEXT.calendarDay)
 
 /** A chain video's id in the catalog: `v-` and the start of its source's SHA-256 (the same file, the same id). */
-export const ChainVideoIdSchema = z
-  .string()
-  .regex(/^v-[0-9a-f]{20}$/, 'must be a chain video id like v-0123…')
+export const ChainVideoIdSchema = z.string().regex(/^v-[0-9a-f]{20}$/, TEXT.chainVideoId)
 
 /** A placement label a binding plays on: the label of the store's tags (收银台), as typed there. */
 export const ChainLabelSchema = z
@@ -264,7 +248,7 @@ export const ChainBindInputSchema = z
     to: ChainDateSchema.nullable().default(null),
     strategy: StrategySchema.optional(),
   })
-  .refine((b) => !b.from || !b.to || b.from <= b.to, { message: 'from must not be after to', path: ['to'] })
+  .refine((b) => !b.from || !b.to || b.from <= b.to, { message: TEXT.fromAfterTo, path: ['to'] })
 
 /**
  * `tapdrop chain status --json` and the console's chain card. Later parts of the chain add their fields (a store's
@@ -347,10 +331,7 @@ export const ChainRecordsInputSchema = z.strictObject({
   /** Count only records at or after this time (ISO 8601). */
   since: z
     .string()
-    .refine(
-      (v) => /^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v)),
-      'must be a time like 2026-12-01 or 2026-12-01T08:00:00Z',
-    )
+    .refine((v) => /^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v)), TEXT.since)
     .optional(),
   /** Look for new record objects first (HQ), and wait for that. */
   refresh: z.boolean().optional(),

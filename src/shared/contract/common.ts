@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { ROLES } from '../roles'
 import { LANGUAGES } from '../languages'
+import { TEXT } from './texts'
 
 export const Empty = z.strictObject({})
 export const Ok = z.object({ ok: z.literal(true) })
@@ -18,7 +19,7 @@ export const UsernameSchema = z
   .toLowerCase()
   .min(2, 'at least 2 characters')
   .max(32, 'at most 32 characters')
-  .regex(/^[\p{L}\p{N}._-]+$/u, 'letters, digits, dot, underscore and dash only')
+  .regex(/^[\p{L}\p{N}._-]+$/u, TEXT.username)
 
 export const PasswordSchema = z.string().min(8, 'at least 8 characters').max(256, 'at most 256 characters')
 export const DisplayNameSchema = z.string().trim().max(64, 'at most 64 characters')

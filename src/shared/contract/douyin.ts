@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { TEXT } from './texts'
 
 /**
  * Why the phone page gets the offline path (save, copy the caption, open Douyin by hand) instead of a signed
@@ -36,19 +37,13 @@ export type DouyinShareResult = z.infer<typeof DouyinShareResultSchema>
 export const DouyinClientKeySchema = z
   .string()
   .trim()
-  .regex(
-    /^[A-Za-z0-9_-]{4,64}$/,
-    'must be the client key from the Douyin open platform: 4 to 64 letters and digits, like aw1a2b3c4d5e6f',
-  )
+  .regex(/^[A-Za-z0-9_-]{4,64}$/, TEXT.douyinClientKey)
 
 /** The app's client secret. Written, never shown back: the messages here never quote the value. */
 export const DouyinClientSecretSchema = z
   .string()
   .trim()
-  .regex(
-    /^[\x21-\x7e]{8,128}$/,
-    'must be the client secret from the Douyin open platform: 8 to 128 characters, no spaces',
-  )
+  .regex(/^[\x21-\x7e]{8,128}$/, TEXT.douyinClientSecret)
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
 
@@ -72,7 +67,7 @@ export const DouyinApiBaseUrlSchema = z
     const u = parseUrl(value)
     if (!u || u.username || u.password || u.search || u.hash) return false
     return u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.has(u.hostname))
-  }, 'must be an https:// address like https://open.douyin.com (http:// only for 127.0.0.1 or localhost)')
+  }, TEXT.douyinApiBase)
   .transform((value) => value.replace(/\/+$/, ''))
 
 /**
@@ -93,5 +88,5 @@ export const DouyinVideoBaseUrlSchema = z
       !u.search &&
       !u.hash
     )
-  }, 'must be an http:// or https:// address like https://video.example.com (no ?query or #fragment)')
+  }, TEXT.douyinVideoBase)
   .transform((value) => value.replace(/\/+$/, ''))

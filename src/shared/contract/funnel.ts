@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { method } from './define'
 import { IdSchema } from './common'
 import { PlatformSchema, type Platform } from './publish'
+import { TEXT } from './texts'
 
 /**
  * What a customer did with the video a tap gave them (issue 18, the conversion funnel), one kind per step. Each is
@@ -152,7 +153,7 @@ export type FunnelEvent = z.infer<typeof FunnelEventSchema>
 
 const When = z.iso.datetime({
   offset: true,
-  error: 'must be an ISO date-time, e.g. 2026-11-24T09:00:00+08:00',
+  error: TEXT.dateTimeOffset,
 })
 
 export const FunnelQuerySchema = z.strictObject({

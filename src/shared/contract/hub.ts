@@ -1,3 +1,4 @@
+import { TEXT } from './texts'
 import { z } from 'zod'
 import { method } from './define'
 import { Empty, isBaseUrl, LanguageSchema } from './common'
@@ -22,7 +23,7 @@ const HOSTNAME =
 
 /** A listen address: an IPv4/IPv6 literal (0.0.0.0 = every interface) or a host name. */
 export const HostSchema = z.union([z.ipv4(), z.ipv6(), z.string().regex(HOSTNAME)], {
-  error: 'must be an IP address (0.0.0.0 for all interfaces) or a host name',
+  error: TEXT.host,
 })
 
 export const PortSchema = z.coerce
@@ -39,7 +40,7 @@ export const PublicUrlSchema = z
   .string()
   .trim()
   .max(64, 'at most 64 characters (it must fit on an NTAG213 tag with the tag code)')
-  .refine(isBaseUrl, 'must look like http://192.168.1.20:8080 (scheme, host and port only)')
+  .refine(isBaseUrl, TEXT.publicUrl)
   .transform((value) => value.replace(/\/+$/, ''))
 
 export const SettingSourceSchema = z.enum(['default', 'file', 'env', 'flag'])

@@ -1,11 +1,12 @@
 import { z } from 'zod'
 import { method } from './define'
 import { TransferSchema, TransferStatusSchema } from './transfers'
+import { TEXT } from './texts'
 
 const Id = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)
 const When = z.iso.datetime({
   offset: true,
-  error: 'must be an ISO date-time, e.g. 2026-11-24T09:00:00+08:00',
+  error: TEXT.dateTimeOffset,
 })
 
 export const DashboardSchema = z.object({

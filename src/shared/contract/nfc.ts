@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { method } from './define'
 import { Empty, IdSchema } from './common'
 import { StrategySchema, TagSchema, TierSchema } from './tags'
+import { TEXT } from './texts'
 
 export const NfcServiceStateSchema = z.enum(['off', 'starting', 'ready', 'unavailable', 'module-missing'])
 export type NfcServiceState = z.infer<typeof NfcServiceStateSchema>
@@ -50,7 +51,7 @@ const Target = z.object({
     .array(IdSchema)
     .min(1, 'choose at least one video')
     .max(50)
-    .refine((ids) => new Set(ids).size === ids.length, 'a video is listed twice'),
+    .refine((ids) => new Set(ids).size === ids.length, TEXT.videoTwice),
   strategy: StrategySchema.optional(),
   tier: TierSchema.default('normal'),
   dailyCap: z.number().int().min(1).max(1_000_000).nullable().default(null),
@@ -69,7 +70,7 @@ function lockConfirmed(v: { lock: boolean; confirmLock?: string | undefined }): 
   return !v.lock || v.confirmLock === LOCK_CONFIRMATION
 }
 const lockMessage = {
-  message: `a permanent lock needs confirmLock: "${LOCK_CONFIRMATION}"`,
+  message: TEXT.lockConfirm,
   path: ['confirmLock'],
 }
 
@@ -86,7 +87,7 @@ export const NfcWriteInputSchema = z
     ...Protection,
   })
   .refine((v) => (v.tagId === undefined) !== (v.target === undefined), {
-    message: 'give either tagId or target',
+    message: TEXT.tagOrTarget,
     path: ['target'],
   })
   .refine(lockConfirmed, lockMessage)

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { TEXT } from './texts'
 
 /**
  * The apps a customer can post the store's video to from the phone page, in the order they are offered by
@@ -57,7 +58,7 @@ export const DEFAULT_PLATFORM_LIMITS: PlatformLimitsMap = {
 export const TagPlatformsSchema = z
   .array(PlatformSchema)
   .max(PlatformSchema.options.length)
-  .refine((list) => new Set(list).size === list.length, 'a platform is listed twice')
+  .refine((list) => new Set(list).size === list.length, TEXT.platformTwice)
 
 /** A new tag offers every platform, in the default order, and rotates its captions. */
 export const DEFAULT_TAG_PLATFORMS: readonly Platform[] = PlatformSchema.options

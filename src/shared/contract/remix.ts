@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { method } from './define'
 import { Empty, IdSchema, Ok } from './common'
+import { TEXT } from './texts'
 
 // 一碰一个新视频 (issue 19): remix templates, the music library, variant pools per tag. Declared once here.
 
@@ -32,10 +33,10 @@ export const TemplateClipSchema = z
     outMs: z.number().int().positive().nullable().default(null),
     pin: ClipPinSchema.nullable().default(null),
   })
-  .refine((c) => c.outMs === null || c.outMs > c.inMs, 'a clip must end after it starts')
+  .refine((c) => c.outMs === null || c.outMs > c.inMs, TEXT.clipOrder)
 export type TemplateClip = z.output<typeof TemplateClipSchema>
 
-const Line = z.string().trim().min(1).max(40, 'an overlay line is at most 40 characters')
+const Line = z.string().trim().min(1).max(40, TEXT.overlayLine)
 
 /** How variants differ: every random choice is drawn from these ranges with the variant's seed. */
 export const TemplateRulesSchema = z.strictObject({

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { method } from './define'
 import { Empty, IdSchema } from './common'
+import { TEXT } from './texts'
 
 /**
  * The store's own blocks a tag can show beside the video on the phone page (issue 18, item 6), in the tag's order:
@@ -13,7 +14,7 @@ export type StoreAction = z.infer<typeof StoreActionSchema>
 export const TagStoreActionsSchema = z
   .array(StoreActionSchema)
   .max(StoreActionSchema.options.length)
-  .refine((list) => new Set(list).size === list.length, 'a store action is listed twice')
+  .refine((list) => new Set(list).size === list.length, TEXT.storeActionTwice)
 
 /** The store's review page (大众点评, Meituan …): https only, a link a customer's phone opens as it is. */
 export const ReviewUrlSchema = z
@@ -27,7 +28,7 @@ export const ReviewUrlSchema = z
     } catch {
       return false
     }
-  }, 'must be an https:// address, like https://www.dianping.com/shop/12345')
+  }, TEXT.reviewUrl)
 
 /** Image types the WeChat QR code may be, told by their first bytes, never by a name. */
 export const QrImageTypeSchema = z.enum(['image/png', 'image/jpeg'])
@@ -40,7 +41,7 @@ export const MAX_QR_IMAGE_BYTES = 160 * 1024
 export const CouponCodeSchema = z
   .string()
   .trim()
-  .regex(/^[\x21-\x7e\u00a1-\uffff]{1,64}$/u, 'a code is 1 to 64 visible characters without spaces')
+  .regex(/^[\x21-\x7e\u00a1-\uffff]{1,64}$/u, TEXT.couponCode)
 
 export const StoreActionsViewSchema = z.object({
   /** From Settings (wifiSsid, wifiPassword): the Wi-Fi block shows nothing without an SSID. */

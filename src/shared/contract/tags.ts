@@ -3,6 +3,7 @@ import { method } from './define'
 import { Empty, IdSchema, Ok } from './common'
 import { CaptionStrategySchema, PlatformSchema, TagPlatformsSchema } from './publish'
 import { StoreActionSchema, TagStoreActionsSchema } from './store-actions'
+import { TEXT } from './texts'
 
 /** A tag's tier: VIP tags get the VIP quota and go ahead in the download queue. */
 export const TierSchema = z.enum(['normal', 'vip'])
@@ -50,7 +51,7 @@ const VideoIds = z
   .array(IdSchema)
   .min(1, 'choose at least one video')
   .max(50, 'at most 50 videos')
-  .refine((ids) => new Set(ids).size === ids.length, 'a video is listed twice')
+  .refine((ids) => new Set(ids).size === ids.length, TEXT.videoTwice)
 
 export const tagsContract = {
   'tag-list': method({ input: Empty, output: z.array(TagSchema), auth: 'user' }),

@@ -3,6 +3,7 @@ import { method } from './define'
 import { Empty } from './common'
 import { TierSchema } from './tags'
 import { RemixFallbackSchema } from './remix'
+import { TEXT } from './texts'
 
 export const TransferStatusSchema = z.enum([
   'pending',
@@ -97,9 +98,7 @@ export type DeliveryStatus = z.infer<typeof DeliveryStatusSchema>
 export const transfersContract = {
   'transfer-list': method({
     input: z.strictObject({
-      since: z.iso
-        .datetime({ offset: true, error: 'must be an ISO date-time, e.g. 2026-11-24T09:00:00Z' })
-        .optional(),
+      since: z.iso.datetime({ offset: true, error: TEXT.dateTimeUtc }).optional(),
       limit: z.number().int().min(1).max(5000).default(500),
     }),
     output: z.array(TransferSchema),

@@ -12,7 +12,7 @@ import { requireRole, type CallContext } from '../auth/actor'
 import type { AuditService } from '../audit/service'
 import type { ConfigStore } from '../config/store'
 import type { EventBus } from '../events/bus'
-import { HubError } from '../errors'
+import { HubError, validationError } from '../errors'
 import { writeFileAtomic } from '../fsutil/atomic'
 import { DEFAULT_BRAND, type Brand } from './brand'
 import { BrandProfileError, loadProfile } from './profile'
@@ -176,11 +176,7 @@ export class BrandService {
     const merged = { ...all[id], ...patch }
     // The whole result must still be a valid brand (e.g. a phone text cannot be emptied).
     const check = BrandTextsSchema.safeParse({ ...pickTexts(base), ...merged })
-    if (!check.success)
-      throw new HubError(
-        'validation-failed',
-        check.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-      )
+    if (!check.success) throw validationError(check.error.issues)
     writeFileAtomic(this.d.overridesFile, JSON.stringify({ ...all, [id]: merged }, null, 2) + '\n', 0o600)
     this.changed()
     this.d.audit.record(ctx, 'brand.update', id, { fields })

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs'
 import type { SettingsUpdate, SettingsView } from '../../../shared/contract/hub'
-import { HubError } from '../errors'
+import { fieldRefused, HubError } from '../errors'
 import { inWriteTransaction } from '../../db/immediate'
 import { requireRole, type CallContext } from '../auth/actor'
 import type { AuditService } from '../audit/service'
@@ -11,6 +11,7 @@ import { lanAddresses } from '../network/addresses'
 import type { MediaBinaries } from '../media/binaries'
 import { PHONE_LADDER } from '../media/ladder'
 import { CHAIN_SECRET_KEYS, maskAccessKey } from '../chain/settings'
+import { TEXT } from '../../../shared/contract/texts'
 
 /** Settings whose values are secrets: the audit log says they changed, never what they are. */
 const SECRET_SETTINGS: ReadonlySet<string> = new Set([
@@ -122,11 +123,7 @@ export class SettingsService {
     const { changed, next } = this.config.preview(patch)
     if (changed.includes('chainCaFile') && next.chainCaFile) checkCaFile(next.chainCaFile)
     if (next.douyinEnabled && (!next.douyinClientKey || !next.douyinClientSecret))
-      throw new HubError(
-        'validation-failed',
-        'Douyin publishing needs the client key and the client secret: set both before switching it on',
-        { key: 'douyinEnabled' },
-      )
+      throw fieldRefused('douyinEnabled', TEXT.douyinNeedsKeys)
     // Bind the new LAN address before saving it: a port in use is refused and nothing changes.
     if (changed.includes('lanHost') || changed.includes('lanPort'))
       await this.runtime.rebindLan(next.lanHost, next.lanPort)
@@ -158,8 +155,7 @@ export class SettingsService {
 
 /** The CA file must be a readable file holding a PEM certificate, or the chain could never connect. */
 function checkCaFile(path: string): void {
-  const refuse = (why: string) =>
-    new HubError('validation-failed', `chainCaFile: ${why}`, { field: 'chainCaFile' })
+  const refuse = (why: string) => fieldRefused('chainCaFile', why)
   let text: string
   try {
     if (!statSync(path).isFile()) throw refuse(`${path} is not a file`)

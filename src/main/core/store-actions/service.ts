@@ -16,10 +16,11 @@ import type { AuditService } from '../audit/service'
 import type { ConfigStore } from '../config/store'
 import { RateLimiter } from '../delivery/rate-limit'
 import type { EventBus } from '../events/bus'
-import { HubError } from '../errors'
+import { fieldRefused, HubError } from '../errors'
 import { writeFileAtomic } from '../fsutil/atomic'
 import type { FunnelTransfer } from '../funnel/service'
 import { sniffImage } from './image'
+import { TEXT } from '../../../shared/contract/texts'
 
 /** A block the phone page shows, with what it needs (values from Settings; none of it read from SQLite). */
 export type PhoneBlock =
@@ -180,17 +181,9 @@ export class StoreActionsService {
       this.qr = null
     } else {
       const body = Buffer.from(base64, 'base64')
-      if (body.length > MAX_QR_IMAGE_BYTES)
-        throw new HubError('validation-failed', `the image is larger than ${MAX_QR_IMAGE_BYTES / 1024} KB`, {
-          key: 'image',
-        })
+      if (body.length > MAX_QR_IMAGE_BYTES) throw fieldRefused('image', TEXT.qrTooLarge)
       const info = sniffImage(body)
-      if (!info)
-        throw new HubError(
-          'validation-failed',
-          'not a PNG or JPEG image between 64 and 4096 pixels a side (the QR code from WeChat, saved as a picture)',
-          { key: 'image' },
-        )
+      if (!info) throw fieldRefused('image', TEXT.qrNotImage)
       mkdirSync(this.d.dir, { recursive: true })
       inWriteTransaction(this.d.repos.db, () => {
         this.d.audit.record(ctx, 'settings.update', 'settings', {

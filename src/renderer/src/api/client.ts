@@ -1,11 +1,25 @@
 import { ApiError, createApiClient } from '../../../shared/api-client'
 import i18n from '../i18n'
+import type { ValidationIssue } from '../../../shared/errors'
+import type { Language } from '../../../shared/languages'
+import { describeIssue, describeIssues, type LabelOf } from './validation-text'
 
 /** The console talks to the hub it was served from; the session cookie rides along. */
 export const api = createApiClient({ baseUrl: '' })
 
-/** A person-readable message for any failure, in the current language, keyed by the hub's stable error code. */
-export function errorMessage(err: unknown): string {
+const consoleLanguage = (): Language => (i18n.language === 'en' ? 'en' : 'zh-CN')
+
+function issuesOf(err: unknown): ValidationIssue[] {
+  if (!(err instanceof ApiError) || err.code !== 'validation-failed') return []
+  const issues = err.details?.issues
+  return Array.isArray(issues) ? (issues as ValidationIssue[]) : []
+}
+
+/**
+ * A person-readable message for any failure, in the current language, keyed by the hub's stable error code.
+ * `labelOf` names a refused field as the form shows it (else the console's common names, else the API's).
+ */
+export function errorMessage(err: unknown, labelOf?: LabelOf): string {
   if (err instanceof ApiError) {
     const reason = err.details?.reason
     if (err.code === 'video-refused' && typeof reason === 'string' && i18n.exists(`label.refusal.${reason}`))
@@ -13,8 +27,18 @@ export function errorMessage(err: unknown): string {
     const key = `errors.${err.code}`
     const seconds = (err.details?.retryAfterSeconds as number | undefined) ?? ''
     const similarTo = (err.details?.similarTo as string | undefined) ?? ''
-    const text = i18n.t(key, { message: err.message, seconds, similarTo })
+    const issues = issuesOf(err)
+    // The hub's message is English; the refusals it lists are worded here, in the console's language.
+    const message = issues.length ? describeIssues(issues, i18n.t, consoleLanguage(), labelOf) : err.message
+    const text = i18n.t(key, { message, seconds, similarTo })
     return text === key ? err.message : text
   }
   return (err as Error)?.message ?? String(err)
+}
+
+/** A refusal's fields and what is wrong with each, worded for the console: to show under a form's fields. */
+export function refusedFields(err: unknown): Array<{ path: string; text: string }> {
+  return issuesOf(err)
+    .filter((i) => i.path)
+    .map((i) => ({ path: i.path, text: describeIssue(i, i18n.t, consoleLanguage()) }))
 }

@@ -13,7 +13,7 @@ import { inWriteTransaction } from '../../../db/immediate'
 import type { AuditService } from '../../audit/service'
 import { actorName, requireRole, type CallContext } from '../../auth/actor'
 import type { ConfigStore } from '../../config/store'
-import { HubError } from '../../errors'
+import { fieldRefused, HubError } from '../../errors'
 import type { EventBus } from '../../events/bus'
 import type { JobQueue } from '../../jobs/queue'
 import { defaultStrategy, type Catalog } from '../catalog'
@@ -34,6 +34,7 @@ import {
   UnpublishPayload,
 } from './publish-job'
 import { listStores, type StatusCache } from './stores'
+import { TEXT } from '../../../../shared/contract/texts'
 
 export interface ChainHqDeps {
   chain: ChainService
@@ -208,12 +209,8 @@ export class ChainHq {
         'only a ready video can be published (it is still being transcoded, or failed)',
       )
     if ((input.from || input.to) && input.label === undefined)
-      throw new HubError(
-        'validation-failed',
-        'from and to go with a label (the placement the video plays on)',
-      )
-    if (input.from && input.to && input.from > input.to)
-      throw new HubError('validation-failed', 'from must not be after to')
+      throw fieldRefused('label', TEXT.fromToNeedLabel)
+    if (input.from && input.to && input.from > input.to) throw fieldRefused('to', TEXT.fromAfterTo)
     const payload: PublishPayload = {
       videoId: v.id,
       chainId: chainIdOf(v.sha256),

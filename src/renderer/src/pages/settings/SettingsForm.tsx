@@ -17,7 +17,7 @@ import {
 } from 'antd'
 import { useTranslation } from 'react-i18next'
 import type { SettingSource, SettingsView } from '../../../../shared/contract/hub'
-import { errorMessage } from '../../api/client'
+import { errorMessage, refusedFields } from '../../api/client'
 import { useUpdateSettings } from '../../api/hub'
 import {
   SECTIONS,
@@ -110,7 +110,14 @@ export function SettingsForm({ view }: { view: SettingsView | null }) {
       await update.mutateAsync(settingsPatch(view, values))
       message.success(t('settings.saved'))
     } catch (err) {
-      message.error(errorMessage(err))
+      // Each refused field says why under itself, and the message names it as the form does.
+      const field = (key: string) => SETTINGS_FIELDS.find((f) => f.key === key)
+      form.setFields(
+        refusedFields(err)
+          .filter((r) => field(r.path))
+          .map((r) => ({ name: r.path, errors: [r.text] })),
+      )
+      message.error(errorMessage(err, (path) => (field(path) ? t(field(path)!.label) : null)))
     }
   }
 

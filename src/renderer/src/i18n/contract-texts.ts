@@ -1,0 +1,65 @@
+import type { Language } from '../../../shared/languages'
+import { TEXT, type TextKey } from '../../../shared/contract/texts'
+
+/**
+ * The contract's own refusal texts (shared/contract/texts.ts) in each language of the console. A server refusal
+ * carries the English text; the console finds its key and shows it in the language chosen.
+ */
+const zhCN: Record<TextKey, string> = {
+  assetName: '必须是品牌文件夹里以 .svg 或 .png 结尾的文件名',
+  colour: '必须是颜色值，例如 #1f6feb',
+  phone: '必须是电话号码',
+  email: '必须是邮箱地址',
+  httpUrl: '必须是 http:// 或 https:// 开头的网址',
+  brandSchema: '必须是 1（本集线器读取的品牌配置格式）',
+  brandId: '必须是 2–40 个小写字母、数字或连字符',
+  pngFile: '必须是 .png 文件',
+  appId: '必须是反向域名格式，例如 com.example.app',
+  installerName: '必须是 1–40 个字母、数字、- 或 _',
+  captionFor: '请指定文案所属的视频或标签',
+  storeName: '只能是纯文字，不能含 HTML、花括号或不可见字符',
+  chainEndpoint: '必须形如 https://s3.example.com 或 http://192.168.1.5:7480（只写协议、主机和端口）',
+  region: '必须是区域名称，例如 us-east-1、oss-cn-hangzhou 或 ap-guangzhou',
+  bucket: '必须是存储桶名称：3–63 个小写字母、数字、点或连字符，以字母或数字开头和结尾',
+  bucketDots: '不能有两个连续的点',
+  storeId: '必须是 1–40 个小写字母、数字或连字符，例如 sh-xujiahui-01',
+  chainTarget: '必须是 *（全部门店）、门店编号（如 sh-xujiahui-01）或分组（如 @east）',
+  groupName: '必须是 1–40 个小写字母、数字或连字符，例如 east',
+  date: '必须是日期，例如 2026-12-01',
+  calendarDay: '不是日历上存在的日期',
+  chainVideoId: '必须是连锁视频编号，例如 v-0123…',
+  fromAfterTo: '开始日期不能晚于结束日期',
+  since: '必须是时间，例如 2026-12-01 或 2026-12-01T08:00:00Z',
+  username: '只能包含字母、数字、点、下划线和连字符',
+  douyinClientKey: '必须是抖音开放平台的 Client Key：4–64 个字母和数字，例如 aw1a2b3c4d5e6f',
+  douyinClientSecret: '必须是抖音开放平台的 Client Secret：8–128 个字符，不含空格',
+  douyinApiBase: '必须是 https:// 地址，例如 https://open.douyin.com（http:// 只限 127.0.0.1 或 localhost）',
+  douyinVideoBase: '必须是 http:// 或 https:// 地址，例如 https://video.example.com（不带 ? 参数或 # 片段）',
+  dateTimeOffset: '必须是日期时间，例如 2026-11-24T09:00:00+08:00',
+  dateTimeUtc: '必须是日期时间，例如 2026-11-24T09:00:00Z',
+  host: '必须是 IP 地址（0.0.0.0 表示所有网卡）或主机名',
+  publicUrl: '必须形如 http://192.168.1.20:8080（只写协议、主机和端口）',
+  tagOrTarget: '请指定标签或目标（二选一）',
+  videoTwice: '同一个视频列了两次',
+  platformTwice: '同一个平台列了两次',
+  clipOrder: '片段的结束时间必须晚于开始时间',
+  overlayLine: '每行叠加文字最多 40 个字',
+  storeActionTwice: '同一个门店操作列了两次',
+  reviewUrl: '必须是 https:// 地址，例如 https://www.dianping.com/shop/12345',
+  couponCode: '券码是 1–64 个可见字符，不含空格',
+  credentialPrintable: '只能包含可打印字符，不能有空格',
+  douyinNeedsKeys: '开启抖音发布需要 Client Key 和 Client Secret：请先填好这两项',
+  fromToNeedLabel: '设置起止日期时需要同时指定位置名称（视频投放的位置）',
+  qrTooLarge: '图片太大（二维码图片一般只有几十 KB）',
+  qrNotImage: '不是边长 64–4096 像素的 PNG 或 JPEG 图片（请把微信里的二维码保存为图片后上传）',
+  lockConfirm: '永久锁定需要输入确认词 LOCK',
+}
+
+export const CONTRACT_TEXTS: Record<Language, Record<TextKey, string>> = { 'zh-CN': zhCN, en: TEXT }
+
+const KEY_OF_TEXT = new Map<string, TextKey>(Object.entries(TEXT).map(([k, v]) => [v, k as TextKey]))
+
+/** The key of a contract text (the English a server refusal carries), or null for any other text. */
+export function contractTextKey(english: string): TextKey | null {
+  return KEY_OF_TEXT.get(english) ?? null
+}

@@ -1,0 +1,63 @@
+// The refusal texts the contract writes itself (English: the API's words, which the CLI prints). Every one has a
+// key, and the console a translation for each key (renderer/src/i18n/contract-texts.ts): a text added here without
+// its translation fails the type check. Limits (at most N characters, between 0 and 65535 …) are not here: the
+// console words those from the code and figures.
+export const TEXT = {
+  assetName: 'must be a file name in the profile folder ending in .svg or .png',
+  colour: 'must be a colour like #1f6feb',
+  phone: 'must be a phone number',
+  email: 'must be an email address',
+  httpUrl: 'must be an http(s) URL',
+  brandSchema: 'must be 1 (the brand profile format this hub reads)',
+  brandId: 'must be 2–40 lower-case letters, digits or dashes',
+  pngFile: 'must be a .png file',
+  appId: 'must be reverse-DNS, e.g. com.example.app',
+  installerName: 'must be 1–40 letters, digits, - or _',
+  captionFor: 'give the video or the tag the caption is for',
+  storeName: 'plain text, without HTML, braces or invisible characters',
+  chainEndpoint:
+    'must look like https://s3.example.com or http://192.168.1.5:7480 (scheme, host and port only)',
+  region: 'must be a region name like us-east-1, oss-cn-hangzhou or ap-guangzhou',
+  bucket:
+    'must be a bucket name: 3–63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit',
+  bucketDots: 'must not hold two dots in a row',
+  storeId: 'must be 1–40 lower-case letters, digits and hyphens, like sh-xujiahui-01',
+  chainTarget: 'must be * (every store), a store id like sh-xujiahui-01, or a group like @east',
+  groupName: 'must be 1–40 lower-case letters, digits and hyphens, like east',
+  date: 'must be a date like 2026-12-01',
+  calendarDay: 'is not a day of the calendar',
+  chainVideoId: 'must be a chain video id like v-0123…',
+  fromAfterTo: 'from must not be after to',
+  since: 'must be a time like 2026-12-01 or 2026-12-01T08:00:00Z',
+  username: 'letters, digits, dot, underscore and dash only',
+  douyinClientKey:
+    'must be the client key from the Douyin open platform: 4 to 64 letters and digits, like aw1a2b3c4d5e6f',
+  douyinClientSecret:
+    'must be the client secret from the Douyin open platform: 8 to 128 characters, no spaces',
+  douyinApiBase:
+    'must be an https:// address like https://open.douyin.com (http:// only for 127.0.0.1 or localhost)',
+  douyinVideoBase:
+    'must be an http:// or https:// address like https://video.example.com (no ?query or #fragment)',
+  dateTimeOffset: 'must be an ISO date-time, e.g. 2026-11-24T09:00:00+08:00',
+  dateTimeUtc: 'must be an ISO date-time, e.g. 2026-11-24T09:00:00Z',
+  host: 'must be an IP address (0.0.0.0 for all interfaces) or a host name',
+  publicUrl: 'must look like http://192.168.1.20:8080 (scheme, host and port only)',
+  tagOrTarget: 'give either tagId or target',
+  videoTwice: 'a video is listed twice',
+  platformTwice: 'a platform is listed twice',
+  clipOrder: 'a clip must end after it starts',
+  overlayLine: 'an overlay line is at most 40 characters',
+  storeActionTwice: 'a store action is listed twice',
+  reviewUrl: 'must be an https:// address, like https://www.dianping.com/shop/12345',
+  couponCode: 'a code is 1 to 64 visible characters without spaces',
+  credentialPrintable: 'holds printable characters without spaces only',
+  douyinNeedsKeys:
+    'Douyin publishing needs the client key and the client secret: set both before switching it on',
+  fromToNeedLabel: 'from and to go with a label (the placement the video plays on)',
+  qrTooLarge: 'the image is too large (a QR code picture is a few dozen KB)',
+  qrNotImage:
+    'not a PNG or JPEG image between 64 and 4096 pixels a side (the QR code from WeChat, saved as a picture)',
+  lockConfirm: 'a permanent lock needs confirmLock: "LOCK"',
+} as const
+
+export type TextKey = keyof typeof TEXT
