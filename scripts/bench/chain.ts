@@ -9,6 +9,8 @@
 //   idle: one real store hub (the built CLI, `npm run build` first) with its catalog applied, its requests to the
 //   object store counted by a proxy for `--idle-seconds` at a 10 s poll; printed as requests per store per hour
 //   at the default 60 s poll.
+// BENCH_THREADS=1 prints each run's CPU per thread of this process (main, V8's collector helpers, libuv's pool, the
+// hashing thread: by thread id offset); BENCH_PROFILE=dir writes each run's event-loop CPU profile there.
 // The stores are simulated in one process (20 hub processes would measure the machine more than the sync); they
 // use the same code a store hub runs. Each sync writes stores × MB to the temp folder (4 GB by default), removed
 // after each side.

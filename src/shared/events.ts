@@ -30,6 +30,8 @@ export type HubEvent =
    * Funnel steps were written (at most once a second, a batch of phones' steps at a time): reload funnel counts.
    */
   | { type: 'funnel-changed' }
+  /** A tag's coupon codes changed: a phone was given one, or staff imported or cleared codes. */
+  | { type: 'coupons-changed'; tagId: number }
   /** A phone tapped a tag (whatever came of it: delivered, quota used up, unknown tag …). */
   | {
       type: 'tap'

@@ -201,6 +201,10 @@ describe('store actions in the console', () => {
     await tap.locator('#coupon-yours').waitFor()
     expect(await tap.locator('#coupon-code').innerText()).toMatch(/^(SPRING-1\d\d|FILE-\d)$/)
     await phone.close()
+    // The tags list counts it as it happens, without a reload.
+    await expect
+      .poll(() => page.getByTestId(`tag-coupons-${tag.id}`).innerText(), { timeout: 5000 })
+      .toBe('1/12')
 
     // The console's counts follow SQLite; clearing asks first and keeps the code that was given.
     await page.getByTestId(`tag-coupons-${tag.id}`).click()

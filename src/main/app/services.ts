@@ -207,6 +207,7 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
     media: () => media,
     // The label PDFs' CJK font (TAPDROP_LABEL_FONT, resources/fonts, or the system's Noto CJK / PingFang / YaHei).
     font: () => findCjkFont({ ...process.env, ...i.options.env }),
+    fontCacheDir: join(paths.cache, 'fonts'),
     brand: () => brandService.current(),
     logger: remixLogger,
   }

@@ -30,6 +30,8 @@ export function dataPaths(dataDir: string) {
     runFile: join(root, 'run', 'hub.json'),
     media: join(root, 'media'),
     tmp: join(root, 'tmp'),
+    /** Files the hub makes from others and can make again (a font's face copied out of its collection). */
+    cache: join(root, 'cache'),
   }
 }
 

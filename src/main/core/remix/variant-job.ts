@@ -15,6 +15,7 @@ import { templateInputs, type TemplateInputs } from './inputs'
 import { planVariant, type VariantPlan } from './plan'
 import { renderVariant, type RenderRequest } from './render'
 import type { VariantPools } from './pool'
+import { drawableFontFile } from './font-face'
 
 // The variant job, whole: how it is queued, what it does, and what its states mean for the pool.
 
@@ -42,6 +43,8 @@ export interface RenderKit {
   config: ConfigStore
   media: () => MediaBinaries
   font: () => OverlayFont | null
+  /** Where a collection's face is copied out for drawtext (font-face.ts). */
+  fontCacheDir: string
   brand: () => Brand
   logger: Logger
 }
@@ -67,7 +70,7 @@ export function renderRequest(
       clips: new Map([...inputs.files].map(([id, rel]) => [id, kit.storage.abs(rel)])),
       music: inputs.music ? kit.storage.abs(inputs.music.path) : null,
       clipAudio: inputs.template.rules.clipAudio,
-      font: font.path,
+      font: drawableFontFile(font, kit.fontCacheDir),
       endCard:
         cardSeconds > 0
           ? {

@@ -126,7 +126,10 @@ export class StoreActionsService {
       now: this.now(),
     })
     if (!got) return { kind: 'none-left' }
-    if (got.first) this.d.logger.info({ transferId: t.id, tagId: t.tagId }, 'coupon given')
+    if (got.first) {
+      this.d.logger.info({ transferId: t.id, tagId: t.tagId }, 'coupon given')
+      this.d.events.emit({ type: 'coupons-changed', tagId: t.tagId })
+    }
     this.d.couponGiven(t)
     return { kind: 'code', code: got.code }
   }
@@ -215,6 +218,7 @@ export class StoreActionsService {
       })
       return r
     })
+    this.d.events.emit({ type: 'coupons-changed', tagId: q.tagId })
     return { ...this.summaryOf(q.tagId), ...result }
   }
 
@@ -231,6 +235,7 @@ export class StoreActionsService {
       const removed = this.d.repos.coupons.clear(tagId)
       this.d.audit.record(ctx, 'coupon.clear', `tag:${tagId}`, { removed })
     })
+    this.d.events.emit({ type: 'coupons-changed', tagId })
     return this.summaryOf(tagId)
   }
 

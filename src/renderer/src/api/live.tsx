@@ -124,6 +124,11 @@ export function LiveUpdates() {
       soon(client, 'funnel-transfer', 1000)
       return
     }
+    if (event.type === 'coupons-changed') {
+      // A busy promotion gives codes to many phones a second: one reload of the counts per second at most.
+      soon(client, 'coupon-summary', 1000)
+      return
+    }
     if (event.type === 'notification') {
       const list = client.getQueryData<MethodResult<'notification-list'>>([
         'notification-list',

@@ -22,11 +22,11 @@ export const useSetWechatQr = () =>
 export const wechatQrUrl = (updatedAt: string) => `/media/store/wechat-qr?v=${encodeURIComponent(updatedAt)}`
 
 /**
- * A tag's coupon codes: how many were imported and how many phones were given one. Phones claim codes without an
- * event to the console, so the counts are read again every half minute while shown.
+ * A tag's coupon codes: how many were imported and how many phones were given one. Kept current by the hub's
+ * `coupons-changed` event (live.tsx).
  */
 export const useCouponSummary = (tagId: number | null) =>
-  useApiQuery('coupon-summary', { tagId: tagId ?? 0 }, { enabled: tagId !== null, refetchInterval: 30_000 })
+  useApiQuery('coupon-summary', { tagId: tagId ?? 0 }, { enabled: tagId !== null })
 
 export const useImportCoupons = () =>
   useApiMutation('coupon-import', {

@@ -1,0 +1,116 @@
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
+import { join } from 'node:path'
+import type { OverlayFont } from './glyphs'
+
+/**
+ * The file ffmpeg's drawtext should draw `font` with. drawtext's `fontfile` always opens the first face of a
+ * collection (.ttc), and the first face of Noto Sans CJK is the Japanese one: a Chinese store's overlay came out
+ * with Japanese shapes of common characters (直, 骨, 角 …). A face further in is copied out once into a font file
+ * of its own in `cacheDir` (the same tables, nothing redrawn) and that file is drawn with. A plain font file, a
+ * collection whose wanted face is the first, or a face not found by name is drawn as it is.
+ */
+export function drawableFontFile(font: OverlayFont, cacheDir: string): string {
+  if (!font.family) return font.path
+  let stat
+  try {
+    stat = statSync(font.path)
+  } catch {
+    return font.path
+  }
+  // Named for the source's size and time, so a font updated by the system is copied again.
+  const name = `${font.family.replace(/[^A-Za-z0-9_-]/g, '_')}-${stat.size}-${Math.trunc(stat.mtimeMs)}.otf`
+  const out = join(cacheDir, name)
+  if (existsSync(out)) return out
+  const ttc = readFileSync(font.path)
+  if (ttc.toString('latin1', 0, 4) !== 'ttcf') return font.path
+  const index = faceNames(ttc).indexOf(font.family)
+  if (index <= 0) return font.path
+  mkdirSync(cacheDir, { recursive: true })
+  // Older copies of this face (the system's font was updated) go; another face's copies stay.
+  const prefix = name.slice(0, name.indexOf(`-${stat.size}-`) + 1)
+  for (const f of readdirSync(cacheDir))
+    if (f.startsWith(prefix) && f !== name) rmSync(join(cacheDir, f), { force: true })
+  const tmp = `${out}.${process.pid}.tmp`
+  writeFileSync(tmp, faceFile(ttc, faceOffsets(ttc)[index]!))
+  renameSync(tmp, out)
+  return out
+}
+
+/** Where each face's table directory starts (the TTC header's offset table). */
+function faceOffsets(ttc: Buffer): number[] {
+  const count = ttc.readUInt32BE(8)
+  if (count > 256 || 12 + count * 4 > ttc.length) throw new Error('not a font collection')
+  return Array.from({ length: count }, (_, i) => ttc.readUInt32BE(12 + i * 4))
+}
+
+interface TableRecord {
+  tag: string
+  checksum: number
+  offset: number
+  length: number
+}
+
+function tables(ttc: Buffer, at: number): TableRecord[] {
+  const n = ttc.readUInt16BE(at + 4)
+  return Array.from({ length: n }, (_, i) => {
+    const r = at + 12 + i * 16
+    const t = {
+      tag: ttc.toString('latin1', r, r + 4),
+      checksum: ttc.readUInt32BE(r + 4),
+      offset: ttc.readUInt32BE(r + 8),
+      length: ttc.readUInt32BE(r + 12),
+    }
+    if (t.offset + t.length > ttc.length) throw new Error(`table ${t.tag} runs past the end of the file`)
+    return t
+  })
+}
+
+/** Each face's PostScript name (name ID 6), '' where it has none. */
+export function faceNames(ttc: Buffer): string[] {
+  return faceOffsets(ttc).map((at) => {
+    const name = tables(ttc, at).find((t) => t.tag === 'name')
+    if (!name) return ''
+    const count = ttc.readUInt16BE(name.offset + 2)
+    const strings = name.offset + ttc.readUInt16BE(name.offset + 4)
+    for (let i = 0; i < count; i++) {
+      const r = name.offset + 6 + i * 12
+      const platform = ttc.readUInt16BE(r)
+      if (ttc.readUInt16BE(r + 6) !== 6) continue
+      const start = strings + ttc.readUInt16BE(r + 10)
+      const bytes = ttc.subarray(start, start + ttc.readUInt16BE(r + 8))
+      // Windows names are UTF-16BE; Macintosh ones single-byte.
+      if (platform === 3) return Buffer.from(bytes).swap16().toString('utf16le')
+      if (platform === 1) return bytes.toString('latin1')
+    }
+    return ''
+  })
+}
+
+/** One face as a font file of its own: its table directory, then its tables, each on a 4-byte boundary. */
+function faceFile(ttc: Buffer, at: number): Buffer {
+  const list = tables(ttc, at)
+  const header = 12 + list.length * 16
+  const size = list.reduce((n, t) => n + Math.ceil(t.length / 4) * 4, header)
+  const out = Buffer.alloc(size)
+  ttc.copy(out, 0, at, at + 12)
+  let offset = header
+  list.forEach((t, i) => {
+    const r = 12 + i * 16
+    out.write(t.tag, r, 'latin1')
+    out.writeUInt32BE(t.checksum, r + 4)
+    out.writeUInt32BE(offset, r + 8)
+    out.writeUInt32BE(t.length, r + 12)
+    ttc.copy(out, offset, t.offset, t.offset + t.length)
+    offset += Math.ceil(t.length / 4) * 4
+  })
+  return out
+}
