@@ -119,6 +119,23 @@ describe('the remix page', () => {
     },
   )
 
+  it('says in Chinese why a template cannot make a variant (zh-CN)', { timeout: 120_000 }, async () => {
+    const page = await remixPage('zh-CN')
+    await editor(page, '95b-remix-editor-refused-zh')
+    // Three clips of 3 s for 15 s of video: each clip would need 5 s at least.
+    await page.locator('.ant-modal-footer .ant-btn-primary').click()
+    const toast = page.locator('.ant-message-notice')
+    await toast.waitFor()
+    const text = await toast.innerText()
+    expect(text).toMatch(
+      /^这个模板无法生成视频：第 1 个片段（视频 \d+）只有 3\.0 秒，每个片段需要 [\d.]+ 秒（15 秒分成 3 段，最高 [\d.]+ 倍速）/,
+    )
+    // Nothing of the hub's English in it.
+    expect(text).not.toMatch(/[A-Za-z]{2,}/)
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('95c-remix-refused-zh') })
+    await page.context().close()
+  })
+
   it(
     'makes a remix tag in the tag form: the template brings its base video (zh-CN)',
     { timeout: 120_000 },

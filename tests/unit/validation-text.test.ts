@@ -1,11 +1,11 @@
 import i18next, { type TFunction } from 'i18next'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { validationError } from '../../src/main/core/errors'
+import { refusal, validationError } from '../../src/main/core/errors'
 import { contract } from '../../src/shared/contract'
 import type { ValidationIssue } from '../../src/shared/errors'
-import { TEXT } from '../../src/shared/contract/texts'
+import { hubText, TEXT, type HubText } from '../../src/shared/contract/texts'
 import { describeIssues } from '../../src/renderer/src/api/validation-text'
-import { CONTRACT_TEXTS } from '../../src/renderer/src/i18n/contract-texts'
+import { CONTRACT_TEXTS, sayText } from '../../src/renderer/src/i18n/contract-texts'
 import zhCN from '../../src/renderer/src/i18n/zh-CN'
 import en from '../../src/renderer/src/i18n/en'
 
@@ -28,7 +28,7 @@ beforeAll(async () => {
 })
 
 /** What the hub sends for this input to settings-update (the same code path as its answer). */
-function refusal(input: unknown): ValidationIssue[] {
+function refused(input: unknown): ValidationIssue[] {
   const parsed = contract['settings-update'].input.safeParse(input)
   if (parsed.success) throw new Error('the input was accepted')
   const err = validationError(parsed.error.issues)
@@ -45,7 +45,7 @@ const englishWords = (s: string) =>
 
 describe('a refused input in the console', () => {
   it('is worded in Chinese in a zh-CN console, field by field', () => {
-    const issues = refusal({
+    const issues = refused({
       lanPort: 70_000,
       quotaNormal: 2.5,
       wifiSsid: '',
@@ -69,23 +69,33 @@ describe('a refused input in the console', () => {
   })
 
   it('names a field as the form shows it when the form says so', () => {
-    const issues = refusal({ lanPort: 70_000 })
+    const issues = refused({ lanPort: 70_000 })
     const text = describeIssues(issues, zh, 'zh-CN', (path) => (path === 'lanPort' ? '手机页端口' : null))
     expect(text).toBe('「手机页端口」不能大于 65535')
   })
 
   it('stays in plain English in an English console', () => {
-    const text = describeIssues(refusal({ lanPort: -1, publicUrl: 'x' }), english, 'en')
+    const text = describeIssues(refused({ lanPort: -1, publicUrl: 'x' }), english, 'en')
     expect(text).toBe(
       'lanPort: must be at least 0; Public address: must look like http://192.168.1.20:8080 (scheme, host and port only)',
     )
   })
 
-  it('has Chinese words for every refusal text of the contract', () => {
+  it('has Chinese words for every refusal text, naming the same values', () => {
+    const names = (x: string) => [...x.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort()
     for (const [key, english] of Object.entries(TEXT)) {
       const zhText = CONTRACT_TEXTS['zh-CN'][key as keyof typeof TEXT]
       expect(zhText, key).toMatch(HAN)
       expect(zhText, key).not.toBe(english)
+      expect(names(zhText), key).toEqual(names(english))
     }
+  })
+
+  it('words the hub’s own refusals (a conflict, a template that cannot make a variant) in the console’s language', () => {
+    const conflict = refusal('conflict', hubText('tooFewClips', { need: 3, have: 2 })).toBody()
+    expect(conflict.message).toBe('a variant needs 3 clips but the template has 2')
+    const text = JSON.parse(JSON.stringify(conflict.details)).text as HubText
+    expect(sayText(text, 'zh-CN')).toBe('每个变体需要 3 个片段，但模板只有 2 个')
+    expect(sayText(text, 'en')).toBe(conflict.message)
   })
 })

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { english, type HubText } from '../../shared/contract/texts'
 import { ERROR_STATUS, type ErrorBody, type ErrorCode, type ValidationIssue } from '../../shared/errors'
 import { isDatabaseDamage } from '../db/errors'
 
@@ -90,6 +91,11 @@ export function validationError(issues: z.core.$ZodIssue[] | ValidationIssue[]):
   )
   const summary = list.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')
   return new HubError('validation-failed', summary || 'invalid input', { issues: list })
+}
+
+/** A refusal worded from the shared text table: the API's English message, and details.text for the console. */
+export function refusal(code: ErrorCode, text: HubText, details?: Record<string, unknown>): HubError {
+  return new HubError(code, english(text), { ...details, text })
 }
 
 /** One field refused by a rule of the hub rather than the contract (`message` is best one of shared TEXT). */

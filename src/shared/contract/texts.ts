@@ -1,7 +1,10 @@
-// The refusal texts the contract writes itself (English: the API's words, which the CLI prints). Every one has a
-// key, and the console a translation for each key (renderer/src/i18n/contract-texts.ts): a text added here without
-// its translation fails the type check. Limits (at most N characters, between 0 and 65535 …) are not here: the
-// console words those from the issue's code and figures.
+import { fill } from '../labels'
+
+// The refusal texts the contract and the hub's rules write themselves (English: the API's words, which the CLI
+// prints). Every one has a key, and the console a translation for each key (renderer/src/i18n/contract-texts.ts):
+// a text added here without its translation fails the type check. Limits (at most N characters, between 0 and
+// 65535 …) are not here: the console words those from a validation issue's code and figures. `{{name}}` is a value
+// the refusal names (HubText.values).
 export const TEXT = {
   assetName: 'must be a file name in the profile folder ending in .svg or .png',
   colour: 'must be a colour like #1f6feb',
@@ -58,6 +61,49 @@ export const TEXT = {
   qrNotImage:
     'not a PNG or JPEG image between 64 and 4096 pixels a side (the QR code from WeChat, saved as a picture)',
   lockConfirm: 'a permanent lock needs confirmLock: "LOCK"',
+  // The hub's rules (errors other than validation-failed carry these as details.text or details.texts).
+  retryOnlyFailed: 'only a failed video can be retried',
+  raiseOnlyWaiting: 'only a waiting transcode can be raised',
+  nothingToCancel: 'nothing to cancel',
+  publishNotReady: 'only a ready video can be published (it is still being transcoded, or failed)',
+  publishFirst: 'publish the video first: the catalog does not hold {{videos}}',
+  groupInUse: 'the group @{{name}} is still named by a published video or a binding',
+  captionsMax: 'at most {{max}} captions for one video or tag',
+  tagNotVideo: 'tag {{tagId}} does not deliver video {{videoId}}',
+  pinnedFirstTwice: 'only one clip can be pinned first',
+  pinnedLastTwice: 'only one clip can be pinned last',
+  tooFewClips: 'a variant needs {{need}} clips but the template has {{have}}',
+  tooManyPinned: '{{pinned}} clips are pinned but a variant has only {{clips}}',
+  speedOrder: 'the lowest speed is above the highest',
+  clipTooShort:
+    'clip {{n}} (video {{videoId}}) has {{has}} s but each clip needs {{needs}} s ({{seconds}} s over {{clips}} clips at up to {{speed}}× speed)',
+  noMusic: 'no music with id {{id}}',
+  noFont: 'no font with Chinese glyphs on this PC for the overlay and end card (install fonts-noto-cjk)',
+  noGlyph: 'the font has no glyph for {{chars}} in the line “{{line}}”',
+  templateDeleted: 'template {{id}} was deleted',
+  clipVideoDeleted: 'video {{id}} of the template was deleted',
+  clipVideoNotReady: 'video {{id}} of the template is not ready ({{status}})',
+  clipNoRendition: 'video {{id}} of the template has no rendition',
+  musicDeleted: 'music {{id}} of the template was deleted',
+  musicNoFile: 'no such file: {{path}}',
+  musicEmpty: 'the file is empty',
+  musicTooLarge: 'the file is larger than 200 MB',
+  musicNoSound: 'the file has no sound stream: it is not music',
+  musicNotAudio: 'not an audio file: {{why}}',
+  musicTooShort: 'the music is shorter than 1 second',
+  musicSilent: 'the music is silent (loudness {{lufs}} LUFS)',
 } as const
 
 export type TextKey = keyof typeof TEXT
+
+/** A text of the table with the values it names: the console words it in its language, the API in English. */
+export interface HubText {
+  key: TextKey
+  values?: Record<string, string | number>
+}
+
+export const hubText = (key: TextKey, values?: HubText['values']): HubText =>
+  values ? { key, values } : { key }
+
+/** The text in English, as the API's message says it. */
+export const english = (t: HubText): string => fill(TEXT[t.key], t.values ?? {})

@@ -3,10 +3,11 @@ import { TemplateRulesSchema } from '../../../src/shared/contract/remix'
 import {
   planSignature,
   planVariant,
-  templateProblems,
+  templateProblems as problemsOf,
   type PlannableClip,
 } from '../../../src/main/core/remix/plan'
 import { seededRandom } from '../../../src/main/core/remix/prng'
+import { english } from '../../../src/shared/contract/texts'
 
 const clip = (videoId: number, durationMs = 10_000, pin: 'first' | 'last' | null = null): PlannableClip => ({
   videoId,
@@ -70,6 +71,8 @@ describe('the variant planner', () => {
   })
 
   it('says why a template cannot make a variant', () => {
+    // In English, as the API says it (the console words the same texts in its language).
+    const templateProblems = (...a: Parameters<typeof problemsOf>) => problemsOf(...a).map(english)
     expect(templateProblems([clip(1), clip(2)], rules({ clips: 3 }))).toEqual([
       'a variant needs 3 clips but the template has 2',
     ])

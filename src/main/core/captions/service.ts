@@ -11,9 +11,10 @@ import { captionDate } from '../../../shared/captions/variables'
 import { actorUserId, requireRole, type CallContext } from '../auth/actor'
 import type { AuditService } from '../audit/service'
 import type { EventBus } from '../events/bus'
-import { HubError } from '../errors'
+import { HubError, refusal } from '../errors'
 import { pickCaption } from './draw'
 import { CaptionLibrary, type HeldCaption, type TagDrawInfo } from './library'
+import { hubText } from '../../../shared/contract/texts'
 
 /** Captions one video or one tag may have (a tag draws from its set on every tap). */
 export const MAX_CAPTIONS_PER_OWNER = 100
@@ -160,7 +161,7 @@ export class CaptionsService {
     this.assertNotChain(input.videoId, input.tagId)
     const id = inWriteTransaction(this.d.repos.db, () => {
       if (this.d.repos.captions.countFor(input.videoId, input.tagId) >= MAX_CAPTIONS_PER_OWNER)
-        throw new HubError('conflict', `at most ${MAX_CAPTIONS_PER_OWNER} captions for one video or tag`)
+        throw refusal('conflict', hubText('captionsMax', { max: MAX_CAPTIONS_PER_OWNER }))
       const captionId = this.d.repos.captions.insert({
         ...input,
         createdBy: actorUserId(ctx.actor),
@@ -233,7 +234,7 @@ export class CaptionsService {
     const tag = this.d.repos.tags.findById(tagId)
     if (!tag) throw new HubError('not-found', `no tag with id ${tagId}`)
     if (videoId !== null && !tag.videoIds.includes(videoId))
-      throw new HubError('conflict', `tag ${tagId} does not deliver video ${videoId}`)
+      throw refusal('conflict', hubText('tagNotVideo', { tagId, videoId }))
   }
 
   private mustFind(id: number): CaptionRecord {

@@ -2,6 +2,7 @@ import type { Repos } from '../../db/repos'
 import type { MusicRecord, TemplateRecord } from '../../db/repos/remix'
 import { pickRendition } from '../delivery/picker'
 import type { PlannableClip } from './plan'
+import { hubText, type HubText } from '../../../shared/contract/texts'
 
 /** What rendering a template needs from the library, read from SQLite (never on the tap path). */
 export interface TemplateInputs {
@@ -37,27 +38,27 @@ export function templateInputs(
   templateId: number,
   tagId: number | null,
   rendition: string,
-): TemplateInputs | { problem: string } {
+): TemplateInputs | { problem: HubText } {
   const template = repos.remix.template(templateId)
-  if (!template) return { problem: `template ${templateId} was deleted` }
+  if (!template) return { problem: hubText('templateDeleted', { id: templateId }) }
   const clips: PlannableClip[] = []
   const files = new Map<number, string>()
   let portrait = false
   const baseVideoId = baseVideoOf(template)
   for (const c of template.clips) {
     const v = repos.videos.findById(c.videoId)
-    if (!v) return { problem: `video ${c.videoId} of the template was deleted` }
+    if (!v) return { problem: hubText('clipVideoDeleted', { id: c.videoId }) }
     if (v.status !== 'ready')
-      return { problem: `video ${c.videoId} of the template is not ready (${v.status})` }
+      return { problem: hubText('clipVideoNotReady', { id: c.videoId, status: v.status }) }
     const r = pickRendition(repos.videos.renditions(v.id), rendition)
-    if (!r) return { problem: `video ${c.videoId} of the template has no rendition` }
+    if (!r) return { problem: hubText('clipNoRendition', { id: c.videoId }) }
     files.set(v.id, r.path)
     if (v.id === baseVideoId) portrait = r.height > r.width
     clips.push({ ...c, durationMs: Math.min(v.durationMs, r.durationMs ?? v.durationMs) })
   }
   const musicId = template.rules.musicId
   const music = musicId === null ? null : repos.remix.music(musicId)
-  if (musicId !== null && !music) return { problem: `music ${musicId} of the template was deleted` }
+  if (musicId !== null && !music) return { problem: hubText('musicDeleted', { id: musicId }) }
   let lines = template.rules.lines
   if (lines.length === 0 && tagId !== null)
     lines = repos.captions

@@ -2,9 +2,10 @@ import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { createReadStream, mkdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { HubError } from '../errors'
+import { HubError, refusal } from '../errors'
 import { newCommand, runCommand } from '../media/ffmpeg'
 import { probeFile, ProbeError } from '../media/probe'
+import { hubText, type HubText, type TextKey } from '../../../shared/contract/texts'
 
 /** Loudness every track is brought to once at import (EBU R128, the level short-video apps play at). */
 export const MUSIC_TARGET_LUFS = -16
@@ -54,7 +55,7 @@ function measureLufs(ffmpeg: string, path: string): Promise<number | null> {
   })
 }
 
-const refuse = (message: string) => new HubError('music-refused', message)
+const refuse = (key: TextKey, values?: HubText['values']) => refusal('music-refused', hubText(key, values))
 
 /**
  * Checks an audio file by probing (a sound stream with a duration, not its name), refuses silence, and writes it
@@ -70,26 +71,24 @@ export async function importMusic(o: {
   try {
     size = statSync(o.source).size
   } catch {
-    throw refuse(`no such file: ${o.source}`)
+    throw refuse('musicNoFile', { path: o.source })
   }
-  if (size === 0) throw refuse('the file is empty')
-  if (size > MAX_BYTES) throw refuse('the file is larger than 200 MB')
+  if (size === 0) throw refuse('musicEmpty')
+  if (size > MAX_BYTES) throw refuse('musicTooLarge')
   let durationMs: number
   try {
     const info = await probeFile(o.ffprobe, o.source)
-    if (!info.audio) throw refuse('the file has no sound stream: it is not music')
+    if (!info.audio) throw refuse('musicNoSound')
     durationMs = info.durationMs
   } catch (err) {
     if (err instanceof HubError) throw err
-    if (err instanceof ProbeError) throw refuse(`not an audio file: ${err.message}`)
+    if (err instanceof ProbeError) throw refuse('musicNotAudio', { why: err.message })
     throw err
   }
-  if (!(durationMs >= 1000)) throw refuse('the music is shorter than 1 second')
+  if (!(durationMs >= 1000)) throw refuse('musicTooShort')
   const lufs = await measureLufs(o.ffmpeg, o.source)
   if (lufs === null || !(lufs > SILENT_LUFS))
-    throw refuse(
-      `the music is silent (loudness ${lufs === null || !Number.isFinite(lufs) ? '−∞' : lufs} LUFS)`,
-    )
+    throw refuse('musicSilent', { lufs: lufs === null || !Number.isFinite(lufs) ? '−∞' : lufs })
   const sha256 = await sha256Of(o.source)
   mkdirSync(o.musicDir, { recursive: true })
   const file = join(o.musicDir, `${sha256.slice(0, 32)}.m4a`)

@@ -1,6 +1,7 @@
 import type { TemplateRules } from '../../../shared/contract/remix'
 import type { ClipRecord, UsedClip } from '../../db/repos/remix'
 import { between, seededRandom } from './prng'
+import { english, hubText, type HubText } from '../../../shared/contract/texts'
 
 /** A template clip with the length of its video (the planner never reads files). */
 export interface PlannableClip extends ClipRecord {
@@ -38,25 +39,33 @@ export interface VariantPlan {
   text: { line: string; position: TextPosition; style: number } | null
 }
 
-/** Why a template cannot make a variant (English; the API says it with code `remix-impossible`). */
-export function templateProblems(clips: PlannableClip[], rules: TemplateRules): string[] {
-  const problems: string[] = []
+/** Why a template cannot make a variant (the API says it with code `remix-impossible`). */
+export function templateProblems(clips: PlannableClip[], rules: TemplateRules): HubText[] {
+  const problems: HubText[] = []
   const firsts = clips.filter((c) => c.pin === 'first').length
   const lasts = clips.filter((c) => c.pin === 'last').length
-  if (firsts > 1) problems.push('only one clip can be pinned first')
-  if (lasts > 1) problems.push('only one clip can be pinned last')
+  if (firsts > 1) problems.push(hubText('pinnedFirstTwice'))
+  if (lasts > 1) problems.push(hubText('pinnedLastTwice'))
   if (rules.clips > clips.length)
-    problems.push(`a variant needs ${rules.clips} clips but the template has ${clips.length}`)
+    problems.push(hubText('tooFewClips', { need: rules.clips, have: clips.length }))
   if (firsts + lasts > rules.clips)
-    problems.push(`${firsts + lasts} clips are pinned but a variant has only ${rules.clips}`)
-  if (rules.speedMin > rules.speedMax) problems.push('the lowest speed is above the highest')
+    problems.push(hubText('tooManyPinned', { pinned: firsts + lasts, clips: rules.clips }))
+  if (rules.speedMin > rules.speedMax) problems.push(hubText('speedOrder'))
   const perMs = (rules.seconds * 1000) / rules.clips
   const needMs = Math.ceil(perMs * rules.speedMax)
   clips.forEach((c, i) => {
     const usable = usableMs(c)
     if (usable < needMs)
       problems.push(
-        `clip ${i + 1} (video ${c.videoId}) has ${(usable / 1000).toFixed(1)} s but each clip needs ${(needMs / 1000).toFixed(1)} s (${rules.seconds} s over ${rules.clips} clips at up to ${rules.speedMax}× speed)`,
+        hubText('clipTooShort', {
+          n: i + 1,
+          videoId: c.videoId,
+          has: (usable / 1000).toFixed(1),
+          needs: (needMs / 1000).toFixed(1),
+          seconds: rules.seconds,
+          clips: rules.clips,
+          speed: rules.speedMax,
+        }),
       )
   })
   return problems
@@ -80,7 +89,7 @@ export function planVariant(
   extra: { musicMs: number | null; lines: string[] },
 ): VariantPlan {
   const problems = templateProblems(clips, rules)
-  if (problems.length) throw new Error(problems.join('; '))
+  if (problems.length) throw new Error(problems.map(english).join('; '))
   const random = seededRandom(seed)
   const first = clips.findIndex((c) => c.pin === 'first')
   const last = clips.findIndex((c) => c.pin === 'last')

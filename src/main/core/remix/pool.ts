@@ -15,6 +15,7 @@ import { templateInputs } from './inputs'
 import { planVariant, usedClips } from './plan'
 import { newSeed } from './prng'
 import { enqueueVariant } from './variant-job'
+import { english } from '../../../shared/contract/texts'
 
 /** A variant the pool knows: being rendered, ready for a tap, or given out with its file still on disk. */
 interface LiveVariant {
@@ -342,7 +343,7 @@ export class VariantPools {
   private queueVariants(tag: TagRecord, count: number, taken: Set<string>): void {
     const inputs = templateInputs(this.d.repos, tag.templateId!, tag.id, this.d.config.values.remixRendition)
     if ('problem' in inputs) {
-      this.problem(tag.id, inputs.problem)
+      this.problem(tag.id, english(inputs.problem))
       return
     }
     this.problems.delete(tag.id)

@@ -25,6 +25,7 @@ import { newSeed } from './prng'
 import { prunePreviews } from './previews'
 import { renderVariant } from './render'
 import { drawableLines, renderRequest, type RenderKit } from './variant-job'
+import { english, hubText, type HubText } from '../../../shared/contract/texts'
 
 export interface RemixDeps extends RenderKit {
   audit: AuditService
@@ -41,6 +42,12 @@ const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString()
  * them. Creating a template checks everything a variant will need, so a template that cannot make one is refused
  * with its reasons instead of failing job after job.
  */
+/** A template that cannot make a variant: every reason, in English (`problems`) and for the console (`texts`). */
+function impossible(problems: HubText[]): HubError {
+  const words = problems.map(english)
+  return new HubError('remix-impossible', words.join('; '), { problems: words, texts: problems })
+}
+
 export class RemixService {
   private readonly now: () => number
 
@@ -78,21 +85,16 @@ export class RemixService {
     })
     const problems = templateProblems(clips, rules)
     if (rules.musicId !== null && !this.d.repos.remix.music(rules.musicId))
-      problems.push(`no music with id ${rules.musicId}`)
+      problems.push(hubText('noMusic', { id: rules.musicId }))
     const font = this.d.font()
-    if (!font && (rules.lines.length > 0 || rules.endCardSeconds > 0))
-      problems.push(
-        'no font with Chinese glyphs on this PC for the overlay and end card (install fonts-noto-cjk)',
-      )
+    if (!font && (rules.lines.length > 0 || rules.endCardSeconds > 0)) problems.push(hubText('noFont'))
     if (font)
       for (const line of rules.lines) {
         const missing = missingGlyphs(font, line)
         if (missing.length)
-          problems.push(
-            `the font has no glyph for ${missing.map((m) => `“${m}”`).join(' ')} in the line “${line}”`,
-          )
+          problems.push(hubText('noGlyph', { chars: missing.map((m) => `“${m}”`).join(' '), line }))
       }
-    if (problems.length) throw new HubError('remix-impossible', problems.join('; '), { problems })
+    if (problems.length) throw impossible(problems)
     const name = input.name || `${titles[0] ?? ''} ×${rules.clips}`.trim()
     const id = inWriteTransaction(this.d.repos.db, () => {
       const templateId = this.d.repos.remix.insertTemplate({
@@ -142,8 +144,7 @@ export class RemixService {
     if (!bins.ffmpeg || !bins.ffprobe)
       throw new HubError('unavailable', 'ffmpeg/ffprobe not found on this PC')
     const inputs = templateInputs(this.d.repos, t.id, null, this.d.config.values.remixRendition)
-    if ('problem' in inputs)
-      throw new HubError('remix-impossible', inputs.problem, { problems: [inputs.problem] })
+    if ('problem' in inputs) throw impossible([inputs.problem])
     const seed = input.seed ?? newSeed()
     const plan = planVariant(inputs.clips, t.rules, seed, {
       musicMs: inputs.music?.durationMs ?? null,

@@ -16,6 +16,7 @@ import { planVariant, type VariantPlan } from './plan'
 import { renderVariant, type RenderRequest } from './render'
 import type { VariantPools } from './pool'
 import { drawableFontFile } from './font-face'
+import { english } from '../../../shared/contract/texts'
 
 // The variant job, whole: how it is queued, what it does, and what its states mean for the pool.
 
@@ -139,7 +140,7 @@ async function render(d: VariantJobDeps, ctx: JobContext): Promise<JobOutcome> {
     }
   const c = d.config.values
   const inputs = templateInputs(d.repos, v.templateId, v.tagId, c.remixRendition)
-  if ('problem' in inputs) return { kind: 'failed', error: inputs.problem }
+  if ('problem' in inputs) return { kind: 'failed', error: english(inputs.problem) }
   const lines = drawableLines(font, inputs.lines)
   let plan: VariantPlan
   try {

@@ -12,7 +12,7 @@ import { actorName, actorUserId, requireRole, type CallContext } from '../auth/a
 import type { AuditService } from '../audit/service'
 import type { ConfigStore } from '../config/store'
 import type { EventBus } from '../events/bus'
-import { HubError } from '../errors'
+import { HubError, refusal } from '../errors'
 import { fsyncFile } from '../fsutil/atomic'
 import type { JobQueue } from '../jobs/queue'
 import type { MediaBinaries } from '../media/binaries'
@@ -20,6 +20,7 @@ import { probeFile, ProbeError, tailCoverage, type ProbeInfo } from '../media/pr
 import { isTruncated, refusalFor } from '../media/validate'
 import { copyIntoTemp, LimitExceededError, type VideoStorage } from './storage'
 import { enqueueTranscode, TRANSCODE_PRIORITY as PRIORITY } from './transcode-job'
+import { hubText } from '../../../shared/contract/texts'
 
 export class RefusedError extends HubError {
   constructor(
@@ -326,7 +327,7 @@ export class VideoService {
     this.requireOwnerOrAdmin(ctx, v)
     const job = this.d.repos.jobs.latestForVideo(v.id)
     if (v.status !== 'failed' || !job || (job.status !== 'failed' && job.status !== 'cancelled'))
-      throw new HubError('conflict', 'only a failed video can be retried')
+      throw refusal('conflict', hubText('retryOnlyFailed'))
     inWriteTransaction(this.d.repos.db, () => {
       this.d.repos.videos.setStatus(v.id, 'queued', null, this.now())
       this.d.audit.record(ctx, 'video.retry', `video:${v.id}`)
@@ -341,8 +342,7 @@ export class VideoService {
     requireRole(ctx, 'staff')
     const v = this.mustFind(id)
     const job = this.d.repos.jobs.latestForVideo(v.id)
-    if (!job || job.status !== 'queued')
-      throw new HubError('conflict', 'only a waiting transcode can be raised')
+    if (!job || job.status !== 'queued') throw refusal('conflict', hubText('raiseOnlyWaiting'))
     this.d.queue.setPriority(job.id, PRIORITY.raised)
     this.d.audit.record(ctx, 'video.raise', `video:${v.id}`)
     this.d.events.emit({ type: 'videos-changed', videoId: v.id })
@@ -354,7 +354,7 @@ export class VideoService {
     this.requireOwnerOrAdmin(ctx, v)
     const job = this.d.repos.jobs.latestForVideo(v.id)
     if (!job || (job.status !== 'queued' && job.status !== 'running'))
-      throw new HubError('conflict', 'nothing to cancel')
+      throw refusal('conflict', hubText('nothingToCancel'))
     await this.d.queue.cancelAndWait(job.id)
     this.d.audit.record(ctx, 'video.cancel', `video:${v.id}`)
     return this.get(ctx, id)

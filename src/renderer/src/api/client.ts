@@ -2,12 +2,21 @@ import { ApiError, createApiClient } from '../../../shared/api-client'
 import i18n from '../i18n'
 import type { ValidationIssue } from '../../../shared/errors'
 import type { Language } from '../../../shared/languages'
+import { TEXT, type HubText } from '../../../shared/contract/texts'
+import { sayText } from '../i18n/contract-texts'
 import { describeIssue, describeIssues, type LabelOf } from './validation-text'
 
 /** The console talks to the hub it was served from; the session cookie rides along. */
 export const api = createApiClient({ baseUrl: '' })
 
 const consoleLanguage = (): Language => (i18n.language === 'en' ? 'en' : 'zh-CN')
+
+/** The texts of the shared table a refusal names (details.text, or details.texts for several reasons). */
+function hubTextsOf(err: ApiError): HubText[] {
+  const d = err.details ?? {}
+  const list = Array.isArray(d.texts) ? d.texts : d.text ? [d.text] : []
+  return (list as HubText[]).filter((x) => typeof x?.key === 'string' && x.key in TEXT)
+}
 
 function issuesOf(err: unknown): ValidationIssue[] {
   if (!(err instanceof ApiError) || err.code !== 'validation-failed') return []
@@ -28,8 +37,14 @@ export function errorMessage(err: unknown, labelOf?: LabelOf): string {
     const seconds = (err.details?.retryAfterSeconds as number | undefined) ?? ''
     const similarTo = (err.details?.similarTo as string | undefined) ?? ''
     const issues = issuesOf(err)
-    // The hub's message is English; the refusals it lists are worded here, in the console's language.
-    const message = issues.length ? describeIssues(issues, i18n.t, consoleLanguage(), labelOf) : err.message
+    // The hub's message is English; the refusals it lists, or the text of its table it names, are worded here, in
+    // the console's language.
+    const texts = hubTextsOf(err)
+    const message = issues.length
+      ? describeIssues(issues, i18n.t, consoleLanguage(), labelOf)
+      : texts.length
+        ? texts.map((x) => sayText(x, consoleLanguage())).join(i18n.t('validation.separator'))
+        : err.message
     const text = i18n.t(key, { message, seconds, similarTo })
     return text === key ? err.message : text
   }

@@ -1,5 +1,6 @@
 import type { Language } from '../../../shared/languages'
-import { TEXT, type TextKey } from '../../../shared/contract/texts'
+import { TEXT, type HubText, type TextKey } from '../../../shared/contract/texts'
+import { fill } from '../../../shared/labels'
 
 /**
  * The contract's own refusal texts (shared/contract/texts.ts) in each language of the console. A server refusal
@@ -52,12 +53,47 @@ const zhCN: Record<TextKey, string> = {
   fromToNeedLabel: '设置起止日期时需要同时指定位置名称（视频投放的位置）',
   qrTooLarge: '图片太大（二维码图片一般只有几十 KB）',
   qrNotImage: '不是边长 64–4096 像素的 PNG 或 JPEG 图片（请把微信里的二维码保存为图片后上传）',
+  retryOnlyFailed: '只有转码失败的视频才能重试',
+  raiseOnlyWaiting: '只有排队中的转码才能提前',
+  nothingToCancel: '没有可以取消的转码',
+  publishNotReady: '只有可用的视频才能发布（它还在转码，或转码失败了）',
+  publishFirst: '请先发布视频：目录里还没有 {{videos}}',
+  groupInUse: '分组 @{{name}} 仍被已发布的视频或投放绑定使用',
+  captionsMax: '一个视频或标签最多 {{max}} 条文案',
+  tagNotVideo: '标签 {{tagId}} 不投放视频 {{videoId}}',
+  pinnedFirstTwice: '只能有一个片段固定在开头',
+  pinnedLastTwice: '只能有一个片段固定在结尾',
+  tooFewClips: '每个变体需要 {{need}} 个片段，但模板只有 {{have}} 个',
+  tooManyPinned: '固定了 {{pinned}} 个片段，但每个变体只有 {{clips}} 个',
+  speedOrder: '最低速度高于最高速度',
+  clipTooShort:
+    '第 {{n}} 个片段（视频 {{videoId}}）只有 {{has}} 秒，每个片段需要 {{needs}} 秒（{{seconds}} 秒分成 {{clips}} 段，最高 {{speed}} 倍速）',
+  noMusic: '没有编号为 {{id}} 的音乐',
+  noFont: '这台电脑没有中文字体，无法绘制叠加文字和片尾（请安装 fonts-noto-cjk）',
+  noGlyph: '字体里没有“{{line}}”中 {{chars}} 的字形',
+  templateDeleted: '模板 {{id}} 已被删除',
+  clipVideoDeleted: '模板用到的视频 {{id}} 已被删除',
+  clipVideoNotReady: '模板用到的视频 {{id}} 还不可用（{{status}}）',
+  clipNoRendition: '模板用到的视频 {{id}} 没有可用的清晰度',
+  musicDeleted: '模板用到的音乐 {{id}} 已被删除',
+  musicNoFile: '文件不存在：{{path}}',
+  musicEmpty: '文件是空的',
+  musicTooLarge: '文件大于 200 MB',
+  musicNoSound: '文件里没有声音，不是音乐',
+  musicNotAudio: '不是音频文件：{{why}}',
+  musicTooShort: '音乐短于 1 秒',
+  musicSilent: '音乐没有声音（响度 {{lufs}} LUFS）',
   lockConfirm: '永久锁定需要输入确认词 LOCK',
 }
 
 export const CONTRACT_TEXTS: Record<Language, Record<TextKey, string>> = { 'zh-CN': zhCN, en: TEXT }
 
 const KEY_OF_TEXT = new Map<string, TextKey>(Object.entries(TEXT).map(([k, v]) => [v, k as TextKey]))
+
+/** A hub text in the console's language, its values filled in. */
+export function sayText(t: HubText, language: Language): string {
+  return fill(CONTRACT_TEXTS[language][t.key] ?? TEXT[t.key], t.values ?? {})
+}
 
 /** The key of a contract text (the English a server refusal carries), or null for any other text. */
 export function contractTextKey(english: string): TextKey | null {

@@ -13,7 +13,7 @@ import { inWriteTransaction } from '../../../db/immediate'
 import type { AuditService } from '../../audit/service'
 import { actorName, requireRole, type CallContext } from '../../auth/actor'
 import type { ConfigStore } from '../../config/store'
-import { fieldRefused, HubError } from '../../errors'
+import { fieldRefused, HubError, refusal } from '../../errors'
 import type { EventBus } from '../../events/bus'
 import type { JobQueue } from '../../jobs/queue'
 import { defaultStrategy, type Catalog } from '../catalog'
@@ -34,7 +34,7 @@ import {
   UnpublishPayload,
 } from './publish-job'
 import { listStores, type StatusCache } from './stores'
-import { TEXT } from '../../../../shared/contract/texts'
+import { hubText, TEXT } from '../../../../shared/contract/texts'
 
 export interface ChainHqDeps {
   chain: ChainService
@@ -203,11 +203,7 @@ export class ChainHq {
     if (!v) throw new HubError('video-not-found', `no video with id ${input.videoId}`)
     if (v.origin !== 'local')
       throw new HubError('chain-read-only', 'a chain video cannot be published again from here')
-    if (v.status !== 'ready')
-      throw new HubError(
-        'conflict',
-        'only a ready video can be published (it is still being transcoded, or failed)',
-      )
+    if (v.status !== 'ready') throw refusal('conflict', hubText('publishNotReady'))
     if ((input.from || input.to) && input.label === undefined)
       throw fieldRefused('label', TEXT.fromToNeedLabel)
     if (input.from && input.to && input.from > input.to) throw fieldRefused('to', TEXT.fromAfterTo)
@@ -327,9 +323,11 @@ export class ChainHq {
       (c) => {
         const missing = ids.filter((x) => !c.videos.some((v) => v.id === x))
         if (missing.length)
-          throw new HubError(
+          throw refusal(
             'conflict',
-            `publish the video first: the catalog does not hold ${missing.map((m) => (local.has(m) ? `video ${local.get(m)}` : m)).join(', ')}`,
+            hubText('publishFirst', {
+              videos: missing.map((m) => (local.has(m) ? `video ${local.get(m)}` : m)).join(', '),
+            }),
           )
         c.bindings.push({
           id,
@@ -389,11 +387,7 @@ export class ChainHq {
           const used = [...c.videos.map((v) => v.stores), ...c.bindings.map((b) => b.stores)].some((t) =>
             t.includes(`@${name}`),
           )
-          if (used)
-            throw new HubError(
-              'conflict',
-              `the group @${name} is still named by a published video or a binding`,
-            )
+          if (used) throw refusal('conflict', hubText('groupInUse', { name }))
           delete c.groups[name]
           return c
         }
