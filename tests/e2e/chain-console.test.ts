@@ -251,8 +251,17 @@ describe('the chain page of the console', () => {
       expect(await stages.getByTestId('funnel-platform-douyin').getAttribute('data-count')).toBe('2')
       // Failures: 静安店's object set aside, named by store; its health says so too.
       const failures = page.getByTestId('chain-failures')
-      await failures.getByText('静安店').waitFor()
+      await failures.getByText('静安店').first().waitFor()
       expect(await failures.innerText()).toMatch(/静安店\s+0\s+0\s+—\s+1/)
+      // Under it, the object set aside with why, for whoever looks after the chain.
+      const aside = failures.getByTestId('chain-quarantine')
+      await aside.locator('code', { hasText: 'records/sh-02/not-a-batch.txt' }).waitFor()
+      expect(await aside.innerText()).toContain(
+        lang === 'en' ? 'Record objects set aside (newest first)' : '被隔离的数据对象（最新的在前）',
+      )
+      expect(await aside.innerText()).toContain(
+        "records/sh-02/not-a-batch.txt is not a records object's name",
+      )
       expect(await page.getByTestId('chain-records').innerText()).toContain(
         lang === 'en' ? '1 set aside' : '1 个已隔离',
       )

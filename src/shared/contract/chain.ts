@@ -326,6 +326,18 @@ export const ChainRecordsStoreSchema = z.object({
 })
 export type ChainRecordsStore = z.infer<typeof ChainRecordsStoreSchema>
 
+/** A store's record object HQ could not read and set aside: which, why (the reader's words), and when. */
+export const ChainQuarantinedSchema = z.object({
+  store: z.string(),
+  key: z.string(),
+  reason: z.string(),
+  at: z.string(),
+})
+export type ChainQuarantined = z.infer<typeof ChainQuarantinedSchema>
+
+/** The most objects `chain-records-quarantine` lists (the newest). */
+export const QUARANTINE_LIST_MAX = 200
+
 export const ChainRecordsInputSchema = z.strictObject({
   store: ChainStoreIdSchema.optional(),
   /** Count only records at or after this time (ISO 8601). */
@@ -402,6 +414,12 @@ export const chainContract = {
   'chain-records': method({
     input: ChainRecordsInputSchema,
     output: z.array(ChainRecordsStoreSchema),
+    auth: 'user',
+  }),
+  /** HQ: the record objects set aside (could not be read), newest first, at most QUARANTINE_LIST_MAX. */
+  'chain-records-quarantine': method({
+    input: ChainRecordsInputSchema.pick({ store: true }),
+    output: z.array(ChainQuarantinedSchema),
     auth: 'user',
   }),
   'chain-status': method({ input: Empty, output: ChainStatusSchema, auth: 'user' }),

@@ -20,6 +20,7 @@ type ChainMethods =
   | 'chain-unbind'
   | 'chain-group-set'
   | 'chain-records'
+  | 'chain-records-quarantine'
   | 'chain-records-breakdown'
   | 'chain-records-trend'
   | 'chain-records-funnel'
@@ -39,6 +40,7 @@ export function chainHandlers(
   return {
     'chain-status': (_args, ctx) => chainStatus(chain, sync, hq, records, ctx),
     'chain-records': (args, ctx) => records.dashboard.stores(ctx, args),
+    'chain-records-quarantine': (args, ctx) => records.dashboard.quarantine(ctx, args),
     'chain-records-breakdown': (args, ctx) => records.dashboard.breakdown(ctx, args),
     'chain-records-trend': (args, ctx) => records.dashboard.trend(ctx, args),
     'chain-records-funnel': (args, ctx) => records.dashboard.funnel(ctx, args),

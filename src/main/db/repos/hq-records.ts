@@ -228,6 +228,12 @@ export function hqRecordsRepo(db: Database) {
   const quarantined = db.prepare<[], { store_id: string; key: string; reason: string; at: number }>(
     'SELECT store_id, key, reason, at FROM hq_record_quarantine ORDER BY id',
   )
+  const quarantinedNewest = db.prepare<
+    { store: string | null; limit: number },
+    { store_id: string; key: string; reason: string; at: number }
+  >(`
+    SELECT store_id, key, reason, at FROM hq_record_quarantine
+     WHERE @store IS NULL OR store_id = @store ORDER BY id DESC LIMIT @limit`)
 
   const zero = (): Counts => ({
     taps: 0,
@@ -424,5 +430,10 @@ export function hqRecordsRepo(db: Database) {
     firstDay: (): string | null => firstDay.get()?.day ?? null,
     quarantined: () =>
       quarantined.all().map((r) => ({ storeId: r.store_id, key: r.key, reason: r.reason, at: r.at })),
+    /** The objects set aside last, newest first: of every store or one. */
+    quarantinedNewest: (store: string | null, limit: number) =>
+      quarantinedNewest
+        .all({ store, limit })
+        .map((r) => ({ storeId: r.store_id, key: r.key, reason: r.reason, at: r.at })),
   }
 }

@@ -28,5 +28,8 @@ export const useChainRecords = (scope: Pick<ChainRecordsScope, 'since'>) =>
   useApiQuery('chain-records', scope, live)
 export const useChainRecordsTrend = (scope: ChainRecordsScope) =>
   useApiQuery('chain-records-trend', scope, live)
+/** HQ: the record objects set aside, newest first (only asked for while some store has any). */
+export const useChainQuarantine = (enabled: boolean) =>
+  useApiQuery('chain-records-quarantine', {}, { ...live, enabled })
 export const useChainRecordsFunnel = (scope: ChainRecordsScope) =>
   useApiQuery('chain-records-funnel', scope, live)

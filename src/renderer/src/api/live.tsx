@@ -41,6 +41,7 @@ const STALE: Partial<Record<HubEventType, MethodName[]>> = {
     'chain-records-breakdown',
     'chain-records-trend',
     'chain-records-funnel',
+    'chain-records-quarantine',
   ],
 }
 

@@ -725,6 +725,9 @@ const en: Messages = {
       failures: 'Failures',
       noFailures: 'No failed or expired transfers, no records set aside',
       failedShare: 'Failed share',
+      quarantineList: 'Record objects set aside (newest first)',
+      quarantineHelp:
+        'These objects could not be read and are not counted; send their names and reasons to IT',
       failedTag: '{{count}} failed',
       exportCsv: 'Export CSV',
       lag: 'took {{time}} to arrive',

@@ -705,6 +705,8 @@ const zhCN = {
       failures: '故障',
       noFailures: '没有失败或过期的传输，也没有被隔离的数据',
       failedShare: '失败率',
+      quarantineList: '被隔离的数据对象（最新的在前）',
+      quarantineHelp: '这些对象读不出来，没有计入统计；请把对象名和原因发给维护人员',
       failedTag: '{{count}} 次失败',
       exportCsv: '导出 CSV',
       lag: '延迟 {{time}}',

@@ -1,10 +1,12 @@
 import type { Repos } from '../../../db/repos'
 import type { HqDay } from '../../../db/repos/hq-records'
-import type {
-  ChainRecordsCsvQuery,
-  ChainRecordsScope,
-  ChainRecordsStore,
-  ChainRecordsTrend,
+import {
+  QUARANTINE_LIST_MAX,
+  type ChainQuarantined,
+  type ChainRecordsCsvQuery,
+  type ChainRecordsScope,
+  type ChainRecordsStore,
+  type ChainRecordsTrend,
 } from '../../../../shared/contract/chain'
 import { emptyFunnel, type FunnelCounts } from '../../../../shared/contract/funnel'
 import type { Language } from '../../../../shared/languages'
@@ -50,6 +52,14 @@ export class RecordsDashboard {
         'chain-wrong-role',
         'the chain’s records are at headquarters (chainRole hq); this hub is a store',
       )
+  }
+
+  /** The objects set aside, newest first (the failures card lists them with why). */
+  quarantine(ctx: CallContext, args: { store?: string }): ChainQuarantined[] {
+    this.requireHq(ctx)
+    return this.d.repos.hqRecords
+      .quarantinedNewest(args.store ?? null, QUARANTINE_LIST_MAX)
+      .map((q) => ({ store: q.storeId, key: q.key, reason: q.reason, at: new Date(q.at).toISOString() }))
   }
 
   /** What each store's records add up to (`refresh` looks in the bucket for new objects first). */

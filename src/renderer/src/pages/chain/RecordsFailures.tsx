@@ -1,12 +1,15 @@
-import { Card, Empty, Table, Typography } from 'antd'
+import { Card, Empty, Flex, List, Table, Typography } from 'antd'
 import { CheckCircleOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
-import type { ChainRecordsStore } from '../../../../shared/contract/chain'
+import type { ChainQuarantined, ChainRecordsStore } from '../../../../shared/contract/chain'
+import { useChainQuarantine } from '../../api/chain'
+import { formatTime } from '../../format'
 import { formatShare, shareOf } from '../../../../shared/funnel/stages'
 
 /**
  * Which stores have trouble in the period: failed and expired transfers (with their share of the store's
- * transfers) and record objects HQ could not read and set aside, the worst first.
+ * transfers) and record objects HQ could not read and set aside, the worst first; under them, the objects set
+ * aside with why, for whoever looks after the chain.
  */
 export function RecordsFailures({
   rows,
@@ -70,6 +73,45 @@ export function RecordsFailures({
           ]}
         />
       )}
+      <SetAside show={rows.some((r) => r.quarantined > 0)} nameOf={nameOf} />
     </Card>
+  )
+}
+
+/**
+ * The objects set aside, newest first: store and when on one line, the object's name (copyable) and the reader's
+ * reason under it. A list, not a table: the card is a third of the page wide.
+ */
+function SetAside({ show, nameOf }: { show: boolean; nameOf: (id: string) => string }) {
+  const { t } = useTranslation()
+  const list = useChainQuarantine(show).data ?? []
+  if (!show || list.length === 0) return null
+  return (
+    <div style={{ marginTop: 12 }} data-testid="chain-quarantine">
+      <Typography.Text strong>{t('chain.records.quarantineList')}</Typography.Text>
+      <Typography.Paragraph type="secondary" style={{ marginBottom: 4, fontSize: 12 }}>
+        {t('chain.records.quarantineHelp')}
+      </Typography.Paragraph>
+      <List<ChainQuarantined>
+        size="small"
+        dataSource={list}
+        rowKey={(q) => `${q.store}/${q.key}`}
+        pagination={list.length > 5 ? { pageSize: 5, size: 'small', align: 'end' } : false}
+        renderItem={(q) => (
+          <List.Item style={{ display: 'block', paddingInline: 0 }}>
+            <Flex justify="space-between" gap={8}>
+              <Typography.Text strong>{nameOf(q.store)}</Typography.Text>
+              <Typography.Text type="secondary">{formatTime(q.at)}</Typography.Text>
+            </Flex>
+            <Typography.Text code copyable style={{ fontSize: 12, wordBreak: 'break-all' }}>
+              {q.key}
+            </Typography.Text>
+            <Typography.Paragraph type="danger" style={{ margin: 0, fontSize: 12 }}>
+              {q.reason}
+            </Typography.Paragraph>
+          </List.Item>
+        )}
+      />
+    </div>
   )
 }
