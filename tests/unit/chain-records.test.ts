@@ -173,25 +173,49 @@ describe('records: a store’s outbox and headquarters’ ingest', () => {
     expect(h.ingest.stores(null)[0]!.taps).toBe(row!.taps)
   })
 
-  it('holds transfers back from the first one that may still change, then ships them when it is final', async () => {
+  it('ships the final transfers around one that may still change, and that one once it is final, each once', async () => {
     const s = store('sh-02')
+    const h = hq()
     insertSynthetic(s.repos.db, { transfers: 50, days: 1, now: NOW, tags: 2, videos: 1 })
     s.repos.db.exec(`UPDATE transfers SET status = 'completed'`)
+    // A phone played half the video and left: its transfer stays open for the link's life (a day).
     const mid = n(s.repos, 'SELECT min(id) + 10 AS n FROM transfers')
     s.repos.db
       .prepare(`UPDATE transfers SET status = 'active', created_at = ? WHERE id = ?`)
       .run(NOW - 1000, mid)
     await s.outbox.shipNow()
     const shippedTransfers = () =>
-      [...mem.objects.entries()].flatMap(([k, o]) =>
-        decodeBatch(o.body, k).records.filter((r) => r.t === 'transfer'),
-      )
-    expect(shippedTransfers().map((r) => r.id)).toEqual(Array.from({ length: 10 }, (_, i) => mid - 10 + i))
-    expect(s.outbox.view().unshipped).toBe(40)
+      [...mem.objects.entries()]
+        .filter(([k]) => k.startsWith('records/'))
+        .flatMap(([k, o]) =>
+          decodeBatch(o.body, k)
+            .records.filter((r) => r.t === 'transfer')
+            .map((r) => r.id),
+        )
+    const all = (
+      s.repos.db.prepare('SELECT id FROM transfers ORDER BY id').all() as Array<{ id: number }>
+    ).map((r) => r.id)
+    // Headquarters gets the 49 final ones now, not only the 10 before the open one.
+    expect(shippedTransfers().sort((a, b) => a - b)).toEqual(all.filter((id) => id !== mid))
+    expect(s.outbox.view().unshipped).toBe(1)
+    mem.objects.set('stores/sh-02/status.json', { body: Buffer.from('{}'), sha256: '', etag: '"x"' })
+    await h.ingest.ingestNow()
+    expect(h.ingest.stores(null)[0]).toMatchObject({ transfers: 49, completed: 49 })
+    // Nothing is made again while it stays open.
+    const objects = mem.objects.size
+    clock += 60_000
+    await s.outbox.shipNow()
+    expect(mem.objects.size).toBe(objects)
+
     s.repos.db.prepare(`UPDATE transfers SET status = 'completed' WHERE id = ?`).run(mid)
     await s.outbox.shipNow()
-    expect(shippedTransfers()).toHaveLength(50)
+    expect(shippedTransfers().sort((a, b) => a - b)).toEqual(all)
     expect(s.outbox.view().unshipped).toBe(0)
+    await h.ingest.ingestNow()
+    expect(h.ingest.stores(null)[0]).toMatchObject({ transfers: 50, completed: 50 })
+    // The cursor is past every transfer again: nothing waits in the list of those shipped ahead.
+    expect(n(s.repos, 'SELECT count(*) AS n FROM records_transfers_ahead')).toBe(0)
+    expect(s.repos.records.madeUpTo().cursor.transfers).toBe(all.at(-1))
   })
 
   it('ships device ids only as an HMAC with the chain’s salt, and no address unless allowed', async () => {

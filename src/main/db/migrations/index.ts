@@ -13,6 +13,7 @@ import { m0011Remix } from './0011-remix'
 import { m0012Records } from './0012-records'
 import { m0013WriterMarks } from './0013-writer-marks'
 import { m0014HqDashboard } from './0014-hq-dashboard'
+import { m0015RecordsAhead } from './0015-records-ahead'
 
 /** Every schema step, in order. Append only; each has a test in tests/unit/db/migrations. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -30,4 +31,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0012Records,
   m0013WriterMarks,
   m0014HqDashboard,
+  m0015RecordsAhead,
 ]

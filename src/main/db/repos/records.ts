@@ -113,6 +113,20 @@ export function recordsRepo(db: Database) {
   const markShipped = db.prepare(
     'UPDATE records_outbox SET shipped_at = @at, etag = @etag, body = NULL WHERE seq = @seq AND shipped_at IS NULL',
   )
+  // Transfers shipped ahead of an open one before them (migration 15).
+  const addAhead = db.prepare('INSERT INTO records_transfers_ahead (transfer_id, seq) VALUES (?, ?)')
+  const dropAheadUpTo = db.prepare(
+    'DELETE FROM records_transfers_ahead WHERE transfer_id <= (SELECT transfers_to FROM records_outbox WHERE seq = ?)',
+  )
+  const maxAhead = db.prepare<[], { id: number | null }>(
+    'SELECT max(transfer_id) AS id FROM records_transfers_ahead',
+  )
+  const shippedAhead = db.prepare<[number, number], { n: number }>(
+    'SELECT count(*) AS n FROM records_transfers_ahead WHERE seq <= ? AND transfer_id > ?',
+  )
+  const shippedAheadOlder = db.prepare<[number, number, number], { n: number }>(`
+    SELECT count(*) AS n FROM records_transfers_ahead a JOIN transfers t ON t.id = a.transfer_id
+     WHERE a.seq <= ? AND a.transfer_id > ? AND t.created_at < ?`)
   const taps = db.prepare<[number, number], TapRow>(`
     SELECT t.id, t.at, t.tag_code, g.label AS tag_label, t.device_id, t.ip, t.outcome
       FROM taps t LEFT JOIN tags g ON g.id = t.tag_id
@@ -122,6 +136,12 @@ export function recordsRepo(db: Database) {
            r.rendition, r.tier, r.device_id, r.ip, r.status, r.bytes_total, r.bytes_sent, r.created_at, r.finished_at
       FROM transfers r LEFT JOIN tags g ON g.id = r.tag_id LEFT JOIN videos v ON v.id = r.video_id
      WHERE r.id > ? ORDER BY r.id LIMIT ?`)
+  // The same, without those made into a batch ahead already.
+  const transfersNotMade = db.prepare<[number, number], TransferRow>(`
+    SELECT r.id, r.tap_id, r.tag_code, g.label AS tag_label, v.chain_id AS video_chain, v.title AS video_title,
+           r.rendition, r.tier, r.device_id, r.ip, r.status, r.bytes_total, r.bytes_sent, r.created_at, r.finished_at
+      FROM transfers r LEFT JOIN tags g ON g.id = r.tag_id LEFT JOIN videos v ON v.id = r.video_id
+     WHERE r.id > ? AND r.id NOT IN (SELECT transfer_id FROM records_transfers_ahead) ORDER BY r.id LIMIT ?`)
   const funnel = db.prepare<[number, number], FunnelRow>(`
     SELECT f.id, f.transfer_id, f.kind, f.platform, g.code AS tag_code, f.transfer_at, f.first_at, f.count
       FROM funnel_events f LEFT JOIN tags g ON g.id = f.tag_id
@@ -144,9 +164,11 @@ export function recordsRepo(db: Database) {
          + (SELECT count(*) FROM transfers WHERE created_at < ? AND id > ?)
          + (SELECT count(*) FROM funnel_events WHERE transfer_at < ? AND id > ?) AS n`)
 
-  const shippedUpTo = (): { cursor: RecordsCursor; at: number | null } => {
+  const shippedUpTo = (): { cursor: RecordsCursor; at: number | null; seq: number } => {
     const r = lastShipped.get() as Record<string, unknown> | undefined
-    return r ? { cursor: toBatch(r).cursor, at: r.shipped_at as number } : { cursor: ZERO, at: null }
+    return r
+      ? { cursor: toBatch(r).cursor, at: r.shipped_at as number, seq: r.seq as number }
+      : { cursor: ZERO, at: null, seq: 0 }
   }
 
   return {
@@ -165,29 +187,47 @@ export function recordsRepo(db: Database) {
     },
     tapsAfter: (id: number, limit: number) => taps.all(id, limit),
     transfersAfter: (id: number, limit: number) => transfers.all(id, limit),
+    /** Transfers after `id` not in a batch yet (those shipped ahead of an open one left out). */
+    transfersNotMadeAfter: (id: number, limit: number) => transfersNotMade.all(id, limit),
+    /** The last transfer shipped ahead of an open one (0 when none is waiting for the cursor). */
+    lastAhead: (): number => maxAhead.get()?.id ?? 0,
     funnelAfter: (id: number, limit: number) => funnel.all(id, limit),
     rolledDaysAfter: (day: string, limit: number) => rolledDays.all(day, limit).map((r) => r.day),
     dayTotals: (day: string) => dayRows.all(day),
     /** Records a new batch (its sequence number must be the next one: a second maker loses on the primary key). */
     add: immediate(
-      db.transaction((b: Omit<OutboxBatch, 'shippedAt' | 'etag' | 'body'> & { body: Buffer }) => {
-        insert.run({ ...b, ...b.cursor })
+      db.transaction(
+        (b: Omit<OutboxBatch, 'shippedAt' | 'etag' | 'body'> & { body: Buffer; ahead?: number[] }) => {
+          insert.run({ ...b, ...b.cursor })
+          for (const id of b.ahead ?? []) addAhead.run(id, b.seq)
+        },
+      ),
+    ),
+    /** The batch is at headquarters' store: marked so, and the transfers it shipped ahead that its cursor passed go. */
+    markShipped: immediate(
+      db.transaction((seq: number, etag: string, at: number) => {
+        const marked = markShipped.run({ seq, etag, at }).changes === 1
+        if (marked) dropAheadUpTo.run(seq)
+        return marked
       }),
     ),
-    markShipped: (seq: number, etag: string, at: number) => markShipped.run({ seq, etag, at }).changes === 1,
     /** Rows not confirmed at headquarters' store yet (made into a batch or not). */
     unshipped(): number {
-      const c = shippedUpTo().cursor
+      const { cursor: c, seq } = shippedUpTo()
       return (
         countAfter.taps.get(c.taps)!.n +
-        countAfter.transfers.get(c.transfers)!.n +
+        countAfter.transfers.get(c.transfers)!.n -
+        shippedAhead.get(seq, c.transfers)!.n +
         countAfter.funnel.get(c.funnel)!.n
       )
     },
     /** Rows older than `before` that retention keeps because they are not shipped yet. */
     heldBack(before: number): number {
-      const c = shippedUpTo().cursor
-      return olderHeld.get(before, c.taps, before, c.transfers, before, c.funnel)!.n
+      const { cursor: c, seq } = shippedUpTo()
+      return (
+        olderHeld.get(before, c.taps, before, c.transfers, before, c.funnel)!.n -
+        shippedAheadOlder.get(seq, c.transfers, before)!.n
+      )
     },
   }
 }

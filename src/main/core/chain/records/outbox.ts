@@ -17,6 +17,11 @@ const BATCH_ROWS = 2000
 const BATCH_DAYS = 31
 /** A transfer in these states changes no more; any other is final once its link has expired. */
 const FINAL = new Set(['completed', 'failed', 'expired'])
+/**
+ * Transfers looked at per batch, open ones included: a store keeps at most a day's abandoned downloads open (the
+ * link's life), far fewer than this, so the final ones after them are always within reach.
+ */
+const SCAN_TRANSFERS = 10 * BATCH_ROWS
 
 export interface RecordsOutboxDeps {
   chain: ChainService
@@ -43,8 +48,11 @@ export interface OutboxView {
  * bytes) is it marked shipped. After a crash or kill -9 the unshipped batch is put again from the same bytes under
  * the same key: if the first put had landed, the store answers `changed` and the object's SHA-256 shows it is ours.
  * Batches ship one after another, so headquarters lists them in order. Rows are never changed for this: a table's
- * cursor is the last row id in a batch. Transfers go in id order up to the first one that is not final yet
- * (still downloading, or aborted with its link still working: it may yet complete).
+ * cursor is the last row id in a batch. A transfer ships once it is final; one that is not yet (still
+ * downloading, or stopped with its link still working: a phone that played half the video keeps it open for the
+ * link's life, a day by default) must not hold back the ones after it, or headquarters would see a store's
+ * transfers a day late. So the transfer cursor stays before the first open transfer, and the final ones after it
+ * are shipped ahead and listed (records_transfers_ahead, in the batch's transaction) so no batch makes them again.
  */
 export class RecordsOutbox {
   private readonly ticker: Ticker
@@ -145,8 +153,22 @@ export class RecordsOutbox {
       })
       cursor.taps = t.id
     }
-    for (const r of repo.transfersAfter(cursor.transfers, BATCH_ROWS)) {
-      if (!FINAL.has(r.status) && r.created_at + ttl > now) break
+    // The first transfer that may still change: the cursor stops before it, the final ones after it ship ahead.
+    let open: number | null = null
+    let taken = 0
+    let full = false
+    const ahead: number[] = []
+    const scanned = repo.transfersNotMadeAfter(cursor.transfers, SCAN_TRANSFERS)
+    for (const r of scanned) {
+      if (!FINAL.has(r.status) && r.created_at + ttl > now) {
+        open ??= r.id
+        continue
+      }
+      if (taken === BATCH_ROWS) {
+        full = true
+        break
+      }
+      taken++
       records.push({
         t: 'transfer',
         id: r.id,
@@ -166,8 +188,14 @@ export class RecordsOutbox {
         createdAt: r.created_at,
         finishedAt: r.finished_at,
       })
-      cursor.transfers = r.id
+      if (open === null) cursor.transfers = r.id
+      else ahead.push(r.id)
     }
+    // Every transfer before the first open one is in a batch now (this one, or one before that shipped it ahead);
+    // with none open and all looked at, so is every one shipped ahead.
+    if (open !== null) cursor.transfers = Math.max(cursor.transfers, open - 1)
+    else if (!full && scanned.length < SCAN_TRANSFERS)
+      cursor.transfers = Math.max(cursor.transfers, repo.lastAhead())
     for (const f of repo.funnelAfter(cursor.funnel, BATCH_ROWS)) {
       records.push({
         t: 'funnel',
@@ -221,7 +249,7 @@ export class RecordsOutbox {
       sha256,
       createdAt: now,
     }
-    repo.add(batch)
+    repo.add({ ...batch, ahead })
     return { ...batch, shippedAt: null, etag: null }
   }
 
