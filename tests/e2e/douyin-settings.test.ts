@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright'
 import type { TestSession } from '../helpers/api'
 import { launchChromium, ownerConsole, screenshotPath } from '../helpers/browser'
-import { setupOwner, startTestHub, type TestHub } from '../helpers/hub'
+import { DouyinStandin } from '../helpers/douyin-standin'
+import { loginAs, setupOwner, startTestHub, type TestHub } from '../helpers/hub'
 
 const KEY = 'awconsole0001'
 const SECRET = 'Console-secret-0123456789'
@@ -72,6 +73,56 @@ describe('the Douyin part of Settings', () => {
     await page.context().close()
   })
 
+  it('checks the saved credentials with Douyin and says what is wrong (zh-CN)', async () => {
+    const standin = await new DouyinStandin({ clientKey: KEY, clientSecret: SECRET }).start()
+    try {
+      const page = await douyinSection('zh-CN')
+      const card = page.getByTestId('douyin-card')
+      await card.scrollIntoViewIfNeeded()
+      const check = async () => {
+        await card.getByTestId('douyin-check').click()
+        return card.locator('.ant-alert').first()
+      }
+      // Saved with an address nothing answers at.
+      let alert = await check()
+      await card.getByTestId('douyin-error').waitFor()
+      expect(await alert.innerText()).toContain('连不上抖音开放平台')
+
+      // The stand-in's address, with a secret Douyin does not know.
+      await owner.invoke('settings-update', {
+        douyinApiBaseUrl: standin.url,
+        douyinClientSecret: 'Wrong-secret-000',
+      })
+      await page.reload()
+      await card.waitFor()
+      // The result went with the settings it was asked with.
+      expect(await card.getByTestId('douyin-error').count()).toBe(0)
+      alert = await check()
+      await expect.poll(() => alert.innerText()).toContain('抖音拒绝了 Client Key 或 Client Secret')
+      expect(await alert.innerText()).toContain('10013')
+
+      await owner.invoke('settings-update', { douyinClientSecret: SECRET })
+      await page.reload()
+      await card.waitFor()
+      await check()
+      await card.getByTestId('douyin-ok').waitFor()
+      expect(await card.getByTestId('douyin-ok').innerText()).toContain(
+        '抖音接受了这组 Client Key 和 Client Secret',
+      )
+      expect(standin.calls).toMatchObject({ clientToken: 2, ticket: 1 })
+      expect(await page.content()).not.toContain(SECRET)
+      await card.screenshot({ animations: 'disabled', path: screenshotPath('91-settings-douyin-check-zh') })
+      await page.context().close()
+
+      // Admins only: staff may not spend the credentials.
+      await owner.invoke('user-create', { username: 'staff9', role: 'staff', password: 'staff-password-9' })
+      const staff = await loginAs(t, 'staff9', 'staff-password-9')
+      await expect(staff.invoke('douyin-check', {})).rejects.toMatchObject({ code: 'forbidden' })
+    } finally {
+      await standin.stop()
+    }
+  })
+
   const TEXT = {
     'zh-CN': { section: '抖音发布', set: '已设置（留空则不变）', shot: 'zh' },
     en: { section: 'Publish to Douyin', set: 'set (leave empty to keep)', shot: 'en' },
@@ -89,6 +140,12 @@ describe('the Douyin part of Settings', () => {
       await page.screenshot({
         animations: 'disabled',
         path: screenshotPath(`90-settings-douyin-${TEXT[lang].shot}`),
+      })
+      const card = page.getByTestId('douyin-card')
+      await card.scrollIntoViewIfNeeded()
+      await card.screenshot({
+        animations: 'disabled',
+        path: screenshotPath(`91-douyin-card-${TEXT[lang].shot}`),
       })
       await page.context().close()
     })

@@ -14,6 +14,7 @@ import { settingsHandlers } from '../core/settings/handlers'
 import { storeActionsHandlers } from '../core/store-actions/handlers'
 import { tagPagePreviewHandlers, tagsHandlers } from '../core/tags/handlers'
 import { tagPagePreview } from '../core/tags/page-preview'
+import { douyinHandlers } from '../core/publish/douyin/handlers'
 import { douyinReady } from '../core/publish/douyin/publisher'
 import { nfcHandlers } from '../core/tags/programming/handlers'
 import { usersHandlers } from '../core/users/handlers'
@@ -48,6 +49,7 @@ export function buildHandlers(s: HubServices, info: (ctx: CallContext) => HubInf
       dashboard: s.recordsDashboard,
     }),
     remixHandlers(s.remix),
+    douyinHandlers(s.douyin),
     // So does the tag form, with the tag's caption and publish buttons.
     tagPagePreviewHandlers(
       tagPagePreview(

@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { Empty } from './common'
+import { method } from './define'
 import { TEXT } from './texts'
 
 /**
@@ -90,3 +92,29 @@ export const DouyinVideoBaseUrlSchema = z
     )
   }, TEXT.douyinVideoBase)
   .transform((value) => value.replace(/\/+$/, ''))
+
+/**
+ * Settings' check of the saved Douyin credentials: one client_token and one ticket asked of Douyin now (not the
+ * hub's cached ones). `ok` null: not switched on or not complete, so nothing was asked. `error.kind`: `credentials`
+ * (Douyin refused the key and secret), `unreachable` (no answer in time), `refused` (another refusal); Douyin's code
+ * in `code`.
+ */
+export const DouyinCheckSchema = z.object({
+  enabled: z.boolean(),
+  configured: z.boolean(),
+  ok: z.boolean().nullable(),
+  error: z
+    .object({
+      kind: z.enum(['unreachable', 'credentials', 'refused']),
+      message: z.string(),
+      code: z.number().nullable(),
+    })
+    .nullable(),
+  checkedAt: z.string(),
+})
+export type DouyinCheck = z.infer<typeof DouyinCheckSchema>
+
+export const douyinContract = {
+  /** Admin: asks Douyin for a client_token and a ticket with the saved credentials (Settings' 检测 button). */
+  'douyin-check': method({ input: Empty, output: DouyinCheckSchema, auth: 'user' }),
+}

@@ -16,6 +16,7 @@ import { funnelContract } from './funnel'
 import { storeActionsContract } from './store-actions'
 import { tagPreviewContract } from './tag-preview'
 import { remixContract } from './remix'
+import { douyinContract } from './douyin'
 
 export const contract = mergeSections<Record<string, MethodSpec>>(
   authContract,
@@ -34,6 +35,7 @@ export const contract = mergeSections<Record<string, MethodSpec>>(
   storeActionsContract,
   tagPreviewContract,
   remixContract,
+  douyinContract,
 ) as typeof authContract &
   typeof usersContract &
   typeof auditContract &
@@ -49,7 +51,8 @@ export const contract = mergeSections<Record<string, MethodSpec>>(
   typeof funnelContract &
   typeof storeActionsContract &
   typeof tagPreviewContract &
-  typeof remixContract
+  typeof remixContract &
+  typeof douyinContract
 
 export type Contract = typeof contract
 export type MethodName = keyof Contract & string

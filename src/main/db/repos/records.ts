@@ -187,8 +187,11 @@ export function recordsRepo(db: Database) {
     },
     tapsAfter: (id: number, limit: number) => taps.all(id, limit),
     transfersAfter: (id: number, limit: number) => transfers.all(id, limit),
-    /** Transfers after `id` not in a batch yet (those shipped ahead of an open one left out). */
-    transfersNotMadeAfter: (id: number, limit: number) => transfersNotMade.all(id, limit),
+    /**
+     * Transfers after `id` not in a batch yet (those shipped ahead of an open one left out), read as the caller
+     * goes: it stops when its batch is full. No other statement may run on this connection until it is done.
+     */
+    transfersNotMadeAfter: (id: number, limit: number) => transfersNotMade.iterate(id, limit),
     /** The last transfer shipped ahead of an open one (0 when none is waiting for the cursor). */
     lastAhead: (): number => maxAhead.get()?.id ?? 0,
     funnelAfter: (id: number, limit: number) => funnel.all(id, limit),

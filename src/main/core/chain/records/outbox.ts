@@ -158,8 +158,9 @@ export class RecordsOutbox {
     let taken = 0
     let full = false
     const ahead: number[] = []
-    const scanned = repo.transfersNotMadeAfter(cursor.transfers, SCAN_TRANSFERS)
-    for (const r of scanned) {
+    let scanned = 0
+    for (const r of repo.transfersNotMadeAfter(cursor.transfers, SCAN_TRANSFERS)) {
+      scanned++
       if (!FINAL.has(r.status) && r.created_at + ttl > now) {
         open ??= r.id
         continue
@@ -194,7 +195,7 @@ export class RecordsOutbox {
     // Every transfer before the first open one is in a batch now (this one, or one before that shipped it ahead);
     // with none open and all looked at, so is every one shipped ahead.
     if (open !== null) cursor.transfers = Math.max(cursor.transfers, open - 1)
-    else if (!full && scanned.length < SCAN_TRANSFERS)
+    else if (!full && scanned < SCAN_TRANSFERS)
       cursor.transfers = Math.max(cursor.transfers, repo.lastAhead())
     for (const f of repo.funnelAfter(cursor.funnel, BATCH_ROWS)) {
       records.push({

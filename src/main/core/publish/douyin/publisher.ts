@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import type { Logger } from 'pino'
 import { z } from 'zod'
-import type { DouyinShareIdSource, DouyinFallbackReason } from '../../../../shared/contract/douyin'
+import type {
+  DouyinCheck,
+  DouyinShareIdSource,
+  DouyinFallbackReason,
+} from '../../../../shared/contract/douyin'
 import type { DouyinSharesRepo } from '../../../db/repos/douyin-shares'
 import type { Config } from '../../config/schema'
 import { DouyinApi, DouyinApiError } from './api'
@@ -94,6 +98,37 @@ export class DouyinPublisher {
       logger: d.logger,
       failureCooldownMs: d.failureCooldownMs ?? 30_000,
     })
+  }
+
+  /**
+   * Asks Douyin now for a client_token and a ticket with the saved credentials, past the cache (whose tokens may
+   * date from other credentials, or a failure's cool-down): what Settings' check shows. Nothing is kept.
+   */
+  async check(): Promise<DouyinCheck> {
+    const s = this.d.settings()
+    const checkedAt = new Date(this.now()).toISOString()
+    const configured = Boolean(s.clientKey && s.clientSecret)
+    if (!s.enabled || !configured) return { enabled: s.enabled, configured, ok: null, error: null, checkedAt }
+    let step: 'client_token' | 'ticket' = 'client_token'
+    try {
+      const token = await this.api.clientToken(s.apiBaseUrl, s.clientKey!, s.clientSecret!)
+      step = 'ticket'
+      await this.api.ticket(s.apiBaseUrl, token.value)
+      return { enabled: true, configured, ok: true, error: null, checkedAt }
+    } catch (err) {
+      if (!(err instanceof DouyinApiError)) throw err
+      this.d.logger.warn({ step, kind: err.kind, code: err.code, reason: err.message }, 'Douyin check failed')
+      // Douyin answering the client_token request with an error is the key and secret refused (10003, 10013 …).
+      const kind =
+        err.kind === 'unreachable' ? 'unreachable' : step === 'client_token' ? 'credentials' : 'refused'
+      return {
+        enabled: true,
+        configured,
+        ok: false,
+        error: { kind, message: err.message, code: err.code },
+        checkedAt,
+      }
+    }
   }
 
   /** Drops the cached client_token and ticket: the next share fetches them with the current settings. */

@@ -9,6 +9,7 @@ import { AddressesCard } from './AddressesCard'
 import { HttpsCard } from './HttpsCard'
 import { MediaToolsCard } from './MediaToolsCard'
 import { ChainCard } from './ChainCard'
+import { DouyinCard } from './DouyinCard'
 import { PublishingCard } from './PublishingCard'
 import { StoreActionsCard } from './StoreActionsCard'
 
@@ -36,6 +37,7 @@ export function SettingsPage() {
           <HttpsCard view={view} />
           <MediaToolsCard view={view} />
           <ChainCard />
+          <DouyinCard view={view} />
         </Col>
       </Row>
     </>
