@@ -93,6 +93,8 @@ export interface ValidationIssue {
   minimum?: number | string
   maximum?: number | string
   inclusive?: boolean
+  /** The length must be exactly this (`.length(n)`). */
+  exact?: boolean
   /** The type wanted (invalid_type). */
   expected?: string
   /** The format wanted (invalid_format): regex, url, email, datetime … */

@@ -7,6 +7,7 @@ import type { TestSession } from '../helpers/api'
 import { launchChromium, ownerConsole, screenshotPath } from '../helpers/browser'
 import { clip } from '../helpers/corpus'
 import { tempDir } from '../helpers/tmp'
+import { Phone } from '../helpers/phone'
 
 // The remix page in Chromium against a real hub: the template editor (clips on a row of thumbnails, pins, in/out
 // points, rules), a preview rendered by the hub and played in the page, and the pools with their progress bars.
@@ -16,6 +17,7 @@ let t: TestHub
 let owner: TestSession
 let browser: Browser
 let templateId: number
+let tagCode: string
 beforeAll(async () => {
   // Generated before the hub starts: a synchronous ffmpeg run would stall the hub sharing this event loop.
   const clips = ['门头', '新品', '店内'].map((n, i) => ({
@@ -47,7 +49,7 @@ beforeAll(async () => {
     rules: { clips: 2, seconds: 3, endCardSeconds: 1, lines: ['春季新品 第二件半价'] },
   })
   templateId = tpl.id
-  await owner.invoke('tag-create', { templateId, label: '门口' })
+  tagCode = (await owner.invoke('tag-create', { templateId, label: '门口' })).code
   const until = Date.now() + 240_000
   while ((await owner.invoke('pool-status', {}))[0]!.ready < 2) {
     if (Date.now() > until) throw new Error('the pool did not fill')
@@ -157,6 +159,25 @@ describe('the remix page', () => {
       await page.context().close()
     },
   )
+
+  it('says why a pool is not refilling, under its tag (zh-CN)', { timeout: 120_000 }, async () => {
+    // The disk's floor set above what is free: the pool stops rendering, and the console says why.
+    const floor = t.hub.config.values.minFreeDiskMegabytes
+    t.hub.config.update({ minFreeDiskMegabytes: 1024 * 1024 })
+    try {
+      expect((await new Phone(t.lanUrl).tap(tagCode)).status).toBe(200)
+      const page = await remixPage('zh-CN')
+      const problem = page.locator('[data-testid^="pool-problem-"]').first()
+      await problem.waitFor({ timeout: 60_000 })
+      expect(await problem.innerText()).toBe('磁盘快满了：腾出空间之前不再生成新视频')
+      await page
+        .getByTestId('remix-pools')
+        .screenshot({ animations: 'disabled', path: screenshotPath('97-remix-pool-problem-zh') })
+      await page.context().close()
+    } finally {
+      t.hub.config.update({ minFreeDiskMegabytes: floor })
+    }
+  })
 
   it('says it in English (en)', { timeout: 120_000 }, async () => {
     const page = await remixPage('en')

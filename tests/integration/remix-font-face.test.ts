@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { faceNames } from '../../src/main/core/remix/font-face'
+import { drawableFontFile, faceNames } from '../../src/main/core/remix/font-face'
 import { renderRequest, type RenderKit } from '../../src/main/core/remix/variant-job'
 import type { TemplateInputs } from '../../src/main/core/remix/inputs'
 import type { VariantPlan } from '../../src/main/core/remix/plan'
@@ -91,5 +92,38 @@ describe.runIf(isNoto)('the remix overlay font', () => {
     expect(renderFont()).toBe(first)
     // A font file of its own: a single face, not a collection.
     expect(readFileSync(first).toString('latin1', 0, 4)).not.toBe('ttcf')
+  })
+})
+
+describe('a font file that is not a sound collection', () => {
+  it('is drawn as it is, without a crash: truncated, lying offsets, tables past the end', () => {
+    const cache = join(dir.path, 'bad-cache')
+    const cases: Array<[string, Buffer]> = [
+      ['short', Buffer.from('ttcf')],
+      ['no faces', Buffer.concat([Buffer.from('ttcf'), Buffer.from([0, 1, 0, 0, 0, 0, 0, 0])])],
+      // Two faces whose offsets point far past the end.
+      [
+        'lying offsets',
+        Buffer.concat([
+          Buffer.from('ttcf'),
+          Buffer.from([0, 1, 0, 0, 0, 0, 0, 2, 0x7f, 0, 0, 0, 0x7f, 0, 0, 0]),
+        ]),
+      ],
+      // One face with 65535 tables in a 40-byte file.
+      [
+        'tables past the end',
+        Buffer.concat([
+          Buffer.from('ttcf'),
+          Buffer.from([0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 16]),
+          Buffer.from([0, 1, 0, 0, 0xff, 0xff, 0, 0, 0, 0, 0, 0]),
+          Buffer.alloc(12),
+        ]),
+      ],
+    ]
+    for (const [name, bytes] of cases) {
+      const path = join(dir.path, `${name.replace(/ /g, '-')}.ttc`)
+      writeFileSync(path, bytes)
+      expect(drawableFontFile({ path, family: 'NotoSansCJKsc-Regular' }, cache), name).toBe(path)
+    }
   })
 })

@@ -63,6 +63,7 @@ const ISSUE_FIELDS = [
   'minimum',
   'maximum',
   'inclusive',
+  'exact',
   'expected',
   'format',
   'values',

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { method } from './define'
 import { Empty, IdSchema, Ok } from './common'
-import { TEXT } from './texts'
+import { HubTextSchema, TEXT } from './texts'
 
 // 一碰一个新视频 (issue 19): remix templates, the music library, variant pools per tag. Declared once here.
 
@@ -127,6 +127,8 @@ export const PoolStatusSchema = z.object({
   diskBytes: z.number(),
   /** The pool ran dry and taps get the least-used variant or the base video. */
   dry: z.boolean(),
+  /** Why the pool is not refilling now (the disk, its budget, the template, failures in a row), or null. */
+  problem: HubTextSchema.nullable(),
 })
 export type PoolStatus = z.infer<typeof PoolStatusSchema>
 

@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import { fill } from '../labels'
 
 // The refusal texts the contract and the hub's rules write themselves (English: the API's words, which the CLI
@@ -92,6 +93,10 @@ export const TEXT = {
   musicNotAudio: 'not an audio file: {{why}}',
   musicTooShort: 'the music is shorter than 1 second',
   musicSilent: 'the music is silent (loudness {{lufs}} LUFS)',
+  poolDiskLow: 'the disk is nearly full: no variants are rendered until space is freed',
+  poolBudget: 'the variants have used their disk budget ({{mb}} MB)',
+  poolPaused: 'rendering failed {{n}} times in a row: the next try is in {{minutes}} min',
+  poolNotQueued: 'the variants could not be queued: {{why}}',
 } as const
 
 export type TextKey = keyof typeof TEXT
@@ -101,6 +106,12 @@ export interface HubText {
   key: TextKey
   values?: Record<string, string | number>
 }
+
+/** A HubText as the API carries it (a pool's problem …). */
+export const HubTextSchema = z.object({
+  key: z.enum(Object.keys(TEXT) as [TextKey, ...TextKey[]]),
+  values: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+})
 
 export const hubText = (key: TextKey, values?: HubText['values']): HubText =>
   values ? { key, values } : { key }

@@ -15,7 +15,7 @@ import { templateInputs } from './inputs'
 import { planVariant, usedClips } from './plan'
 import { newSeed } from './prng'
 import { enqueueVariant } from './variant-job'
-import { english } from '../../../shared/contract/texts'
+import { english, hubText, type HubText } from '../../../shared/contract/texts'
 
 /** A variant the pool knows: being rendered, ready for a tap, or given out with its file still on disk. */
 interface LiveVariant {
@@ -79,7 +79,8 @@ export class VariantPools {
   private readonly dryTags = new Set<number>()
   private readonly progress = new Map<number, number>()
   private readonly failures = new Map<number, { count: number; at: number }>()
-  private readonly problems = new Map<number, string>()
+  /** Why a tag's pool is not refilling (tag 0: every pool), told in the console and logged once each. */
+  private readonly problems = new Map<number, HubText>()
   private usedToday = { day: 0, perTag: new Map<number, number>() }
   private readonly timers: NodeJS.Timeout[] = []
   private refillTimer: NodeJS.Timeout | null = null
@@ -314,9 +315,10 @@ export class VariantPools {
     const c = this.d.config.values
     try {
       if (this.d.storage.freeBytes() < c.minFreeDiskMegabytes * 1048576) {
-        this.problem(0, 'the disk is nearly full: no variants are rendered until space is freed')
+        this.problem(0, hubText('poolDiskLow'))
         return
       }
+      this.problems.delete(0)
     } catch {
       // The data folder's disk could not be asked: the render itself will tell.
     }
@@ -325,7 +327,11 @@ export class VariantPools {
     for (const tag of this.d.repos.tags.withTemplate()) {
       if (!tag.enabled || tag.templateId === null) continue
       const f = this.failures.get(tag.id)
-      if (f && f.count >= FAILURES_BEFORE_PAUSE && this.now() - f.at < FAILURE_PAUSE_MS) continue
+      if (f && f.count >= FAILURES_BEFORE_PAUSE && this.now() - f.at < FAILURE_PAUSE_MS) {
+        const minutes = Math.ceil((f.at + FAILURE_PAUSE_MS - this.now()) / 60_000)
+        this.problem(tag.id, hubText('poolPaused', { n: f.count, minutes }))
+        continue
+      }
       const mine = [...this.variants.values()].filter(
         (v) => v.tagId === tag.id && v.templateId === tag.templateId,
       )
@@ -333,7 +339,7 @@ export class VariantPools {
       const want = this.target(tag.id) - have
       if (want <= 0) continue
       if (this.diskBytes() >= budget) {
-        this.problem(tag.id, `the variants have used their disk budget (${c.remixDiskMegabytes} MB)`)
+        this.problem(tag.id, hubText('poolBudget', { mb: c.remixDiskMegabytes }))
         return
       }
       this.queueVariants(tag, want, new Set(mine.map((v) => v.signature)))
@@ -343,7 +349,7 @@ export class VariantPools {
   private queueVariants(tag: TagRecord, count: number, taken: Set<string>): void {
     const inputs = templateInputs(this.d.repos, tag.templateId!, tag.id, this.d.config.values.remixRendition)
     if ('problem' in inputs) {
-      this.problem(tag.id, english(inputs.problem))
+      this.problem(tag.id, inputs.problem)
       return
     }
     this.problems.delete(tag.id)
@@ -387,15 +393,17 @@ export class VariantPools {
         }
       })
     } catch (err) {
-      this.problem(tag.id, (err as Error).message)
+      this.problem(tag.id, hubText('poolNotQueued', { why: (err as Error).message }))
       return
     }
     for (const v of queued) this.variants.set(v.id, v)
   }
 
-  private problem(tagId: number, reason: string): void {
-    if (this.problems.get(tagId) === reason) return
-    this.problems.set(tagId, reason)
+  private problem(tagId: number, text: HubText): void {
+    const reason = english(text)
+    const before = this.problems.get(tagId)
+    this.problems.set(tagId, text)
+    if (before && english(before) === reason) return
     this.d.logger.warn({ tagId, reason }, 'remix pool cannot refill')
   }
 
@@ -486,6 +494,7 @@ export class VariantPools {
           progress: fractions.length ? Math.max(...fractions) : null,
           diskBytes: mine.reduce((n, v) => n + v.sizeBytes, 0),
           dry: this.dryTags.has(t.id),
+          problem: this.problems.get(0) ?? this.problems.get(t.id) ?? null,
         }
       })
   }

@@ -37,16 +37,17 @@ export interface RemixDeps extends RenderKit {
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString())
 
-/**
- * Remix templates and the music library for staff, the preview render, and the pools as the console and CLI see
- * them. Creating a template checks everything a variant will need, so a template that cannot make one is refused
- * with its reasons instead of failing job after job.
- */
 /** A template that cannot make a variant: every reason, in English (`problems`) and for the console (`texts`). */
 function impossible(problems: HubText[]): HubError {
   const words = problems.map(english)
   return new HubError('remix-impossible', words.join('; '), { problems: words, texts: problems })
 }
+
+/**
+ * Remix templates and the music library for staff, the preview render, and the pools as the console and CLI see
+ * them. Creating a template checks everything a variant will need, so a template that cannot make one is refused
+ * with its reasons instead of failing job after job.
+ */
 
 export class RemixService {
   private readonly now: () => number

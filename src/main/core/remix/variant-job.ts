@@ -71,7 +71,7 @@ export function renderRequest(
       clips: new Map([...inputs.files].map(([id, rel]) => [id, kit.storage.abs(rel)])),
       music: inputs.music ? kit.storage.abs(inputs.music.path) : null,
       clipAudio: inputs.template.rules.clipAudio,
-      font: drawableFontFile(font, kit.fontCacheDir),
+      font: drawableFontFile(font, kit.fontCacheDir, kit.logger),
       endCard:
         cardSeconds > 0
           ? {

@@ -114,34 +114,37 @@ export function recordsRepo(db: Database) {
     'UPDATE records_outbox SET shipped_at = @at, etag = @etag, body = NULL WHERE seq = @seq AND shipped_at IS NULL',
   )
   // Transfers shipped ahead of an open one before them (migration 15).
-  const addAhead = db.prepare('INSERT INTO records_transfers_ahead (transfer_id, seq) VALUES (?, ?)')
+  // A row left from a transfer deleted since, whose id a new transfer took, is replaced.
+  const addAhead = db.prepare(
+    'INSERT OR REPLACE INTO records_transfers_ahead (transfer_id, created_at, seq) VALUES (?, ?, ?)',
+  )
   const dropAheadUpTo = db.prepare(
     'DELETE FROM records_transfers_ahead WHERE transfer_id <= (SELECT transfers_to FROM records_outbox WHERE seq = ?)',
   )
-  const maxAhead = db.prepare<[], { id: number | null }>(
-    'SELECT max(transfer_id) AS id FROM records_transfers_ahead',
-  )
-  const shippedAhead = db.prepare<[number, number], { n: number }>(
-    'SELECT count(*) AS n FROM records_transfers_ahead WHERE seq <= ? AND transfer_id > ?',
-  )
+  // Only rows of transfers that are still the ones shipped (same id, same creation time) count.
+  const maxAhead = db.prepare<[], { id: number | null }>(`
+    SELECT max(a.transfer_id) AS id FROM records_transfers_ahead a
+      JOIN transfers t ON t.id = a.transfer_id AND t.created_at = a.created_at`)
+  const shippedAhead = db.prepare<[number, number], { n: number }>(`
+    SELECT count(*) AS n FROM records_transfers_ahead a
+      JOIN transfers t ON t.id = a.transfer_id AND t.created_at = a.created_at
+     WHERE a.seq <= ? AND a.transfer_id > ?`)
   const shippedAheadOlder = db.prepare<[number, number, number], { n: number }>(`
-    SELECT count(*) AS n FROM records_transfers_ahead a JOIN transfers t ON t.id = a.transfer_id
+    SELECT count(*) AS n FROM records_transfers_ahead a
+      JOIN transfers t ON t.id = a.transfer_id AND t.created_at = a.created_at
      WHERE a.seq <= ? AND a.transfer_id > ? AND t.created_at < ?`)
   const taps = db.prepare<[number, number], TapRow>(`
     SELECT t.id, t.at, t.tag_code, g.label AS tag_label, t.device_id, t.ip, t.outcome
       FROM taps t LEFT JOIN tags g ON g.id = t.tag_id
      WHERE t.id > ? ORDER BY t.id LIMIT ?`)
-  const transfers = db.prepare<[number, number], TransferRow>(`
-    SELECT r.id, r.tap_id, r.tag_code, g.label AS tag_label, v.chain_id AS video_chain, v.title AS video_title,
-           r.rendition, r.tier, r.device_id, r.ip, r.status, r.bytes_total, r.bytes_sent, r.created_at, r.finished_at
-      FROM transfers r LEFT JOIN tags g ON g.id = r.tag_id LEFT JOIN videos v ON v.id = r.video_id
-     WHERE r.id > ? ORDER BY r.id LIMIT ?`)
-  // The same, without those made into a batch ahead already.
+  // Transfers after the cursor, without those made into a batch ahead already.
   const transfersNotMade = db.prepare<[number, number], TransferRow>(`
     SELECT r.id, r.tap_id, r.tag_code, g.label AS tag_label, v.chain_id AS video_chain, v.title AS video_title,
            r.rendition, r.tier, r.device_id, r.ip, r.status, r.bytes_total, r.bytes_sent, r.created_at, r.finished_at
       FROM transfers r LEFT JOIN tags g ON g.id = r.tag_id LEFT JOIN videos v ON v.id = r.video_id
-     WHERE r.id > ? AND r.id NOT IN (SELECT transfer_id FROM records_transfers_ahead) ORDER BY r.id LIMIT ?`)
+     WHERE r.id > ? AND NOT EXISTS (
+             SELECT 1 FROM records_transfers_ahead a WHERE a.transfer_id = r.id AND a.created_at = r.created_at)
+     ORDER BY r.id LIMIT ?`)
   const funnel = db.prepare<[number, number], FunnelRow>(`
     SELECT f.id, f.transfer_id, f.kind, f.platform, g.code AS tag_code, f.transfer_at, f.first_at, f.count
       FROM funnel_events f LEFT JOIN tags g ON g.id = f.tag_id
@@ -186,7 +189,6 @@ export function recordsRepo(db: Database) {
       return r ? toBatch(r) : null
     },
     tapsAfter: (id: number, limit: number) => taps.all(id, limit),
-    transfersAfter: (id: number, limit: number) => transfers.all(id, limit),
     /**
      * Transfers after `id` not in a batch yet (those shipped ahead of an open one left out), read as the caller
      * goes: it stops when its batch is full. No other statement may run on this connection until it is done.
@@ -200,9 +202,14 @@ export function recordsRepo(db: Database) {
     /** Records a new batch (its sequence number must be the next one: a second maker loses on the primary key). */
     add: immediate(
       db.transaction(
-        (b: Omit<OutboxBatch, 'shippedAt' | 'etag' | 'body'> & { body: Buffer; ahead?: number[] }) => {
+        (
+          b: Omit<OutboxBatch, 'shippedAt' | 'etag' | 'body'> & {
+            body: Buffer
+            ahead?: Array<{ id: number; createdAt: number }>
+          },
+        ) => {
           insert.run({ ...b, ...b.cursor })
-          for (const id of b.ahead ?? []) addAhead.run(id, b.seq)
+          for (const a of b.ahead ?? []) addAhead.run(a.id, a.createdAt, b.seq)
         },
       ),
     ),

@@ -15,7 +15,7 @@ const consoleLanguage = (): Language => (i18n.language === 'en' ? 'en' : 'zh-CN'
 function hubTextsOf(err: ApiError): HubText[] {
   const d = err.details ?? {}
   const list = Array.isArray(d.texts) ? d.texts : d.text ? [d.text] : []
-  return (list as HubText[]).filter((x) => typeof x?.key === 'string' && x.key in TEXT)
+  return (list as HubText[]).filter((x) => typeof x?.key === 'string' && Object.hasOwn(TEXT, x.key))
 }
 
 function issuesOf(err: unknown): ValidationIssue[] {

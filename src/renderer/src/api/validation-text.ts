@@ -11,6 +11,8 @@ export function describeIssue(i: ValidationIssue, t: TFunction, language: Langua
   const chars = i.origin === 'string'
   const items = i.origin === 'array' || i.origin === 'set'
   const size = i.origin === 'file'
+  if ((i.code === 'too_small' || i.code === 'too_big') && i.exact && chars)
+    return t('validation.exactChars', { n })
   switch (i.code) {
     case 'too_small':
       if (chars) return t(Number(n) === 1 ? 'validation.empty' : 'validation.minChars', { n })

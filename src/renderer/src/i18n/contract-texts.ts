@@ -1,6 +1,6 @@
 import type { Language } from '../../../shared/languages'
 import { TEXT, type HubText, type TextKey } from '../../../shared/contract/texts'
-import { fill } from '../../../shared/labels'
+import { fill, LABELS, type Labels } from '../../../shared/labels'
 
 /**
  * The contract's own refusal texts (shared/contract/texts.ts) in each language of the console. A server refusal
@@ -83,6 +83,10 @@ const zhCN: Record<TextKey, string> = {
   musicNotAudio: '不是音频文件：{{why}}',
   musicTooShort: '音乐短于 1 秒',
   musicSilent: '音乐没有声音（响度 {{lufs}} LUFS）',
+  poolDiskLow: '磁盘快满了：腾出空间之前不再生成新视频',
+  poolBudget: '混剪视频已用完磁盘额度（{{mb}} MB）',
+  poolPaused: '连续 {{n}} 次生成失败：{{minutes}} 分钟后再试',
+  poolNotQueued: '无法排入生成队列：{{why}}',
   lockConfirm: '永久锁定需要输入确认词 LOCK',
 }
 
@@ -92,7 +96,12 @@ const KEY_OF_TEXT = new Map<string, TextKey>(Object.entries(TEXT).map(([k, v]) =
 
 /** A hub text in the console's language, its values filled in. */
 export function sayText(t: HubText, language: Language): string {
-  return fill(CONTRACT_TEXTS[language][t.key] ?? TEXT[t.key], t.values ?? {})
+  const values = { ...t.values }
+  // A video's status is a word of the shared labels, not the API's.
+  const status = values.status
+  if (typeof status === 'string' && Object.hasOwn(LABELS[language].videoStatus, status))
+    values.status = LABELS[language].videoStatus[status as keyof Labels['videoStatus']]
+  return fill(CONTRACT_TEXTS[language][t.key] ?? TEXT[t.key], values)
 }
 
 /** The key of a contract text (the English a server refusal carries), or null for any other text. */

@@ -23,9 +23,11 @@ describe('migration 15: records shipped ahead', () => {
       `INSERT INTO records_outbox (seq, key, day, taps_to, transfers_to, funnel_to, days_to, records, body, size, sha256, created_at)
        VALUES (1, 'records/s/2026-12-05/000001.ndjson.gz', '2026-12-05', 0, 3, 0, '', 1, x'00', 1, 'x', 0)`,
     ).run()
-    const add = db.prepare('INSERT INTO records_transfers_ahead (transfer_id, seq) VALUES (?, ?)')
-    add.run(5, 1)
-    expect(() => add.run(5, 1)).toThrow(/UNIQUE|PRIMARY/)
-    expect(() => add.run(6, 2)).toThrow(/FOREIGN KEY/)
+    const add = db.prepare(
+      'INSERT INTO records_transfers_ahead (transfer_id, created_at, seq) VALUES (?, ?, ?)',
+    )
+    add.run(5, 1000, 1)
+    expect(() => add.run(5, 1000, 1)).toThrow(/UNIQUE|PRIMARY/)
+    expect(() => add.run(6, 1000, 2)).toThrow(/FOREIGN KEY/)
   })
 })

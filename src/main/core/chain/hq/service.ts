@@ -326,7 +326,7 @@ export class ChainHq {
           throw refusal(
             'conflict',
             hubText('publishFirst', {
-              videos: missing.map((m) => (local.has(m) ? `video ${local.get(m)}` : m)).join(', '),
+              videos: missing.map((m) => (local.has(m) ? `#${local.get(m)}` : m)).join(', '),
             }),
           )
         c.bindings.push({

@@ -157,7 +157,7 @@ export class RecordsOutbox {
     let open: number | null = null
     let taken = 0
     let full = false
-    const ahead: number[] = []
+    const ahead: Array<{ id: number; createdAt: number }> = []
     let scanned = 0
     for (const r of repo.transfersNotMadeAfter(cursor.transfers, SCAN_TRANSFERS)) {
       scanned++
@@ -190,7 +190,7 @@ export class RecordsOutbox {
         finishedAt: r.finished_at,
       })
       if (open === null) cursor.transfers = r.id
-      else ahead.push(r.id)
+      else ahead.push({ id: r.id, createdAt: r.created_at })
     }
     // Every transfer before the first open one is in a batch now (this one, or one before that shipped it ahead);
     // with none open and all looked at, so is every one shipped ahead.

@@ -118,9 +118,14 @@ export class DouyinPublisher {
     } catch (err) {
       if (!(err instanceof DouyinApiError)) throw err
       this.d.logger.warn({ step, kind: err.kind, code: err.code, reason: err.message }, 'Douyin check failed')
-      // Douyin answering the client_token request with an error is the key and secret refused (10003, 10013 …).
+      // Douyin answering the client_token request with an error code is the key and secret refused (10003,
+      // 10013 …); a page that is no Douyin answer (a wrong API address) is another refusal.
       const kind =
-        err.kind === 'unreachable' ? 'unreachable' : step === 'client_token' ? 'credentials' : 'refused'
+        err.kind === 'unreachable'
+          ? 'unreachable'
+          : step === 'client_token' && err.code !== null
+            ? 'credentials'
+            : 'refused'
       return {
         enabled: true,
         configured,

@@ -5,6 +5,7 @@ import { usePools, useVariants } from '../../api/remix'
 import { useTags } from '../../api/tags'
 import { useVideos } from '../../api/videos'
 import { formatBytes, formatDuration } from '../../format'
+import { sayText } from '../../i18n/contract-texts'
 
 function Variants({ tagId }: { tagId: number }) {
   const { t } = useTranslation()
@@ -57,7 +58,7 @@ function Variants({ tagId }: { tagId: number }) {
 
 /** Each remix tag's pool: ready against its target, the variant being rendered, used today; the variants below. */
 export function PoolsCard() {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const pools = usePools()
   const tags = useTags()
   const label = (p: PoolStatus) => {
@@ -79,10 +80,21 @@ export function PoolsCard() {
               title: t('nav.tags'),
               key: 'tag',
               render: (_: unknown, p: PoolStatus) => (
-                <Space>
-                  <Typography.Text strong>{label(p)}</Typography.Text>
-                  {p.dry && <AntTag color="red">{t('remix.dry')}</AntTag>}
-                </Space>
+                <Flex vertical gap={2}>
+                  <Space>
+                    <Typography.Text strong>{label(p)}</Typography.Text>
+                    {p.dry && <AntTag color="red">{t('remix.dry')}</AntTag>}
+                  </Space>
+                  {p.problem && (
+                    <Typography.Text
+                      type="warning"
+                      style={{ fontSize: 12 }}
+                      data-testid={`pool-problem-${p.tagId}`}
+                    >
+                      {sayText(p.problem, i18n.language === 'en' ? 'en' : 'zh-CN')}
+                    </Typography.Text>
+                  )}
+                </Flex>
               ),
             },
             {
