@@ -61,6 +61,11 @@ const HOUR = 3_600_000
 /** Failed renders in a row after which a tag's pool waits before trying again. */
 const FAILURES_BEFORE_PAUSE = 3
 const FAILURE_PAUSE_MS = 10 * 60_000
+/**
+ * A variant given to a phone this recently may still be playing, saving or resuming there (the customer is in the
+ * store, on its Wi-Fi): the disk budget does not take it; refills wait instead (the pool says so).
+ */
+const RECENT_USE_MS = HOUR
 const signatureOf = (clips: UsedClip[]) => clips.map((c) => `${c.videoId}${c.mirror ? 'm' : ''}`).join(',')
 
 /**
@@ -413,7 +418,10 @@ export class VariantPools {
     return n
   }
 
-  /** Deletes used variants past their time, variants their tag no longer wants, and the oldest used over budget. */
+  /**
+   * Deletes used variants past their time, variants their tag no longer wants, and the oldest used over budget
+   * (never one given out in the last hour: a phone may still be downloading it).
+   */
   cleanup(): void {
     const c = this.d.config.values
     const now = this.now()
@@ -431,8 +439,9 @@ export class VariantPools {
     const budget = this.d.config.values.remixDiskMegabytes * 1048576
     let total = this.diskBytes()
     if (total <= budget) return
+    const recent = this.now() - RECENT_USE_MS
     const used = [...this.variants.values()]
-      .filter((v) => v.status === 'used')
+      .filter((v) => v.status === 'used' && (v.usedAt ?? 0) < recent)
       .sort((a, b) => (a.usedAt ?? 0) - (b.usedAt ?? 0))
     for (const v of used) {
       if (total <= budget) break
