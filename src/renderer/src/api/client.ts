@@ -1,5 +1,5 @@
 import { ApiError, createApiClient } from '../../../shared/api-client'
-import i18n from '../i18n'
+import i18n, { languageOf } from '../i18n'
 import type { ValidationIssue } from '../../../shared/errors'
 import type { Language } from '../../../shared/languages'
 import { TEXT, type HubText } from '../../../shared/contract/texts'
@@ -9,7 +9,7 @@ import { describeIssue, describeIssues, type LabelOf } from './validation-text'
 /** The console talks to the hub it was served from; the session cookie rides along. */
 export const api = createApiClient({ baseUrl: '' })
 
-const consoleLanguage = (): Language => (i18n.language === 'en' ? 'en' : 'zh-CN')
+const consoleLanguage = (): Language => languageOf(i18n.language)
 
 /** The texts of the shared table a refusal names (details.text, or details.texts for several reasons). */
 function hubTextsOf(err: ApiError): HubText[] {

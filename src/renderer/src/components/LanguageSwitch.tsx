@@ -1,6 +1,6 @@
 import { Segmented } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { setLanguage } from '../i18n'
+import { languageOf, setLanguage } from '../i18n'
 import type { Language } from '../../../shared/languages'
 
 export function LanguageSwitch() {
@@ -9,7 +9,7 @@ export function LanguageSwitch() {
     <Segmented<Language>
       size="small"
       aria-label={t('lang.label')}
-      value={i18n.language === 'en' ? 'en' : 'zh-CN'}
+      value={languageOf(i18n.language)}
       options={[
         { label: t('lang.zh'), value: 'zh-CN' },
         { label: t('lang.en'), value: 'en' },

@@ -141,7 +141,8 @@ const en: Messages = {
     douyinOk: 'Douyin accepts this client key and client secret',
     douyinCheckedAt: 'Checked {{at}}',
     douyinFailed: {
-      credentials: 'Douyin refused the client key or the client secret: check them on the Douyin open platform',
+      credentials:
+        'Douyin refused the client key or the client secret: check them on the Douyin open platform',
       unreachable: 'The Douyin open platform cannot be reached: check this PC’s network and the API address',
       refused: 'Douyin refused the request',
     },

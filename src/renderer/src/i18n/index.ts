@@ -7,6 +7,11 @@ import { LABELS } from '../../../shared/labels'
 
 const STORAGE_KEY = 'tapdrop.lang'
 
+/** The console's language from i18next's code ('en', 'zh-CN', or anything else: Chinese, the default). */
+export function languageOf(code: string): Language {
+  return code === 'en' ? 'en' : 'zh-CN'
+}
+
 export function storedLanguage(): Language | null {
   const v = localStorage.getItem(STORAGE_KEY)
   return v === 'zh-CN' || v === 'en' ? v : null

@@ -24,6 +24,7 @@ import { PageHeader } from '../components/PageHeader'
 import { TransferStatusTag } from '../components/TransferStatusTag'
 import { TransferDrawer } from '../components/TransferDrawer'
 import { formatBytes, formatTime } from '../format'
+import { languageOf } from '../i18n'
 
 export { TransferStatusTag }
 
@@ -67,7 +68,7 @@ export function TransfersPage() {
   const csvHref = useMemo(() => {
     const p = new URLSearchParams()
     for (const [k, v] of Object.entries(filterQuery)) p.set(k, Array.isArray(v) ? v.join(',') : String(v))
-    p.set('lang', i18n.language === 'en' ? 'en' : 'zh-CN')
+    p.set('lang', languageOf(i18n.language))
     return `/transfers.csv?${p.toString()}`
   }, [filterQuery, i18n.language])
 

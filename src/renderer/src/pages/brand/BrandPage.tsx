@@ -9,6 +9,7 @@ import { PageHeader } from '../../components/PageHeader'
 import { BrandForm } from './BrandForm'
 import { BrandPreviewCard } from './BrandPreviewCard'
 import { toForm, toPatch, type BrandFormValues } from './patch'
+import { languageOf } from '../../i18n'
 
 /** Branding (贴牌): the profile in effect, the store's allowed edits, and the phone page as it will look. */
 export function BrandPage() {
@@ -22,7 +23,7 @@ export function BrandPage() {
   const values = Form.useWatch([], form) as BrandFormValues | undefined
   // The preview speaks the console's language until someone picks the other one.
   const [picked, setLang] = useState<Language | null>(null)
-  const lang = picked ?? (i18n.language === 'en' ? 'en' : 'zh-CN')
+  const lang = picked ?? languageOf(i18n.language)
   const b = brand.data
 
   useEffect(() => {

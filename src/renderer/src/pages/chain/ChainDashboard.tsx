@@ -11,6 +11,7 @@ import { chainTrendChart } from './charts'
 import { RecordsBreakdown } from './RecordsBreakdown'
 import { RecordsFailures } from './RecordsFailures'
 import { StoreRecords } from './StoreRecords'
+import { languageOf } from '../../i18n'
 
 /** The local midnight that starts the last `days` days, today included (the store dashboard's 今天 / 7 / 30 天). */
 function periodStart(days: number): string {
@@ -43,7 +44,7 @@ export function ChainDashboard() {
   )
 
   const csvHref = (what: ChainRecordsCsvQuery['what']) => {
-    const p = new URLSearchParams({ what, since, lang: i18n.language === 'en' ? 'en' : 'zh-CN' })
+    const p = new URLSearchParams({ what, since, lang: languageOf(i18n.language) })
     if (store && what === 'days') p.set('store', store)
     return `/chain-records.csv?${p.toString()}`
   }

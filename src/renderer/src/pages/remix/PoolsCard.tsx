@@ -6,6 +6,7 @@ import { useTags } from '../../api/tags'
 import { useVideos } from '../../api/videos'
 import { formatBytes, formatDuration } from '../../format'
 import { sayText } from '../../i18n/contract-texts'
+import { languageOf } from '../../i18n'
 
 function Variants({ tagId }: { tagId: number }) {
   const { t } = useTranslation()
@@ -91,7 +92,7 @@ export function PoolsCard() {
                       style={{ fontSize: 12 }}
                       data-testid={`pool-problem-${p.tagId}`}
                     >
-                      {sayText(p.problem, i18n.language === 'en' ? 'en' : 'zh-CN')}
+                      {sayText(p.problem, languageOf(i18n.language))}
                     </Typography.Text>
                   )}
                 </Flex>

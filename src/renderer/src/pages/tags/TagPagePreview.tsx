@@ -7,6 +7,7 @@ import type { Language } from '../../../../shared/languages'
 import { errorMessage } from '../../api/client'
 import { useTagPagePreview } from '../../api/tags'
 import { useDebounced } from '../../useDebounced'
+import { languageOf } from '../../i18n'
 
 /** What of the tag form the phone page shows. */
 export interface TagPreviewValues {
@@ -24,7 +25,7 @@ export interface TagPreviewValues {
  */
 export function TagPagePreview({ tagId, values }: { tagId: number | null; values: TagPreviewValues }) {
   const { t, i18n } = useTranslation()
-  const [lang, setLang] = useState<Language>(i18n.language === 'en' ? 'en' : 'zh-CN')
+  const [lang, setLang] = useState<Language>(languageOf(i18n.language))
   const { label, videoIds, platforms, captionStrategy, storeActions } = values
   const first = videoIds[0] ?? null
   const input = useMemo(
