@@ -405,11 +405,11 @@ export class VariantPools {
   }
 
   private problem(tagId: number, text: HubText): void {
-    const reason = english(text)
     const before = this.problems.get(tagId)
     this.problems.set(tagId, text)
-    if (before && english(before) === reason) return
-    this.d.logger.warn({ tagId, reason }, 'remix pool cannot refill')
+    // Logged once per kind of reason: a paused pool's minutes left change every refill, the reason does not.
+    if (before?.key === text.key) return
+    this.d.logger.warn({ tagId, reason: english(text) }, 'remix pool cannot refill')
   }
 
   private diskBytes(tagId?: number): number {
