@@ -33,7 +33,24 @@ function writesInto(pid: number, workDir: string): boolean {
   return commandLine(pid)?.includes(workDir + sep) ?? false
 }
 
+/**
+ * Still running: not gone and not a zombie. A killed process drops its command line before it has finished
+ * exiting (a niced ffmpeg on a busy machine took 300 ms here between the two), so the command line alone
+ * would call it gone too early.
+ */
+function running(pid: number): boolean {
+  if (process.platform !== 'linux') return commandLine(pid) !== null
+  try {
+    return !/^\d+ \(.*\) [ZX]/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+  } catch {
+    return false
+  }
+}
+
 const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+
+/** How long start-up waits for a killed orphan to be gone: bounded, a store's hub must start whatever happens. */
+const EXIT_WAIT_MS = 10_000
 
 /**
  * At start, before the work folders of interrupted transcodes are removed: ends any ffmpeg a killed hub left
@@ -61,9 +78,12 @@ export function endOrphanFfmpeg(videosDir: string, logger: Logger): number {
         logger.warn({ pid, workDir, err }, 'could not end the ffmpeg of an interrupted transcode')
         continue
       }
-      // Start-up waits (bounded) until it is gone, so nothing writes into the folder once it is removed.
-      for (let i = 0; i < 200 && writesInto(pid, workDir); i++) pause(10)
-      logger.info({ pid, workDir }, 'ended the ffmpeg an interrupted run left behind')
+      // Start-up waits (bounded) until it is gone, so nothing writes into the folder once it is removed and the
+      // cores are free for the job's new run.
+      const until = Date.now() + EXIT_WAIT_MS
+      while (running(pid) && Date.now() < until) pause(10)
+      if (running(pid)) logger.warn({ pid, workDir }, 'the ffmpeg of an interrupted transcode is still exiting')
+      else logger.info({ pid, workDir }, 'ended the ffmpeg an interrupted run left behind')
       ended++
     }
   }
