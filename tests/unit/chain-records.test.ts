@@ -12,6 +12,8 @@ import { silentLogger } from '../../src/main/core/logger'
 import { Retention } from '../../src/main/core/monitoring/retention'
 import { closeDatabase, openDatabase } from '../../src/main/db/open'
 import { createRepos, type Repos } from '../../src/main/db/repos'
+import type { TransferRecord } from '../../src/main/db/repos/delivery'
+import { DeliveryRecords } from '../../src/main/core/delivery/records'
 import { MemoryStore } from '../helpers/memory-store'
 import { insertSynthetic } from '../helpers/synthetic'
 import { tempDir } from '../helpers/tmp'
@@ -59,6 +61,39 @@ function hq() {
     notifyQuarantined: (p) => notified.push(p),
   })
   return { ...h, ingest, notified }
+}
+
+/** A transfer as the tap path makes it, for a phone on the tag `AbCdEfGhIjKl`. */
+function newTransfer(id: number, tapId: number): TransferRecord {
+  return {
+    id,
+    token: `tok${String(id).padStart(21, '0')}`,
+    tapId,
+    tagId: null,
+    tagCode: 'AbCdEfGhIjKl',
+    videoId: null,
+    rendition: '720p',
+    deviceId: 'phone-new',
+    tier: 'normal',
+    ip: null,
+    userAgent: null,
+    captionId: null,
+    variantId: null,
+    seed: null,
+    remixFallback: null,
+    bytesTotal: 1000,
+    bytesSent: 1000,
+    wireBytes: 1000,
+    requests: 1,
+    coverage: [],
+    status: 'pending',
+    error: null,
+    createdAt: clock,
+    admittedAt: null,
+    startedAt: null,
+    finishedAt: null,
+    updatedAt: clock,
+  }
 }
 
 const n = (repos: Repos, sql: string) => (repos.db.prepare(sql).get() as { n: number }).n
@@ -207,8 +242,9 @@ describe('records: a store’s outbox and headquarters’ ingest', () => {
     await s.outbox.shipNow()
     expect(mem.objects.size).toBe(objects)
 
-    // The newest transfer's row goes (retention at an idle store) and a new transfer takes its id: it is a new
-    // transfer, not the one shipped ahead, and ships too.
+    // The newest transfer's row goes and a new transfer takes its id (retention keeps ids from coming back since
+    // migration 16; a database restored from a backup still can): it is a new transfer, not the one shipped ahead,
+    // and ships too.
     const last = all.at(-1)!
     s.repos.db.exec(`
       CREATE TEMP TABLE again AS SELECT * FROM transfers WHERE id = ${last};
@@ -290,6 +326,52 @@ describe('records: a store’s outbox and headquarters’ ingest', () => {
     await retention.run()
     expect(n(s.repos, 'SELECT count(*) AS n FROM taps')).toBeLessThan(before)
     expect(s.repos.records.heldBack(new Date(NOW - 10 * 86_400_000).getTime())).toBe(0)
+  })
+
+  it('a store idle for longer than retention: its next tap and transfer are new to headquarters and counted', async () => {
+    const s = store('sh-06')
+    const h = hq()
+    insertSynthetic(s.repos.db, { transfers: 30, days: 1, now: NOW, tags: 2, videos: 1 })
+    s.repos.db.exec(`UPDATE transfers SET status = 'completed'`)
+    await s.outbox.shipNow()
+    mem.objects.set('stores/sh-06/status.json', { body: Buffer.from('{}'), sha256: '', etag: '"x"' })
+    await h.ingest.ingestNow()
+    expect(h.ingest.stores(null)[0]).toMatchObject({ taps: 30, transfers: 30 })
+
+    // Closed for the season: retention (30 days) deletes every row, all of them shipped.
+    clock = NOW + 45 * 86_400_000
+    await new Retention({
+      repos: s.repos,
+      logger,
+      retentionDays: () => 30,
+      now: () => clock,
+      keepAfter: () => s.outbox.keepAfter(),
+    }).run()
+    expect(n(s.repos, 'SELECT count(*) AS n FROM transfers')).toBe(0)
+
+    // Open again: a phone taps (the hub restarted meanwhile) and gets its video.
+    const records = new DeliveryRecords({ repo: s.repos.delivery, logger, now: () => clock, onChange: () => {} })
+    records.start()
+    const tapId = records.addTap({
+      tagId: null,
+      tagCode: 'AbCdEfGhIjKl',
+      deviceId: 'phone-new',
+      ip: null,
+      userAgent: null,
+      at: clock,
+      outcome: 'delivered',
+    })
+    records.create({
+      ...newTransfer(records.nextId(), tapId),
+      status: 'completed',
+      createdAt: clock,
+      updatedAt: clock,
+      finishedAt: clock,
+    })
+    await records.stop()
+    await s.outbox.shipNow()
+    await h.ingest.ingestNow()
+    expect(h.ingest.stores(null)[0]).toMatchObject({ taps: 31, transfers: 31, completed: 31 })
   })
 
   it('shows when a store’s records last arrived, not when one of its objects was set aside', async () => {

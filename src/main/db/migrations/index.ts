@@ -14,6 +14,7 @@ import { m0012Records } from './0012-records'
 import { m0013WriterMarks } from './0013-writer-marks'
 import { m0014HqDashboard } from './0014-hq-dashboard'
 import { m0015RecordsAhead } from './0015-records-ahead'
+import { m0016IdMarks } from './0016-id-marks'
 
 /** Every schema step, in order. Append only; each has a test in tests/unit/db/migrations. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0013WriterMarks,
   m0014HqDashboard,
   m0015RecordsAhead,
+  m0016IdMarks,
 ]

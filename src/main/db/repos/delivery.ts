@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3'
 import { immediate } from '../immediate'
+import { topIdSql } from './id-marks'
 import {
   TransferStatusSchema,
   type TapOutcome,
@@ -237,8 +238,8 @@ export function deliveryRepo(db: Database) {
   )
   const writerMark = db.prepare<[string], { seq: number }>(WRITER_MARK_SQL.get)
   const dropWriterMarks = db.prepare(WRITER_MARK_SQL.dropAll)
-  const maxIds = db.prepare<[], { taps: number | null; transfers: number | null }>(
-    'SELECT (SELECT max(id) FROM taps) AS taps, (SELECT max(id) FROM transfers) AS transfers',
+  const maxIds = db.prepare<[], { taps: number; transfers: number }>(
+    `SELECT ${topIdSql('taps')} AS taps, ${topIdSql('transfers')} AS transfers`,
   )
   const byToken = db.prepare<[string], Row>('SELECT * FROM transfers WHERE token = ?')
   const byId = db.prepare<[number], Row>('SELECT * FROM transfers WHERE id = ?')
@@ -281,10 +282,12 @@ export function deliveryRepo(db: Database) {
   )
 
   return {
-    /** The highest ids in use: new taps and transfers get theirs in memory and are written in batches. */
+    /**
+     * The highest ids handed out, deleted rows' included (id-marks.ts): new taps and transfers get theirs in memory
+     * and are written in batches.
+     */
     maxIds(): { taps: number; transfers: number } {
-      const r = maxIds.get()!
-      return { taps: r.taps ?? 0, transfers: r.transfers ?? 0 }
+      return maxIds.get()!
     },
     /** One transaction: new taps, new transfers, progress of known transfers, then timeline steps. */
     writeBatch(batch: Batch): void {

@@ -8,6 +8,7 @@ import {
 import { PlatformSchema, type Platform } from '../../../shared/contract/publish'
 import { oneOf } from '../check'
 import { immediate } from '../immediate'
+import { keepTopIdSql, topIdSql } from './id-marks'
 
 /**
  * One step of one transfer on its way to SQLite: `count` reports gathered since the last write (0 for a step only
@@ -73,8 +74,8 @@ export type FunnelRepo = ReturnType<typeof funnelRepo>
  */
 export function funnelRepo(db: Database) {
   const insert = db.prepare(`
-    INSERT INTO funnel_events (transfer_id, kind, platform, detail, tag_id, video_id, transfer_at, first_at, last_at, count)
-    VALUES (@transferId, @kind, @platform, @detail, (SELECT id FROM tags WHERE id = @tagId),
+    INSERT INTO funnel_events (id, transfer_id, kind, platform, detail, tag_id, video_id, transfer_at, first_at, last_at, count)
+    VALUES (${topIdSql('funnel_events')} + 1, @transferId, @kind, @platform, @detail, (SELECT id FROM tags WHERE id = @tagId),
             (SELECT id FROM videos WHERE id = @videoId), @transferAt, @firstAt, @lastAt, max(@count, 1))
     ON CONFLICT (transfer_id, kind, platform) DO NOTHING`)
   const again = db.prepare(`
@@ -107,6 +108,7 @@ export function funnelRepo(db: Database) {
       FROM funnel_events INDEXED BY funnel_events_by_time WHERE transfer_at >= @from AND transfer_at < @to
      GROUP BY coalesce(tag_id, 0), coalesce(video_id, 0), kind, platform`)
   const markRolled = db.prepare('INSERT INTO rolled_funnel_days (day, at) VALUES (@day, @now)')
+  const keepTop = db.prepare(keepTopIdSql('funnel_events'))
   const prune = db.prepare(
     'DELETE FROM funnel_events WHERE id IN (SELECT id FROM funnel_events INDEXED BY funnel_events_by_time WHERE transfer_at < ? AND id <= ? LIMIT ?)',
   )
@@ -209,7 +211,11 @@ export function funnelRepo(db: Database) {
     ),
     /** Deletes up to `limit` steps of transfers made before `before`; returns how many. */
     /** Deletes up to `limit` steps older than `before`, none after row `upTo` (not shipped to headquarters yet). */
-    prune: (before: number, limit: number, upTo = Number.MAX_SAFE_INTEGER) =>
-      prune.run(before, upTo, limit).changes,
+    prune: immediate(
+      db.transaction((before: number, limit: number, upTo = Number.MAX_SAFE_INTEGER): number => {
+        keepTop.run()
+        return prune.run(before, upTo, limit).changes
+      }),
+    ),
   }
 }

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import { immediate } from '../immediate'
+import { keepTopIdSql } from './id-marks'
 
 export type RollupsRepo = ReturnType<typeof rollupsRepo>
 
@@ -34,6 +35,7 @@ export function rollupsRepo(db: Database) {
   const deleteTaps = db.prepare(
     'DELETE FROM taps WHERE id IN (SELECT id FROM taps WHERE at < ? AND id <= ? LIMIT ?)',
   )
+  const keepTop = [db.prepare(keepTopIdSql('transfers')), db.prepare(keepTopIdSql('taps'))]
   const deleteNotifications = db.prepare('DELETE FROM notifications WHERE at < ?')
 
   return {
@@ -61,6 +63,7 @@ export function rollupsRepo(db: Database) {
     prune: immediate(
       db.transaction(
         (before: number, limit: number, upTo: { taps: number; transfers: number } | null = null) => {
+          for (const s of keepTop) s.run()
           const transfers = deleteTransfers.run(
             before,
             upTo?.transfers ?? Number.MAX_SAFE_INTEGER,
