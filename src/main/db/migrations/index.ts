@@ -15,6 +15,7 @@ import { m0013WriterMarks } from './0013-writer-marks'
 import { m0014HqDashboard } from './0014-hq-dashboard'
 import { m0015RecordsAhead } from './0015-records-ahead'
 import { m0016IdMarks } from './0016-id-marks'
+import { m0017RecordsClaims } from './0017-records-claims'
 
 /** Every schema step, in order. Append only; each has a test in tests/unit/db/migrations. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -34,4 +35,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0014HqDashboard,
   m0015RecordsAhead,
   m0016IdMarks,
+  m0017RecordsClaims,
 ]

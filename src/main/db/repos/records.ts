@@ -26,6 +26,18 @@ export interface OutboxBatch {
   etag: string | null
 }
 
+/** What this database ships under a store id (migration 17). */
+export interface RecordsClaim {
+  storeId: string
+  /** Its batches' sequence numbers come after this one. */
+  seqAfter: number
+  /** Its batches' days are never before this one ('' for none). */
+  dayFloor: string
+  /** Added to every id it ships. */
+  idBase: number
+  at: number
+}
+
 export interface TapRow {
   id: number
   at: number
@@ -107,6 +119,15 @@ export function recordsRepo(db: Database) {
   const firstUnshipped = db.prepare(
     'SELECT * FROM records_outbox INDEXED BY records_outbox_unshipped WHERE shipped_at IS NULL ORDER BY seq LIMIT 1',
   )
+  const claimOf = db.prepare<[string], RecordsClaim>(
+    'SELECT store_id AS storeId, seq_after AS seqAfter, day_floor AS dayFloor, id_base AS idBase, at FROM records_claims WHERE store_id = ?',
+  )
+  const addClaim = db.prepare(
+    'INSERT INTO records_claims (store_id, seq_after, day_floor, id_base, at) VALUES (@storeId, @seqAfter, @dayFloor, @idBase, @at)',
+  )
+  const madeUnder = db.prepare<[string, string], { seq: number }>(
+    'SELECT seq FROM records_outbox WHERE substr(key, 1, length(?)) = ? LIMIT 1',
+  )
   const insert = db.prepare(`
     INSERT INTO records_outbox (seq, key, day, taps_to, transfers_to, funnel_to, days_to, records, body, size, sha256, created_at)
     VALUES (@seq, @key, @day, @taps, @transfers, @funnel, @days, @records, @body, @size, @sha256, @createdAt)`)
@@ -175,6 +196,12 @@ export function recordsRepo(db: Database) {
   }
 
   return {
+    /** This database's claim on a store id, or null when it has none yet. */
+    claimOf: (storeId: string): RecordsClaim | null => claimOf.get(storeId) ?? null,
+    /** Keeps a claim (a second one for the same store id loses on the primary key). */
+    addClaim: (c: RecordsClaim): void => void addClaim.run(c),
+    /** Whether this database made a batch whose key starts with `prefix` (a store's own records prefix). */
+    madeUnder: (prefix: string): boolean => madeUnder.get(prefix, prefix) !== undefined,
     /** Where the newest batch ends (what the next batch starts after). */
     madeUpTo(): { cursor: RecordsCursor; seq: number; day: string } {
       const r = last.get() as Record<string, unknown> | undefined

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto'
 import type { Logger } from 'pino'
 import type { Repos } from '../../../db/repos'
-import type { OutboxBatch, RecordsCursor } from '../../../db/repos/records'
+import type { OutboxBatch, RecordsClaim, RecordsCursor } from '../../../db/repos/records'
 import type { ConfigStore } from '../../config/store'
 import { HubError } from '../../errors'
 import { dayKey } from '../../time/days'
+import { listAll } from '../listing'
 import { isObjectStoreError, type ObjectStore } from '../object-store'
 import type { ChainService } from '../service'
-import { encodeBatch, recordsKey, type ChainRecord } from './format'
+import { encodeBatch, parseRecordsKey, recordsKey, recordsStorePrefix, type ChainRecord } from './format'
 import { shippedDevice, shippedIp, type RecordsPrivacy } from './privacy'
 import { recordsTicker, type Ticker } from './ticker'
 
@@ -106,9 +107,10 @@ export class RecordsOutbox {
     if (!this.active()) return 'ok'
     try {
       const store = await this.d.chain.store()
+      const claim = await this.claim(store, this.d.chain.setup().storeId!)
       let shipped = 0
       for (;;) {
-        const batch = this.d.repos.records.firstUnshipped() ?? this.make()
+        const batch = this.d.repos.records.firstUnshipped() ?? this.make(claim)
         if (!batch) break
         await this.ship(store, batch)
         shipped++
@@ -128,11 +130,53 @@ export class RecordsOutbox {
     }
   }
 
-  /** The next batch from the rows after the last one made, recorded with its bytes; null when there is nothing. */
-  make(): OutboxBatch | null {
+  /**
+   * This database's claim on its store id, made before its first batch under it. When the bucket holds records of
+   * that store id from another database (the store's PC replaced or reinstalled, keeping its id), this one's
+   * batches go on after the newest there, on no earlier day, and the ids it ships are shifted past any that
+   * database could have shipped: by the claim's time in ms × 1000 (a database before would have needed a thousand
+   * rows per millisecond of its life to get there). Headquarters keeps a store's batches by sequence number and its
+   * rows by id: without this it took the new database's as repeats of the old one's and dropped them.
+   */
+  private async claim(store: ObjectStore, storeId: string): Promise<RecordsClaim> {
     const repo = this.d.repos.records
-    const storeId = this.d.chain.setup().storeId!
+    const known = repo.claimOf(storeId)
+    if (known) return known
+    const now = this.now()
+    const claim: RecordsClaim = { storeId, seqAfter: 0, dayFloor: '', idBase: 0, at: now }
+    let newest: { seq: number; day: string } | null = null
+    if (!repo.madeUnder(recordsStorePrefix(storeId)))
+      try {
+        newest = await newestRecordsKey(store, storeId, now)
+      } catch (err) {
+        // Keys that may put but not list: ship as the first database of this id (a clash still stops at the put).
+        if (!isObjectStoreError(err, 'forbidden')) throw err
+        this.d.logger.warn(
+          { storeId },
+          'records: listing is not allowed with these keys; not checked for earlier records',
+        )
+      }
+    if (newest) {
+      claim.seqAfter = newest.seq
+      claim.dayFloor = newest.day
+      claim.idBase = now * 1000
+      this.d.logger.warn(
+        { storeId, after: newest.seq, day: newest.day },
+        'this store id has records from another database at headquarters: this one continues after them',
+      )
+    }
+    repo.addClaim(claim)
+    return claim
+  }
+
+  /** The next batch from the rows after the last one made, recorded with its bytes; null when there is nothing. */
+  make(claim: RecordsClaim): OutboxBatch | null {
+    const repo = this.d.repos.records
+    const storeId = claim.storeId
     const prev = repo.madeUpTo()
+    // The ids headquarters knows this store's rows by.
+    const base = claim.idBase
+    const shipped = (id: number) => id + base
     const now = this.now()
     const p = this.privacy()
     const ttl = this.d.config.values.transferTtlHours * 3_600_000
@@ -142,7 +186,7 @@ export class RecordsOutbox {
     for (const t of repo.tapsAfter(cursor.taps, BATCH_ROWS)) {
       records.push({
         t: 'tap',
-        id: t.id,
+        id: shipped(t.id),
         day: dayKey(t.at),
         at: t.at,
         tagCode: t.tag_code,
@@ -172,9 +216,9 @@ export class RecordsOutbox {
       taken++
       records.push({
         t: 'transfer',
-        id: r.id,
+        id: shipped(r.id),
         day: dayKey(r.created_at),
-        tapId: r.tap_id,
+        tapId: r.tap_id === null ? null : shipped(r.tap_id),
         tagCode: r.tag_code,
         tagLabel: r.tag_label,
         videoChainId: r.video_chain,
@@ -200,9 +244,9 @@ export class RecordsOutbox {
     for (const f of repo.funnelAfter(cursor.funnel, BATCH_ROWS)) {
       records.push({
         t: 'funnel',
-        id: f.id,
+        id: shipped(f.id),
         day: dayKey(f.transfer_at),
-        transferId: f.transfer_id,
+        transferId: shipped(f.transfer_id),
         kind: f.kind,
         platform: f.platform,
         tagCode: f.tag_code,
@@ -229,10 +273,9 @@ export class RecordsOutbox {
     }
     if (records.length === 0 && cursor.days === prev.cursor.days) return null
 
-    const seq = prev.seq + 1
+    const seq = Math.max(prev.seq, claim.seqAfter) + 1
     // Never before the previous batch's day: headquarters reads each store's keys in order.
-    const today = dayKey(now)
-    const day = today > prev.day ? today : prev.day
+    const day = [dayKey(now), prev.day, claim.dayFloor].reduce((a, b) => (b > a ? b : a))
     const key = recordsKey(storeId, day, seq)
     const body = encodeBatch({
       header: { t: 'batch', v: 1, store: storeId, seq, createdAt: now, records: records.length },
@@ -281,4 +324,27 @@ export class RecordsOutbox {
     }
     this.d.repos.records.markShipped(b.seq, etag, this.now())
   }
+}
+
+/**
+ * The newest records key of a store in the bucket, or null: listed from yesterday on, then from further back, so a
+ * store with a long history costs a request or two, not its whole listing.
+ */
+async function newestRecordsKey(
+  store: ObjectStore,
+  storeId: string,
+  now: number,
+): Promise<{ seq: number; day: string } | null> {
+  const prefix = recordsStorePrefix(storeId)
+  for (const daysBack of [1, 8, 32, 367, null]) {
+    const startAfter = daysBack === null ? undefined : prefix + dayKey(now - daysBack * 86_400_000)
+    let newest: { seq: number; day: string } | null = null
+    // Listings come in key order: the last records key is the newest.
+    for await (const o of listAll(store, prefix, { startAfter })) {
+      const k = parseRecordsKey(o.key)
+      if (k?.storeId === storeId) newest = { seq: k.seq, day: k.day }
+    }
+    if (newest) return newest
+  }
+  return null
 }
