@@ -379,34 +379,40 @@ describe('records: a store’s outbox and headquarters’ ingest', () => {
     expect(h.ingest.stores(null)[0]).toMatchObject({ taps: 31, transfers: 31, completed: 31 })
   })
 
-  it('a store whose PC was replaced keeps its store id: headquarters counts the new database’s records beside the old', async () => {
-    const old = store('sh-07')
-    const h = hq()
-    insertSynthetic(old.repos.db, { transfers: 40, days: 1, now: NOW, tags: 2, videos: 1 })
-    old.repos.db.exec(`UPDATE transfers SET status = 'completed'`)
-    await old.outbox.shipNow()
-    mem.objects.set('stores/sh-07/status.json', { body: Buffer.from('{}'), sha256: '', etag: '"x"' })
-    await h.ingest.ingestNow()
-    const oldTaps = n(old.repos, 'SELECT count(*) AS n FROM taps')
-    expect(h.ingest.stores(null)[0]).toMatchObject({ taps: oldTaps, transfers: 40 })
-    const oldKeys = [...mem.objects.keys()].filter((k) => k.startsWith('records/')).sort()
+  it.each([
+    ['the same morning', 3_600_000],
+    ['two days later', 2 * 86_400_000],
+  ])(
+    'a store whose PC was replaced keeps its store id (%s): headquarters counts the new database’s records beside the old',
+    async (_when, later) => {
+      const old = store('sh-07')
+      const h = hq()
+      insertSynthetic(old.repos.db, { transfers: 40, days: 1, now: NOW, tags: 2, videos: 1 })
+      old.repos.db.exec(`UPDATE transfers SET status = 'completed'`)
+      await old.outbox.shipNow()
+      mem.objects.set('stores/sh-07/status.json', { body: Buffer.from('{}'), sha256: '', etag: '"x"' })
+      await h.ingest.ingestNow()
+      const oldTaps = n(old.repos, 'SELECT count(*) AS n FROM taps')
+      expect(h.ingest.stores(null)[0]).toMatchObject({ taps: oldTaps, transfers: 40 })
+      const oldKeys = [...mem.objects.keys()].filter((k) => k.startsWith('records/')).sort()
 
-    // The same morning, a new PC with a fresh database and the same store id: its ids and batches start again.
-    clock = NOW + 3_600_000
-    const fresh = hub('sh-07-new', { chainStoreId: 'sh-07', chainRecordsSalt: SALT })
-    const outbox = new RecordsOutbox({ ...fresh, logger, now: () => clock })
-    insertSynthetic(fresh.repos.db, { transfers: 25, days: 1, now: clock, tags: 2, videos: 1 })
-    fresh.repos.db.exec(`UPDATE transfers SET status = 'completed'`)
-    await outbox.shipNow()
-    expect(outbox.view()).toMatchObject({ unshipped: 0, error: null })
-    // Its objects come after the old ones, where headquarters reads on.
-    const newKeys = [...mem.objects.keys()].filter((k) => k.startsWith('records/') && !oldKeys.includes(k))
-    expect(newKeys.length).toBeGreaterThan(0)
-    expect(newKeys.every((k) => k > oldKeys.at(-1)!)).toBe(true)
-    await h.ingest.ingestNow()
-    const taps = oldTaps + n(fresh.repos, 'SELECT count(*) AS n FROM taps')
-    expect(h.ingest.stores(null)[0]).toMatchObject({ taps, transfers: 65, completed: 65 })
-  })
+      // A new PC with a fresh database and the same store id: its ids and batches start again.
+      clock = NOW + later
+      const fresh = hub('sh-07-new', { chainStoreId: 'sh-07', chainRecordsSalt: SALT })
+      const outbox = new RecordsOutbox({ ...fresh, logger, now: () => clock })
+      insertSynthetic(fresh.repos.db, { transfers: 25, days: 1, now: clock, tags: 2, videos: 1 })
+      fresh.repos.db.exec(`UPDATE transfers SET status = 'completed'`)
+      await outbox.shipNow()
+      expect(outbox.view()).toMatchObject({ unshipped: 0, error: null })
+      // Its objects come after the old ones, where headquarters reads on.
+      const newKeys = [...mem.objects.keys()].filter((k) => k.startsWith('records/') && !oldKeys.includes(k))
+      expect(newKeys.length).toBeGreaterThan(0)
+      expect(newKeys.every((k) => k > oldKeys.at(-1)!)).toBe(true)
+      await h.ingest.ingestNow()
+      const taps = oldTaps + n(fresh.repos, 'SELECT count(*) AS n FROM taps')
+      expect(h.ingest.stores(null)[0]).toMatchObject({ taps, transfers: 65, completed: 65 })
+    },
+  )
 
   it('shows when a store’s records last arrived, not when one of its objects was set aside', async () => {
     const s = store('sh-08')
