@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import { open, rename, unlink, writeFile } from 'node:fs/promises'
+import { open, rename, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { Readable } from 'node:stream'
 import { finished } from 'node:stream/promises'
 import { syncDirAsync } from '../fsutil/atomic'
+import { unlinkIfThereAsync } from '../fsutil/unlink'
 import { hashOnThisThread, type FileHasher } from './file-hasher'
 import { ObjectStoreError, isObjectStoreError, type ObjectStore } from './object-store'
 import { PartWriter, WriteFailed } from './part-writer'
@@ -79,16 +80,9 @@ async function writeRecord(dest: string, record: PartRecord): Promise<void> {
   await rename(tmp, recordPath(dest))
 }
 
-/** unlink, quiet when the file is not there: `rm({ force })` walks rimraf's machinery (an lstat and more) per file. */
-async function removeIfThere(path: string): Promise<void> {
-  await unlink(path).catch((err: NodeJS.ErrnoException) => {
-    if (err.code !== 'ENOENT') throw err
-  })
-}
-
 async function discardPartial(dest: string): Promise<void> {
-  await removeIfThere(partPath(dest))
-  await removeIfThere(recordPath(dest))
+  await unlinkIfThereAsync(partPath(dest))
+  await unlinkIfThereAsync(recordPath(dest))
 }
 
 const PLAIN_MD5_ETAG = /^"?([0-9a-f]{32})"?$/i
@@ -285,7 +279,7 @@ async function attempt(
     })
   }
   await rename(part, dest)
-  await removeIfThere(recordPath(dest))
+  await unlinkIfThereAsync(recordPath(dest))
   await syncDirAsync(dirname(dest))
   return { path: dest, size, etag: record.etag, sha256: gotSha, resumedFrom, fetched, reopened }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, statSync, unlinkSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Logger } from 'pino'
 import { inWriteTransaction } from '../../db/immediate'
@@ -18,6 +18,7 @@ import { RateLimiter } from '../delivery/rate-limit'
 import type { EventBus } from '../events/bus'
 import { fieldRefused, HubError } from '../errors'
 import { writeFileAtomic } from '../fsutil/atomic'
+import { unlinkIfThere } from '../fsutil/unlink'
 import type { FunnelTransfer } from '../funnel/service'
 import { sniffImage } from './image'
 import { TEXT } from '../../../shared/contract/texts'
@@ -179,7 +180,7 @@ export class StoreActionsService {
     if (base64 === null) {
       inWriteTransaction(this.d.repos.db, () => {
         this.d.audit.record(ctx, 'settings.update', 'settings', { wechatQr: { removed: true } })
-        for (const f of Object.values(QR_FILES)) rmIfThere(join(this.d.dir, f))
+        for (const f of Object.values(QR_FILES)) unlinkIfThere(join(this.d.dir, f))
       })
       this.qr = null
     } else {
@@ -194,7 +195,7 @@ export class StoreActionsService {
         })
         writeFileAtomic(join(this.d.dir, QR_FILES[info.type]), body)
         for (const [type, f] of Object.entries(QR_FILES))
-          if (type !== info.type) rmIfThere(join(this.d.dir, f))
+          if (type !== info.type) unlinkIfThere(join(this.d.dir, f))
       })
       this.qr = qrImage(body, info.type, info.width, info.height, this.now())
     }
@@ -263,12 +264,4 @@ export class StoreActionsService {
 function qrImage(body: Buffer, type: QrImageType, width: number, height: number, at: number): QrImage {
   const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"`
   return { body, type, etag, width, height, updatedAt: Math.round(at) }
-}
-
-function rmIfThere(path: string): void {
-  try {
-    unlinkSync(path)
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
-  }
 }
