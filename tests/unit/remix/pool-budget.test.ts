@@ -35,60 +35,67 @@ afterEach(() => {
   dir.cleanup()
 })
 
+/** A tag with a one-clip template, two variants used a day ago (5 MB each) and one ten minutes ago (60 MB). */
+function poolOverBudget(settings: Record<string, unknown> = {}) {
+  const { videoIds, tagIds } = insertSynthetic(repos.db, {
+    transfers: 0,
+    days: 1,
+    now: NOW,
+    tags: 1,
+    videos: 1,
+  })
+  const tagId = tagIds[0]!
+  const templateId = repos.remix.insertTemplate({
+    name: '春季混剪',
+    rules: TemplateRulesSchema.parse({ clips: 1, seconds: 2 }),
+    clips: [{ videoId: videoIds[0]!, pin: null, inMs: 0, outMs: null }],
+    createdBy: null,
+    now: NOW,
+  })
+  repos.db.prepare('UPDATE tags SET template_id = ? WHERE id = ?').run(templateId, tagId)
+  mkdirSync(join(dir.path, 'media', 'variants', String(tagId)), { recursive: true })
+  // Two used a day ago (5 MB each) and one a phone got ten minutes ago (60 MB): 70 MB against a 50 MB budget.
+  const variant = (sizeMb: number, usedAt: number) => {
+    const id = repos.remix.insertVariant({ templateId, tagId, seed: sizeMb, now: NOW - 86_400_000 })
+    const rel = `media/variants/${tagId}/${id}.mp4`
+    const fd = openSync(join(dir.path, rel), 'w')
+    ftruncateSync(fd, sizeMb * MB)
+    closeSync(fd)
+    repos.remix.setVariantReady(id, {
+      path: rel,
+      sizeBytes: sizeMb * MB,
+      durationMs: 1000,
+      now: NOW - 86_400_000,
+    })
+    repos.remix.setVariantsUsed([{ id, count: 1, at: usedAt }])
+    return { id, file: join(dir.path, rel) }
+  }
+  const old1 = variant(5, NOW - 25 * 3_600_000)
+  const old2 = variant(5, NOW - 24.5 * 3_600_000)
+  const recent = variant(60, NOW - 10 * 60_000)
+
+  const file = join(dir.path, 'config.json')
+  writeFileSync(file, JSON.stringify({ remixDiskMegabytes: 50, remixUsedKeepHours: 48, ...settings }))
+  const config = new ConfigStore(loadConfig({ file, env: {} }))
+  const pools = new VariantPools({
+    repos,
+    config,
+    storage: {
+      abs: (rel: string) => join(dir.path, rel),
+      freeBytes: () => 1e12,
+    } as unknown as VideoStorage,
+    queue: {} as JobQueue,
+    logger: silentLogger(),
+    dir: join(dir.path, 'media', 'variants'),
+    onDry: () => {},
+    now: () => NOW,
+  })
+  return { pools, config, tagId, old1, old2, recent }
+}
+
 describe('the remix disk budget', () => {
   it('deletes the oldest used variants, not one given out in the last hour', () => {
-    const { videoIds, tagIds } = insertSynthetic(repos.db, {
-      transfers: 0,
-      days: 1,
-      now: NOW,
-      tags: 1,
-      videos: 1,
-    })
-    const tagId = tagIds[0]!
-    const templateId = repos.remix.insertTemplate({
-      name: '春季混剪',
-      rules: TemplateRulesSchema.parse({ clips: 1, seconds: 2 }),
-      clips: [{ videoId: videoIds[0]!, pin: null, inMs: 0, outMs: null }],
-      createdBy: null,
-      now: NOW,
-    })
-    repos.db.prepare('UPDATE tags SET template_id = ? WHERE id = ?').run(templateId, tagId)
-    mkdirSync(join(dir.path, 'media', 'variants', String(tagId)), { recursive: true })
-    // Two used a day ago (5 MB each) and one a phone got ten minutes ago (60 MB): 70 MB against a 50 MB budget.
-    const variant = (sizeMb: number, usedAt: number) => {
-      const id = repos.remix.insertVariant({ templateId, tagId, seed: sizeMb, now: NOW - 86_400_000 })
-      const rel = `media/variants/${tagId}/${id}.mp4`
-      const fd = openSync(join(dir.path, rel), 'w')
-      ftruncateSync(fd, sizeMb * MB)
-      closeSync(fd)
-      repos.remix.setVariantReady(id, {
-        path: rel,
-        sizeBytes: sizeMb * MB,
-        durationMs: 1000,
-        now: NOW - 86_400_000,
-      })
-      repos.remix.setVariantsUsed([{ id, count: 1, at: usedAt }])
-      return { id, file: join(dir.path, rel) }
-    }
-    const old1 = variant(5, NOW - 25 * 3_600_000)
-    const old2 = variant(5, NOW - 24.5 * 3_600_000)
-    const recent = variant(60, NOW - 10 * 60_000)
-
-    const file = join(dir.path, 'config.json')
-    writeFileSync(file, JSON.stringify({ remixDiskMegabytes: 50, remixUsedKeepHours: 48 }))
-    const pools = new VariantPools({
-      repos,
-      config: new ConfigStore(loadConfig({ file, env: {} })),
-      storage: {
-        abs: (rel: string) => join(dir.path, rel),
-        freeBytes: () => 1e12,
-      } as unknown as VideoStorage,
-      queue: {} as JobQueue,
-      logger: silentLogger(),
-      dir: join(dir.path, 'media', 'variants'),
-      onDry: () => {},
-      now: () => NOW,
-    })
+    const { pools, old1, old2, recent } = poolOverBudget()
     pools.start()
     pools.stop()
     pools.cleanup()
@@ -97,5 +104,18 @@ describe('the remix disk budget', () => {
     expect(existsSync(recent.file)).toBe(true)
     expect(repos.remix.variant(recent.id)?.status).toBe('used')
     expect(pools.file(recent.id)).toMatchObject({ sizeBytes: 60 * MB })
+  })
+
+  it('says a pool is over budget while it wants variants, and no longer once it is full', () => {
+    const { pools, config, tagId } = poolOverBudget({ remixPoolMin: 2, remixPoolMax: 2 })
+    pools.start()
+    const problem = () => pools.status(repos.tags.withTemplate()).find((p) => p.tagId === tagId)?.problem
+    pools.refill()
+    expect(problem()?.key).toBe('poolBudget')
+    // Taps slowed down (or the owner lowered the pool): the pool wants nothing, so nothing is in its way.
+    config.update({ remixPoolMin: 0 })
+    pools.refill()
+    expect(problem()).toBeNull()
+    pools.stop()
   })
 })

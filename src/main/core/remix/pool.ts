@@ -342,7 +342,11 @@ export class VariantPools {
       )
       const have = mine.filter((v) => v.status !== 'used').length
       const want = this.target(tag.id) - have
-      if (want <= 0) continue
+      if (want <= 0) {
+        // Full: nothing is in its way, whatever stopped it before (the budget, a template then broken).
+        this.problems.delete(tag.id)
+        continue
+      }
       if (this.diskBytes() >= budget) {
         this.problem(tag.id, hubText('poolBudget', { mb: c.remixDiskMegabytes }))
         return
