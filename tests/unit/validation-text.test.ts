@@ -5,6 +5,7 @@ import { contract } from '../../src/shared/contract'
 import type { ValidationIssue } from '../../src/shared/errors'
 import { hubText, TEXT, type HubText } from '../../src/shared/contract/texts'
 import { describeIssues } from '../../src/renderer/src/api/validation-text'
+import { LABELS } from '../../src/shared/labels'
 import { CONTRACT_TEXTS, sayText } from '../../src/renderer/src/i18n/contract-texts'
 import zhCN from '../../src/renderer/src/i18n/zh-CN'
 import en from '../../src/renderer/src/i18n/en'
@@ -97,5 +98,19 @@ describe('a refused input in the console', () => {
     const text = JSON.parse(JSON.stringify(conflict.details)).text as HubText
     expect(sayText(text, 'zh-CN')).toBe('每个变体需要 3 个片段，但模板只有 2 个')
     expect(sayText(text, 'en')).toBe(conflict.message)
+  })
+
+  it('says a video status named in a text in the console’s words, and leaves any other value as it is', () => {
+    const notReady = hubText('clipVideoNotReady', { id: 4, status: 'processing' })
+    expect(sayText(notReady, 'zh-CN')).toBe(
+      `模板用到的视频 4 还不可用（${LABELS['zh-CN'].videoStatus.processing}）`,
+    )
+    expect(sayText(notReady, 'en')).toBe(
+      `video 4 of the template is not ready (${LABELS.en.videoStatus.processing})`,
+    )
+    // `status` names no label anywhere else: a value called so in another text stays as the hub wrote it.
+    expect(sayText(hubText('poolNotQueued', { why: 'transcoding', status: 'ready' }), 'zh-CN')).toBe(
+      '无法排入生成队列：transcoding',
+    )
   })
 })

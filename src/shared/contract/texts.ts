@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { fill } from '../labels'
+import { fill, type Labels } from '../labels'
 
 // The refusal texts the contract and the hub's rules write themselves (English: the API's words, which the CLI
 // prints). Every one has a key, and the console a translation for each key (renderer/src/i18n/contract-texts.ts):
@@ -100,6 +100,19 @@ export const TEXT = {
 } as const
 
 export type TextKey = keyof typeof TEXT
+
+/** A table of the shared labels that says a word per value (a video's status …). */
+export type WordTable = {
+  [K in keyof Labels]: Labels[K] extends Record<string, string> ? K : never
+}[keyof Labels]
+
+/**
+ * Values of a text that are words of a shared label table: each language says them in its own words (the English
+ * text keeps the API's word, as the CLI prints it).
+ */
+export const TEXT_WORD_VALUES: { readonly [K in TextKey]?: Readonly<Record<string, WordTable>> } = {
+  clipVideoNotReady: { status: 'videoStatus' },
+}
 
 /** A text of the table with the values it names: the console words it in its language, the API in English. */
 export interface HubText {

@@ -1,6 +1,6 @@
 import type { Language } from '../../../shared/languages'
-import { TEXT, type HubText, type TextKey } from '../../../shared/contract/texts'
-import { fill, LABELS, type Labels } from '../../../shared/labels'
+import { TEXT, TEXT_WORD_VALUES, type HubText, type TextKey } from '../../../shared/contract/texts'
+import { fill, LABELS } from '../../../shared/labels'
 
 /**
  * The contract's own refusal texts (shared/contract/texts.ts) in each language of the console. A server refusal
@@ -97,10 +97,11 @@ const KEY_OF_TEXT = new Map<string, TextKey>(Object.entries(TEXT).map(([k, v]) =
 /** A hub text in the console's language, its values filled in. */
 export function sayText(t: HubText, language: Language): string {
   const values = { ...t.values }
-  // A video's status is a word of the shared labels, not the API's.
-  const status = values.status
-  if (typeof status === 'string' && Object.hasOwn(LABELS[language].videoStatus, status))
-    values.status = LABELS[language].videoStatus[status as keyof Labels['videoStatus']]
+  for (const [name, table] of Object.entries(TEXT_WORD_VALUES[t.key] ?? {})) {
+    const words: Record<string, string> = LABELS[language][table]
+    const v = values[name]
+    if (typeof v === 'string' && Object.hasOwn(words, v)) values[name] = words[v]!
+  }
   return fill(CONTRACT_TEXTS[language][t.key] ?? TEXT[t.key], values)
 }
 
