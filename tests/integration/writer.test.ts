@@ -12,6 +12,7 @@ import { ThreadWriter } from '../../src/main/core/delivery/records/thread-writer
 import { directWriter, type DirectWriter } from '../../src/main/core/delivery/records/writer'
 import { inWriteTransaction } from '../../src/main/db/immediate'
 import { SLOT } from '../../src/main/db/threads/batch-writer-protocol'
+import { newTransfer } from '../helpers/records'
 import { tempDir } from '../helpers/tmp'
 
 // The writer thread is real here: its own better-sqlite3 connection to a real database file, in a worker thread.
@@ -180,35 +181,9 @@ describe('the writer thread', () => {
     const book = new TransferBook(repos.delivery, { changed: () => {}, status: () => {} }, logger)
     book.start(new ThreadWriter(file, directWriter(repos.delivery), logger))
     book.addTap({ ...tap(1), tagId: null })
-    const t = book.create({
-      id: book.nextId(),
-      token: 'tok-000000000000000000001',
-      tapId: 1,
-      tagId: null,
-      tagCode: 'shelf',
-      videoId: null,
-      rendition: '720p',
-      deviceId: 'device-1',
-      tier: 'normal',
-      ip: null,
-      userAgent: null,
-      captionId: null,
-      variantId: null,
-      seed: null,
-      remixFallback: null,
-      bytesTotal: 1000,
-      bytesSent: 0,
-      wireBytes: 0,
-      requests: 0,
-      coverage: [],
-      status: 'pending',
-      error: null,
-      createdAt: Date.now(),
-      admittedAt: null,
-      startedAt: null,
-      finishedAt: null,
-      updatedAt: Date.now(),
-    })
+    const t = book.create(
+      newTransfer({ id: book.nextId(), tapId: 1, tagCode: 'shelf', createdAt: Date.now() }),
+    )
     expect(t.record.id).toBe(1)
     expect(book.idle).toBe(false)
     book.flush()

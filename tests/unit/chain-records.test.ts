@@ -12,9 +12,9 @@ import { silentLogger } from '../../src/main/core/logger'
 import { Retention } from '../../src/main/core/monitoring/retention'
 import { closeDatabase, openDatabase } from '../../src/main/db/open'
 import { createRepos, type Repos } from '../../src/main/db/repos'
-import type { TransferRecord } from '../../src/main/db/repos/delivery'
 import { DeliveryRecords } from '../../src/main/core/delivery/records'
 import { MemoryStore } from '../helpers/memory-store'
+import { newTransfer } from '../helpers/records'
 import { insertSynthetic } from '../helpers/synthetic'
 import { tempDir } from '../helpers/tmp'
 
@@ -61,39 +61,6 @@ function hq() {
     notifyQuarantined: (p) => notified.push(p),
   })
   return { ...h, ingest, notified }
-}
-
-/** A transfer as the tap path makes it, for a phone on the tag `AbCdEfGhIjKl`. */
-function newTransfer(id: number, tapId: number): TransferRecord {
-  return {
-    id,
-    token: `tok${String(id).padStart(21, '0')}`,
-    tapId,
-    tagId: null,
-    tagCode: 'AbCdEfGhIjKl',
-    videoId: null,
-    rendition: '720p',
-    deviceId: 'phone-new',
-    tier: 'normal',
-    ip: null,
-    userAgent: null,
-    captionId: null,
-    variantId: null,
-    seed: null,
-    remixFallback: null,
-    bytesTotal: 1000,
-    bytesSent: 1000,
-    wireBytes: 1000,
-    requests: 1,
-    coverage: [],
-    status: 'pending',
-    error: null,
-    createdAt: clock,
-    admittedAt: null,
-    startedAt: null,
-    finishedAt: null,
-    updatedAt: clock,
-  }
 }
 
 const n = (repos: Repos, sql: string) => (repos.db.prepare(sql).get() as { n: number }).n
@@ -366,13 +333,17 @@ describe('records: a store’s outbox and headquarters’ ingest', () => {
       at: clock,
       outcome: 'delivered',
     })
-    records.create({
-      ...newTransfer(records.nextId(), tapId),
-      status: 'completed',
-      createdAt: clock,
-      updatedAt: clock,
-      finishedAt: clock,
-    })
+    records.create(
+      newTransfer({
+        id: records.nextId(),
+        tapId,
+        deviceId: 'phone-new',
+        bytesSent: 1000,
+        status: 'completed',
+        createdAt: clock,
+        finishedAt: clock,
+      }),
+    )
     await records.stop()
     await s.outbox.shipNow()
     await h.ingest.ingestNow()

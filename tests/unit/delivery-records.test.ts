@@ -5,6 +5,7 @@ import { createRepos, type Repos } from '../../src/main/db/repos'
 import type { TransferRecord } from '../../src/main/db/repos/delivery'
 import { silentLogger } from '../../src/main/core/logger'
 import { DeliveryRecords } from '../../src/main/core/delivery/records'
+import { newTransfer } from '../helpers/records'
 import { tempDir } from '../helpers/tmp'
 
 // The records on a real database file, written inline (the thread has its own tests): counts, the memory bound
@@ -48,38 +49,8 @@ afterEach(() => {
   dir.cleanup()
 })
 
-let nextToken = 0
 function transfer(deviceId: string, over: Partial<TransferRecord> = {}) {
-  return records.create({
-    id: records.nextId(),
-    token: `tok${String(++nextToken).padStart(21, '0')}`,
-    tapId: null,
-    tagId: 7,
-    tagCode: 'AbCdEfGhIjKl',
-    videoId: null,
-    rendition: '720p',
-    deviceId,
-    tier: 'normal',
-    ip: null,
-    userAgent: null,
-    captionId: null,
-    variantId: null,
-    seed: null,
-    remixFallback: null,
-    bytesTotal: 1000,
-    bytesSent: 0,
-    wireBytes: 0,
-    requests: 0,
-    coverage: [],
-    status: 'pending',
-    error: null,
-    createdAt: now,
-    admittedAt: null,
-    startedAt: null,
-    finishedAt: null,
-    updatedAt: now,
-    ...over,
-  })
+  return records.create(newTransfer({ id: records.nextId(), tagId: 7, deviceId, createdAt: now, ...over }))
 }
 
 describe('delivery records', () => {
