@@ -13,7 +13,7 @@ import {
   type ChainSync,
 } from '../../../shared/contract/chain'
 import { StrategySchema } from '../../../shared/contract/tags'
-import { connectToHub } from '../client'
+import { ask, connectToHub, globalsOf } from '../client'
 import { CliError } from '../errors'
 import { emit, table } from '../output'
 
@@ -136,6 +136,26 @@ function jobLine(j: ChainJob): string {
   return `${what}: ${j.status}${j.percent !== null ? ` ${j.percent}%` : ''}${j.error ? ` — ${j.error}` : ''}`
 }
 
+/**
+ * Starts a publish or unpublish job, follows it with --wait (progress on stderr on a terminal) and prints it; the
+ * command fails unless the job ended done (or, without --wait, was queued).
+ */
+async function runJob(
+  cmd: Command,
+  opts: { wait: boolean; timeout: string },
+  start: (invoke: Invoke) => Promise<ChainJob>,
+): Promise<void> {
+  const { dataDir, json } = globalsOf(cmd)
+  const timeout = timeoutOf(opts.timeout)
+  const { invoke } = await connectToHub(dataDir)
+  let job = await start(invoke)
+  if (opts.wait) job = await follow(invoke, job, timeout)
+  if (process.stderr.isTTY && opts.wait) process.stderr.write('\r\x1b[K')
+  emit(json ?? false, job, () => jobLine(job))
+  if (job.status === 'failed' || job.status === 'cancelled' || (opts.wait && job.status !== 'done'))
+    process.exitCode = 1
+}
+
 /** Follows a publish job until it is done or has failed for good; progress goes to stderr on a terminal. */
 async function follow(invoke: Invoke, job: ChainJob, timeoutMs: number): Promise<ChainJob> {
   const until = Date.now() + timeoutMs
@@ -219,10 +239,7 @@ export function registerChain(program: Command): void {
       'role, object store and whether it answers now; a store: its sync, HQ: its catalog and stores; --json: {role, reachable, catalogVersion, lastSyncAt, syncing, videos, pending, sync, stores, …}',
     )
     .action(async (_opts: unknown, cmd: Command) => {
-      const { dataDir, json } = cmd.optsWithGlobals<{ dataDir?: string; json?: boolean }>()
-      const { invoke } = await connectToHub(dataDir)
-      const status = await invoke('chain-status', {})
-      emit(json ?? false, status, () => human(status))
+      await ask(cmd, 'chain-status', {}, human)
     })
 
   chain
@@ -231,7 +248,7 @@ export function registerChain(program: Command): void {
     .option('--wait', 'wait until this store has the newest catalog applied, or the attempt failed')
     .option('--timeout <seconds>', 'with --wait: give up after this long', '600')
     .action(async (opts: { wait?: boolean; timeout: string }, cmd: Command) => {
-      const { dataDir, json } = cmd.optsWithGlobals<{ dataDir?: string; json?: boolean }>()
+      const { dataDir, json } = globalsOf(cmd)
       const timeout = timeoutOf(opts.timeout)
       const { invoke } = await connectToHub(dataDir)
       const before = await invoke('chain-sync-now', {})
@@ -269,21 +286,13 @@ export function registerChain(program: Command): void {
         opts: { stores: string; label?: string; from?: string; to?: string; wait: boolean; timeout: string },
         cmd: Command,
       ) => {
-        const { dataDir, json } = cmd.optsWithGlobals<{ dataDir?: string; json?: boolean }>()
         const id = positiveId(videoId, 'VIDEO_ID')
         const stores = storesOption(opts.stores)
         const label = opts.label === undefined ? undefined : parse(ChainLabelSchema, opts.label, '--label')
         const from = opts.from === undefined ? undefined : parse(ChainDateSchema, opts.from, '--from')
         const to = opts.to === undefined ? undefined : parse(ChainDateSchema, opts.to, '--to')
         if ((from || to) && label === undefined) throw new CliError('--from and --to go with --label', 2)
-        const timeout = timeoutOf(opts.timeout)
-        const { invoke } = await connectToHub(dataDir)
-        let job = await invoke('chain-publish', { videoId: id, stores, label, from, to })
-        if (opts.wait) job = await follow(invoke, job, timeout)
-        if (process.stderr.isTTY && opts.wait) process.stderr.write('\r\x1b[K')
-        emit(json ?? false, job, () => jobLine(job))
-        if (job.status === 'failed' || job.status === 'cancelled' || (opts.wait && job.status !== 'done'))
-          process.exitCode = 1
+        await runJob(cmd, opts, (invoke) => invoke('chain-publish', { videoId: id, stores, label, from, to }))
       },
     )
 
@@ -295,26 +304,15 @@ export function registerChain(program: Command): void {
     .option('--no-wait', 'return once the job is queued')
     .option('--timeout <seconds>', 'give up waiting after this long (the job goes on)', '600')
     .action(async (video: string, opts: { wait: boolean; timeout: string }, cmd: Command) => {
-      const { dataDir, json } = cmd.optsWithGlobals<{ dataDir?: string; json?: boolean }>()
       const ref = /^v-[0-9a-f]{20}$/.test(video) ? video : positiveId(video, 'VIDEO')
-      const timeout = timeoutOf(opts.timeout)
-      const { invoke } = await connectToHub(dataDir)
-      let job = await invoke('chain-unpublish', { video: ref })
-      if (opts.wait) job = await follow(invoke, job, timeout)
-      if (process.stderr.isTTY && opts.wait) process.stderr.write('\r\x1b[K')
-      emit(json ?? false, job, () => jobLine(job))
-      if (job.status === 'failed' || job.status === 'cancelled' || (opts.wait && job.status !== 'done'))
-        process.exitCode = 1
+      await runJob(cmd, opts, (invoke) => invoke('chain-unpublish', { video: ref }))
     })
 
   chain
     .command('catalog')
     .description('HQ: the catalog in the bucket (videos, bindings, groups) and the publish jobs')
     .action(async (_opts: unknown, cmd: Command) => {
-      const { dataDir, json } = cmd.optsWithGlobals<{ dataDir?: string; json?: boolean }>()
-      const { invoke } = await connectToHub(dataDir)
-      const view = await invoke('chain-hq', {})
-      emit(json ?? false, view, () => hqHuman(view))
+      await ask(cmd, 'chain-hq', {}, hqHuman)
     })
 
   chain
@@ -323,10 +321,7 @@ export function registerChain(program: Command): void {
       'HQ: every store that has reported, with when it was last seen and the catalog it has applied',
     )
     .action(async (_opts: unknown, cmd: Command) => {
-      const { dataDir, json } = cmd.optsWithGlobals<{ dataDir?: string; json?: boolean }>()
-      const { invoke } = await connectToHub(dataDir)
-      const stores = await invoke('chain-stores', {})
-      emit(json ?? false, stores, () => storesTable(stores))
+      await ask(cmd, 'chain-stores', {}, storesTable)
     })
 
   chain
@@ -341,7 +336,6 @@ export function registerChain(program: Command): void {
     )
     .option('--refresh', 'look for new record objects in the bucket first, and wait for them to be applied')
     .action(async (opts: { store?: string; since?: string; refresh?: boolean }, cmd: Command) => {
-      const { dataDir, json } = cmd.optsWithGlobals<{ dataDir?: string; json?: boolean }>()
       const input = parse(
         ChainRecordsInputSchema,
         {
@@ -351,9 +345,7 @@ export function registerChain(program: Command): void {
         },
         '--store/--since',
       )
-      const { invoke } = await connectToHub(dataDir)
-      const rows = await invoke('chain-records', input)
-      emit(json ?? false, rows, () => recordsTable(rows))
+      await ask(cmd, 'chain-records', input, recordsTable)
     })
 
   chain
@@ -372,7 +364,6 @@ export function registerChain(program: Command): void {
         opts: { label: string; video: string; stores: string; from?: string; to?: string; strategy?: string },
         cmd: Command,
       ) => {
-        const { dataDir, json } = cmd.optsWithGlobals<{ dataDir?: string; json?: boolean }>()
         const videos = opts.video
           .split(',')
           .map((v) => v.trim())
@@ -389,9 +380,7 @@ export function registerChain(program: Command): void {
         }
         if (input.from && input.to && input.from > input.to)
           throw new CliError('--from must not be after --to', 2)
-        const { invoke } = await connectToHub(dataDir)
-        const view = await invoke('chain-bind', input)
-        emit(json ?? false, view, () => hqHuman(view))
+        await ask(cmd, 'chain-bind', input, hqHuman)
       },
     )
 
@@ -399,10 +388,7 @@ export function registerChain(program: Command): void {
     .command('unbind <bindingId>')
     .description('HQ: remove a binding (the stores’ tags play their own videos again after their next sync)')
     .action(async (bindingId: string, _opts: unknown, cmd: Command) => {
-      const { dataDir, json } = cmd.optsWithGlobals<{ dataDir?: string; json?: boolean }>()
-      const { invoke } = await connectToHub(dataDir)
-      const view = await invoke('chain-unbind', { id: bindingId })
-      emit(json ?? false, view, () => hqHuman(view))
+      await ask(cmd, 'chain-unbind', { id: bindingId }, hqHuman)
     })
 
   chain
@@ -410,13 +396,10 @@ export function registerChain(program: Command): void {
     .description('HQ: set which stores a group (@name) holds; --stores "" removes the group')
     .requiredOption('--stores <ids>', 'store ids separated by commas')
     .action(async (name: string, opts: { stores: string }, cmd: Command) => {
-      const { dataDir, json } = cmd.optsWithGlobals<{ dataDir?: string; json?: boolean }>()
       const stores = opts.stores
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean)
-      const { invoke } = await connectToHub(dataDir)
-      const view = await invoke('chain-group-set', { name: name.replace(/^@/, ''), stores })
-      emit(json ?? false, view, () => hqHuman(view))
+      await ask(cmd, 'chain-group-set', { name: name.replace(/^@/, ''), stores }, hqHuman)
     })
 }

@@ -1,12 +1,9 @@
 import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import { ReviewUrlSchema, type StoreActionsView } from '../../../shared/contract/store-actions'
-import { connectToHub } from '../client'
+import { ask } from '../client'
 import { CliError } from '../errors'
-import { emit } from '../output'
 import { oneId } from '../publish-options'
-
-type Globals = { dataDir?: string; json?: boolean }
 
 function describe(v: StoreActionsView): string {
   const qr = v.wechatQr ? `${v.wechatQr.type} ${v.wechatQr.width}×${v.wechatQr.height}` : 'none'
@@ -35,10 +32,7 @@ export function registerStore(program: Command): void {
     .command('show')
     .description('what the store actions show')
     .action(async (_opts: unknown, cmd: Command) => {
-      const { dataDir, json } = cmd.optsWithGlobals<Globals>()
-      const { invoke } = await connectToHub(dataDir)
-      const v = await invoke('store-actions-get', {})
-      emit(json ?? false, v, () => describe(v))
+      await ask(cmd, 'store-actions-get', {}, describe)
     })
 
   store
@@ -46,12 +40,9 @@ export function registerStore(program: Command): void {
     .description('the review page phones open (https), or none')
     .argument('<url>', 'e.g. https://www.dianping.com/shop/12345, or none')
     .action(async (url: string, _opts: unknown, cmd: Command) => {
-      const { dataDir, json } = cmd.optsWithGlobals<Globals>()
       const parsed = url === 'none' ? { success: true as const, data: null } : ReviewUrlSchema.safeParse(url)
       if (!parsed.success) throw new CliError(`review-url: ${parsed.error.issues[0]!.message}`, 2)
-      const { invoke } = await connectToHub(dataDir)
-      const v = await invoke('store-actions-update', { reviewUrl: parsed.data })
-      emit(json ?? false, v, () => describe(v))
+      await ask(cmd, 'store-actions-update', { reviewUrl: parsed.data }, describe)
     })
 
   store
@@ -59,11 +50,8 @@ export function registerStore(program: Command): void {
     .description('the store’s WeChat QR code (a PNG or JPEG file), or none')
     .argument('<file>', 'the picture, or none')
     .action(async (file: string, _opts: unknown, cmd: Command) => {
-      const { dataDir, json } = cmd.optsWithGlobals<Globals>()
       const image = file === 'none' ? null : readFile(file, 'the picture').toString('base64')
-      const { invoke } = await connectToHub(dataDir)
-      const v = await invoke('store-wechat-qr-set', { image })
-      emit(json ?? false, v, () => describe(v))
+      await ask(cmd, 'store-wechat-qr-set', { image }, describe)
     })
 
   const coupon = program.command('coupon').description('coupon codes a tag gives out, one per phone')
@@ -75,7 +63,6 @@ export function registerStore(program: Command): void {
     .option('--file <path>', 'a text file, one code per line')
     .option('--codes <list>', 'codes, comma-separated')
     .action(async (opts: { tag: string; file?: string; codes?: string }, cmd: Command) => {
-      const { dataDir, json } = cmd.optsWithGlobals<Globals>()
       const tagId = oneId(opts.tag, '--tag')
       const text = [opts.file ? readFile(opts.file, 'the codes file').toString('utf8') : '', opts.codes ?? '']
       const codes = text
@@ -84,12 +71,11 @@ export function registerStore(program: Command): void {
         .map((s) => s.trim())
         .filter(Boolean)
       if (codes.length === 0) throw new CliError('no codes: give --file PATH or --codes a,b', 2)
-      const { invoke } = await connectToHub(dataDir)
-      const r = await invoke('coupon-import', { tagId, codes })
-      emit(
-        json ?? false,
-        r,
-        () =>
+      await ask(
+        cmd,
+        'coupon-import',
+        { tagId, codes },
+        (r) =>
           `${r.added} added, ${r.duplicates} already there; tag ${tagId}: ${r.claimed} of ${r.total} given`,
       )
     })
@@ -103,10 +89,7 @@ export function registerStore(program: Command): void {
       .description(help)
       .requiredOption('--tag <id>', 'the tag')
       .action(async (opts: { tag: string }, cmd: Command) => {
-        const { dataDir, json } = cmd.optsWithGlobals<Globals>()
         const tagId = oneId(opts.tag, '--tag')
-        const { invoke } = await connectToHub(dataDir)
-        const r = await invoke(method, { tagId })
-        emit(json ?? false, r, () => `tag ${tagId}: ${r.claimed} of ${r.total} given`)
+        await ask(cmd, method, { tagId }, (r) => `tag ${tagId}: ${r.claimed} of ${r.total} given`)
       })
 }
