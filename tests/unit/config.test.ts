@@ -1,6 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { sayText } from '../../src/renderer/src/i18n/contract-texts'
+import type { HubText } from '../../src/shared/contract/texts'
 import { loadConfig } from '../../src/main/core/config/load'
 import { ConfigStore } from '../../src/main/core/config/store'
 import { ConfigError, HubError } from '../../src/main/core/errors'
@@ -113,6 +115,17 @@ describe('configuration', () => {
     const store = new ConfigStore(loadConfig({ file, env: { TAPDROP_LAN_PORT: '9100' } }))
     expect(() => store.update({ lanPort: 9300 })).toThrow(HubError)
     expect(() => store.update({ lanPort: 9300 })).toThrow(/TAPDROP_LAN_PORT/)
+    // The console says it in its language: the refusal names its text and values.
+    const refused = (() => {
+      try {
+        store.update({ lanPort: 9300 })
+      } catch (err) {
+        return (err as HubError).details?.text
+      }
+    })()
+    expect(sayText(refused as HubText, 'zh-CN')).toBe(
+      'lanPort 由环境变量 TAPDROP_LAN_PORT 设定，请在那里修改',
+    )
     const changed = store.update({ publicUrl: 'http://192.168.1.20:8080/' })
     expect(changed).toEqual(['publicUrl'])
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({

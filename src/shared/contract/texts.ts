@@ -97,6 +97,8 @@ export const TEXT = {
   poolBudget: 'the variants have used their disk budget ({{mb}} MB)',
   poolPaused: 'rendering failed {{n}} times in a row: the next try is in {{minutes}} min',
   poolNotQueued: 'the variants could not be queued: {{why}}',
+  settingFromEnv: '{{key}} is set by the environment variable {{env}}; change it there',
+  settingFromFlag: '{{key}} is set by a command-line flag; change it there',
 } as const
 
 export type TextKey = keyof typeof TEXT

@@ -1,5 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs'
-import { HubError } from '../errors'
+import { hubText } from '../../../shared/contract/texts'
+import { refusal } from '../errors'
 import { writeFileAtomic } from '../fsutil/atomic'
 import { ConfigSchema, envName, type Config, type ConfigKey } from './schema'
 import type { LoadedConfig, ConfigSources } from './load'
@@ -50,8 +51,13 @@ export class ConfigStore {
     for (const key of keys) {
       const source = this.loaded.sources[key]
       if (source === 'env' || source === 'flag') {
-        const where = source === 'env' ? `the environment variable ${envName(key)}` : `a command-line flag`
-        throw new HubError('conflict', `${key} is set by ${where}; change it there`, { key, source })
+        throw refusal(
+          'conflict',
+          source === 'env'
+            ? hubText('settingFromEnv', { key, env: envName(key) })
+            : hubText('settingFromFlag', { key }),
+          { key, source },
+        )
       }
     }
   }

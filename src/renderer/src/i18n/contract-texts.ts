@@ -87,6 +87,8 @@ const zhCN: Record<TextKey, string> = {
   poolBudget: '混剪视频已用完磁盘额度（{{mb}} MB）',
   poolPaused: '连续 {{n}} 次生成失败：{{minutes}} 分钟后再试',
   poolNotQueued: '无法排入生成队列：{{why}}',
+  settingFromEnv: '{{key}} 由环境变量 {{env}} 设定，请在那里修改',
+  settingFromFlag: '{{key}} 由启动参数设定，请在那里修改',
   lockConfirm: '永久锁定需要输入确认词 LOCK',
 }
 
