@@ -1,4 +1,4 @@
-// npm run bench:chain [-- --stores 20 --mb 200 --videos 4 --rounds 3 --idle-seconds 35]
+// npm run bench:chain [-- --stores 20 --mb 200 --videos 4 --rounds 3 --idle-seconds 35 --like-for-like]
 // The chain of stores against a real single-node Ceph RGW (scripts/chain/ceph-cluster.ts), in one run:
 //   sync: `--stores` store sync clients at once, each fetching a campaign of `--mb` MB (`--videos` videos: one
 //   rendition each plus poster and thumbnail) with the hub's own sync code — pointer, catalog and metadata read and
@@ -16,7 +16,16 @@
 // after each side.
 import { execFile } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { open } from 'node:fs/promises'
+import {
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
@@ -50,6 +59,8 @@ const CLI = join(__dirname, '..', '..', 'bin', 'tapdrop.cjs')
 const execFileAsync = promisify(execFile)
 // `--only sync|idle` runs one part (the default runs both).
 const ONLY = arg('only', 'all')
+// `--like-for-like`: a third run per round, the plain loop with the sync's SHA-256 check and fdatasync (see plainStore).
+const LIKE_FOR_LIKE = process.argv.includes('--like-for-like')
 const work = mkdtempSync(join(tmpdir(), 'tapdrop-bench-chain-'))
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex')
 // One pool for the simulated stores, as one hub has one for its downloads; its fallback warning is printed.
@@ -159,15 +170,43 @@ async function syncStore(store: ObjectStore, dir: string): Promise<number> {
   return bytes
 }
 
-/** The same objects with nothing but the SDK: GetObject, body to a file. */
-async function plainStore(client: S3Client, bucket: string, files: FileRef[], dir: string): Promise<number> {
+/**
+ * The same objects with nothing but the SDK: GetObject, body to a file. `guarded` (--like-for-like) adds what the
+ * store's sync guarantees and the plain loop does not: each file's SHA-256 checked (on the event loop, as a plain
+ * loop would) and the file flushed (fdatasync) before the next.
+ */
+async function plainStore(
+  client: S3Client,
+  bucket: string,
+  files: FileRef[],
+  dir: string,
+  guarded = false,
+): Promise<number> {
   mkdirSync(dir, { recursive: true })
   const queue = [...files]
   let bytes = 0
   const worker = async () => {
     for (let f = queue.shift(); f; f = queue.shift()) {
       const got = await client.send(new GetObjectCommand({ Bucket: bucket, Key: f.key }))
-      await pipeline(got.Body as Readable, createWriteStream(join(dir, f.sha256)))
+      const path = join(dir, f.sha256)
+      if (!guarded) await pipeline(got.Body as Readable, createWriteStream(path))
+      else {
+        const hash = createHash('sha256')
+        await pipeline(
+          got.Body as Readable,
+          async function* (chunks: AsyncIterable<Buffer>) {
+            for await (const c of chunks) {
+              hash.update(c)
+              yield c
+            }
+          },
+          createWriteStream(path),
+        )
+        if (hash.digest('hex') !== f.sha256) throw new Error(`${f.key} arrived damaged`)
+        const fh = await open(path, 'r')
+        await fh.datasync()
+        await fh.close()
+      }
       bytes += f.size
     }
   }
@@ -396,6 +435,7 @@ async function main(): Promise<void> {
         timedRun(`plain${n}`, ceph, (_i, dir) => plainStore(client(), 'bench-campaign', files, dir))
       const rows: Array<[string, Awaited<ReturnType<typeof timedRun>>]> = []
       const ratios: number[] = []
+      const likeRatios: number[] = []
       let before = await plain(1)
       rows.push(['plain S3 loop (1)', before])
       for (let round = 1; round <= ROUNDS; round++) {
@@ -405,6 +445,13 @@ async function main(): Promise<void> {
         const after = await plain(round + 1)
         ratios.push(sync.mbps / ((before.mbps + after.mbps) / 2))
         rows.push([`store sync (${round})`, sync], [`plain S3 loop (${round + 1})`, after])
+        if (LIKE_FOR_LIKE) {
+          const guarded = await timedRun(`guarded${round}`, ceph, (_i, dir) =>
+            plainStore(client(), 'bench-campaign', files, dir, true),
+          )
+          rows.push([`plain loop + SHA-256 + fdatasync (${round})`, guarded])
+          likeRatios.push(sync.mbps / guarded.mbps)
+        }
         before = after
       }
       const ratio = [...ratios].sort((x, y) => x - y)[Math.floor(ratios.length / 2)]!
@@ -428,6 +475,12 @@ async function main(): Promise<void> {
         `\nsync / plain throughput by round: ${ratios.map((r) => `${r.toFixed(2)}×`).join(', ')}; median ${ratio.toFixed(2)}× (target ≥ 0.8×) ${ratio >= 0.8 ? 'OK' : 'BELOW TARGET'}`,
       )
 
+      if (LIKE_FOR_LIKE) {
+        const like = [...likeRatios].sort((x, y) => x - y)[Math.floor(likeRatios.length / 2)]!
+        console.log(
+          `sync / a plain loop with the same check and flush, by round: ${likeRatios.map((r) => `${r.toFixed(2)}×`).join(', ')}; median ${like.toFixed(2)}× (for reading the gap; the target is against the plain loop)`,
+        )
+      }
       process.exitCode = ratio >= 0.8 ? 0 : 1
     }
     if (ONLY === 'sync') return

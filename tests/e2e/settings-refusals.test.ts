@@ -48,6 +48,21 @@ describe('a refused setting', () => {
     await page.context().close()
   })
 
+  it('keeps a number out of range as typed and says the range, instead of saving another number (zh-CN)', async () => {
+    const page = await ownerConsole(browser, t.adminUrl, 'zh-CN', 1100)
+    await page.getByTestId('nav-settings').click()
+    await expect.poll(() => page.getByTestId('settings-lan-port').inputValue()).not.toBe('')
+    const quota = page.getByTestId('settings-quota-normal')
+    const before = (await owner.invoke('settings-get', {})).quotaNormal.value
+    // -1 used to be clamped to 0 on leaving the field and saved: 0 is "no limit".
+    await quota.fill('-1')
+    await page.getByTestId('settings-save').click()
+    await page.locator('.ant-form-item-explain-error', { hasText: /请输入 0 到 \d+ 之间的整数/ }).waitFor()
+    expect(await quota.inputValue()).toBe('-1')
+    expect((await owner.invoke('settings-get', {})).quotaNormal.value).toBe(before)
+    await page.context().close()
+  })
+
   it('says why in English in an English console', async () => {
     const page = await refuseTagAddress('en')
     const toast = page.locator('.ant-message-notice')

@@ -55,6 +55,37 @@ describe('tags and transfers in the admin console', () => {
     await page.context().close()
   })
 
+  it(
+    'takes a daily cap of 0 as none and refuses a negative one under the field, never changing it (zh-CN)',
+    { timeout: 120_000 },
+    async () => {
+      const page = await loggedIn('zh-CN')
+      await page.getByTestId('nav-tags').click()
+      await page.getByTestId('tag-add').click()
+      await page.getByTestId('tag-label').fill('门口')
+      await page.getByTestId('tag-videos').click()
+      await page.getByTitle('春季新品').click()
+      await page.keyboard.press('Escape')
+      const cap = page.getByTestId('tag-daily-cap')
+      await cap.fill('-5')
+      await page.getByTestId('tag-save').click()
+      await page.getByText('请输入 0 到 1000000 之间的整数').waitFor()
+      // What was typed stays as typed: the control does not turn it into another number.
+      expect(await cap.inputValue()).toBe('-5')
+      expect((await owner.invoke('tag-list', {})).some((x) => x.label === '门口')).toBe(false)
+      await cap.fill('0')
+      await page.getByTestId('tag-save').click()
+      await page.getByRole('cell', { name: /门口/ }).waitFor()
+      const door = (await owner.invoke('tag-list', {})).find((x) => x.label === '门口')!
+      expect(door.dailyCap).toBeNull()
+      // A capped tag says its cap in the list.
+      await owner.invoke('tag-update', { id: door.id, dailyCap: 30 })
+      await page.getByText('上限 30/天').waitFor()
+      await page.screenshot({ animations: 'disabled', path: screenshotPath('40b-tags-cap-zh') })
+      await page.context().close()
+    },
+  )
+
   it('shows a phone’s transfer live and its progress to completed (en)', { timeout: 120_000 }, async () => {
     const page = await loggedIn('en')
     await page.getByTestId('nav-transfers').click()

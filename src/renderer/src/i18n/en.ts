@@ -28,6 +28,8 @@ const en: Messages = {
     refresh: 'Refresh',
     unknown: 'Unknown',
     back: 'Back',
+    between: 'Enter a whole number from {{min}} to {{max}}',
+    range: 'Enter a number from {{min}} to {{max}}',
   },
   lang: { label: 'Language', zh: '中文', en: 'English' },
   setup: {
@@ -423,7 +425,8 @@ const en: Messages = {
     noTemplate: 'No remix (the videos above)',
     strategy: 'Strategy',
     dailyCap: 'Daily cap',
-    dailyCapHint: 'Empty means no cap',
+    dailyCapHint: 'Empty or 0 means no cap',
+    capPerDay: 'cap {{n}}/day',
     enabled: 'On',
     publishRate: '{{n}}-day publish rate',
     publishRateHelp:

@@ -26,6 +26,8 @@ const zhCN = {
     refresh: '刷新',
     unknown: '未知',
     back: '返回',
+    between: '请输入 {{min}} 到 {{max}} 之间的整数',
+    range: '请输入 {{min}} 到 {{max}} 之间的数',
   },
   lang: { label: '语言', zh: '中文', en: 'English' },
   setup: {
@@ -416,7 +418,8 @@ const zhCN = {
     noTemplate: '不用混剪（送出上面的视频）',
     strategy: '投放方式',
     dailyCap: '每日上限',
-    dailyCapHint: '留空表示不限',
+    dailyCapHint: '留空或 0 表示不限',
+    capPerDay: '上限 {{n}}/天',
     enabled: '启用',
     publishRate: '{{n}} 天发布率',
     publishRateHelp:

@@ -149,14 +149,33 @@ export function TemplateFormModal({ open, onClose }: { open: boolean; onClose: (
         </Flex>
         <Divider style={{ margin: '8px 0 16px' }} />
         <Flex gap={16} wrap>
-          <Form.Item label={t('remix.perVariant')} name="clips" rules={[{ required: true }]}>
-            <InputNumber min={1} max={20} />
+          {/* Ranges as rules, not min/max on the controls: those would change what was typed without a word. */}
+          <Form.Item
+            label={t('remix.perVariant')}
+            name="clips"
+            rules={[
+              { required: true },
+              { type: 'integer', min: 1, max: 20, message: t('common.between', { min: 1, max: 20 }) },
+            ]}
+          >
+            <InputNumber />
           </Form.Item>
-          <Form.Item label={t('remix.seconds')} name="seconds" rules={[{ required: true }]}>
-            <InputNumber min={2} max={120} />
+          <Form.Item
+            label={t('remix.seconds')}
+            name="seconds"
+            rules={[
+              { required: true },
+              { type: 'number', min: 2, max: 120, message: t('common.range', { min: 2, max: 120 }) },
+            ]}
+          >
+            <InputNumber />
           </Form.Item>
-          <Form.Item label={t('remix.endCard')} name="endCardSeconds">
-            <InputNumber min={0} max={5} step={0.5} />
+          <Form.Item
+            label={t('remix.endCard')}
+            name="endCardSeconds"
+            rules={[{ type: 'number', min: 0, max: 5, message: t('common.range', { min: 0, max: 5 }) }]}
+          >
+            <InputNumber step={0.5} />
           </Form.Item>
         </Flex>
         <Flex gap={16} wrap>

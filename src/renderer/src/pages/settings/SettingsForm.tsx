@@ -57,7 +57,9 @@ function Control({
   const props = { ...bound, disabled, ...(field.testId ? { 'data-testid': field.testId } : {}) }
   switch (field.kind) {
     case 'number':
-      return <InputNumber min={field.min} max={field.max} style={{ width: '100%' }} {...props} />
+      // No min/max here: the control would quietly clamp what was typed (a quota of -1 saved as 0, "unlimited");
+      // the field's rule says what is allowed instead.
+      return <InputNumber style={{ width: '100%' }} {...props} />
     case 'text':
       return (
         <Input
@@ -146,7 +148,26 @@ export function SettingsForm({ view }: { view: SettingsView | null }) {
                       }
                       extra={f.help ? t(f.help) : undefined}
                       valuePropName={f.kind === 'switch' ? 'checked' : undefined}
-                      rules={f.required ? [{ required: true }] : undefined}
+                      rules={[
+                        ...(f.required ? [{ required: true }] : []),
+                        ...(f.kind === 'number'
+                          ? [
+                              {
+                                // What the hub holds passes as it is (a test hub's port 0); what is typed must be
+                                // in the field's range.
+                                validator: (_rule: unknown, v: unknown) =>
+                                  v === null ||
+                                  v === undefined ||
+                                  (view && v === formValues(view)[f.key]) ||
+                                  (Number.isInteger(v) && (v as number) >= f.min && (v as number) <= f.max)
+                                    ? Promise.resolve()
+                                    : Promise.reject(
+                                        new Error(t('common.between', { min: f.min, max: f.max })),
+                                      ),
+                              },
+                            ]
+                          : []),
+                      ]}
                     >
                       <Control field={f} view={view} disabled={isPinned(source)} />
                     </Form.Item>

@@ -88,9 +88,9 @@ export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null
       const strategy = v.videoIds.length > 1 ? v.strategy : 'fixed'
       const templateId = v.templateId ?? null
       if (editing === 'new')
-        await create.mutateAsync({ ...v, strategy, templateId, dailyCap: v.dailyCap ?? null })
+        await create.mutateAsync({ ...v, strategy, templateId, dailyCap: v.dailyCap || null })
       else if (editing)
-        await update.mutateAsync({ id: editing.id, ...v, strategy, templateId, dailyCap: v.dailyCap ?? null })
+        await update.mutateAsync({ id: editing.id, ...v, strategy, templateId, dailyCap: v.dailyCap || null })
       message.success(editing === 'new' ? t('tags.created') : t('tags.saved'))
       onClose()
     } catch (err) {
@@ -166,8 +166,21 @@ export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null
                   <Radio.Button value="vip">{t('label.tier.vip')}</Radio.Button>
                 </Radio.Group>
               </Form.Item>
-              <Form.Item name="dailyCap" label={t('tags.dailyCap')} extra={t('tags.dailyCapHint')}>
-                <InputNumber min={1} style={{ width: 140 }} />
+              <Form.Item
+                name="dailyCap"
+                label={t('tags.dailyCap')}
+                extra={t('tags.dailyCapHint')}
+                rules={[
+                  {
+                    type: 'integer',
+                    min: 0,
+                    max: 1_000_000,
+                    message: t('common.between', { min: 0, max: 1_000_000 }),
+                  },
+                ]}
+              >
+                {/* No min: the control would turn a typed 0 into 1 (one phone a day) without a word. */}
+                <InputNumber style={{ width: 140 }} data-testid="tag-daily-cap" />
               </Form.Item>
             </Flex>
             <Divider titlePlacement="start">{t('tags.publish')}</Divider>

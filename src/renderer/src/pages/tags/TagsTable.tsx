@@ -86,53 +86,53 @@ export function TagsTable({
         locale={{ emptyText: t('tags.empty') }}
         rowSelection={{ selectedRowKeys: selected, onChange: (keys) => onSelect(keys as number[]) }}
         data-testid="tags-table"
+        // Narrower than its columns (a small window): it scrolls sideways rather than squeezing them.
+        scroll={{ x: 1146 }}
         columns={[
           {
-            title: t('tags.label'),
+            // The placement, its code and the address it opens: one column, so the table fits a laptop's
+            // console without wrapping the address a character a line.
+            title: `${t('tags.label')} · ${t('tags.url')}`,
             key: 'label',
+            width: 270,
             render: (_v, tag) => (
-              <Flex vertical>
+              <Flex vertical gap={2}>
                 <Space size={6}>
                   <Typography.Text strong>{tag.label || '—'}</Typography.Text>
                   {tag.tier === 'vip' && <AntTag color="gold">VIP</AntTag>}
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }} code>
+                    {tag.code}
+                  </Typography.Text>
                 </Space>
-                <Typography.Text type="secondary" style={{ fontSize: 12 }} code>
-                  {tag.code}
-                </Typography.Text>
+                <Space size={4} style={{ whiteSpace: 'nowrap', fontSize: 12 }}>
+                  <CopyText text={tag.url} small />
+                  <Popover
+                    trigger="click"
+                    content={
+                      <Flex vertical align="center" gap={8}>
+                        <QRCode value={tag.url} size={180} />
+                        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                          {t('tags.qrHint')}
+                        </Typography.Text>
+                      </Flex>
+                    }
+                  >
+                    <Button
+                      size="small"
+                      icon={<QrcodeOutlined />}
+                      aria-label={t('tags.qr')}
+                      data-testid={`qr-${tag.id}`}
+                    />
+                  </Popover>
+                  {!tag.baseUrlReachable && <AntTag color="red">!</AntTag>}
+                </Space>
               </Flex>
-            ),
-          },
-          {
-            title: t('tags.url'),
-            key: 'url',
-            render: (_v, tag) => (
-              <Space>
-                <CopyText text={tag.url} />
-                <Popover
-                  trigger="click"
-                  content={
-                    <Flex vertical align="center" gap={8}>
-                      <QRCode value={tag.url} size={180} />
-                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                        {t('tags.qrHint')}
-                      </Typography.Text>
-                    </Flex>
-                  }
-                >
-                  <Button
-                    size="small"
-                    icon={<QrcodeOutlined />}
-                    aria-label={t('tags.qr')}
-                    data-testid={`qr-${tag.id}`}
-                  />
-                </Popover>
-                {!tag.baseUrlReachable && <AntTag color="red">!</AntTag>}
-              </Space>
             ),
           },
           {
             title: t('tags.videos'),
             key: 'videos',
+            width: 190,
             render: (_v, tag) => (
               <Flex vertical>
                 <Typography.Text ellipsis style={{ maxWidth: 260 }}>
@@ -154,9 +154,9 @@ export function TagsTable({
             ),
           },
           {
-            title: t('tags.programmed'),
+            title: <span style={{ whiteSpace: 'nowrap' }}>{t('tags.programmed')}</span>,
             key: 'chip',
-            width: 150,
+            width: 110,
             render: (_v, tag) =>
               tag.chip ? (
                 <Flex vertical>
@@ -168,10 +168,28 @@ export function TagsTable({
                   </Typography.Text>
                 </Flex>
               ) : (
-                <Typography.Text type="secondary">{t('tags.notProgrammed')}</Typography.Text>
+                <Typography.Text type="secondary" style={{ whiteSpace: 'nowrap' }}>
+                  {t('tags.notProgrammed')}
+                </Typography.Text>
               ),
           },
-          { title: t('tags.tapsToday'), dataIndex: 'tapsToday', width: 100, align: 'right' },
+          {
+            title: t('tags.tapsToday'),
+            key: 'tapsToday',
+            width: 90,
+            align: 'right',
+            // A capped tag says so under its taps: one that runs out of videos is then no surprise.
+            render: (_v, tag) => (
+              <Flex vertical align="end">
+                {tag.tapsToday}
+                {tag.dailyCap !== null && (
+                  <Typography.Text type="secondary" style={{ fontSize: 12, whiteSpace: 'nowrap' }}>
+                    {t('tags.capPerDay', { n: tag.dailyCap })}
+                  </Typography.Text>
+                )}
+              </Flex>
+            ),
+          },
           {
             // The help is the header's own tooltip (antd's "click to sort" would cover it).
             title: (
@@ -183,22 +201,22 @@ export function TagsTable({
             ),
             showSorterTooltip: false,
             key: 'publishRate',
-            width: 124,
+            width: 110,
             align: 'right',
             // Tags without taps in the period go last either way.
             sorter: (a, b) => (rateOf(a) ?? -1) - (rateOf(b) ?? -1),
             render: (_v, tag) => <PublishRate counts={byTag.get(tag.id)} id={tag.id} />,
           },
           {
-            title: t('tags.lastTap'),
+            title: <span style={{ whiteSpace: 'nowrap' }}>{t('tags.lastTap')}</span>,
             dataIndex: 'lastTapAt',
-            width: 150,
+            width: 120,
             render: (v: string | null) => (v ? formatTime(v) : '—'),
           },
           {
             title: t('tags.enabled'),
             key: 'enabled',
-            width: 80,
+            width: 64,
             render: (_v, tag) => (
               <Switch
                 size="small"
@@ -214,7 +232,7 @@ export function TagsTable({
           {
             title: t('common.actions'),
             key: 'actions',
-            width: 200,
+            width: 160,
             render: (_v, tag) => (
               <Space size={4}>
                 <Button
