@@ -139,6 +139,21 @@ describe('the remix page', () => {
   })
 
   it(
+    'names a refused field as the form does, not by its API name (zh-CN)',
+    { timeout: 120_000 },
+    async () => {
+      const page = await remixPage('zh-CN')
+      await page.getByTestId('new-template').click()
+      // No clip chosen: the hub refuses `clips`, which the form calls 素材片段.
+      await page.locator('.ant-modal-footer .ant-btn-primary').click()
+      const toast = page.locator('.ant-message-notice')
+      await toast.waitFor()
+      expect(await toast.innerText()).toBe('输入有误：「素材片段」至少选 1 项')
+      await page.context().close()
+    },
+  )
+
+  it(
     'makes a remix tag in the tag form: the template brings its base video (zh-CN)',
     { timeout: 120_000 },
     async () => {
@@ -192,4 +207,29 @@ describe('the remix page', () => {
     await editor(page, '98-remix-editor-en')
     await page.context().close()
   })
+
+  it(
+    'shows a viewer the templates and pools, without the buttons the hub refuses it (zh-CN)',
+    { timeout: 120_000 },
+    async () => {
+      await owner.invoke('user-create', {
+        username: 'viewer1',
+        role: 'viewer',
+        password: 'viewer-password-1',
+      })
+      const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } })
+      const page = await context.newPage()
+      await page.addInitScript(() => localStorage.setItem('tapdrop.lang', 'zh-CN'))
+      await page.goto(t.adminUrl)
+      await page.getByTestId('login-username').fill('viewer1')
+      await page.getByTestId('login-password').fill('viewer-password-1')
+      await page.getByTestId('login-submit').click()
+      await page.getByTestId('nav-remix').click()
+      await page.getByTestId('remix-pools').locator('.ant-progress').first().waitFor()
+      await page.getByRole('cell', { name: '春季混剪' }).waitFor()
+      expect(await page.getByTestId('new-template').count()).toBe(0)
+      expect(await page.getByTestId(`preview-${templateId}`).count()).toBe(0)
+      await context.close()
+    },
+  )
 })

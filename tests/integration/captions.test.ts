@@ -57,6 +57,11 @@ async function refusal(fn: () => Promise<unknown>): Promise<{ code: string; mess
 
 describe('captions from the CLI', () => {
   it('adds a caption to a video and lists it as JSON, stored in SQLite', async () => {
+    // {门店} before the store has a name: refused, or customers would post "来打卡".
+    const unnamed = await cli('caption', 'add', '--video', String(videoA), '--text', '{日期}来{门店}打卡 🎉')
+    expect(unnamed.code).toBe(1)
+    expect(unnamed.stderr).toContain('the caption names {门店} but the store has no name yet')
+    await owner.invoke('publish-settings-update', { storeName: '国贸店' })
     const add = await cli(
       'caption',
       'add',

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import { sayText } from '../../src/renderer/src/i18n/contract-texts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readyVideo, setupOwner, startTestHub, type TestHub } from '../helpers/hub'
 import type { TestSession } from '../helpers/api'
@@ -435,10 +436,16 @@ describe('bad input is refused with a clear reason', () => {
   })
 
   it('deleting a video a template uses', async () => {
-    await expect(owner.invoke('video-delete', { id: videoIds[2]!, force: true })).rejects.toMatchObject({
+    const name = (await owner.invoke('template-list', {})).find((x) => x.id === templateId)!.name
+    const refused = await owner.invoke('video-delete', { id: videoIds[2]!, force: true }).catch((e) => e)
+    // Named, in the console's words too: the console offered a forced delete and then said "tags deliver it".
+    expect(refused).toMatchObject({
       code: 'video-in-use',
-      message: expect.stringContaining(`remix template(s) ${templateId}`),
+      message: `the remix templates “${name}” use this video: take it out of them or delete them first`,
     })
+    expect(sayText(refused.details.text, 'zh-CN')).toBe(
+      `混剪模板 “${name}” 用到了这个视频：请先从模板中移除它，或删除这些模板`,
+    )
     await expect(owner.invoke('template-delete', { id: templateId })).rejects.toMatchObject({
       code: 'template-in-use',
     })

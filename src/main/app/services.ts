@@ -269,6 +269,7 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
     events,
     logger: logger('captions'),
     storeName: () => publish.storeName(),
+    fillsStoreName: () => config.values.chainRole !== 'hq',
     language: () => config.values.language,
   })
   // A tag's label and strategy are in its draws; a deleted tag or video takes its captions with it.

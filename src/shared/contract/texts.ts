@@ -99,6 +99,10 @@ export const TEXT = {
   poolNotQueued: 'the variants could not be queued: {{why}}',
   settingFromEnv: '{{key}} is set by the environment variable {{env}}; change it there',
   settingFromFlag: '{{key}} is set by a command-line flag; change it there',
+  videoInTemplates: 'the remix templates {{names}} use this video: take it out of them or delete them first',
+  videoOnTags: '{{n}} tag(s) deliver this video; delete anyway to leave them without it',
+  captionNeedsStoreName:
+    'the caption names {门店} but the store has no name yet: set it in Settings → Publishing first, or the customer’s post would say nothing there',
 } as const
 
 export type TextKey = keyof typeof TEXT

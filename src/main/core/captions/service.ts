@@ -11,6 +11,7 @@ import { captionDate } from '../../../shared/captions/variables'
 import { actorUserId, requireRole, type CallContext } from '../auth/actor'
 import type { AuditService } from '../audit/service'
 import type { EventBus } from '../events/bus'
+import { variablesUsed } from '../../../shared/captions/variables'
 import { HubError, refusal } from '../errors'
 import { pickCaption } from './draw'
 import { CaptionLibrary, type HeldCaption, type TagDrawInfo } from './library'
@@ -37,6 +38,10 @@ export interface CaptionsDeps {
   logger: Logger
   /** The store's name for `{门店}` (Settings → Publishing), and the hub's language for `{日期}`. */
   storeName: () => string | null
+  /**
+   * Whether `{门店}` needs this hub's store name (not at headquarters: each store fills in its own). Default yes.
+   */
+  fillsStoreName?: () => boolean
   language: () => Language
   now?: () => number
   random?: () => number
@@ -159,6 +164,7 @@ export class CaptionsService {
     requireRole(ctx, 'staff')
     this.assertOwner(input.videoId, input.tagId)
     this.assertNotChain(input.videoId, input.tagId)
+    this.assertStoreNamed(input)
     const id = inWriteTransaction(this.d.repos.db, () => {
       if (this.d.repos.captions.countFor(input.videoId, input.tagId) >= MAX_CAPTIONS_PER_OWNER)
         throw refusal('conflict', hubText('captionsMax', { max: MAX_CAPTIONS_PER_OWNER }))
@@ -183,6 +189,7 @@ export class CaptionsService {
     requireRole(ctx, 'staff')
     const before = this.mustFind(input.id)
     this.assertNotChain(before.videoId, before.tagId)
+    this.assertStoreNamed(input)
     inWriteTransaction(this.d.repos.db, () => {
       this.d.repos.captions.update({ ...input, now: this.now() })
       this.d.audit.record(ctx, 'caption.update', `caption:${before.id}`, {
@@ -195,6 +202,17 @@ export class CaptionsService {
     })
     this.changed()
     return this.view(this.mustFind(before.id))
+  }
+
+  /**
+   * A caption naming `{门店}` while the store has no name would reach customers as "在的3号桌拍到了…" and be
+   * posted so: refused until the store is named (Settings → Publishing).
+   */
+  private assertStoreNamed(c: CaptionContent): void {
+    if (this.d.storeName() || !(this.d.fillsStoreName?.() ?? true)) return
+    const parts = [c.text, ...c.hashtags, ...c.mentions, c.poi ?? '']
+    if (parts.some((p) => variablesUsed(p).has('store')))
+      throw refusal('conflict', hubText('captionNeedsStoreName'))
   }
 
   delete(ctx: CallContext, id: number): void {

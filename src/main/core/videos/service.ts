@@ -47,7 +47,7 @@ export interface VideoServiceDeps {
   /** How many tags deliver a video (the tags feature fills this in). */
   tagsUsing: (videoId: number) => number
   /** Remix templates that cut clips from a video: it cannot be deleted from under them, even by force. */
-  templatesUsing?: (videoId: number) => number[]
+  templatesUsing?: (videoId: number) => Array<{ id: number; name: string }>
   now?: () => number
 }
 
@@ -298,18 +298,13 @@ export class VideoService {
     this.requireOwnerOrAdmin(ctx, v)
     const templates = this.d.templatesUsing?.(v.id) ?? []
     if (templates.length)
-      throw new HubError(
+      throw refusal(
         'video-in-use',
-        `remix template(s) ${templates.join(', ')} use this video; delete or change them first`,
-        { templates },
+        hubText('videoInTemplates', { names: templates.map((x) => `“${x.name || `#${x.id}`}”`).join(', ') }),
+        { templates: templates.map((x) => x.id) },
       )
     const tags = this.d.tagsUsing(v.id)
-    if (tags > 0 && !input.force)
-      throw new HubError(
-        'video-in-use',
-        `${tags} tag(s) deliver this video; delete anyway to leave them without it`,
-        { tags },
-      )
+    if (tags > 0 && !input.force) throw refusal('video-in-use', hubText('videoOnTags', { n: tags }), { tags })
     const job = this.d.repos.jobs.latestForVideo(v.id)
     if (job && (job.status === 'running' || job.status === 'queued')) await this.d.queue.cancelAndWait(job.id)
     // Rows first (one transaction), files after: a crash in between leaves only files, which start-up removes.

@@ -126,8 +126,8 @@ export function remixRepo(db: Database) {
     'SELECT * FROM remix_clips WHERE template_id = ? ORDER BY position',
   )
   const templateDelete = db.prepare('DELETE FROM remix_templates WHERE id = ?')
-  const templatesOfVideo = db.prepare<[number], { template_id: number }>(
-    'SELECT DISTINCT template_id FROM remix_clips WHERE video_id = ? ORDER BY template_id',
+  const templatesOfVideo = db.prepare<[number], { id: number; name: string }>(
+    'SELECT id, name FROM remix_templates WHERE id IN (SELECT template_id FROM remix_clips WHERE video_id = ?) ORDER BY id',
   )
   const tagsOfTemplate = db.prepare<[number], { id: number }>(
     'SELECT id FROM tags WHERE template_id = ? ORDER BY id',
@@ -233,8 +233,9 @@ export function remixRepo(db: Database) {
     deleteTemplate(id: number): void {
       templateDelete.run(id)
     },
-    templatesUsingVideo(videoId: number): number[] {
-      return templatesOfVideo.all(videoId).map((r) => r.template_id)
+    /** The templates whose clips take from the video (a video they use cannot be deleted). */
+    templatesUsingVideo(videoId: number): Array<{ id: number; name: string }> {
+      return templatesOfVideo.all(videoId)
     },
     tagsUsingTemplate(templateId: number): number[] {
       return tagsOfTemplate.all(templateId).map((r) => r.id)

@@ -89,6 +89,10 @@ const zhCN: Record<TextKey, string> = {
   poolNotQueued: '无法排入生成队列：{{why}}',
   settingFromEnv: '{{key}} 由环境变量 {{env}} 设定，请在那里修改',
   settingFromFlag: '{{key}} 由启动参数设定，请在那里修改',
+  videoInTemplates: '混剪模板 {{names}} 用到了这个视频：请先从模板中移除它，或删除这些模板',
+  videoOnTags: '有 {{n}} 个标签正在投放这个视频；仍要删除，这些标签将不再有它',
+  captionNeedsStoreName:
+    '文案用到了 {门店}，但还没有填写门店名称：请先在 系统设置 → 发布 中填写，否则顾客发出的内容在那里会是空的',
   lockConfirm: '永久锁定需要输入确认词 LOCK',
 }
 

@@ -967,7 +967,7 @@ const en: Messages = {
     throttled: 'Too many attempts; try again in {{seconds}} s',
     'video-not-found': 'No such video',
     'transfer-not-found': 'No such transfer',
-    'video-in-use': 'Tags deliver this video',
+    'video-in-use': 'Cannot delete: {{message}}',
     'remix-impossible': 'This template cannot make a variant: {{message}}',
     'music-refused': '{{message}}',
     'template-in-use': 'Tags use this template',

@@ -936,7 +936,7 @@ const zhCN = {
     throttled: '尝试次数过多，请 {{seconds}} 秒后再试',
     'video-not-found': '视频不存在',
     'transfer-not-found': '传输记录不存在',
-    'video-in-use': '有标签正在投放这个视频',
+    'video-in-use': '无法删除：{{message}}',
     'remix-impossible': '这个模板无法生成视频：{{message}}',
     'music-refused': '{{message}}',
     'template-in-use': '有标签正在使用这个模板',

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next'
 import type { Template } from '../../../../shared/contract/remix'
 import { errorMessage } from '../../api/client'
 import { previewUrl, useDeleteTemplate, usePreviewTemplate, useTemplates } from '../../api/remix'
+import { useAuth } from '../../auth/AuthContext'
 import { PageHeader } from '../../components/PageHeader'
 import { PoolsCard } from './PoolsCard'
 import { TemplateFormModal } from './TemplateFormModal'
@@ -19,6 +20,9 @@ export function RemixPage() {
   const [editing, setEditing] = useState(false)
   const [shown, setShown] = useState<{ templateId: number; seed: number; url: string } | null>(null)
   const [rendering, setRendering] = useState<number | null>(null)
+  // Making, previewing (it renders) and deleting templates is staff's work; a viewer sees the templates and pools.
+  const { user } = useAuth()
+  const canEdit = user?.role === 'admin' || user?.role === 'staff'
 
   const render = async (id: number) => {
     setRendering(id)
@@ -38,14 +42,16 @@ export function RemixPage() {
         title={t('remix.title')}
         subtitle={t('remix.subtitle')}
         extra={
-          <Button
-            type="primary"
-            icon={<PlusOutlined />}
-            onClick={() => setEditing(true)}
-            data-testid="new-template"
-          >
-            {t('remix.newTemplate')}
-          </Button>
+          canEdit && (
+            <Button
+              type="primary"
+              icon={<PlusOutlined />}
+              onClick={() => setEditing(true)}
+              data-testid="new-template"
+            >
+              {t('remix.newTemplate')}
+            </Button>
+          )
         }
       />
       <Flex vertical gap={16}>
@@ -67,33 +73,39 @@ export function RemixPage() {
                 },
                 { title: t('remix.seconds'), key: 's', render: (_: unknown, x: Template) => x.rules.seconds },
                 { title: t('remix.tags'), key: 'tags', render: (_: unknown, x: Template) => x.tagIds.length },
-                {
-                  title: t('common.actions'),
-                  key: 'actions',
-                  render: (_: unknown, x: Template) => (
-                    <Space>
-                      <Button
-                        size="small"
-                        icon={<PlayCircleOutlined />}
-                        loading={rendering === x.id}
-                        onClick={() => render(x.id)}
-                        data-testid={`preview-${x.id}`}
-                      >
-                        {rendering === x.id ? t('remix.previewing') : t('remix.preview')}
-                      </Button>
-                      <Popconfirm
-                        title={t('remix.delete')}
-                        onConfirm={() =>
-                          remove.mutateAsync({ id: x.id }).catch((err) => message.error(errorMessage(err)))
-                        }
-                      >
-                        <Button size="small" danger disabled={x.tagIds.length > 0}>
-                          {t('remix.delete')}
-                        </Button>
-                      </Popconfirm>
-                    </Space>
-                  ),
-                },
+                ...(canEdit
+                  ? [
+                      {
+                        title: t('common.actions'),
+                        key: 'actions',
+                        render: (_: unknown, x: Template) => (
+                          <Space>
+                            <Button
+                              size="small"
+                              icon={<PlayCircleOutlined />}
+                              loading={rendering === x.id}
+                              onClick={() => render(x.id)}
+                              data-testid={`preview-${x.id}`}
+                            >
+                              {rendering === x.id ? t('remix.previewing') : t('remix.preview')}
+                            </Button>
+                            <Popconfirm
+                              title={t('remix.delete')}
+                              onConfirm={() =>
+                                remove
+                                  .mutateAsync({ id: x.id })
+                                  .catch((err) => message.error(errorMessage(err)))
+                              }
+                            >
+                              <Button size="small" danger disabled={x.tagIds.length > 0}>
+                                {t('remix.delete')}
+                              </Button>
+                            </Popconfirm>
+                          </Space>
+                        ),
+                      },
+                    ]
+                  : []),
               ]}
             />
             {shown && (

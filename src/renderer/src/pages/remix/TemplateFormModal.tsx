@@ -14,6 +14,17 @@ interface ClipDraft {
 }
 
 /** The template editor: clips on a row of thumbnails (order, pin, in/out points), then the rules. */
+/** The form's name for each field the hub may refuse (its API path → the label's key). */
+const FIELD_LABELS: Record<string, string> = {
+  name: 'remix.name',
+  clips: 'remix.clips',
+  'rules.clips': 'remix.perVariant',
+  'rules.seconds': 'remix.seconds',
+  'rules.endCardSeconds': 'remix.endCard',
+  'rules.lines': 'remix.lines',
+  'rules.musicId': 'remix.music',
+}
+
 export function TemplateFormModal({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t } = useTranslation()
   const { message } = App.useApp()
@@ -68,7 +79,7 @@ export function TemplateFormModal({ open, onClose }: { open: boolean; onClose: (
       form.resetFields()
       onClose()
     } catch (err) {
-      message.error(errorMessage(err))
+      message.error(errorMessage(err, (path) => (FIELD_LABELS[path] ? t(FIELD_LABELS[path]) : null)))
     }
   }
 
