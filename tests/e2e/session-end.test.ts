@@ -45,6 +45,9 @@ it('a console tab left on the dashboard shows the login page when the session is
   // Nothing on the first tab asks the hub anything now: only its event socket can tell it the session is over.
   await first.getByTestId('login-submit').waitFor({ timeout: 5000 })
   expect(await first.getByTestId('hub-info').count()).toBe(0)
+  // It says why its page went away; the tab that logged out says nothing of the kind.
+  expect(await first.getByTestId('login-session-ended').innerText()).toMatch(/^Your session ended/)
+  expect(await second.getByTestId('login-session-ended').count()).toBe(0)
   await first.screenshot({ animations: 'disabled', path: screenshotPath('session-ended-login-en') })
   await context.close()
 })

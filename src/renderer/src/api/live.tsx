@@ -7,6 +7,7 @@ import { setProgress } from './progress'
 import { resetLive, updateLive } from './live-transfers'
 import { NOTIFICATION_ARGS } from './monitoring'
 import { useNotificationText } from '../components/NotificationBell'
+import { sessionEnded } from '../auth/session-ended'
 
 // Which cached reads each hub event makes stale. `hello` (a new or re-established connection) refreshes all.
 const STALE: Partial<Record<HubEventType, MethodName[]>> = {
@@ -66,7 +67,10 @@ export function LiveUpdates() {
   const text = useNotificationText()
   // Logged out elsewhere, expired, disabled, or given another role: who this is decides what the console shows
   // (the login page, other menus).
-  const ended = () => void client.invalidateQueries({ queryKey: ['auth-status'] })
+  const ended = (why: 'session-ended' | 'role-changed') => {
+    if (why === 'session-ended') sessionEnded()
+    void client.invalidateQueries({ queryKey: ['auth-status'] })
+  }
   useHubEvents((event) => {
     if (event.type === 'hello') {
       // A new or re-established connection: the snapshot replaces what was shown, every read is fetched again.

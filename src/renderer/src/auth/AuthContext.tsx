@@ -4,6 +4,7 @@ import type { MethodResult } from '../../../shared/contract'
 import type { SessionUser } from '../../../shared/contract/auth'
 import { useAuthStatus, useLogin, useLogout, useSetup } from '../api/auth'
 import { setLanguage, storedLanguage } from '../i18n'
+import { loggingOutHere } from './session-ended'
 
 type Status = MethodResult<'auth-status'>
 
@@ -42,10 +43,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         await fresh()
       },
       async logout() {
+        loggingOutHere(true)
         try {
           await logout({})
         } finally {
           await fresh()
+          loggingOutHere(false)
         }
       },
       async setup(input) {

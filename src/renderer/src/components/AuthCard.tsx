@@ -20,6 +20,7 @@ export function AuthCard({
       justify="center"
       style={{
         minHeight: '100vh',
+        boxSizing: 'border-box',
         background: 'linear-gradient(160deg,#eef4ff 0%,#f7f9fc 55%,#fff7e8 100%)',
         padding: 24,
       }}

@@ -46,6 +46,10 @@ const en: Messages = {
     username: 'User name',
     password: 'Password',
     submit: 'Log in',
+    usernameRequired: 'Enter your user name',
+    passwordRequired: 'Enter your password',
+    sessionEnded:
+      'Your session ended (password reset, account disabled, or logged out elsewhere). Please log in again.',
   },
   account: {
     menu: 'Change password',

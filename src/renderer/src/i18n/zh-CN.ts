@@ -44,6 +44,9 @@ const zhCN = {
     username: '用户名',
     password: '密码',
     submit: '登录',
+    usernameRequired: '请输入用户名',
+    passwordRequired: '请输入密码',
+    sessionEnded: '会话已结束（密码被重置、账号被停用，或在别处退出了登录），请重新登录。',
   },
   account: {
     menu: '修改密码',

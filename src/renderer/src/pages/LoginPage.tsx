@@ -5,12 +5,14 @@ import { useTranslation } from 'react-i18next'
 import { AuthCard } from '../components/AuthCard'
 import { useAuth } from '../auth/AuthContext'
 import { errorMessage } from '../api/client'
+import { takeSessionEnded } from '../auth/session-ended'
 
 export function LoginPage() {
   const { t } = useTranslation()
   const { login } = useAuth()
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
+  const [ended] = useState(takeSessionEnded)
 
   const submit = async (v: { username: string; password: string }) => {
     setBusy(true)
@@ -27,7 +29,16 @@ export function LoginPage() {
   return (
     <AuthCard title={t('login.title')} subtitle={t('login.subtitle')}>
       <Form layout="vertical" requiredMark={false} onFinish={submit} size="large">
-        <Form.Item name="username" rules={[{ required: true, message: t('login.username') }]}>
+        {ended && !error && (
+          <Alert
+            type="info"
+            title={t('login.sessionEnded')}
+            showIcon
+            style={{ marginBottom: 16 }}
+            data-testid="login-session-ended"
+          />
+        )}
+        <Form.Item name="username" rules={[{ required: true, message: t('login.usernameRequired') }]}>
           <Input
             prefix={<UserOutlined />}
             placeholder={t('login.username')}
@@ -35,7 +46,7 @@ export function LoginPage() {
             data-testid="login-username"
           />
         </Form.Item>
-        <Form.Item name="password" rules={[{ required: true, message: t('login.password') }]}>
+        <Form.Item name="password" rules={[{ required: true, message: t('login.passwordRequired') }]}>
           <Input.Password
             prefix={<LockOutlined />}
             placeholder={t('login.password')}
