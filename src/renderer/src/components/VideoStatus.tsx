@@ -36,7 +36,9 @@ export function VideoStatus({ video }: { video: Video }) {
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             {[
               p?.speed ? t('videos.speed', { speed: p.speed.toFixed(1) }) : null,
-              p?.etaSeconds != null ? t('videos.eta', { eta: formatDuration(p.etaSeconds * 1000) }) : null,
+              p?.etaSeconds != null
+                ? t('videos.eta', { eta: formatDuration(Math.ceil(p.etaSeconds) * 1000) })
+                : null,
             ]
               .filter(Boolean)
               .join(' · ')}

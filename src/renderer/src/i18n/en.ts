@@ -83,7 +83,7 @@ const en: Messages = {
     updated: 'Updated',
     you: 'you',
     password: 'Initial password',
-    usernameHelp: '2–32 characters: letters, digits, dot, underscore, dash',
+    usernameHelp: '2–32 characters: letters of any script (Chinese too), digits, dot, underscore, dash',
     audit: 'Audit log',
     auditWhen: 'When',
     auditWho: 'Who',

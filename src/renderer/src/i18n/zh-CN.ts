@@ -80,7 +80,7 @@ const zhCN = {
     updated: '已更新',
     you: '我',
     password: '初始密码',
-    usernameHelp: '2–32 个字符：字母、数字、点、下划线、短横线',
+    usernameHelp: '2–32 个字符：汉字或其他文字、字母、数字、点、下划线、短横线',
     audit: '操作审计',
     auditWhen: '时间',
     auditWho: '操作人',
