@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { parseRange, ifRangeAllows } from '../../src/main/core/delivery/range'
 import { Coverage } from '../../src/main/core/delivery/records/coverage'
 import { pickRendition, pickVideo } from '../../src/main/core/delivery/picker'
+import { downloadName } from '../../src/main/core/delivery/media-links'
 import { Admission, type Candidate } from '../../src/main/core/delivery/admission'
 import { describeDevice, newDeviceId, validDeviceId } from '../../src/main/core/delivery/device'
 import { newOrderedToken } from '../../src/main/core/auth/tokens'
@@ -345,5 +346,15 @@ describe('tag codes and download names', () => {
     expect(contentDisposition('a"b\\c.mp4')).toBe(
       `attachment; filename="a_b_c.mp4"; filename*=UTF-8''a%22b%5Cc.mp4`,
     )
+  })
+})
+
+describe('the saved file’s name', () => {
+  it('keeps the title readable: markup typed into it goes, characters that break file names too', () => {
+    expect(downloadName('春季新品 🌸 <i>限定</i>', '720p')).toBe('春季新品 🌸 限定-720p.mp4')
+    expect(downloadName('a/b\\c:d*e?"f"|g', '480p')).toBe('a b c d e f g-480p.mp4')
+    // Angle brackets that are no markup stay readable as a space.
+    expect(downloadName('3<5 买一送一', '720p')).toBe('3 5 买一送一-720p.mp4')
+    expect(downloadName('<b></b>', '720p')).toBe('video-720p.mp4')
   })
 })

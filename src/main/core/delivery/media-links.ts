@@ -168,7 +168,12 @@ export class MediaLinks {
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
 const UNSAFE_IN_FILE_NAMES = /[\u0000-\u001f\u007f/\\:*?"<>|]+/g
 
+/** Markup typed into a title (`<i>限定</i>`): its tags go, their text stays. */
+const TAG = /<\/?[a-z][^<>]*>/gi
+
 export function downloadName(title: string, rendition: string): string {
-  const safe = title.replace(UNSAFE_IN_FILE_NAMES, ' ').trim().slice(0, 80) || 'video'
+  const safe =
+    title.replace(TAG, '').replace(UNSAFE_IN_FILE_NAMES, ' ').replace(/\s+/g, ' ').trim().slice(0, 80) ||
+    'video'
   return `${safe}-${rendition}.mp4`
 }
