@@ -104,4 +104,19 @@ describe('brand profiles in the console and on phones', () => {
       await page.context().close()
     },
   )
+
+  it('says in Chinese why an archive is no brand profile (zh-CN)', { timeout: 60_000 }, async () => {
+    const page = await console_('zh-CN')
+    await page.getByTestId('nav-brand').click()
+    const chooser = page.waitForEvent('filechooser')
+    await page.getByTestId('brand-import').click()
+    await (
+      await chooser
+    ).setFiles({ name: 'profile.zip', mimeType: 'application/zip', buffer: Buffer.from('not a zip at all') })
+    const toast = page.locator('.ant-message-notice')
+    await toast.waitFor()
+    // The hub's English used to follow the Chinese label: "品牌方案有误： not a readable .zip archive (…)".
+    expect(await toast.innerText()).toBe('品牌方案有误：不是可读的 .zip 压缩包（开头没有 zip 文件头）')
+    await page.context().close()
+  })
 })

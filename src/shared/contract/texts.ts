@@ -101,6 +101,13 @@ export const TEXT = {
   settingFromFlag: '{{key}} is set by a command-line flag; change it there',
   videoInTemplates: 'the remix templates {{names}} use this video: take it out of them or delete them first',
   videoOnTags: '{{n}} tag(s) deliver this video; delete anyway to leave them without it',
+  zipNotZip: 'not a readable .zip archive (no zip header at its start)',
+  zipCutShort: 'not a readable .zip archive (its end is missing: was the file cut short?)',
+  zipBroken: 'not a readable .zip archive ({{why}})',
+  zipTooManyFiles: 'the archive holds more than {{max}} files; a brand profile has at most {{max}}',
+  zipTooLarge: 'the archive unpacks to more than {{mb}} MB',
+  zipFileNotAllowed: '"{{name}}": only brand.json and .svg/.png images belong in a brand profile',
+  zipNoBrandJson: 'brand.json: not found in the archive',
   captionNeedsStoreName:
     'the caption names {门店} but the store has no name yet: set it in Settings → Publishing first, or the customer’s post would say nothing there',
 } as const

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInflateRaw, type InflateRaw } from 'node:zlib'
 import { Unzip, type AsyncFlateStreamHandler, type FlateError, type UnzipDecoder } from 'fflate'
+import { english, hubText, type HubText } from '../../../shared/contract/texts'
 
 export const MAX_ARCHIVE_BYTES = 8 * 1024 * 1024
 const MAX_FILES = 20
@@ -9,7 +10,7 @@ const MAX_UNPACKED = 6 * 1024 * 1024
 const NAME = /^(brand\.json|[A-Za-z0-9][A-Za-z0-9._-]{0,63}\.(svg|png))$/
 
 const END_RECORD = Buffer.from([0x50, 0x4b, 0x05, 0x06])
-const TOO_LARGE = `the archive unpacks to more than ${MAX_UNPACKED / 1024 / 1024} MB`
+const TOO_LARGE = hubText('zipTooLarge', { mb: MAX_UNPACKED / 1024 / 1024 })
 
 /**
  * Unpacks a brand profile archive (.zip of brand.json and its images, at the top or in one folder) into `dir`.
@@ -20,17 +21,15 @@ const TOO_LARGE = `the archive unpacks to more than ${MAX_UNPACKED / 1024 / 1024
  */
 export async function unpackProfile(zip: Buffer, dir: string): Promise<void> {
   const files = await inflateEntries(zip)
-  const reasons: string[] = []
+  const reasons: HubText[] = []
   const names = [...files.keys()]
   const prefixes = new Set(names.map((n) => (n.includes('/') ? n.slice(0, n.indexOf('/') + 1) : '')))
   const prefix = prefixes.size === 1 ? [...prefixes][0]! : ''
   for (const n of names) {
     const base = n.slice(prefix.length)
-    if (!NAME.test(base))
-      reasons.push(`"${n}": only brand.json and .svg/.png images belong in a brand profile`)
+    if (!NAME.test(base)) reasons.push(hubText('zipFileNotAllowed', { name: n }))
   }
-  if (!names.some((n) => n.slice(prefix.length) === 'brand.json'))
-    reasons.push('brand.json: not found in the archive')
+  if (!names.some((n) => n.slice(prefix.length) === 'brand.json')) reasons.push(hubText('zipNoBrandJson'))
   if (reasons.length) throw new ArchiveError(reasons)
   mkdirSync(dir, { recursive: true })
   for (const [n, data] of files) writeFileSync(join(dir, n.slice(prefix.length)), data)
@@ -41,17 +40,16 @@ async function inflateEntries(zip: Buffer): Promise<Map<string, Buffer>> {
   // A zip starts with a file's header (or is empty: only the end record) and ends with its directory's end record
   // (22 bytes and a comment of up to 64 KB): anything else is not a zip, or one cut short.
   const signature = zip.length >= 4 ? zip.readUInt32LE(0) : 0
-  if (signature !== 0x04034b50 && signature !== 0x06054b50)
-    throw new ArchiveError(['not a readable .zip archive (no zip header at its start)'])
+  if (signature !== 0x04034b50 && signature !== 0x06054b50) throw new ArchiveError([hubText('zipNotZip')])
   const tail = zip.subarray(Math.max(0, zip.length - 22 - 0xffff))
   if (tail.lastIndexOf(END_RECORD) < 0 || tail.length - tail.lastIndexOf(END_RECORD) < 22)
-    throw new ArchiveError(['not a readable .zip archive (its end is missing: was the file cut short?)'])
+    throw new ArchiveError([hubText('zipCutShort')])
   const entries = new Map<string, { chunks: Uint8Array[]; done: boolean }>()
   const decoders: Decoder[] = []
   let count = 0
   let unpacked = 0
   let open = 0
-  let refusal: string | null = null
+  let refusal: HubText | null = null
   let broken: string | null = null
   let settle = () => {}
   const settled = new Promise<void>((resolve) => (settle = resolve))
@@ -61,7 +59,7 @@ async function inflateEntries(zip: Buffer): Promise<Map<string, Buffer>> {
   const unzip = new Unzip((file) => {
     if (refusal || broken || file.name.endsWith('/')) return
     if (++count > MAX_FILES) {
-      refusal = `the archive holds more than ${MAX_FILES} files; a brand profile has at most ${MAX_FILES}`
+      refusal = hubText('zipTooManyFiles', { max: MAX_FILES })
       return
     }
     // What the header declares is only a first check: an honest archive that is too large costs nothing.
@@ -99,7 +97,7 @@ async function inflateEntries(zip: Buffer): Promise<Map<string, Buffer>> {
   // Refused or broken: whatever still inflates stops here.
   for (const d of decoders) d.terminate()
   if (refusal) throw new ArchiveError([refusal])
-  if (broken) throw new ArchiveError([`not a readable .zip archive (${broken})`])
+  if (broken) throw new ArchiveError([hubText('zipBroken', { why: broken })])
   return new Map([...entries].map(([name, e]) => [name, Buffer.concat(e.chunks)]))
 }
 
@@ -146,8 +144,12 @@ function decoderFor(compression: 0 | 8, made: Decoder[]) {
   }
 }
 
+/** Why an archive was refused, as texts of the shared table (the console words them in its language). */
 export class ArchiveError extends Error {
-  constructor(readonly reasons: string[]) {
+  readonly reasons: string[]
+  constructor(readonly texts: HubText[]) {
+    const reasons = texts.map(english)
     super(reasons.join('; '))
+    this.reasons = reasons
   }
 }

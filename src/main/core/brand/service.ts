@@ -227,6 +227,7 @@ export class BrandService {
         if (err instanceof ArchiveError)
           throw new HubError('brand-invalid', `brand profile archive refused: ${err.message}`, {
             reasons: err.reasons,
+            texts: err.texts,
           })
         throw err
       }

@@ -5,6 +5,9 @@ import type { BrandPatch, BrandView } from '../../../shared/contract/brand'
 import type { Language } from '../../../shared/languages'
 import { api } from './client'
 import { queryKey, useApiMutation, useApiQuery } from './queries'
+import { HubTextSchema } from '../../../shared/contract/texts'
+import i18n, { languageOf } from '../i18n'
+import { sayText } from '../i18n/contract-texts'
 
 /** The brand in effect (public: the login page shows it too). */
 export const useBrandView = (staleTime = 0) => useApiQuery('brand-get', {}, { staleTime })
@@ -61,10 +64,17 @@ export function useImportBrand() {
       }
       const body = (await res.json()) as {
         result?: BrandView
-        error?: { message: string; details?: { reasons?: string[] } }
+        error?: { message: string; details?: { reasons?: string[]; texts?: unknown } }
       }
       if (body.result) return body.result
-      throw new BrandImportError(body.error?.message ?? res.statusText, body.error?.details?.reasons ?? [])
+      // The reasons the hub words from its text table are said in the console's language; the others as they come.
+      const texts = HubTextSchema.array().safeParse(body.error?.details?.texts)
+      throw new BrandImportError(
+        body.error?.message ?? res.statusText,
+        texts.success
+          ? texts.data.map((x) => sayText(x, languageOf(i18n.language)))
+          : (body.error?.details?.reasons ?? []),
+      )
     },
     onSuccess: () => client.invalidateQueries({ queryKey: ['brand-list'] }),
   })

@@ -91,6 +91,13 @@ const zhCN: Record<TextKey, string> = {
   settingFromFlag: '{{key}} 由启动参数设定，请在那里修改',
   videoInTemplates: '混剪模板 {{names}} 用到了这个视频：请先从模板中移除它，或删除这些模板',
   videoOnTags: '有 {{n}} 个标签正在投放这个视频；仍要删除，这些标签将不再有它',
+  zipNotZip: '不是可读的 .zip 压缩包（开头没有 zip 文件头）',
+  zipCutShort: '不是可读的 .zip 压缩包（缺少结尾：文件是否没传完整？）',
+  zipBroken: '不是可读的 .zip 压缩包（{{why}}）',
+  zipTooManyFiles: '压缩包里超过 {{max}} 个文件；品牌方案最多 {{max}} 个',
+  zipTooLarge: '压缩包解开后超过 {{mb}} MB',
+  zipFileNotAllowed: '“{{name}}”：品牌方案里只能有 brand.json 和 .svg/.png 图片',
+  zipNoBrandJson: '压缩包里没有 brand.json',
   captionNeedsStoreName:
     '文案用到了 {门店}，但还没有填写门店名称：请先在 系统设置 → 发布 中填写，否则顾客发出的内容在那里会是空的',
   lockConfirm: '永久锁定需要输入确认词 LOCK',

@@ -522,7 +522,7 @@ const en: Messages = {
     label: { productName: 'Product name', shortName: 'Short name' },
     import: 'Import profile (.zip)',
     importedOk: 'Imported “{{name}}”: pick it under Brand profile',
-    importRefused: 'The brand profile was refused:',
+    importRefused: 'The brand profile was refused: {{reasons}}',
     primary: 'Primary colour',
     accent: 'Accent colour',
     phoneTexts: 'Phone page texts',

@@ -512,7 +512,7 @@ const zhCN = {
     label: { productName: '产品名称', shortName: '简称' },
     import: '导入品牌方案（.zip）',
     importedOk: '已导入“{{name}}”，可在品牌方案中选用',
-    importRefused: '品牌方案有误：',
+    importRefused: '品牌方案有误：{{reasons}}',
     primary: '主色',
     accent: '强调色',
     phoneTexts: '手机页文字',

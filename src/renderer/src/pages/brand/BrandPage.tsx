@@ -48,7 +48,9 @@ export function BrandPage() {
     } catch (err) {
       message.error(
         err instanceof BrandImportError && err.reasons.length
-          ? `${t('brand.importRefused')} ${err.reasons.join('；')}`
+          ? t('brand.importRefused', {
+              reasons: err.reasons.join(languageOf(i18n.language) === 'en' ? '; ' : '；'),
+            })
           : errorMessage(err),
         8,
       )
