@@ -63,6 +63,12 @@ describe('tags and transfers in the admin console', () => {
       await page.getByTestId('nav-tags').click()
       await page.getByTestId('tag-add').click()
       await page.getByTestId('tag-label').fill('门口')
+      // No video yet: one reason under the field, not two.
+      await page.getByTestId('tag-save').click()
+      await page.getByText('请选择至少一个投放视频').waitFor()
+      expect(await page.locator('.ant-form-item-explain-error').allInnerTexts()).toEqual([
+        '请选择至少一个投放视频',
+      ])
       await page.getByTestId('tag-videos').click()
       await page.getByTitle('春季新品').click()
       await page.keyboard.press('Escape')

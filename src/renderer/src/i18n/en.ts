@@ -430,6 +430,7 @@ const en: Messages = {
     strategy: 'Strategy',
     dailyCap: 'Daily cap',
     dailyCapHint: 'Empty or 0 means no cap',
+    videosRequired: 'Choose at least one video to deliver',
     capPerDay: 'cap {{n}}/day',
     enabled: 'On',
     publishRate: '{{n}}-day publish rate',

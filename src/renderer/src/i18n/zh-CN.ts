@@ -422,6 +422,7 @@ const zhCN = {
     strategy: '投放方式',
     dailyCap: '每日上限',
     dailyCapHint: '留空或 0 表示不限',
+    videosRequired: '请选择至少一个投放视频',
     capPerDay: '上限 {{n}}/天',
     enabled: '启用',
     publishRate: '{{n}} 天发布率',

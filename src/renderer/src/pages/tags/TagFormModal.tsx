@@ -137,7 +137,8 @@ export function TagFormModal({ editing, onClose }: { editing: Tag | 'new' | null
               name="videoIds"
               label={t('tags.videos')}
               extra={t('tags.videosHint')}
-              rules={[{ required: true, type: 'array', min: 1 }]}
+              // One rule, one message: two (required, then at least 1) both showed for an empty field.
+              rules={[{ required: true, type: 'array', min: 1, message: t('tags.videosRequired') }]}
             >
               <Select
                 mode="multiple"
