@@ -1,10 +1,17 @@
 import i18n from './i18n'
 
+/** "5 Dec 2026, 11:55" / "2026/12/5 11:55": the month spelled in English (05/12 reads as May 12 to many). */
 export function formatTime(iso: string): string {
-  return new Date(iso).toLocaleString(i18n.language === 'en' ? 'en-GB' : 'zh-CN', {
-    dateStyle: 'short',
-    timeStyle: 'short',
-  })
+  const at = new Date(iso)
+  if (i18n.language === 'en')
+    return at.toLocaleString('en-GB', {
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+    })
+  return at.toLocaleString('zh-CN', { dateStyle: 'short', timeStyle: 'short' })
 }
 
 export function formatBytes(n: number): string {
