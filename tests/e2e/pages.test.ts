@@ -73,6 +73,13 @@ describe('every console page', () => {
         expect(heading, p.path).toBe(p.title[lang])
         const text = await page.locator('body').innerText()
         expect(RAW_KEY.exec(text)?.[0] ?? null, p.path).toBeNull()
+        // The audit log names what it shows as the console does (it showed "username: owner · anonymous").
+        if (p.path === '/users') {
+          const audit = await page.locator('[data-testid=audit-table]').innerText()
+          expect(audit).toContain(lang === 'en' ? 'user name: owner' : '用户名: owner')
+          expect(audit).toContain(lang === 'en' ? '(not logged in)' : '（未登录）')
+          expect(audit).not.toContain('anonymous')
+        }
         const name = p.path.slice(1) || 'dashboard'
         await page.screenshot({
           animations: 'disabled',

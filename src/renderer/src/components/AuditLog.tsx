@@ -11,10 +11,20 @@ export function AuditLog() {
   const entries = query.data?.pages.flatMap((p) => p.entries) ?? []
 
   const actionLabel = (a: string) => (i18n.exists(`audit.${a}`) ? t(`audit.${a}`) : a)
+  // Each detail in the console's words: its name as the console calls it, nothing for an empty value.
+  const value = (v: unknown): string =>
+    typeof v === 'boolean'
+      ? t(v ? 'common.yes' : 'common.no')
+      : Array.isArray(v)
+        ? v.map(value).join(', ')
+        : typeof v === 'object'
+          ? JSON.stringify(v)
+          : String(v)
   const details = (d: Record<string, unknown> | null) =>
     d
       ? Object.entries(d)
-          .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+          .filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0))
+          .map(([k, v]) => `${i18n.exists(`audit.field.${k}`) ? t(`audit.field.${k}`) : k}: ${value(v)}`)
           .join(' · ')
       : ''
 
@@ -29,7 +39,13 @@ export function AuditLog() {
         data-testid="audit-table"
         columns={[
           { title: t('users.auditWhen'), dataIndex: 'at', width: 170, render: (v: string) => formatTime(v) },
-          { title: t('users.auditWho'), dataIndex: 'actor', width: 140 },
+          {
+            title: t('users.auditWho'),
+            dataIndex: 'actor',
+            width: 140,
+            // The hub's names for who was not a logged-in person (the first-run setup, the command line).
+            render: (a: string) => (a === 'anonymous' || a === 'local-cli' ? t(`users.actor.${a}`) : a),
+          },
           { title: t('users.auditWhat'), dataIndex: 'action', width: 160, render: actionLabel },
           {
             title: t('users.auditDetails'),
