@@ -274,6 +274,11 @@ describe('captions through the API', () => {
     expect(
       await refusal(() => owner.invoke('publish-settings-update', { storeName: '<b>店</b>' })),
     ).toMatchObject({ code: 'validation-failed' })
+    // Captions say {门店} now: the name cannot be emptied under them.
+    expect(await refusal(() => owner.invoke('publish-settings-update', { storeName: '' }))).toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('the store’s name cannot be emptied while they do'),
+    })
     const r = await owner.invoke('publish-settings-update', {
       storeName: '国贸店',
       limits: { douyin: { maxChars: 30, maxHashtags: 5, hashtagForm: 'hash' } },

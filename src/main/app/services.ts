@@ -262,7 +262,13 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
   })
   const remix = new RemixService({ ...renderKit, audit, events, pools, logger: remixLogger })
 
-  const publish = new PublishSettingsService({ config, repos, audit, events })
+  const publish = new PublishSettingsService({
+    config,
+    repos,
+    audit,
+    events,
+    storeNameInUse: (): boolean => captions.storeNameInUse(),
+  })
   const captions = new CaptionsService({
     repos,
     audit,

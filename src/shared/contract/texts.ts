@@ -108,6 +108,8 @@ export const TEXT = {
   zipTooLarge: 'the archive unpacks to more than {{mb}} MB',
   zipFileNotAllowed: '"{{name}}": only brand.json and .svg/.png images belong in a brand profile',
   zipNoBrandJson: 'brand.json: not found in the archive',
+  storeNameInUse:
+    'captions name {门店}: the store’s name cannot be emptied while they do (change those captions first)',
   captionNeedsStoreName:
     'the caption names {门店} but the store has no name yet: set it in Settings → Publishing first, or the customer’s post would say nothing there',
 } as const

@@ -2,9 +2,11 @@ import type { PublishSettings } from '../../../shared/contract/captions'
 import { DEFAULT_PLATFORM_LIMITS, type PlatformLimitsMap } from '../../../shared/contract/publish'
 import { inWriteTransaction } from '../../db/immediate'
 import type { Repos } from '../../db/repos'
+import { hubText } from '../../../shared/contract/texts'
 import { requireRole, type CallContext } from '../auth/actor'
 import type { AuditService } from '../audit/service'
 import type { ConfigStore } from '../config/store'
+import { refusal } from '../errors'
 import type { EventBus } from '../events/bus'
 
 /**
@@ -13,7 +15,14 @@ import type { EventBus } from '../events/bus'
  */
 export class PublishSettingsService {
   constructor(
-    private readonly d: { config: ConfigStore; repos: Repos; audit: AuditService; events: EventBus },
+    private readonly d: {
+      config: ConfigStore
+      repos: Repos
+      audit: AuditService
+      events: EventBus
+      /** Whether a caption fills in the store's name (the captions' own rule, see CaptionsService). */
+      storeNameInUse?: () => boolean
+    },
   ) {}
 
   /** Each platform's limits: the store's own where it set them, else the defaults. */
@@ -36,6 +45,9 @@ export class PublishSettingsService {
   ): PublishSettings {
     requireRole(ctx, 'admin')
     const c = this.d.config.values
+    // Emptied while captions say {门店}: customers would post "在的3号桌…".
+    if (patch.storeName !== undefined && !patch.storeName && c.storeName && this.d.storeNameInUse?.())
+      throw refusal('conflict', hubText('storeNameInUse'))
     const next = {
       ...(patch.storeName !== undefined ? { storeName: patch.storeName || null } : {}),
       ...(patch.limits ? { platformLimits: { ...c.platformLimits, ...patch.limits } } : {}),

@@ -210,9 +210,12 @@ export class CaptionsService {
    */
   private assertStoreNamed(c: CaptionContent): void {
     if (this.d.storeName() || !(this.d.fillsStoreName?.() ?? true)) return
-    const parts = [c.text, ...c.hashtags, ...c.mentions, c.poi ?? '']
-    if (parts.some((p) => variablesUsed(p).has('store')))
-      throw refusal('conflict', hubText('captionNeedsStoreName'))
+    if (namesStore(c)) throw refusal('conflict', hubText('captionNeedsStoreName'))
+  }
+
+  /** Whether a caption of this hub fills in the store's name (then the name must not be emptied). */
+  storeNameInUse(): boolean {
+    return (this.d.fillsStoreName?.() ?? true) && this.d.repos.captions.list().some(namesStore)
   }
 
   delete(ctx: CallContext, id: number): void {
@@ -279,4 +282,9 @@ export class CaptionsService {
       updatedAt: new Date(r.updatedAt).toISOString(),
     }
   }
+}
+
+/** Whether a caption names `{门店}` (in its text, hashtags, mentions or location). */
+function namesStore(c: CaptionContent): boolean {
+  return [c.text, ...c.hashtags, ...c.mentions, c.poi ?? ''].some((p) => variablesUsed(p).has('store'))
 }

@@ -98,6 +98,7 @@ const zhCN: Record<TextKey, string> = {
   zipTooLarge: '压缩包解开后超过 {{mb}} MB',
   zipFileNotAllowed: '“{{name}}”：品牌方案里只能有 brand.json 和 .svg/.png 图片',
   zipNoBrandJson: '压缩包里没有 brand.json',
+  storeNameInUse: '有文案用到了 {门店}：这些文案还在时不能清空门店名称（请先修改这些文案）',
   captionNeedsStoreName:
     '文案用到了 {门店}，但还没有填写门店名称：请先在 系统设置 → 发布 中填写，否则顾客发出的内容在那里会是空的',
   lockConfirm: '永久锁定需要输入确认词 LOCK',
