@@ -16,5 +16,21 @@ export const m0016IdMarks: Migration = {
         top  INTEGER NOT NULL CHECK (top > 0)
       ) STRICT;
     `)
+    // A store whose rows retention already emptied: its ids go on after what its outbox made into batches (the
+    // cursors, and the transfers shipped ahead), or they would start again at 1 under the cursor.
+    db.exec(`
+      INSERT INTO id_marks (name, top)
+      SELECT 'taps', n FROM (SELECT max(coalesce((SELECT max(id) FROM taps), 0),
+                                     coalesce((SELECT max(taps_to) FROM records_outbox), 0)) AS n) WHERE n > 0;
+      INSERT INTO id_marks (name, top)
+      SELECT 'transfers', n FROM (SELECT max(coalesce((SELECT max(id) FROM transfers), 0),
+                                          coalesce((SELECT max(transfers_to) FROM records_outbox), 0),
+                                          coalesce((SELECT max(transfer_id) FROM records_transfers_ahead), 0)) AS n)
+       WHERE n > 0;
+      INSERT INTO id_marks (name, top)
+      SELECT 'funnel_events', n FROM (SELECT max(coalesce((SELECT max(id) FROM funnel_events), 0),
+                                              coalesce((SELECT max(funnel_to) FROM records_outbox), 0)) AS n)
+       WHERE n > 0;
+    `)
   },
 }

@@ -52,4 +52,19 @@ describe('migration 16: id marks', () => {
       /CHECK/,
     )
   })
+
+  it('starts an emptied store after what its outbox shipped', () => {
+    const db = new Database(':memory:')
+    db.pragma('foreign_keys = ON')
+    for (const m of MIGRATIONS.slice(0, 15)) m.up(db)
+    // Retention emptied the tables before this migration; the outbox had shipped up to these ids.
+    db.prepare(
+      `INSERT INTO records_outbox (seq, key, day, taps_to, transfers_to, funnel_to, days_to, records, body, size, sha256, created_at)
+       VALUES (1, 'records/s/2026-12-05/0000000001.jsonl.gz', '2026-12-05', 120, 80, 33, '', 1, NULL, 1, 'x', 0)`,
+    ).run()
+    db.prepare('INSERT INTO records_transfers_ahead (transfer_id, created_at, seq) VALUES (95, 0, 1)').run()
+    MIGRATIONS[15]!.up(db)
+    expect(deliveryRepo(db).maxIds()).toEqual({ taps: 120, transfers: 95 })
+    expect(db.prepare("SELECT top FROM id_marks WHERE name = 'funnel_events'").get()).toEqual({ top: 33 })
+  })
 })
