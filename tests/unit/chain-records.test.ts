@@ -365,25 +365,62 @@ describe('records: a store’s outbox and headquarters’ ingest', () => {
       await h.ingest.ingestNow()
       const oldTaps = n(old.repos, 'SELECT count(*) AS n FROM taps')
       expect(h.ingest.stores(null)[0]).toMatchObject({ taps: oldTaps, transfers: 40 })
-      const oldKeys = [...mem.objects.keys()].filter((k) => k.startsWith('records/')).sort()
 
       // A new PC with a fresh database and the same store id: its ids and batches start again.
       clock = NOW + later
       const fresh = hub('sh-07-new', { chainStoreId: 'sh-07', chainRecordsSalt: SALT })
       const outbox = new RecordsOutbox({ ...fresh, logger, now: () => clock })
+      // Set up before its first tap: it claims nothing yet, and the old PC still ships meanwhile.
+      await outbox.shipNow()
+      expect(fresh.repos.records.claimOf('sh-07')).toBeNull()
+      insertSynthetic(old.repos.db, { transfers: 10, days: 1, now: clock, tags: 1, videos: 1, seed: 2 })
+      old.repos.db.exec(`UPDATE transfers SET status = 'completed'`)
+      await old.outbox.shipNow()
+      const oldAll = [...mem.objects.keys()].filter((k) => k.startsWith('records/')).sort()
       insertSynthetic(fresh.repos.db, { transfers: 25, days: 1, now: clock, tags: 2, videos: 1 })
       fresh.repos.db.exec(`UPDATE transfers SET status = 'completed'`)
       await outbox.shipNow()
       expect(outbox.view()).toMatchObject({ unshipped: 0, error: null })
       // Its objects come after the old ones, where headquarters reads on.
-      const newKeys = [...mem.objects.keys()].filter((k) => k.startsWith('records/') && !oldKeys.includes(k))
+      const newKeys = [...mem.objects.keys()].filter((k) => k.startsWith('records/') && !oldAll.includes(k))
       expect(newKeys.length).toBeGreaterThan(0)
-      expect(newKeys.every((k) => k > oldKeys.at(-1)!)).toBe(true)
+      expect(newKeys.every((k) => k > oldAll.at(-1)!)).toBe(true)
       await h.ingest.ingestNow()
-      const taps = oldTaps + n(fresh.repos, 'SELECT count(*) AS n FROM taps')
-      expect(h.ingest.stores(null)[0]).toMatchObject({ taps, transfers: 65, completed: 65 })
+      const taps =
+        n(old.repos, 'SELECT count(*) AS n FROM taps') + n(fresh.repos, 'SELECT count(*) AS n FROM taps')
+      expect(h.ingest.stores(null)[0]).toMatchObject({ taps, transfers: 75, completed: 75, quarantined: 0 })
     },
   )
+
+  it('a database restored from an older copy: headquarters sets its clashing batch aside and says so', async () => {
+    const live = store('sh-08')
+    const h = hq()
+    insertSynthetic(live.repos.db, { transfers: 20, days: 1, now: NOW, tags: 2, videos: 1 })
+    live.repos.db.exec(`UPDATE transfers SET status = 'completed'`)
+    await live.outbox.shipNow()
+    // A copy of the database now; the live one goes on and ships a second batch.
+    live.repos.db.exec(`VACUUM INTO '${join(dir.path, 'sh-08-copy.db')}'`)
+    clock += 3_600_000
+    insertSynthetic(live.repos.db, { transfers: 5, days: 1, now: clock, tags: 1, videos: 1, seed: 2 })
+    live.repos.db.exec(`UPDATE transfers SET status = 'completed'`)
+    await live.outbox.shipNow()
+    mem.objects.set('stores/sh-08/status.json', { body: Buffer.from('{}'), sha256: '', etag: '"x"' })
+    await h.ingest.ingestNow()
+    const before = h.ingest.stores(null)[0]!
+    // Two days later the copy is put back and makes its own second batch: the same sequence number, another key.
+    clock += 2 * 86_400_000
+    const copy = hub('sh-08-copy', { chainStoreId: 'sh-08', chainRecordsSalt: SALT })
+    const outbox = new RecordsOutbox({ ...copy, logger, now: () => clock })
+    insertSynthetic(copy.repos.db, { transfers: 3, days: 1, now: clock, tags: 1, videos: 1, seed: 3 })
+    copy.repos.db.exec(`UPDATE transfers SET status = 'completed'`)
+    await outbox.shipNow()
+    await h.ingest.ingestNow()
+    // Not taken as a repeat in silence: set aside, with why, and headquarters is told.
+    expect(h.notified.map((x) => x.reason)).toEqual([
+      expect.stringContaining('two databases ship records under this store id'),
+    ])
+    expect(h.ingest.stores(null)[0]).toMatchObject({ transfers: before.transfers, quarantined: 1 })
+  })
 
   it('shows when a store’s records last arrived, not when one of its objects was set aside', async () => {
     const s = store('sh-08')

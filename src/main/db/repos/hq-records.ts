@@ -113,8 +113,8 @@ export interface HqStoreRecords {
  * in the same transaction, so the roll-up never counts a record twice or misses one.
  */
 export function hqRecordsRepo(db: Database) {
-  const hasBatch = db.prepare<[string, number], { seq: number }>(
-    'SELECT seq FROM hq_record_batches WHERE store_id = ? AND seq = ?',
+  const hasBatch = db.prepare<[string, number], { seq: number; key: string }>(
+    'SELECT seq, key FROM hq_record_batches WHERE store_id = ? AND seq = ?',
   )
   const addBatch = db.prepare(
     'INSERT INTO hq_record_batches (store_id, seq, key, records, applied_at) VALUES (?, ?, ?, ?, ?)',
@@ -248,11 +248,17 @@ export function hqRecordsRepo(db: Database) {
   return {
     lastKey: (storeId: string): string | null => lastKey.get(storeId)?.last_key ?? null,
     knownStores: (): string[] => knownStores.all().map((r) => r.store_id),
-    /** Applies one batch; false when it was applied before (nothing changes then but where ingest stands). */
+    /**
+     * Applies one batch; false when it was applied before (nothing changes then but where ingest stands). A batch
+     * whose sequence number was applied from another object is not this one again: a second database ships under
+     * the store id (two hubs with one id, a database restored from an old copy). Answered `{ clash }` and not applied.
+     */
     apply: immediate(
-      db.transaction((b: HqBatch, now: number): boolean => {
+      db.transaction((b: HqBatch, now: number): boolean | { clash: string } => {
         const storeId = b.storeId
-        if (hasBatch.get(storeId, b.seq)) {
+        const before = hasBatch.get(storeId, b.seq)
+        if (before && before.key !== b.key) return { clash: before.key }
+        if (before) {
           touchStore.run({
             storeId,
             key: b.key,

@@ -233,8 +233,11 @@ export function recordsRepo(db: Database) {
           b: Omit<OutboxBatch, 'shippedAt' | 'etag' | 'body'> & {
             body: Buffer
             ahead?: Array<{ id: number; createdAt: number }>
+            /** The database's claim on the store id, kept with its first batch there. */
+            claim?: RecordsClaim
           },
         ) => {
+          if (b.claim) addClaim.run(b.claim)
           insert.run({ ...b, ...b.cursor })
           for (const a of b.ahead ?? []) addAhead.run(a.id, a.createdAt, b.seq)
         },

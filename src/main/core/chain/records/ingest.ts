@@ -151,7 +151,17 @@ export class RecordsIngest {
         }
         continue
       }
-      if (hq.apply(toHqBatch(storeId, o.key, batch), this.now())) applied++
+      const done = hq.apply(toHqBatch(storeId, o.key, batch), this.now())
+      if (typeof done === 'object') {
+        // Set aside with why, as an unreadable object is: HQ and the store's owner have something to look into.
+        const reason = `batch ${batch.header.seq} of ${storeId} was applied from ${done.clash} already: two databases ship records under this store id (two hubs with one id, or a database restored from an older copy)`
+        if (hq.quarantine(storeId, o.key, reason, this.now(), true)) {
+          this.d.logger.error({ storeId, key: o.key, reason }, 'records object quarantined')
+          this.d.notifyQuarantined({ store: storeId, key: o.key, reason: reason.slice(0, 200) })
+        }
+        continue
+      }
+      if (done) applied++
     }
     return applied
   }

@@ -107,10 +107,10 @@ export class RecordsOutbox {
     if (!this.active()) return 'ok'
     try {
       const store = await this.d.chain.store()
-      const claim = await this.claim(store, this.d.chain.setup().storeId!)
+      const storeId = this.d.chain.setup().storeId!
       let shipped = 0
       for (;;) {
-        const batch = this.d.repos.records.firstUnshipped() ?? this.make(claim)
+        const batch = this.d.repos.records.firstUnshipped() ?? (await this.next(store, storeId))
         if (!batch) break
         await this.ship(store, batch)
         shipped++
@@ -131,31 +131,38 @@ export class RecordsOutbox {
   }
 
   /**
-   * This database's claim on its store id, made before its first batch under it. When the bucket holds records of
-   * that store id from another database (the store's PC replaced or reinstalled, keeping its id), this one's
-   * batches go on after the newest there, on no earlier day, and the ids it ships are shifted past any that
+   * The next batch under the store id, with this database's claim on it. The claim is made with its first batch
+   * there (kept in the batch's transaction), from a listing of the bucket taken just before: when the bucket holds
+   * records of that store id from another database (the store's PC replaced or reinstalled, keeping its id), this
+   * one's batches go on after the newest there, on no earlier day, and the ids it ships are shifted past any that
    * database could have shipped: by the claim's time in ms × 1000 (a database before would have needed a thousand
-   * rows per millisecond of its life to get there). Headquarters keeps a store's batches by sequence number and its
-   * rows by id: without this it took the new database's as repeats of the old one's and dropped them.
+   * rows per millisecond of its life to get there). Headquarters keeps a store's batches by sequence number and
+   * its rows by id: without this it took the new database's as repeats of the old one's and dropped them. Until
+   * there is something to ship, nothing is listed or kept (the old PC may still be shipping meanwhile).
    */
-  private async claim(store: ObjectStore, storeId: string): Promise<RecordsClaim> {
+  private async next(store: ObjectStore, storeId: string): Promise<OutboxBatch | null> {
     const repo = this.d.repos.records
     const known = repo.claimOf(storeId)
-    if (known) return known
+    if (known) return this.make(known)
     const now = this.now()
     const claim: RecordsClaim = { storeId, seqAfter: 0, dayFloor: '', idBase: 0, at: now }
+    // This database started the store id's records: nothing to look for.
+    if (repo.madeUnder(recordsStorePrefix(storeId))) {
+      repo.addClaim(claim)
+      return this.make(claim)
+    }
+    if (!this.rowsToShip()) return null
     let newest: { seq: number; day: string } | null = null
-    if (!repo.madeUnder(recordsStorePrefix(storeId)))
-      try {
-        newest = await newestRecordsKey(store, storeId, now)
-      } catch (err) {
-        // Keys that may put but not list: ship as the first database of this id (a clash still stops at the put).
-        if (!isObjectStoreError(err, 'forbidden')) throw err
-        this.d.logger.warn(
-          { storeId },
-          'records: listing is not allowed with these keys; not checked for earlier records',
-        )
-      }
+    try {
+      newest = await newestRecordsKey(store, storeId, now)
+    } catch (err) {
+      // Keys that may put but not list: ship as the first database of this id (a clash shows at headquarters).
+      if (!isObjectStoreError(err, 'forbidden')) throw err
+      this.d.logger.warn(
+        { storeId },
+        'records: listing is not allowed with these keys; not checked for earlier records',
+      )
+    }
     if (newest) {
       claim.seqAfter = newest.seq
       claim.dayFloor = newest.day
@@ -165,12 +172,23 @@ export class RecordsOutbox {
         'this store id has records from another database at headquarters: this one continues after them',
       )
     }
-    repo.addClaim(claim)
-    return claim
+    return this.make(claim, true)
   }
 
-  /** The next batch from the rows after the last one made, recorded with its bytes; null when there is nothing. */
-  make(claim: RecordsClaim): OutboxBatch | null {
+  /** Whether any tap, transfer or funnel step is after the cursors (a cheap look, before listing the bucket). */
+  private rowsToShip(): boolean {
+    const repo = this.d.repos.records
+    const c = repo.madeUpTo().cursor
+    if (repo.tapsAfter(c.taps, 1).length || repo.funnelAfter(c.funnel, 1).length) return true
+    for (const _ of repo.transfersNotMadeAfter(c.transfers, 1)) return true
+    return false
+  }
+
+  /**
+   * The next batch from the rows after the last one made, recorded with its bytes; null when there is nothing.
+   * `newClaim`: the claim is kept with this batch (its first under the store id).
+   */
+  make(claim: RecordsClaim, newClaim = false): OutboxBatch | null {
     const repo = this.d.repos.records
     const storeId = claim.storeId
     const prev = repo.madeUpTo()
@@ -293,7 +311,7 @@ export class RecordsOutbox {
       sha256,
       createdAt: now,
     }
-    repo.add({ ...batch, ahead })
+    repo.add({ ...batch, ahead, ...(newClaim ? { claim } : {}) })
     return { ...batch, shippedAt: null, etag: null }
   }
 
