@@ -356,5 +356,7 @@ describe('the saved file’s name', () => {
     // Angle brackets that are no markup stay readable as a space.
     expect(downloadName('3<5 买一送一', '720p')).toBe('3 5 买一送一-720p.mp4')
     expect(downloadName('<b></b>', '720p')).toBe('video-720p.mp4')
+    // Words in angle brackets are no markup: they stay.
+    expect(downloadName('买二 <get 1 free>', '720p')).toBe('买二 get 1 free-720p.mp4')
   })
 })

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { refusal, validationError } from '../../src/main/core/errors'
 import { contract } from '../../src/shared/contract'
 import type { ValidationIssue } from '../../src/shared/errors'
-import { hubText, TEXT, type HubText } from '../../src/shared/contract/texts'
+import { hubText, TEXT, TEXT_WORD_VALUES, type HubText } from '../../src/shared/contract/texts'
 import { describeIssues } from '../../src/renderer/src/api/validation-text'
 import { LABELS } from '../../src/shared/labels'
 import { CONTRACT_TEXTS, sayText } from '../../src/renderer/src/i18n/contract-texts'
@@ -108,9 +108,10 @@ describe('a refused input in the console', () => {
     expect(sayText(notReady, 'en')).toBe(
       `video 4 of the template is not ready (${LABELS.en.videoStatus.processing})`,
     )
-    // `status` names no label anywhere else: a value called so in another text stays as the hub wrote it.
-    expect(sayText(hubText('poolNotQueued', { why: 'transcoding', status: 'ready' }), 'zh-CN')).toBe(
-      '无法排入生成队列：transcoding',
-    )
+    // Only the values a text declares are words of a table: `why` here says "ready" as the hub wrote it (the old
+    // rule translated whatever value was named `status`, and would have to be named so to be tested).
+    expect(sayText(hubText('poolNotQueued', { why: 'ready' }), 'zh-CN')).toBe('无法排入生成队列：ready')
+    expect(TEXT_WORD_VALUES.poolNotQueued).toBeUndefined()
+    expect(TEXT_WORD_VALUES.clipVideoNotReady).toEqual({ status: 'videoStatus' })
   })
 })

@@ -168,8 +168,9 @@ export class MediaLinks {
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
 const UNSAFE_IN_FILE_NAMES = /[\u0000-\u001f\u007f/\\:*?"<>|]+/g
 
-/** Markup typed into a title (`<i>限定</i>`): its tags go, their text stays. */
-const TAG = /<\/?[a-z][^<>]*>/gi
+/** Markup typed into a title (`<i>限定</i>`): HTML's tags go, their text stays; other text in <> stays as text. */
+const TAG =
+  /<\/?(?:a|b|i|u|s|em|strong|small|big|span|font|br|p|div|mark|sup|sub|del|ins|h[1-6])(?:\s[^<>]*)?\/?>/gi
 
 export function downloadName(title: string, rendition: string): string {
   const safe =

@@ -34,14 +34,17 @@ function writesInto(pid: number, workDir: string): boolean {
 }
 
 /**
- * Still running: not gone and not a zombie. A killed process drops its command line before it has finished
- * exiting (a niced ffmpeg on a busy machine took 300 ms here between the two), so the command line alone
- * would call it gone too early.
+ * Still running: not gone, and not a zombie whose threads have all ended. A killed process drops its command line
+ * before it has finished exiting (a niced ffmpeg on a busy machine took 300 ms here between the two), and its main
+ * thread shows as a zombie while ffmpeg's other threads are still being torn down, so neither alone says it is gone.
  */
 function running(pid: number): boolean {
   if (process.platform !== 'linux') return commandLine(pid) !== null
   try {
-    return !/^\d+ \(.*\) [ZX]/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    const state = /^State:\s+([A-Z])/m.exec(status)?.[1]
+    const threads = Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? '1')
+    return !((state === 'Z' || state === 'X') && threads <= 1)
   } catch {
     return false
   }

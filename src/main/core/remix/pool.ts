@@ -348,8 +348,9 @@ export class VariantPools {
         continue
       }
       if (this.diskBytes() >= budget) {
+        // On to the next tag all the same: each that wants variants says why, each that is full says nothing.
         this.problem(tag.id, hubText('poolBudget', { mb: c.remixDiskMegabytes }))
-        return
+        continue
       }
       this.queueVariants(tag, want, new Set(mine.map((v) => v.signature)))
     }

@@ -43,12 +43,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         await fresh()
       },
       async logout() {
+        // Until the login page shows (it clears this), the socket's "session ended" is this logout's own.
         loggingOutHere(true)
         try {
           await logout({})
         } finally {
           await fresh()
-          loggingOutHere(false)
         }
       },
       async setup(input) {

@@ -17,9 +17,10 @@ export function sessionEnded(): void {
   if (!loggingOut) sessionStorage.setItem(KEY, '1')
 }
 
-/** Whether to say so now (once). */
+/** Whether to say so now (once): the login page asks as it shows, which also ends a logout of this tab. */
 export function takeSessionEnded(): boolean {
   const was = sessionStorage.getItem(KEY) === '1'
   sessionStorage.removeItem(KEY)
+  loggingOut = false
   return was
 }
