@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright'
 import { startTestHub, setupOwner, readyVideo, type TestHub } from '../helpers/hub'
 import type { TestSession } from '../helpers/api'
-import { launchChromium, ownerConsole, screenshotPath } from '../helpers/browser'
+import { consoleAs, launchChromium, ownerConsole, screenshotPath } from '../helpers/browser'
 import { clip } from '../helpers/corpus'
 import { tempDir } from '../helpers/tmp'
 import { Phone } from '../helpers/phone'
@@ -217,19 +217,16 @@ describe('the remix page', () => {
         role: 'viewer',
         password: 'viewer-password-1',
       })
-      const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } })
-      const page = await context.newPage()
-      await page.addInitScript(() => localStorage.setItem('tapdrop.lang', 'zh-CN'))
-      await page.goto(t.adminUrl)
-      await page.getByTestId('login-username').fill('viewer1')
-      await page.getByTestId('login-password').fill('viewer-password-1')
-      await page.getByTestId('login-submit').click()
+      const page = await consoleAs(browser, t.adminUrl, 'zh-CN', {
+        username: 'viewer1',
+        password: 'viewer-password-1',
+      })
       await page.getByTestId('nav-remix').click()
       await page.getByTestId('remix-pools').locator('.ant-progress').first().waitFor()
       await page.getByRole('cell', { name: '春季混剪' }).waitFor()
       expect(await page.getByTestId('new-template').count()).toBe(0)
       expect(await page.getByTestId(`preview-${templateId}`).count()).toBe(0)
-      await context.close()
+      await page.context().close()
     },
   )
 })

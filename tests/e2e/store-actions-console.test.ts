@@ -5,7 +5,7 @@ import QRCode from 'qrcode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { devices, type Browser, type Page } from 'playwright'
 import type { TestSession } from '../helpers/api'
-import { launchChromium, ownerConsole, screenshotPath } from '../helpers/browser'
+import { consoleAs, launchChromium, ownerConsole, screenshotPath } from '../helpers/browser'
 import { clip } from '../helpers/corpus'
 import { readyVideo, setupOwner, startTestHub, type TestHub } from '../helpers/hub'
 import { tempDir } from '../helpers/tmp'
@@ -275,18 +275,15 @@ describe('store actions in the console', () => {
   it('shows a viewer the coupon counts without import or clear, as the hub allows', async () => {
     // The console's copy of the QR image is for logged-in people only.
     expect((await fetch(`${t.adminUrl}/media/store/wechat-qr`)).status).toBe(401)
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } })
-    const page = await context.newPage()
-    await page.addInitScript(() => localStorage.setItem('tapdrop.lang', 'zh-CN'))
-    await page.goto(t.adminUrl)
-    await page.getByTestId('login-username').fill('viewer1')
-    await page.getByTestId('login-password').fill('viewer-password-1')
-    await page.getByTestId('login-submit').click()
+    const page = await consoleAs(browser, t.adminUrl, 'zh-CN', {
+      username: 'viewer1',
+      password: 'viewer-password-1',
+    })
     await page.getByTestId('nav-tags').click()
     await page.getByTestId(`tag-coupons-${tag.id}`).click()
     await expect.poll(() => shownCounts(page)).toEqual({ total: 1, given: 1, left: 0 })
     expect(await page.getByTestId('coupon-import').count()).toBe(0)
     expect(await page.getByTestId('coupon-clear').count()).toBe(0)
-    await context.close()
+    await page.context().close()
   })
 })

@@ -42,12 +42,23 @@ export async function ownerConsole(
   lang: 'zh-CN' | 'en',
   height = 900,
 ): Promise<Page> {
+  return consoleAs(browser, adminUrl, lang, OWNER, height)
+}
+
+/** A console logged in as `who` (a staff member or viewer the test made), in `lang`. */
+export async function consoleAs(
+  browser: Browser,
+  adminUrl: string,
+  lang: 'zh-CN' | 'en',
+  who: { username: string; password: string },
+  height = 900,
+): Promise<Page> {
   const context = await browser.newContext({ locale: lang, viewport: { width: 1440, height } })
   const page = await context.newPage()
   await page.addInitScript((l) => localStorage.setItem('tapdrop.lang', l), lang)
   await page.goto(adminUrl)
-  await page.getByTestId('login-username').fill(OWNER.username)
-  await page.getByTestId('login-password').fill(OWNER.password)
+  await page.getByTestId('login-username').fill(who.username)
+  await page.getByTestId('login-password').fill(who.password)
   await page.getByTestId('login-submit').click()
   await page.getByTestId('hub-info').waitFor()
   return page
