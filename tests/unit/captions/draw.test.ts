@@ -18,6 +18,7 @@ let dir: ReturnType<typeof tempDir>
 let repos: Repos
 let events: HubEvent[]
 let captions: CaptionsService
+let storeName: string | null = '国贸店'
 let random: () => number
 const now = new Date(2026, 4, 3, 10).getTime()
 const local: CallContext = { actor: { kind: 'local', role: 'admin' }, ip: null, userAgent: null }
@@ -30,7 +31,7 @@ function service(): CaptionsService {
     audit: new AuditService(repos.audit, () => now),
     events: bus,
     logger: silentLogger(),
-    storeName: () => '国贸店',
+    storeName: () => storeName,
     language: () => 'zh-CN',
     now: () => now,
     random: () => random(),
@@ -45,6 +46,7 @@ beforeEach(() => {
   )
   events = []
   random = Math.random
+  storeName = '国贸店'
   captions = service()
 })
 afterEach(() => {
@@ -252,5 +254,19 @@ describe('a tap draws one caption by its tag’s strategy', () => {
     captions.stop()
     expect(repos.captions.findById(a!)!.uses).toBe(4)
     expect(events.filter((e) => e.type === 'captions-changed')).toHaveLength(2)
+  })
+
+  it('without a store name, never draws a caption that names {门店}: the others, or none', () => {
+    const v = video()
+    const t = tag([v], 'rotate')
+    const [named] = write({ tagId: t }, ['在{门店}{标签位置}拍到了好东西', '今天的好东西'])
+    // A store that has not set its name (a chain store given headquarters' captions).
+    storeName = null
+    const drawn = Array.from({ length: 6 }, () => captions.drawFor(t, v)!.text)
+    expect(drawn).toEqual(Array(6).fill('今天的好东西'))
+    captions.delete(local, named! + 1)
+    expect(captions.drawFor(t, v)).toBeNull()
+    storeName = '国贸店'
+    expect(captions.drawFor(t, v)!.text).toBe('在国贸店收银台拍到了好东西')
   })
 })

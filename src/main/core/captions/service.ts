@@ -92,9 +92,12 @@ export class CaptionsService {
     const tag = this.library.tag(tagId)
     if (!tag) return null
     const set = this.library.setFor(tagId, videoId)
-    const pick = pickCaption(tag.captionStrategy, set.list, set.memory)
+    // Without a store name, a caption that names {门店} would reach the customer as "在的3号桌…" (one from
+    // headquarters at a store that has not set its name): the others are drawn from, or none.
+    const list = this.d.storeName() ? set.list : set.list.filter((x) => !namesStore(x.record))
+    const pick = pickCaption(tag.captionStrategy, list, set.memory)
     if (!pick) return null
-    const c = set.list[pick.index]!
+    const c = list[pick.index]!
     set.memory.cursor = pick.cursor
     set.memory.previous = c.id
     const now = context.now ?? this.now()
