@@ -197,10 +197,15 @@ describe('the caption editor', () => {
     'changes the store name and a platform’s limit on the Settings page (zh-CN)',
     { timeout: 60_000 },
     async () => {
+      // The name gone from config.json by hand while captions say {门店}: the card says what that means.
+      t.hub.config.update({ storeName: null })
       const page = await loggedIn('zh-CN')
       await page.getByTestId('nav-settings').click()
       const card = page.getByTestId('publishing-card')
       await card.scrollIntoViewIfNeeded()
+      await page.getByTestId('publish-name-needed').waitFor()
+      await quiet(page)
+      await card.screenshot({ animations: 'disabled', path: screenshotPath('86b-publishing-name-needed-zh') })
       await page.getByTestId('publish-store-name').fill('三里屯店')
       await page.getByTestId('limit-kuaishou-maxChars').fill('300')
       await page.getByTestId('publish-save').click()
@@ -209,6 +214,7 @@ describe('the caption editor', () => {
       expect(s.storeName).toBe('三里屯店')
       expect(s.limits.kuaishou.maxChars).toBe(300)
       expect(s.limits.douyin.maxChars).toBe(55)
+      await page.getByTestId('publish-name-needed').waitFor({ state: 'detached' })
       await quiet(page)
       await card.screenshot({ animations: 'disabled', path: screenshotPath('86-publishing-settings-zh') })
       await page.context().close()

@@ -294,6 +294,17 @@ describe('captions through the API', () => {
     })
     expect(file.platformLimits.kuaishou).toBeUndefined()
   })
+
+  it('says when captions naming {门店} wait for the store’s name (the name gone from config.json by hand)', async () => {
+    expect((await viewer.invoke('publish-settings-get', {})).captionsWaitForName).toBe(false)
+    const name = t.hub.config.values.storeName
+    t.hub.config.update({ storeName: null })
+    try {
+      expect((await viewer.invoke('publish-settings-get', {})).captionsWaitForName).toBe(true)
+    } finally {
+      t.hub.config.update({ storeName: name })
+    }
+  })
 })
 
 describe('a tag draws its captions on the real hub', () => {

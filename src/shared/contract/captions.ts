@@ -60,6 +60,8 @@ export const PublishSettingsSchema = z.object({
   /** `{日期}` is written in the hub's language. */
   language: LanguageSchema,
   limits: PlatformLimitsMapSchema,
+  /** Captions name `{门店}` and the store has no name: they are not given to customers until it has one. */
+  captionsWaitForName: z.boolean(),
 })
 export type PublishSettings = z.infer<typeof PublishSettingsSchema>
 

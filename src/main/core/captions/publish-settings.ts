@@ -36,7 +36,12 @@ export class PublishSettingsService {
 
   get(ctx: CallContext): PublishSettings {
     requireRole(ctx, 'viewer')
-    return { storeName: this.storeName(), language: this.d.config.values.language, limits: this.limits() }
+    return {
+      storeName: this.storeName(),
+      language: this.d.config.values.language,
+      limits: this.limits(),
+      captionsWaitForName: !this.storeName() && (this.d.storeNameInUse?.() ?? false),
+    }
   }
 
   update(

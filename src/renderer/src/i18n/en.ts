@@ -714,6 +714,8 @@ const en: Messages = {
     noLimit: '0 = no limit',
     form: { hash: '#topic', 'hash-closed': '#topic#', none: 'left out' },
     saved: 'Publishing settings saved',
+    captionsWaitForName:
+      'Some captions say {门店} but the store has no name yet: they are not given to customers until it has one.',
   },
   remix: {
     title: 'A new video for every tap',

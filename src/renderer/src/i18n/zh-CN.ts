@@ -698,6 +698,7 @@ const zhCN = {
     noLimit: '0 表示不限',
     form: { hash: '#话题', 'hash-closed': '#话题#', none: '不带话题' },
     saved: '发布设置已保存',
+    captionsWaitForName: '有文案用到了 {门店}，但还没有填写门店名称：填写之前，这些文案不会发给顾客。',
   },
   remix: {
     title: '一碰一个新视频',

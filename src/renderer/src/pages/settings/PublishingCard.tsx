@@ -1,5 +1,5 @@
 import { useEffect } from 'react'
-import { App, Button, Card, Form, Input, InputNumber, Select, Table, Typography } from 'antd'
+import { Alert, App, Button, Card, Form, Input, InputNumber, Select, Table, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
 import type { Platform } from '../../../../shared/contract/publish'
 import { errorMessage } from '../../api/client'
@@ -35,6 +35,15 @@ export function PublishingCard() {
   return (
     <Card title={t('publish.title')} style={{ marginTop: 16 }} data-testid="publishing-card">
       <Typography.Paragraph type="secondary">{t('publish.help')}</Typography.Paragraph>
+      {view?.captionsWaitForName && (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title={t('publish.captionsWaitForName')}
+          data-testid="publish-name-needed"
+        />
+      )}
       <Form form={form} layout="vertical" onFinish={save} disabled={!view}>
         <Form.Item name="storeName" label={t('publish.storeName')} extra={t('publish.storeNameHelp')}>
           <Input maxLength={40} data-testid="publish-store-name" />
