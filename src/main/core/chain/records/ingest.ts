@@ -143,27 +143,31 @@ export class RecordsIngest {
           isObjectStoreError(err, 'invalid') ||
           (err instanceof HubError && err.code === 'chain-invalid')
         if (!unreadable) throw err
-        const reason = (err as Error).message
         // A name that is not a records key may sort after every real one: ingest must not start after it.
-        if (hq.quarantine(storeId, o.key, reason, this.now(), where !== null)) {
-          this.d.logger.error({ storeId, key: o.key, reason }, 'records object quarantined')
-          this.d.notifyQuarantined({ store: storeId, key: o.key, reason: reason.slice(0, 200) })
-        }
+        this.setAside(storeId, o.key, (err as Error).message, where !== null)
         continue
       }
       const done = hq.apply(toHqBatch(storeId, o.key, batch), this.now())
       if (typeof done === 'object') {
         // Set aside with why, as an unreadable object is: HQ and the store's owner have something to look into.
-        const reason = `batch ${batch.header.seq} of ${storeId} was applied from ${done.clash} already: two databases ship records under this store id (two hubs with one id, or a database restored from an older copy)`
-        if (hq.quarantine(storeId, o.key, reason, this.now(), true)) {
-          this.d.logger.error({ storeId, key: o.key, reason }, 'records object quarantined')
-          this.d.notifyQuarantined({ store: storeId, key: o.key, reason: reason.slice(0, 200) })
-        }
+        this.setAside(
+          storeId,
+          o.key,
+          `batch ${batch.header.seq} of ${storeId} was applied from ${done.clash} already: two databases ship records under this store id (two hubs with one id, or a database restored from an older copy)`,
+          true,
+        )
         continue
       }
       if (done) applied++
     }
     return applied
+  }
+
+  /** An object not applied: kept aside with why (once), logged and notified; `moveOn`: ingest goes on after it. */
+  private setAside(storeId: string, key: string, reason: string, moveOn: boolean): void {
+    if (!this.d.repos.hqRecords.quarantine(storeId, key, reason, this.now(), moveOn)) return
+    this.d.logger.error({ storeId, key, reason }, 'records object quarantined')
+    this.d.notifyQuarantined({ store: storeId, key, reason: reason.slice(0, 200) })
   }
 }
 
