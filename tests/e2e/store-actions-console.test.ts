@@ -160,6 +160,9 @@ describe('store actions in the console', () => {
     await page.getByText('已导入 12 个；1 个已存在，已跳过').waitFor()
     await expect.poll(() => shownCounts(page)).toEqual({ total: 12, given: 0, left: 12 })
     expect(sqlCoupons()).toEqual({ total: 12, given: 0 })
+    // The import's message sits over the drawer's close button at this width (and stays while the pointer is on it).
+    await page.mouse.move(0, 0)
+    await expect.poll(() => page.locator('.ant-message-notice').count(), { timeout: 15_000 }).toBe(0)
     await page.locator('.ant-drawer-close').click()
     await panel.waitFor({ state: 'detached' })
     await expect.poll(() => page.getByTestId(`tag-coupons-${tag.id}`).innerText()).toBe('0/12')
@@ -224,6 +227,9 @@ describe('store actions in the console', () => {
     await expect.poll(() => shownCounts(page)).toEqual({ total: 1, given: 1, left: 0 })
     expect(sqlCoupons()).toEqual({ total: 1, given: 1 })
     expect(await page.getByTestId('coupon-clear').isDisabled()).toBe(true)
+    // The import's message sits over the drawer's close button at this width (and stays while the pointer is on it).
+    await page.mouse.move(0, 0)
+    await expect.poll(() => page.locator('.ant-message-notice').count(), { timeout: 15_000 }).toBe(0)
     await page.locator('.ant-drawer-close').click()
     await panel.waitFor({ state: 'detached' })
 
