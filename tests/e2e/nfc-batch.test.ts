@@ -6,7 +6,7 @@ import { startTestHub, setupOwner, readyVideo, type TestHub } from '../helpers/h
 import type { TestSession } from '../helpers/api'
 import { launchChromium, ownerConsole, screenshotPath, SCREENSHOTS } from '../helpers/browser'
 import { clip } from '../helpers/corpus'
-import { Pcscd, READER_0 } from '../nfc/pcscd'
+import { Pcscd, READER_0, VPCD_PORT } from '../nfc/pcscd'
 import { VirtualNtag, VirtualReaderSlot } from '../nfc/virtual-ntag'
 import { phoneReadsUrl } from '../nfc/decode'
 import { join } from 'node:path'
@@ -19,7 +19,7 @@ let pcscd: Pcscd
 let t: TestHub
 let owner: TestSession
 let browser: Browser
-const slot = new VirtualReaderSlot(35963)
+const slot = new VirtualReaderSlot(VPCD_PORT)
 const batchTags: VirtualNtag[] = []
 
 beforeAll(async () => {

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process'
+import { once } from 'node:events'
+import { createServer } from 'node:net'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,7 +10,7 @@ import type { TestSession } from '../helpers/api'
 import { clip } from '../helpers/corpus'
 import { runCli } from '../helpers/cli'
 import { Phone } from '../helpers/phone'
-import { Pcscd, READER_0, READER_1 } from '../nfc/pcscd'
+import { Pcscd, READER_0, READER_1, VPCD_PORT } from '../nfc/pcscd'
 import { VirtualNtag, VirtualReaderSlot, type VirtualChip } from '../nfc/virtual-ntag'
 import { isValidNdef, phoneReadsUrl } from '../nfc/decode'
 import { ndefTlv, uriRecord } from '../../src/main/nfc/ndef'
@@ -24,7 +26,7 @@ let pcscd: Pcscd
 let t: TestHub
 let owner: TestSession
 let video: Video
-const slot = new VirtualReaderSlot(35963)
+const slot = new VirtualReaderSlot(VPCD_PORT)
 
 async function status(): Promise<NfcStatus> {
   return owner.invoke('nfc-status', {})
@@ -428,6 +430,16 @@ describe.sequential('NFC through pcscd + vpcd + nfc-pcsc', () => {
       ).toBe('nfc-no-reader')
     } finally {
       await bare.stop()
+    }
+
+    // The test reader itself: with its port taken by another program, vpcd cannot listen and pcscd would run with
+    // no reader while the port still answered. The helper says so instead of handing the tests a reader-less pcscd.
+    const squatter = createServer().listen(VPCD_PORT, '0.0.0.0')
+    await once(squatter, 'listening')
+    try {
+      await expect(new Pcscd().start()).rejects.toThrow(new RegExp(`port ${VPCD_PORT} is in use`))
+    } finally {
+      await new Promise((r) => squatter.close(r))
     }
 
     await pcscd.start()

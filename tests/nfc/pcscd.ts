@@ -1,15 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { connect } from 'node:net'
+import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 /**
  * A real pcscd for the tests, with vsmartcard's vpcd driver configured as an ACR122U-named reader (two slots,
- * TCP 35963 and 35964 on this machine). Started in the foreground and stopped by its PID: only one pcscd can run per
- * machine, so the NFC tests run in one file and never touch a pcscd they did not start.
+ * TCP VPCD_PORT and VPCD_PORT + 1 on this machine). Started in the foreground and stopped by its PID: only one pcscd
+ * can run per machine, so the NFC tests run in one file and never touch a pcscd they did not start.
  */
 export const PCSCD_SOCKET = '/run/pcscd/pcscd.comm'
+/**
+ * The virtual reader's first slot; the second is the next port. Below Linux's ephemeral range (32768–60999): with
+ * vpcd's default (35963, inside it) a port the OS had just given a test's listener or connection made vpcd fail to
+ * bind, and pcscd ran with no reader at all (CI: "NFC status never became ready with two readers").
+ */
+export const VPCD_PORT = 29171
 export const VPCD_LIB = '/usr/lib/pcsc/drivers/serial/libifdvpcd.so'
 export const READER_0 = 'ACS ACR122U PICC Interface 00 00'
 export const READER_1 = 'ACS ACR122U PICC Interface 00 01'
@@ -28,6 +34,15 @@ function socketUp(): Promise<boolean> {
       resolve(true)
     })
     s.once('error', () => resolve(false))
+  })
+}
+
+/** Whether `port` can be bound on every address right now (as vpcd binds it). */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer()
+    server.once('error', () => resolve(false))
+    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)))
   })
 }
 
@@ -56,9 +71,9 @@ export class Pcscd {
         ? ''
         : [
             'FRIENDLYNAME "ACS ACR122U PICC Interface"',
-            'DEVICENAME /dev/null:0x8C7B',
+            `DEVICENAME /dev/null:0x${VPCD_PORT.toString(16)}`,
             `LIBPATH ${VPCD_LIB}`,
-            'CHANNELID 0x8C7B',
+            `CHANNELID 0x${VPCD_PORT.toString(16)}`,
             '',
           ].join('\n'),
     )
@@ -71,6 +86,11 @@ export class Pcscd {
   async start(): Promise<void> {
     if (this.child) return
     if (await socketUp()) throw new Error(`another pcscd is already running (${PCSCD_SOCKET}); stop it first`)
+    // Something else on a slot's port would leave pcscd up with no reader, and the port answering our probe.
+    if (this.opts.reader !== false)
+      for (const port of [VPCD_PORT, VPCD_PORT + 1])
+        if (!(await portFree(port)))
+          throw new Error(`port ${port} is in use by another program: the virtual reader (vpcd) cannot listen there`)
     const child = spawn('/usr/sbin/pcscd', ['--foreground', '--info', '-c', join(this.dir, 'reader.conf')], {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
@@ -80,13 +100,25 @@ export class Pcscd {
     child.once('exit', () => {
       if (this.child === child) this.child = null
     })
-    // Bounded wait: the socket, then vpcd's listening port (the driver opens it when pcscd loads the reader).
+    // Bounded wait: the socket, then vpcd's listening port (the driver opens it when pcscd loads the reader), and
+    // pcscd saying it is ready with both readers started (a reader that failed is logged, and pcscd runs on).
     for (let i = 0; i < 100; i++) {
       if (!this.child) throw new Error(`pcscd exited at start:\n${this.log}`)
-      if ((await socketUp()) && (this.opts.reader === false || (await portUp(35963)))) return
+      if (
+        (await socketUp()) &&
+        (this.opts.reader === false || (await portUp(VPCD_PORT))) &&
+        /daemon ready/.test(this.log)
+      ) {
+        if (!/init failed|Could not initialize/.test(this.log)) return
+        const log = this.log
+        await this.stop()
+        throw new Error(`pcscd started without its virtual reader:\n${log}`)
+      }
       await new Promise((r) => setTimeout(r, 100))
     }
-    throw new Error(`pcscd did not come up in 10 s:\n${this.log}`)
+    const log = this.log
+    await this.stop()
+    throw new Error(`pcscd did not come up in 10 s:\n${log}`)
   }
 
   /** Stops our pcscd (SIGTERM, then SIGKILL) and waits for it to be gone. */

@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net'
 import { randomBytes } from 'node:crypto'
+import { VPCD_PORT } from './pcscd'
 
 /**
  * A virtual NTAG213/215/216 as an ACS ACR122U presents it (the tests' stand-in for a real tag on a real reader).
@@ -190,7 +191,7 @@ export class VirtualNtag {
 }
 
 /**
- * The virtual ACR122U's card slot: a client of vsmartcard's vpcd driver inside pcscd (TCP 127.0.0.1:35963).
+ * The virtual ACR122U's card slot: a client of vsmartcard's vpcd driver inside pcscd (TCP 127.0.0.1:VPCD_PORT).
  * Placing a tag opens the connection (pcscd sees a card ~0.4 s later); removing it closes it.
  * Wire format, both ways: 2-byte big-endian length, then the payload; a 1-byte payload from vpcd is control
  * (00 off, 01 on, 02 reset, 04 get ATR).
@@ -199,7 +200,7 @@ export class VirtualReaderSlot {
   private socket: Socket | null = null
   private tag: VirtualNtag | null = null
 
-  constructor(readonly port = 35963) {}
+  constructor(readonly port = VPCD_PORT) {}
 
   place(tag: VirtualNtag): Promise<void> {
     this.remove()
