@@ -215,6 +215,15 @@ describe('the dashboard’s conversion funnel', () => {
       await expectCard(page, moved, 'whole store, today, after a step and a tap')
       expect(Date.now() - t0).toBeLessThan(8000)
       expect(truth(1)).toEqual(moved)
+      // Today more customers copied the caption than saved: the piece is drawn no wider than the one above
+      // (tests/unit/funnel-chart.test.ts), its label still says its own share.
+      expect(moved.copied).toBeGreaterThan(moved.saved)
+      await page.mouse.move(0, 0)
+      await page.waitForTimeout(600)
+      await page.getByTestId('funnel-card').screenshot({
+        animations: 'disabled',
+        path: screenshotPath('65b-dashboard-funnel-today-zh'),
+      })
 
       await page.getByTestId('dashboard-window').getByText('近 7 天').click()
       await expectCard(page, truth(7), 'whole store, 7 days again')

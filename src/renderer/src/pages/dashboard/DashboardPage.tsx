@@ -16,6 +16,7 @@ import { FailuresCard } from './FailuresCard'
 import { IdleTagsCard, TopTagsCard } from './TagCards'
 import { HubCard, JobsCard } from './HubCards'
 import { FunnelCard } from './FunnelCard'
+import { periodWords } from './period'
 
 export const DASHBOARD_IDLE_DAYS = 7
 
@@ -83,7 +84,7 @@ export function DashboardPage() {
           </Card>
         </Col>
         <Col xs={24} xl={12}>
-          <Card size="small" title={t('dashboard.tapsPerDay', { n: days })}>
+          <Card size="small" title={t('dashboard.tapsPerDay', { period: periodWords(t, days) })}>
             <Chart option={dayOption} height={240} testId="chart-days" />
           </Card>
         </Col>
@@ -95,7 +96,7 @@ export function DashboardPage() {
 
       <Row gutter={[12, 12]} style={{ marginTop: 12 }}>
         <Col xs={24} xl={8}>
-          <Card size="small" title={t('dashboard.topVideos', { n: days })} style={{ height: '100%' }}>
+          <Card size="small" title={t('dashboard.topVideos', { period: periodWords(t, days) })} style={{ height: '100%' }}>
             {d && d.topVideos.length === 0 ? (
               <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} />
             ) : (

@@ -7,6 +7,7 @@ import { useFunnelBreakdown, useFunnelCounts } from '../../api/funnel'
 import { useTags } from '../../api/tags'
 import { useVideos } from '../../api/videos'
 import { FunnelFigures } from './FunnelFigures'
+import { periodWords } from './period'
 
 type Scope = 'all' | 'tag' | 'video'
 
@@ -50,7 +51,7 @@ export function FunnelCard({ days }: { days: number }) {
       data-testid="funnel-card"
       title={
         <Space size={6}>
-          {t('dashboard.funnel', { n: days })}
+          {t('dashboard.funnel', { period: periodWords(t, days) })}
           <Tooltip title={t('dashboard.funnelHelp')}>
             <QuestionCircleOutlined style={{ color: token.colorTextTertiary }} />
           </Tooltip>

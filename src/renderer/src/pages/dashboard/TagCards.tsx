@@ -2,6 +2,7 @@ import { Card, Empty, Flex, List, Progress, Tag, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
 import type { Dashboard } from '../../../../shared/contract/monitoring'
 import { formatTime } from '../../format'
+import { periodWords } from './period'
 
 /** The most tapped tags of the window, each with a bar against the first. */
 export function TopTagsCard({ d, days }: { d: Dashboard | undefined; days: number }) {
@@ -9,7 +10,7 @@ export function TopTagsCard({ d, days }: { d: Dashboard | undefined; days: numbe
   return (
     <Card
       size="small"
-      title={t('dashboard.topTags', { n: days })}
+      title={t('dashboard.topTags', { period: periodWords(t, days) })}
       style={{ height: '100%' }}
       data-testid="top-tags"
     >

@@ -87,9 +87,13 @@ function truncate(s: string, n: number): string {
  * The conversion funnel: one piece per stage, each as wide as its count (a thin piece keeps a minimum width), its
  * share of taps inside and its name beside it (a second, invisible funnel carries the names, so a narrow piece
  * never has to hold them); the tooltip adds the share of the stage before.
+ * Steps are counted each on its own (a customer may save without the page having reported a play), so a step can
+ * count more than the one above it: its piece is then drawn as wide as that one, never wider (a funnel that widened
+ * read as a broken chart), while its label and tooltip say its own count.
  */
 export function funnelChart(c: FunnelCounts, t: TFunction, colors: readonly string[]) {
   const values = FUNNEL_STAGES.map((s) => c[s.count])
+  const widths = values.map((v, i) => Math.min(v, ...values.slice(0, i)))
   const names = FUNNEL_STAGES.map((s) => t(`label.funnelStep.${s.step}`))
   const shape = {
     type: 'funnel',
@@ -107,12 +111,13 @@ export function funnelChart(c: FunnelCounts, t: TFunction, colors: readonly stri
   return {
     tooltip: {
       trigger: 'item',
-      formatter: (p: { name: string; value: number; dataIndex: number }) => {
-        const lines = [`<b>${p.name}</b> ${p.value.toLocaleString()}`]
+      formatter: (p: { name: string; dataIndex: number }) => {
+        const value = values[p.dataIndex]!
+        const lines = [`<b>${p.name}</b> ${value.toLocaleString()}`]
         if (p.dataIndex > 0) {
           const before = values[p.dataIndex - 1]!
-          lines.push(`${t('dashboard.funnelOfTaps')} ${formatShare(shareOf(p.value, c.taps))}`)
-          lines.push(`${t('dashboard.funnelOfPrevious')} ${formatShare(shareOf(p.value, before))}`)
+          lines.push(`${t('dashboard.funnelOfTaps')} ${formatShare(shareOf(value, c.taps))}`)
+          lines.push(`${t('dashboard.funnelOfPrevious')} ${formatShare(shareOf(value, before))}`)
         }
         return lines.join('<br>')
       },
@@ -126,12 +131,14 @@ export function funnelChart(c: FunnelCounts, t: TFunction, colors: readonly stri
           color: '#fff',
           fontSize: 13,
           fontWeight: 600,
-          formatter: (p: { value: number; dataIndex: number }) =>
-            p.dataIndex === 0 ? p.value.toLocaleString() : formatShare(shareOf(p.value, c.taps)),
+          formatter: (p: { dataIndex: number }) =>
+            p.dataIndex === 0
+              ? values[0]!.toLocaleString()
+              : formatShare(shareOf(values[p.dataIndex]!, c.taps)),
         },
         labelLine: { show: false },
         itemStyle: { borderWidth: 0 },
-        data: values.map((value, i) => ({
+        data: widths.map((value, i) => ({
           name: names[i],
           value,
           itemStyle: { color: colors[i % colors.length] },
@@ -146,7 +153,7 @@ export function funnelChart(c: FunnelCounts, t: TFunction, colors: readonly stri
         labelLine: { show: true, length: 12, lineStyle: { color: '#d0d7de' } },
         itemStyle: { color: 'transparent', borderWidth: 0 },
         emphasis: { disabled: true },
-        data: values.map((value, i) => ({ name: names[i], value })),
+        data: widths.map((value, i) => ({ name: names[i], value })),
       },
     ],
   }
