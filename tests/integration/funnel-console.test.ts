@@ -310,8 +310,14 @@ describe('tapdrop funnel', () => {
   })
 
   it.each([
-    [['--since', 'yesterday'], 2, /^tapdrop: --since must be an ISO date or date-time/],
-    [['--until', '24/11/2026'], 2, /^tapdrop: --until must be an ISO date/],
+    [['--since', 'yesterday'], 2, /^tapdrop: --since must be a real ISO date or date-time/],
+    [['--until', '24/11/2026'], 2, /^tapdrop: --until must be a real ISO date/],
+    // Days the calendar does not have (JavaScript's Date would roll them over into the next month or year).
+    [['--since', '2026-02-30'], 2, /^tapdrop: --since must be a real ISO date .*"2026-02-30"/],
+    [['--since', '2026-11-31'], 2, /^tapdrop: --since must be a real ISO date/],
+    [['--since', '2026-12-32'], 2, /^tapdrop: --since must be a real ISO date/],
+    [['--until', '2026-13-01'], 2, /^tapdrop: --until must be a real ISO date/],
+    [['--since', '2026-04-31T10:00:00+08:00'], 2, /^tapdrop: --since must be a real ISO date/],
     [['--since', '2026-11-24', '--until', '2026-11-20'], 2, /^tapdrop: --since must be before --until/],
     [['--tag', 'abc'], 2, /^tapdrop: --tag must be an id/],
     [['--frobnicate'], 2, /^tapdrop: unknown option '--frobnicate'/],

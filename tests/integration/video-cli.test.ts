@@ -173,6 +173,9 @@ describe('tapdrop video …', () => {
       expect(JSON.parse(none.stdout)).toEqual([])
       const wrong = await runCli(['transfers', '--since', 'yesterday', '--data-dir', dir.path])
       expect(wrong.code).toBe(2)
+      const noSuchDay = await runCli(['transfers', '--since', '2026-02-30T00:00:00Z', '--data-dir', dir.path])
+      expect(noSuchDay.code).toBe(2)
+      expect(noSuchDay.stderr).toMatch(/^tapdrop: --since must be a real ISO date/)
     },
   )
 

@@ -15,6 +15,7 @@ import {
 import { StrategySchema } from '../../../shared/contract/tags'
 import { ask, connectToHub, globalsOf } from '../client'
 import { CliError } from '../errors'
+import { isoFlag } from '../iso-flag'
 import { emit, table } from '../output'
 
 const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`
@@ -340,7 +341,7 @@ export function registerChain(program: Command): void {
         ChainRecordsInputSchema,
         {
           ...(opts.store ? { store: opts.store } : {}),
-          ...(opts.since ? { since: opts.since } : {}),
+          ...(opts.since ? { since: isoFlag(opts.since, '--since') } : {}),
           ...(opts.refresh ? { refresh: true } : {}),
         },
         '--store/--since',

@@ -6,24 +6,9 @@ import { FUNNEL_STAGES, formatShare, publishRate, shareOf } from '../../../share
 import { localTime } from '../../core/monitoring/csv'
 import { connectToHub } from '../client'
 import { CliError } from '../errors'
+import { isoFlag } from '../iso-flag'
 import { emit, table } from '../output'
 import { oneId } from '../publish-options'
-
-/**
- * `--since 2026-11-24T09:00:00+08:00` (or `…Z`, or a local time without an offset), or a bare day `2026-11-24`,
- * read as that day's local midnight (as the dashboard's days are): an ISO date-time for the API.
- */
-export function isoFlag(text: string, flag: string): string {
-  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim())
-  const t = day
-    ? new Date(Number(day[1]), Number(day[2]) - 1, Number(day[3])).getTime()
-    : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text.trim())
-      ? Date.parse(text.trim())
-      : NaN
-  if (Number.isNaN(t))
-    throw new CliError(`${flag} must be an ISO date or date-time, e.g. 2026-11-24T09:00:00+08:00`, 2)
-  return new Date(t).toISOString()
-}
 
 /** What `tapdrop funnel --json` prints: the period, the filter, every count, and the publish rate (0–1 or null). */
 export function funnelJson(

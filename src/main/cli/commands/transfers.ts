@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { connectToHub } from '../client'
 import { CliError } from '../errors'
+import { isoFlag } from '../iso-flag'
 import { emit, table } from '../output'
 
 export function registerTransfers(program: Command): void {
@@ -14,11 +15,10 @@ export function registerTransfers(program: Command): void {
       const limit = Number(opts.limit)
       if (!Number.isSafeInteger(limit) || limit < 1 || limit > 5000)
         throw new CliError('--limit must be between 1 and 5000', 2)
-      if (opts.since !== undefined && Number.isNaN(Date.parse(opts.since)))
-        throw new CliError('--since must be an ISO date-time, e.g. 2026-11-24T09:00:00Z', 2)
+      const since = opts.since === undefined ? undefined : isoFlag(opts.since, '--since')
       const { invoke } = await connectToHub(dataDir)
       const list = await invoke('transfer-list', {
-        since: opts.since ? new Date(opts.since).toISOString() : undefined,
+        since,
         limit,
       })
       emit(
