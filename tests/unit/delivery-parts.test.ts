@@ -312,6 +312,8 @@ describe('tag codes and download names', () => {
     const codes = new Set(Array.from({ length: 2000 }, () => newTagCode()))
     expect(codes.size).toBe(2000)
     for (const code of codes) expect(code).toMatch(TAG_CODE)
+    // None starts with "-" (a formula to a spreadsheet, a flag to a command line); one in 64 did.
+    expect([...codes].filter((c) => c.startsWith('-'))).toEqual([])
     const url = tagUrl('http://192.168.100.200:8080', newTagCode())
     // On the tag: TLV (2) + record header (4) + URI prefix code (1, replacing "http://") + the rest + terminator (1).
     const ndefBytes = 2 + 4 + 1 + (Buffer.byteLength(url) - 'http://'.length) + 1
