@@ -3,10 +3,12 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiError } from '../../src/shared/api-client'
 import type { HubEvent } from '../../src/shared/events'
-import { loginAs, localClient, setupOwner, startTestHub, type TestHub } from '../helpers/hub'
+import { loginAs, localClient, setupOwner, startTestHub, waitForVideo, type TestHub } from '../helpers/hub'
 import type { TestSession } from '../helpers/api'
 import { runCli } from '../helpers/cli'
 import { clip } from '../helpers/corpus'
+import { Phone } from '../helpers/phone'
+import { captionDate } from '../../src/shared/captions/variables'
 
 // The caption library and the tags' publish settings through a real hub: its API (with roles), its SQLite file,
 // its events, and the built CLI.
@@ -326,6 +328,20 @@ describe('a tag draws its captions on the real hub', () => {
     await owner.invoke('tag-delete', { id: tag.id })
     expect(captions.drawFor(tag.id, videoA)).toBeNull()
     expect((await owner.invoke('caption-list', {})).map((c) => c.id)).not.toContain(a.id)
+  })
+
+  it('writes {日期} in the hub’s language whatever the phone’s: the store’s Chinese caption on an English page', async () => {
+    await waitForVideo(t, videoA)
+    const tag = await owner.invoke('tag-create', { videoIds: [videoA], label: '吧台' })
+    await staff.invoke('caption-create', { tagId: tag.id, text: '{日期}来{标签位置}打卡' })
+    for (const lang of ['en-US,en;q=0.9', 'zh-CN,zh;q=0.9']) {
+      const page = await new Phone(t.lanUrl, undefined, lang).tap(tag.code)
+      expect(page.status).toBe(200)
+      // The page gives the caption as the customer will copy it (text nodes and data are HTML-escaped alike).
+      expect(page.html).toContain(`${captionDate(Date.now(), 'zh-CN')}来吧台打卡`)
+      expect(page.html).not.toContain(`${captionDate(Date.now(), 'en')}来吧台打卡`)
+    }
+    await owner.invoke('tag-delete', { id: tag.id })
   })
 
   it('shows each tag’s caption count and publish settings in the tag list', async () => {

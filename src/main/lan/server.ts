@@ -189,7 +189,6 @@ export class LanServer {
       deviceId: readCookie(req.headers.cookie, DEVICE_COOKIE),
       ip: clientIp(req),
       userAgent: req.headers['user-agent'],
-      language: lang,
     })
     const extra: string[] = []
     if (result.newDevice)

@@ -20,7 +20,6 @@ import { directWriter } from './records/writer'
 import { TransferViews } from './views'
 import { MediaLinks, type MediaResult, type StreamRequest } from './media-links'
 import type { DrawContext, DrawnCaption } from '../captions/service'
-import type { Language } from '../../../shared/languages'
 import type { RemixFallback } from '../../../shared/contract/remix'
 
 export type { LiveTransfer } from './records'
@@ -31,8 +30,6 @@ export interface TapRequest {
   deviceId: string | null
   ip: string | null
   userAgent: string | undefined
-  /** The phone page's language (a caption's `{日期}` is written in it). */
-  language?: Language
 }
 
 /**
@@ -436,7 +433,9 @@ export class DeliveryService {
   }
 
   private drawContext(tap: Tap): DrawContext {
-    return tap.req.language ? { now: tap.now, language: tap.req.language } : { now: tap.now }
+    // `{日期}` in the hub's language, not the phone's: the caption is the store's text, posted as it stands ("December 5"
+    // inside a Chinese caption on an English page read as a mistake).
+    return { now: tap.now }
   }
 
   private refuse(
