@@ -125,6 +125,12 @@ describe('live monitoring dashboard', () => {
       // Progress moved through the middle, not straight from nothing to done.
       expect([...seen].filter((p) => p > 0 && p < 100).length).toBeGreaterThanOrEqual(2)
 
+      // A tap on a code that is no tag here counts as a tap, and the tile says how many of them were such.
+      expect((await new Phone(t.lanUrl).tap('NoSuchCode12')).status).toBe(404)
+      await expect
+        .poll(() => page.getByTestId('tile-taps').innerText(), { timeout: 5000 })
+        .toContain('其中 1 次碰的不是本店标签')
+
       // The tiles settle on what SQLite holds (they refresh at most twice a second after a change).
       const today = new Date(new Date().setHours(0, 0, 0, 0)).getTime()
       const expected = {
@@ -157,6 +163,9 @@ describe('live monitoring dashboard', () => {
 
       await page.getByTestId('language-switch').getByText('English').click()
       await page.getByText('Live transfers').waitFor()
+      await expect
+        .poll(() => page.getByTestId('tile-taps').innerText(), { timeout: 5000 })
+        .toContain('1 of them on codes that are no tag here')
       await page.waitForTimeout(600)
       await page.screenshot({
         animations: 'disabled',

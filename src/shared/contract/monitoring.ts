@@ -15,6 +15,8 @@ export const DashboardSchema = z.object({
   days: z.number(),
   tiles: z.object({
     tapsToday: z.number(),
+    /** Of today's taps, those on a code that is no tag of this hub (a deleted tag still on a wall, a typed URL). */
+    unknownTapsToday: z.number(),
     transfersToday: z.number(),
     /** Transfers of today whose bytes are going out now (status active). */
     active: z.number(),

@@ -95,6 +95,7 @@ export class DashboardService {
       days: q.days,
       tiles: {
         tapsToday: stats.tapsBetween(today, tomorrow),
+        unknownTapsToday: stats.unknownTapsBetween(today, tomorrow),
         transfersToday: [...byStatus.values()].reduce((a, r) => a + r.n, 0),
         active: count('active'),
         completedToday: count('completed'),

@@ -99,12 +99,16 @@ export function statsRepo(db: Database) {
   const refusedBetween = db.prepare<[number, number], { n: number }>(
     "SELECT count(*) AS n FROM taps WHERE outcome IN ('quota', 'tag-cap') AND at >= ? AND at < ?",
   )
+  const unknownTapsBetween = db.prepare<[number, number], { n: number }>(
+    "SELECT count(*) AS n FROM taps WHERE outcome = 'unknown-tag' AND at >= ? AND at < ?",
+  )
   const failedBetween = db.prepare<[number, number], { n: number }>(
     "SELECT count(*) AS n FROM transfers WHERE status = 'failed' AND created_at >= ? AND created_at < ?",
   )
 
   return {
     tapsBetween: (from: number, to: number) => tapsBetween.get(from, to)!.n,
+    unknownTapsBetween: (from: number, to: number) => unknownTapsBetween.get(from, to)!.n,
     statusBetween: (from: number, to: number): StatusCount[] =>
       statusBetween
         .all(from, to)

@@ -73,6 +73,11 @@ export function TodayTiles({ tiles }: { tiles: Dashboard['tiles'] | undefined })
           title={t('dashboard.tapsToday')}
           value={tiles?.tapsToday ?? '—'}
           icon={<ThunderboltOutlined />}
+          footer={
+            tiles && tiles.unknownTapsToday > 0
+              ? small(t('dashboard.unknownTapsToday', { n: tiles.unknownTapsToday }))
+              : undefined
+          }
         />
       </Col>
       <Col {...COL}>
