@@ -16,7 +16,7 @@ function view(): SettingsView {
     renditionOther: at('1080p'),
     tapRateLimitPerMinute: at(60),
     tls: null,
-    mdns: { enabled: true, announced: true },
+    mdns: { enabled: true, announced: true, source: 'default' },
     nfc: at(false, 'env'),
     wifi: { ssid: 'Store', security: 'WPA', passwordSet: true },
     tagBaseUrls: [],
@@ -87,6 +87,11 @@ describe('the Settings form (its field table)', () => {
       publicUrl: 'http://10.0.0.2:8080',
     })
     expect(SettingsUpdateSchema.safeParse(patch).success).toBe(true)
+    // The LAN announcement pinned by TAPDROP_MDNS: locked in the form (it had no source: an editable switch).
+    const mdnsPinned = { ...v, mdns: { ...v.mdns, source: 'env' as const } }
+    const mdnsField = SETTINGS_FIELDS.find((f) => f.key === 'mdns')!
+    expect(mdnsField.source?.(mdnsPinned)).toBe('env')
+    expect(settingsPatch(mdnsPinned, { ...formValues(mdnsPinned), mdns: false })).toEqual({})
     expect(settingsPatch(v, { ...formValues(v), wifiPassword: 'secret-pass' })).toEqual({
       wifiPassword: 'secret-pass',
     })

@@ -67,7 +67,7 @@ export const SettingsViewSchema = z.object({
   tapRateLimitPerMinute: Setting(z.number()),
   /** HTTPS on the phone listener (certificate from config.json, env or flags; shown here, not edited). */
   tls: z.object({ subject: z.string(), validTo: z.string(), hosts: z.array(z.string()) }).nullable(),
-  mdns: z.object({ enabled: z.boolean(), announced: z.boolean() }),
+  mdns: z.object({ enabled: z.boolean(), announced: z.boolean(), source: SettingSourceSchema }),
   nfc: Setting(z.boolean()),
   /** Store Wi-Fi for placement cards; the password is never sent back, only whether one is set. */
   wifi: z.object({

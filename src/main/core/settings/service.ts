@@ -75,7 +75,7 @@ export class SettingsService {
       renditionOther: pick('renditionOther'),
       tapRateLimitPerMinute: pick('tapRateLimitPerMinute'),
       tls: this.runtime.tls(),
-      mdns: { enabled: c.mdns, announced: this.runtime.mdns() },
+      mdns: { enabled: c.mdns, announced: this.runtime.mdns(), source: s.mdns },
       nfc: { value: c.nfc, source: s.nfc },
       wifi: { ssid: c.wifiSsid, security: c.wifiSecurity, passwordSet: Boolean(c.wifiPassword) },
       tagBaseUrls: this.runtime.tagBaseUrls(),

@@ -175,6 +175,8 @@ export const SETTINGS_FIELDS: SettingField[] = [
     span: 12,
     read: (view) => view.mdns.enabled,
     current: (view) => view.mdns.enabled,
+    // TAPDROP_MDNS / --mdns pin it like any other setting: shown locked, never sent.
+    source: (view) => view.mdns.source,
   },
   setting(
     'nfc',
