@@ -160,11 +160,24 @@ describe('batch mode in the admin console', () => {
       await pcscd.stop()
       await page.getByTestId('nfc-unavailable').getByText('读卡器服务不可用').waitFor({ timeout: 15_000 })
       await page.screenshot({ animations: 'disabled', path: screenshotPath('53-nfc-unavailable-zh') })
+      // Starting with no video says what is missing (it showed the field's help line in red).
+      await page.getByTestId('batch-start').click()
+      await page.getByTestId('batch-setup').getByText('请选择至少一个投放视频').waitFor()
+      // A batch started while the service is down waits for it and says so, instead of asking for a tag.
+      await page.getByTestId('batch-videos').click()
+      await page.getByTitle('春季新品').click()
+      await page.keyboard.press('Escape')
+      await page.getByTestId('batch-start').click()
+      await page.getByTestId('batch-prompt').getByText('读卡器服务不可用，暂时不能写入').waitFor()
+      await page.screenshot({ animations: 'disabled', path: screenshotPath('53b-nfc-batch-waiting-zh') })
       await pcscd.start()
       await page
         .getByTestId('nfc-status')
         .getByText('ACS ACR122U PICC Interface 00 00')
         .waitFor({ timeout: 20_000 })
+      await page.getByTestId('batch-prompt').getByText('请把标签放到读卡器上').waitFor()
+      await page.getByTestId('batch-stop').click()
+      await page.getByTestId('batch-setup').waitFor()
       await page.context().close()
     },
   )

@@ -1,28 +1,37 @@
 import { Alert, App, Button, Card, Flex, Progress, Space, Tag as AntTag, Typography } from 'antd'
 import {
   CheckCircleFilled,
+  DisconnectOutlined,
   FilePdfOutlined,
   LoadingOutlined,
   PoweroffOutlined,
   ScanOutlined,
 } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
-import type { Batch } from '../../../../shared/contract/nfc'
+import type { Batch, NfcStatus } from '../../../../shared/contract/nfc'
 import { errorMessage } from '../../api/client'
 import { useStopBatch } from '../../api/nfc'
 import { labelsUrl } from './batchState'
 
 /**
  * The batch at the counter: while it runs, "place a tag", how many are done, the label sheet and the stop button;
- * once it has ended, how many were written and the label sheet.
+ * once it has ended, how many were written and the label sheet. While the reader service is down or no reader is
+ * plugged in it says so instead of asking for a tag it cannot read (the batch waits: it goes on when they are back).
  */
-export function BatchProgress({ batch }: { batch: Batch }) {
+export function BatchProgress({ batch, status }: { batch: Batch; status: NfcStatus | undefined }) {
   const { t, i18n } = useTranslation()
   const { message } = App.useApp()
   const stop = useStopBatch()
   const ok = batch.items.filter((i) => i.state === 'ok').length
   const working = batch.items.some((i) => i.state === 'working')
   const labels = labelsUrl(batch, i18n.language)
+  const blocked = !status
+    ? null
+    : status.service !== 'ready' && status.service !== 'starting'
+      ? 'waitService'
+      : status.service === 'ready' && status.readers.length === 0
+        ? 'waitReader'
+        : null
 
   if (!batch.active)
     return (
@@ -48,13 +57,24 @@ export function BatchProgress({ batch }: { batch: Batch }) {
           size={84}
           percent={working ? 60 : 100}
           status={working ? 'active' : 'normal'}
-          format={() => (working ? <LoadingOutlined /> : <ScanOutlined style={{ fontSize: 28 }} />)}
+          strokeColor={blocked ? '#d48806' : undefined}
+          format={() =>
+            working ? (
+              <LoadingOutlined />
+            ) : blocked ? (
+              <DisconnectOutlined style={{ fontSize: 28, color: '#d48806' }} />
+            ) : (
+              <ScanOutlined style={{ fontSize: 28 }} />
+            )
+          }
         />
         <Flex vertical style={{ flex: 1, minWidth: 220 }}>
-          <Typography.Title level={4} style={{ margin: 0 }}>
-            {t('nfc.place')}
+          <Typography.Title level={4} style={{ margin: 0 }} data-testid="batch-prompt">
+            {t(blocked ? `nfc.${blocked}` : 'nfc.place')}
           </Typography.Title>
-          <Typography.Text type="secondary">{t('nfc.placeHint')}</Typography.Text>
+          <Typography.Text type="secondary">
+            {t(blocked ? `nfc.${blocked}Hint` : 'nfc.placeHint')}
+          </Typography.Text>
           <Space style={{ marginTop: 8 }} wrap>
             <AntTag color="blue">{t('nfc.running')}</AntTag>
             <Typography.Text strong data-testid="batch-count">

@@ -83,7 +83,7 @@ export function BatchSetupForm({
         <Form.Item
           name="videoIds"
           label={t('tags.videos')}
-          rules={[{ required: true, type: 'array', min: 1, message: t('tags.videosHint') }]}
+          rules={[{ required: true, type: 'array', min: 1, message: t('tags.videosRequired') }]}
         >
           <Select
             mode="multiple"

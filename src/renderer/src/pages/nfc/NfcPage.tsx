@@ -30,7 +30,7 @@ export function NfcPage() {
           {!running && canWrite && <BatchSetupForm form={form} status={status.data} />}
         </Col>
         <Col xs={24} lg={16}>
-          {b && <BatchProgress batch={b} />}
+          {b && <BatchProgress batch={b} status={status.data} />}
           <BatchItemsTable batch={b} canWrite={canWrite} />
         </Col>
       </Row>
