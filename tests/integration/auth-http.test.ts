@@ -36,6 +36,10 @@ describe('first run, login, roles and the audit log over HTTP', () => {
     expect(me).toMatchObject({ username: 'owner', role: 'admin', displayName: '店长' })
     expect(owner.cookie).toMatch(/^td_admin=/)
     secrets.push(owner.cookie!.split('=')[1]!)
+    // Setting up logged the owner in: the users list does not say "never logged in" to them.
+    const [listed] = await owner.invoke('user-list', {})
+    expect(listed).toMatchObject({ username: 'owner', lastLoginAt: expect.any(String) })
+    expect(Date.now() - Date.parse(listed!.lastLoginAt!)).toBeLessThan(60_000)
     expect(
       await errorCode(
         intruder.invoke('auth-setup', {

@@ -87,6 +87,8 @@ export class AuthService {
         passwordHash,
         now,
       })
+      // Setting up logs the owner in: the users list says so (it said "never logged in" to the one using it).
+      this.repos.users.touchLogin(id, now)
       this.audit.record({ ...ctx, actor: { kind: 'anonymous' } }, 'setup.owner-created', `user:${id}`, {
         username: input.username,
       })
