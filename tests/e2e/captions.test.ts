@@ -207,6 +207,13 @@ describe('the caption editor', () => {
       await quiet(page)
       await card.screenshot({ animations: 'disabled', path: screenshotPath('86b-publishing-name-needed-zh') })
       await page.getByTestId('publish-store-name').fill('三里屯店')
+      // A limit out of range is refused in words, and nothing is saved (a typed -5 became 0, "no limit").
+      await page.getByTestId('limit-douyin-maxChars').fill('-5')
+      await page.getByTestId('publish-save').click()
+      await card.getByText('请输入 0 到').first().waitFor()
+      await page.waitForTimeout(300)
+      expect((await owner.invoke('publish-settings-get', {})).limits.douyin.maxChars).toBe(55)
+      await page.getByTestId('limit-douyin-maxChars').fill('55')
       await page.getByTestId('limit-kuaishou-maxChars').fill('300')
       await page.getByTestId('publish-save').click()
       await page.getByText('发布设置已保存').waitFor()

@@ -64,15 +64,26 @@ export function PublishingCard() {
               title: c.kind === 'number' ? `${t(c.label)} (${t('publish.noLimit')})` : t(c.label),
               key: c.key,
               render: (_v: unknown, p: Platform) => (
-                <Form.Item name={['limits', p, c.key]} noStyle rules={[{ required: true }]}>
+                <Form.Item
+                  name={['limits', p, c.key]}
+                  style={{ margin: 0 }}
+                  rules={
+                    c.kind === 'number'
+                      ? [
+                          {
+                            // A rule, not the input's min/max: those turned a typed -5 into 0 (no limit) on blur
+                            // and saved it without a word.
+                            validator: (_r: unknown, v: unknown) =>
+                              Number.isInteger(v) && (v as number) >= c.min && (v as number) <= c.max
+                                ? Promise.resolve()
+                                : Promise.reject(new Error(t('common.between', { min: c.min, max: c.max }))),
+                          },
+                        ]
+                      : [{ required: true }]
+                  }
+                >
                   {c.kind === 'number' ? (
-                    <InputNumber
-                      min={c.min}
-                      max={c.max}
-                      precision={0}
-                      style={{ width: 110 }}
-                      data-testid={`limit-${p}-${c.key}`}
-                    />
+                    <InputNumber style={{ width: 110 }} data-testid={`limit-${p}-${c.key}`} />
                   ) : (
                     <Select
                       style={{ width: 130 }}
