@@ -88,6 +88,16 @@ describe('tags and transfers in the admin console', () => {
       await owner.invoke('tag-update', { id: door.id, dailyCap: 30 })
       await page.getByText('上限 30/天').waitFor()
       await page.screenshot({ animations: 'disabled', path: screenshotPath('40b-tags-cap-zh') })
+      // On a 1366 × 768 laptop the table scrolls sideways; a tag's actions stay on screen, the last one clickable.
+      await page.setViewportSize({ width: 1366, height: 768 })
+      const del = page.getByTestId(`tag-delete-${door.id}`)
+      await del.scrollIntoViewIfNeeded()
+      const box = (await del.boundingBox())!
+      expect(box.x + box.width).toBeLessThanOrEqual(1366)
+      const table = (await page.getByTestId('tags-table').boundingBox())!
+      expect(box.x + box.width).toBeLessThanOrEqual(table.x + table.width)
+      await del.click({ trial: true })
+      await page.screenshot({ animations: 'disabled', path: screenshotPath('40c-tags-1366-zh') })
       await page.context().close()
     },
   )

@@ -88,6 +88,8 @@ export function TagsTable({
         data-testid="tags-table"
         // Narrower than its columns (a small window): it scrolls sideways rather than squeezing them.
         scroll={{ x: 1146 }}
+        // Columns as wide as their content (a tag's address is one unbroken line), the actions column fixed.
+        tableLayout="auto"
         columns={[
           {
             // The placement, its code and the address it opens: one column, so the table fits a laptop's
@@ -233,6 +235,9 @@ export function TagsTable({
             title: t('common.actions'),
             key: 'actions',
             width: 160,
+            // Kept in view while the table scrolls sideways (at 1366 px the edit and delete buttons were past the
+            // card's right edge).
+            fixed: 'right',
             render: (_v, tag) => (
               <Space size={4}>
                 <Button
@@ -259,6 +264,8 @@ export function TagsTable({
                     size="small"
                     danger
                     icon={<DeleteOutlined />}
+                    aria-label={t('videos.delete')}
+                    data-testid={`tag-delete-${tag.id}`}
                     onClick={() =>
                       modal.confirm({
                         title: t('tags.deleteConfirm', { label: tag.label || tag.code }),
