@@ -93,6 +93,17 @@ describe('tapdrop CLI against a running hub', () => {
     expect(noPassword.stderr).toContain('set TAPDROP_PASSWORD')
     const unknown = await runCli(['frobnicate'])
     expect(unknown.code).toBe(2)
+    // Usage errors too are one line worded like the rest (they were "error: …" and the whole usage text).
+    expect(unknown.stderr).toBe("tapdrop: unknown command 'frobnicate' (see --help)\n")
+    for (const args of [
+      ['user', 'list', '--bogus'],
+      ['video', 'show'],
+      ['user', 'add', 'bob'],
+    ]) {
+      const r = await runCli([...args, '--data-dir', dir.path])
+      expect(r.code).toBe(2)
+      expect(r.stderr).toMatch(/^tapdrop: [^\n]+ \(see --help\)\n$/)
+    }
   })
 
   it('says clearly when no hub runs for a data directory', async () => {

@@ -23,9 +23,14 @@ export function buildProgram(): Command {
     .version(APP_VERSION)
     .option('--data-dir <dir>', 'data directory (default: the per-user application-data folder)')
     .option('--json', 'machine-readable output on stdout')
-    .showHelpAfterError()
+    // A usage error is one line on stderr, worded like every other error (`tapdrop: …`), exit 2: scripts read it,
+    // and the whole usage text after it buried the reason (subcommands inherit this).
+    .showHelpAfterError(false)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      outputError: (s, write) => write(`tapdrop: ${s.replace(/^error: /, '').trimEnd()} (see --help)\n`),
+    })
   registerHub(program)
   registerUser(program)
   registerVideo(program)

@@ -62,12 +62,6 @@ export function registerFunnel(program: Command): void {
     .option('--until <iso>', 'taps before this time (default: now)')
     .option('--tag <id>', 'only this tag')
     .option('--video <id>', 'only this video')
-    // Scripts rely on this command: a bad flag is one line on stderr and exit 2, without the help text.
-    .showHelpAfterError(false)
-    .configureOutput({
-      writeErr: (s) => process.stderr.write(s),
-      outputError: (s, write) => write(`tapdrop: ${s.replace(/^error: /, '')}`),
-    })
     .action(async (opts: { since?: string; until?: string; tag?: string; video?: string }, cmd: Command) => {
       const { dataDir, json } = cmd.optsWithGlobals<{ dataDir?: string; json?: boolean }>()
       const since = opts.since === undefined ? undefined : isoFlag(opts.since, '--since')
