@@ -171,6 +171,9 @@ describe('the remix page', () => {
       const made = (await owner.invoke('tag-list', {})).find((x) => x.label === '收银台')!
       expect(made.templateId).toBe(templateId)
       expect(made.videos.map((v) => v.title)).toEqual(['门头'])
+      // The list says it is a remix tag, and of which template (it showed only the base video).
+      await page.getByTestId(`tag-template-${made.id}`).getByText('混剪：春季混剪').waitFor()
+      await page.screenshot({ animations: 'disabled', path: screenshotPath('99b-remix-tag-list-zh') })
       await page.context().close()
     },
   )

@@ -438,6 +438,7 @@ const en: Messages = {
     },
   },
   tags: {
+    remixOf: 'Remix: {{name}}',
     title: 'NFC tags',
     subtitle: 'Each tag carries one address; a tap opens it. Rebinding videos needs no rewriting of the tag.',
     platforms: 'Platforms',

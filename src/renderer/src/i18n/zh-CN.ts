@@ -431,6 +431,7 @@ const zhCN = {
     },
   },
   tags: {
+    remixOf: '混剪：{{name}}',
     title: 'NFC 标签',
     subtitle: '每个标签对应一个地址；顾客碰一碰就打开它。改绑视频不需要重写标签。',
     platforms: '发布平台',

@@ -25,6 +25,7 @@ import type { FunnelCounts } from '../../../../shared/contract/funnel'
 import { formatShare, publishRate } from '../../../../shared/funnel/stages'
 import { errorMessage } from '../../api/client'
 import { useFunnelBreakdown } from '../../api/funnel'
+import { useTemplates } from '../../api/remix'
 import { useCouponSummary } from '../../api/store-actions'
 import { useDeleteTag, useTags, useUpdateTag } from '../../api/tags'
 import { useAuth } from '../../auth/AuthContext'
@@ -57,6 +58,8 @@ export function TagsTable({
   const { message, modal } = App.useApp()
   const { user } = useAuth()
   const tags = useTags()
+  const templates = useTemplates()
+  const templateName = (id: number) => templates.data?.find((x) => x.id === id)?.name || `#${id}`
   const update = useUpdateTag()
   const remove = useDeleteTag()
   const canEdit = user?.role === 'admin' || user?.role === 'staff'
@@ -137,6 +140,16 @@ export function TagsTable({
             width: 190,
             render: (_v, tag) => (
               <Flex vertical>
+                {tag.templateId !== null && (
+                  // A remix tag: each tap gets a new variant of its template; the video below is the fallback.
+                  <AntTag
+                    color="purple"
+                    style={{ width: 'fit-content', marginBottom: 2 }}
+                    data-testid={`tag-template-${tag.id}`}
+                  >
+                    {t('tags.remixOf', { name: templateName(tag.templateId) })}
+                  </AntTag>
+                )}
                 <Typography.Text ellipsis style={{ maxWidth: 260 }}>
                   {tag.videos.map((v) => v.title).join(' · ')}
                 </Typography.Text>
