@@ -227,4 +227,19 @@ describe('the caption editor', () => {
       await page.context().close()
     },
   )
+
+  it('names the command line as the uploader of videos it imported, in the console’s words (zh-CN, en)', async () => {
+    // These videos came through the local CLI credential; the list and the detail page said "local-cli".
+    for (const [lang, word] of [
+      ['zh-CN', '命令行'],
+      ['en', 'command line'],
+    ] as const) {
+      const page = await loggedIn(lang)
+      await page.getByTestId('nav-videos').click()
+      const row = page.locator('tr', { hasText: '春季新品' }).first()
+      await row.getByText(word, { exact: true }).waitFor()
+      expect(await page.locator('table').innerText()).not.toContain('local-cli')
+      await page.context().close()
+    }
+  })
 })

@@ -2,6 +2,7 @@ import { Button, Card, Table, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
 import type { AuditEntry } from '../../../shared/contract/audit'
 import { useAuditLog } from '../api/users'
+import { actorLabel } from '../actor'
 import { formatTime } from '../format'
 
 /** The newest admin actions, 20 at a time. */
@@ -43,8 +44,7 @@ export function AuditLog() {
             title: t('users.auditWho'),
             dataIndex: 'actor',
             width: 140,
-            // The hub's names for who was not a logged-in person (the first-run setup, the command line).
-            render: (a: string) => (a === 'anonymous' || a === 'local-cli' ? t(`users.actor.${a}`) : a),
+            render: (a: string) => actorLabel(t, a),
           },
           { title: t('users.auditWhat'), dataIndex: 'action', width: 160, render: actionLabel },
           {

@@ -25,6 +25,7 @@ import { CaptionsCard } from './captions/CaptionsCard'
 import { useAuth } from '../auth/AuthContext'
 import { VideoStatus } from '../components/VideoStatus'
 import { VideoActions } from '../components/VideoActions'
+import { actorLabel } from '../actor'
 import { formatBitrate, formatBytes, formatClock, formatTime } from '../format'
 
 export function VideoDetailPage() {
@@ -174,7 +175,9 @@ export function VideoDetailPage() {
               <Descriptions.Item label={t('videos.col.size')}>
                 {formatBytes(video.sizeBytes)}
               </Descriptions.Item>
-              <Descriptions.Item label={t('videos.col.uploader')}>{video.uploader}</Descriptions.Item>
+              <Descriptions.Item label={t('videos.col.uploader')}>
+                {actorLabel(t, video.uploader)}
+              </Descriptions.Item>
               <Descriptions.Item label={t('videos.col.created')}>
                 {formatTime(video.createdAt)}
               </Descriptions.Item>

@@ -8,6 +8,7 @@ import { PageHeader } from '../components/PageHeader'
 import { UploadPanel } from '../components/UploadPanel'
 import { VideoStatus } from '../components/VideoStatus'
 import { VideoActions } from '../components/VideoActions'
+import { actorLabel } from '../actor'
 import { formatBytes, formatClock, formatTime } from '../format'
 
 export function Thumb({ video, width = 96 }: { video: Video; width?: number }) {
@@ -114,7 +115,7 @@ export function VideosPage() {
               width: 140,
               render: (_v, video) => (
                 <Flex vertical>
-                  <Typography.Text>{video.uploader}</Typography.Text>
+                  <Typography.Text>{actorLabel(t, video.uploader)}</Typography.Text>
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                     {formatTime(video.createdAt)}
                   </Typography.Text>
