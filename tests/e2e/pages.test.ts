@@ -10,6 +10,8 @@ let browser: Browser
 beforeAll(async () => {
   t = await startTestHub()
   owner = await setupOwner(t)
+  // Something for the audit log to word: an account with a role.
+  await owner.invoke('user-create', { username: 'kiosk', role: 'viewer', password: 'kiosk-password' })
   browser = await launchChromium()
 })
 afterAll(async () => {
@@ -79,6 +81,9 @@ describe('every console page', () => {
           expect(audit).toContain(lang === 'en' ? 'user name: owner' : '用户名: owner')
           expect(audit).toContain(lang === 'en' ? '(not logged in)' : '（未登录）')
           expect(audit).not.toContain('anonymous')
+          // Values too: a role as the console names it (it showed "角色: viewer").
+          expect(audit).toContain(lang === 'en' ? 'role: Viewer' : '角色: 只读')
+          expect(audit).not.toMatch(/\bviewer\b/)
         }
         const name = p.path.slice(1) || 'dashboard'
         await page.screenshot({

@@ -3,7 +3,17 @@ import { useTranslation } from 'react-i18next'
 import type { AuditEntry } from '../../../shared/contract/audit'
 import { useAuditLog } from '../api/users'
 import { actorLabel } from '../actor'
-import { formatTime } from '../format'
+import { formatBytes, formatTime } from '../format'
+
+/** Details whose values have the console's words: the label group (`label.<group>.<value>`) of each. */
+const VALUE_WORDS: Record<string, string> = {
+  role: 'role',
+  tier: 'tier',
+  strategy: 'strategy',
+  captionStrategy: 'captionStrategy',
+  platforms: 'platform',
+  storeActions: 'storeAction',
+}
 
 /** The newest admin actions, 20 at a time. */
 export function AuditLog() {
@@ -12,20 +22,29 @@ export function AuditLog() {
   const entries = query.data?.pages.flatMap((p) => p.entries) ?? []
 
   const actionLabel = (a: string) => (i18n.exists(`audit.${a}`) ? t(`audit.${a}`) : a)
-  // Each detail in the console's words: its name as the console calls it, nothing for an empty value.
-  const value = (v: unknown): string =>
-    typeof v === 'boolean'
-      ? t(v ? 'common.yes' : 'common.no')
-      : Array.isArray(v)
-        ? v.map(value).join(', ')
-        : typeof v === 'object'
-          ? JSON.stringify(v)
-          : String(v)
+  const fieldLabel = (k: string) => (i18n.exists(`audit.field.${k}`) ? t(`audit.field.${k}`) : k)
+  // Each detail in the console's words: its name and its value as the console calls them (a role, a tier, a
+  // platform…), a change as "from → to", a size in MB, nothing for an empty value.
+  const value = (k: string, v: unknown): string => {
+    if (v === null || v === undefined) return '—'
+    if (typeof v === 'boolean') return t(v ? 'common.yes' : 'common.no')
+    if (Array.isArray(v)) return v.map((x) => value(k, x)).join(', ')
+    if (typeof v === 'object') {
+      const o = v as Record<string, unknown>
+      if ('from' in o && 'to' in o) return `${value(k, o.from)} → ${value(k, o.to)}`
+      return Object.entries(o)
+        .map(([ik, iv]) => `${fieldLabel(ik)}: ${value(ik, iv)}`)
+        .join(', ')
+    }
+    if (k === 'bytes' && typeof v === 'number') return formatBytes(v)
+    const group = VALUE_WORDS[k]
+    return group && i18n.exists(`label.${group}.${String(v)}`) ? t(`label.${group}.${String(v)}`) : String(v)
+  }
   const details = (d: Record<string, unknown> | null) =>
     d
       ? Object.entries(d)
           .filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0))
-          .map(([k, v]) => `${i18n.exists(`audit.field.${k}`) ? t(`audit.field.${k}`) : k}: ${value(v)}`)
+          .map(([k, v]) => `${fieldLabel(k)}: ${value(k, v)}`)
           .join(' · ')
       : ''
 

@@ -153,6 +153,10 @@ const en: Messages = {
       added: 'added',
       duplicates: 'duplicates',
       originalName: 'file name',
+      reviewUrl: 'review link',
+      captionStrategy: 'caption choice',
+      storeActions: 'store perks',
+      bytes: 'size',
     },
   },
   settings: {

@@ -150,6 +150,10 @@ const zhCN = {
       added: '新增',
       duplicates: '重复',
       originalName: '文件名',
+      reviewUrl: '点评链接',
+      captionStrategy: '文案抽取方式',
+      storeActions: '门店福利',
+      bytes: '大小',
     },
   },
   settings: {
