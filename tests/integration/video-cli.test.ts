@@ -176,6 +176,26 @@ describe('tapdrop video …', () => {
       const noSuchDay = await runCli(['transfers', '--since', '2026-02-30T00:00:00Z', '--data-dir', dir.path])
       expect(noSuchDay.code).toBe(2)
       expect(noSuchDay.stderr).toMatch(/^tapdrop: --since must be a real ISO date/)
+      // Without --json a new tag is named by the id the other commands take (it gave only its code).
+      const human = await runCli([
+        'tag',
+        'create',
+        '--video',
+        String(videoId),
+        '--label',
+        '门口',
+        '--data-dir',
+        dir.path,
+      ])
+      const door = (
+        JSON.parse((await runCli(['tag', 'list', '--json', '--data-dir', dir.path])).stdout) as Array<{
+          id: number
+          code: string
+          label: string
+          url: string
+        }>
+      ).find((x) => x.label === '门口')!
+      expect(human.stdout).toBe(`tag ${door.id} · ${door.code} (门口): ${door.url}\n`)
     },
   )
 

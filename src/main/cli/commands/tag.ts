@@ -130,7 +130,12 @@ export function registerTag(program: Command): void {
           captionStrategy: captions,
           storeActions: opts.storeActions === undefined ? undefined : storeActionList(opts.storeActions),
         })
-        emit(json ?? false, jsonOf(t), () => `tag ${t.code}${t.label ? ` (${t.label})` : ''}: ${t.url}`)
+        // The id first: `tag update`, `caption add --tag` and `coupon … --tag` take it, not the code.
+        emit(
+          json ?? false,
+          jsonOf(t),
+          () => `tag ${t.id} · ${t.code}${t.label ? ` (${t.label})` : ''}: ${t.url}`,
+        )
       },
     )
 
@@ -198,7 +203,11 @@ export function registerTag(program: Command): void {
           throw new CliError('nothing to change: give at least one option (see tapdrop tag update --help)', 2)
         const { invoke } = await connectToHub(dataDir)
         const t = await invoke('tag-update', { id: tagId, ...change })
-        emit(json ?? false, jsonOf(t), () => `tag ${t.code}${t.label ? ` (${t.label})` : ''} changed`)
+        emit(
+          json ?? false,
+          jsonOf(t),
+          () => `tag ${t.id} · ${t.code}${t.label ? ` (${t.label})` : ''} changed`,
+        )
       },
     )
 
