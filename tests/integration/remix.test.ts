@@ -206,6 +206,11 @@ describe('remix templates and variant pools on real ffmpeg', () => {
     templateId = tpl.id
     const list = JSON.parse((await cli('template', 'list', '--json')).stdout) as Array<{ id: number }>
     expect(list.map((x) => x.id)).toContain(templateId)
+    // The table says what its numbers are: clips per variant, then the videos they come from.
+    const table = (await cli('template', 'list')).stdout
+    expect(table).toMatch(
+      new RegExp(`^${templateId}\\s.*\\b3 per variant, from videos ${videoIds.join(',')}\\b`, 'm'),
+    )
   })
 
   it('renders the same choices from the same seed (template preview)', async () => {

@@ -147,7 +147,8 @@ export function registerRemix(program: Command): void {
           list.map((t) => [
             t.id,
             t.name,
-            `${t.rules.clips} of ${t.clips.map((c) => c.videoId).join(',')}`,
+            // How many clips a variant takes, then the videos they are cut from ("3 of 4,3,2,1" read as a list).
+            `${t.rules.clips} per variant, from videos ${t.clips.map((c) => c.videoId).join(',')}`,
             t.rules.seconds,
             t.rules.musicId ?? '',
             t.tagIds.join(','),
