@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DouyinShareAnswer } from '../../src/main/core/publish/douyin/publisher'
+import { captionDate } from '../../src/shared/captions/variables'
 import type { TestSession } from '../helpers/api'
 import { clip } from '../helpers/corpus'
 import { DouyinStandin } from '../helpers/douyin-standin'
@@ -173,6 +174,25 @@ describe('Douyin publish through a running hub', () => {
     await owner.invoke('settings-update', { douyinVideoBaseUrl: null })
     expect(await share(token)).toHaveProperty('schema')
     expect(await share('Z'.repeat(24))).toEqual({ fallback: 'transfer-not-found' })
+  })
+
+  it('posts the caption the page shows: {日期} in the hub’s language, whatever the phone’s', async () => {
+    // The phone page and the Douyin link both draw the tap's caption: an English phone once got "December 5" in
+    // the link's title while its page said 12月5日.
+    const tag = (await owner.invoke('tag-list', {})).find((x) => x.code === tagCode)!
+    await owner.invoke('tag-update', { id: tag.id, platforms: ['douyin'] })
+    const caption = await owner.invoke('caption-create', { tagId: tag.id, text: '{日期}到店打卡' })
+    try {
+      const phone = new Phone(t.lanUrl, undefined, 'en-US,en;q=0.9')
+      const r = await phone.tap(tagCode)
+      const res = await fetch(`${t.lanUrl}/d/${r.token!}`, { headers: phone.headers() })
+      const a = (await res.json()) as DouyinShareAnswer
+      if ('fallback' in a) throw new Error(`fallback ${a.fallback}`)
+      const title = new URLSearchParams(a.schema.split('?')[1]).get('title')
+      expect(title).toBe(`${captionDate(Date.now(), 'zh-CN')}到店打卡`)
+    } finally {
+      await owner.invoke('caption-delete', { id: caption.id })
+    }
   })
 
   it('keeps the secret, the client_tokens and the tickets out of the log files and every API answer', async () => {

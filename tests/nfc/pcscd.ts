@@ -90,7 +90,9 @@ export class Pcscd {
     if (this.opts.reader !== false)
       for (const port of [VPCD_PORT, VPCD_PORT + 1])
         if (!(await portFree(port)))
-          throw new Error(`port ${port} is in use by another program: the virtual reader (vpcd) cannot listen there`)
+          throw new Error(
+            `port ${port} is in use by another program: the virtual reader (vpcd) cannot listen there`,
+          )
     const child = spawn('/usr/sbin/pcscd', ['--foreground', '--info', '-c', join(this.dir, 'reader.conf')], {
       stdio: ['ignore', 'pipe', 'pipe'],
     })

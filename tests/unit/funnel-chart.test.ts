@@ -26,7 +26,8 @@ describe('the dashboard funnel chart', () => {
       '35%',
       '10%',
     ])
-    const tip = (option.tooltip as { formatter: (p: { name: string; dataIndex: number }) => string }).formatter
+    const tip = (option.tooltip as { formatter: (p: { name: string; dataIndex: number }) => string })
+      .formatter
     expect(tip({ name: 'saved', dataIndex: 2 })).toContain('<b>saved</b> 40')
   })
 

@@ -364,7 +364,7 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
           }
         : null
     },
-    caption: (captionId, tagId, language) => captions.shown(captionId, tagId, { language }),
+    caption: (captionId, tagId) => captions.shown(captionId, tagId),
     limits: () => publish.limits(),
     perMinute: () => config.values.tapRateLimitPerMinute,
   })

@@ -85,7 +85,8 @@ export function endOrphanFfmpeg(videosDir: string, logger: Logger): number {
       // cores are free for the job's new run.
       const until = Date.now() + EXIT_WAIT_MS
       while (running(pid) && Date.now() < until) pause(10)
-      if (running(pid)) logger.warn({ pid, workDir }, 'the ffmpeg of an interrupted transcode is still exiting')
+      if (running(pid))
+        logger.warn({ pid, workDir }, 'the ffmpeg of an interrupted transcode is still exiting')
       else logger.info({ pid, workDir }, 'ended the ffmpeg an interrupted run left behind')
       ended++
     }

@@ -19,8 +19,8 @@ export interface DouyinHandOffDeps {
   /** Whether the store switched "发布到抖音" on with both credentials (the page offers the button only then). */
   ready: () => boolean
   transfer: (token: string) => HandOffTransfer | null
-  /** The caption a transfer got, again (no use counted). */
-  caption: (captionId: number, tagId: number, language: Language) => DrawnCaption | null
+  /** The caption a transfer got, again (no use counted), `{日期}` in the hub's language as on the page. */
+  caption: (captionId: number, tagId: number) => DrawnCaption | null
   limits: () => PlatformLimitsMap
   now?: () => number
   /** Requests a minute from one address (default 30). */
@@ -75,7 +75,7 @@ export class DouyinHandOff {
     const held = this.kept.get(t.id)
     if (held && now - held.at < KEEP_MS) return held.answer
     const caption =
-      t.captionId !== null && t.tagId !== null ? this.d.caption(t.captionId, t.tagId, q.language) : null
+      t.captionId !== null && t.tagId !== null ? this.d.caption(t.captionId, t.tagId) : null
     const douyin = caption ? renderForPlatform(caption, 'douyin', this.d.limits().douyin) : null
     const answer = this.d.shareFor({
       transferToken: token,

@@ -527,7 +527,8 @@ const en: Messages = {
     place: 'Place a tag on the reader',
     placeHint: 'When it is done, take it away and place the next. About a second per tag.',
     waitService: 'The reader service is unavailable: nothing can be written now',
-    waitServiceHint: 'The batch goes on: once the reader service (pcscd) is back, tags placed are written as usual.',
+    waitServiceHint:
+      'The batch goes on: once the reader service (pcscd) is back, tags placed are written as usual.',
     waitReader: 'No reader is connected: nothing can be written now',
     waitReaderHint: 'The batch goes on: plug in the USB reader, then place the tags.',
     stop: 'End batch',

@@ -96,7 +96,11 @@ export function DashboardPage() {
 
       <Row gutter={[12, 12]} style={{ marginTop: 12 }}>
         <Col xs={24} xl={8}>
-          <Card size="small" title={t('dashboard.topVideos', { period: periodWords(t, days) })} style={{ height: '100%' }}>
+          <Card
+            size="small"
+            title={t('dashboard.topVideos', { period: periodWords(t, days) })}
+            style={{ height: '100%' }}
+          >
             {d && d.topVideos.length === 0 ? (
               <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} />
             ) : (

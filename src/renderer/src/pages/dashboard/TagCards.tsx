@@ -61,7 +61,12 @@ export function IdleTagsCard({ d, idleDays }: { d: Dashboard | undefined; idleDa
         size="small"
         dataSource={d?.idleTags.rows.slice(0, 6) ?? []}
         locale={{
-          emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('dashboard.noIdleTags', { n: idleDays })} />,
+          emptyText: (
+            <Empty
+              image={Empty.PRESENTED_IMAGE_SIMPLE}
+              description={t('dashboard.noIdleTags', { n: idleDays })}
+            />
+          ),
         }}
         renderItem={(r) => (
           <List.Item>
