@@ -99,6 +99,7 @@ describe('tapdrop CLI against a running hub', () => {
       ['user', 'list', '--bogus'],
       ['video', 'show'],
       ['user', 'add', 'bob'],
+      ['tag', 'lst'], // with commander's "(Did you mean list?)"
     ]) {
       const r = await runCli([...args, '--data-dir', dir.path])
       expect(r.code).toBe(2)

@@ -93,6 +93,8 @@ export class Pcscd {
           throw new Error(
             `port ${port} is in use by another program: the virtual reader (vpcd) cannot listen there`,
           )
+    // This run's log only: a restarted pcscd must say "daemon ready" (and no reader failure) again.
+    this.log = ''
     const child = spawn('/usr/sbin/pcscd', ['--foreground', '--info', '-c', join(this.dir, 'reader.conf')], {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
@@ -100,6 +102,11 @@ export class Pcscd {
     child.stdout!.on('data', (d: Buffer) => (this.log = (this.log + d.toString()).slice(-20000)))
     child.stderr!.on('data', (d: Buffer) => (this.log = (this.log + d.toString()).slice(-20000)))
     child.once('exit', () => {
+      if (this.child === child) this.child = null
+    })
+    // A spawn that fails (no binary, no permission) ends the wait below as "exited at start", not as a crash.
+    child.once('error', (err) => {
+      this.log += `\n${err.message}`
       if (this.child === child) this.child = null
     })
     // Bounded wait: the socket, then vpcd's listening port (the driver opens it when pcscd loads the reader), and

@@ -29,7 +29,14 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({
       writeErr: (s) => process.stderr.write(s),
-      outputError: (s, write) => write(`tapdrop: ${s.replace(/^error: /, '').trimEnd()} (see --help)\n`),
+      // Commander's "(Did you mean list?)" comes on a line of its own: joined into the one line.
+      outputError: (s, write) =>
+        write(
+          `tapdrop: ${s
+            .replace(/^error: /, '')
+            .trim()
+            .replace(/\s*\n\s*/g, ' ')} (see --help)\n`,
+        ),
     })
   registerHub(program)
   registerUser(program)
