@@ -129,7 +129,7 @@ describe('live monitoring dashboard', () => {
       expect((await new Phone(t.lanUrl).tap('NoSuchCode12')).status).toBe(404)
       await expect
         .poll(() => page.getByTestId('tile-taps').innerText(), { timeout: 5000 })
-        .toContain('其中 1 次碰的不是本店标签')
+        .toContain('其中 1 次不属于现有标签')
 
       // The tiles settle on what SQLite holds (they refresh at most twice a second after a change).
       const today = new Date(new Date().setHours(0, 0, 0, 0)).getTime()
@@ -165,7 +165,7 @@ describe('live monitoring dashboard', () => {
       await page.getByText('Live transfers').waitFor()
       await expect
         .poll(() => page.getByTestId('tile-taps').innerText(), { timeout: 5000 })
-        .toContain('1 of them on codes that are no tag here')
+        .toContain('1 of them on no tag of this store now')
       await page.waitForTimeout(600)
       await page.screenshot({
         animations: 'disabled',

@@ -15,7 +15,7 @@ export const DashboardSchema = z.object({
   days: z.number(),
   tiles: z.object({
     tapsToday: z.number(),
-    /** Of today's taps, those on a code that is no tag of this hub (a deleted tag still on a wall, a typed URL). */
+    /** Of today's taps, those of no tag of this hub now: an unknown code (a typed URL) or a tag deleted since. */
     unknownTapsToday: z.number(),
     transfersToday: z.number(),
     /** Transfers of today whose bytes are going out now (status active). */

@@ -100,7 +100,8 @@ export function statsRepo(db: Database) {
     "SELECT count(*) AS n FROM taps WHERE outcome IN ('quota', 'tag-cap') AND at >= ? AND at < ?",
   )
   const unknownTapsBetween = db.prepare<[number, number], { n: number }>(
-    "SELECT count(*) AS n FROM taps WHERE outcome = 'unknown-tag' AND at >= ? AND at < ?",
+    // No tag: a code that is none of this hub's (outcome unknown-tag), or a tag deleted since (SET NULL).
+    'SELECT count(*) AS n FROM taps WHERE tag_id IS NULL AND at >= ? AND at < ?',
   )
   const failedBetween = db.prepare<[number, number], { n: number }>(
     "SELECT count(*) AS n FROM transfers WHERE status = 'failed' AND created_at >= ? AND created_at < ?",

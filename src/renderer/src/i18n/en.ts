@@ -309,7 +309,7 @@ const en: Messages = {
     activeNow: 'Downloading now',
     completedToday: 'Completed today',
     failedToday: 'Failed today',
-    unknownTapsToday: '{{n}} of them on codes that are no tag here',
+    unknownTapsToday: '{{n}} of them on no tag of this store now (unknown or deleted)',
     abortedToday: '{{n}} more cut off (resumable)',
     bytesToday: 'Data sent today',
     queued: 'Waiting in line',

@@ -302,7 +302,7 @@ const zhCN = {
     activeNow: '正在下载',
     completedToday: '今日完成',
     failedToday: '今日失败',
-    unknownTapsToday: '其中 {{n}} 次碰的不是本店标签',
+    unknownTapsToday: '其中 {{n}} 次不属于现有标签（未知或已删除）',
     abortedToday: '另有 {{n}} 个中断（可续传）',
     bytesToday: '今日送出流量',
     queued: '排队中',
