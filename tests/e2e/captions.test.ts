@@ -211,7 +211,8 @@ describe('the caption editor', () => {
       await page.getByTestId('limit-douyin-maxChars').fill('-5')
       await page.getByTestId('publish-save').click()
       await card.getByText('请输入 0 到').first().waitFor()
-      await page.waitForTimeout(300)
+      // Nothing goes to the hub: it still holds the old limit a second later.
+      await page.waitForTimeout(1000)
       expect((await owner.invoke('publish-settings-get', {})).limits.douyin.maxChars).toBe(55)
       await page.getByTestId('limit-douyin-maxChars').fill('55')
       await page.getByTestId('limit-kuaishou-maxChars').fill('300')

@@ -104,7 +104,7 @@ export function funnelChart(c: FunnelCounts, t: TFunction, colors: readonly stri
     bottom: 6,
     gap: 3,
     min: 0,
-    max: Math.max(1, ...values),
+    max: Math.max(1, widths[0]!),
     minSize: '24%',
     maxSize: '100%',
   }
