@@ -156,6 +156,20 @@ describe('the chain page of the console', () => {
     }
   })
 
+  it('a store offers no delete or edit for HQ’s video, and says why it is read-only in its language', async () => {
+    const fromHq = (await hubApi(storeDir)('video-list', {})).find((v) => v.origin === 'chain')!
+    const page = await ownerConsole(browser, store.info.adminUrl, 'zh-CN', 1100)
+    await page.getByTestId('nav-videos').click()
+    const row = page.locator('tr', { hasText: '双十二活动' }).first()
+    await row.waitFor()
+    // It offered 删除, then refused in English after the confirmation.
+    expect(await row.getByRole('button', { name: /删除/ }).count()).toBe(0)
+    await page.goto(`${store.info.adminUrl}/videos/${fromHq.id}`)
+    await page.getByTestId('renditions-table').waitFor()
+    expect(await page.getByRole('button', { name: /删除/ }).count()).toBe(0)
+    await page.context().close()
+  })
+
   it('HQ sees what each store shipped: taps, transfers, completed, and when records last arrived', async () => {
     for (let i = 0; i < 3; i++) {
       const phone = new Phone(store.info.lanUrl!, PHONE_UA.iphone)

@@ -24,7 +24,8 @@ export function VideoActions({
   const cancel = useCancelVideo()
   const del = useDeleteVideo()
   if (!user || user.role === 'viewer') return null
-  const mine = user.role === 'admin' || video.uploaderId === user.id
+  // A video headquarters published is read-only at a store: the hub refuses deleting it (chain-read-only).
+  const mine = video.origin !== 'chain' && (user.role === 'admin' || video.uploaderId === user.id)
   const run = async (fn: () => Promise<unknown>) => {
     try {
       await fn()

@@ -1051,6 +1051,8 @@ const en: Messages = {
     'chain-not-found': 'Not in the object store: {{message}}',
     'chain-checksum': 'The data was damaged on the way and was not kept; try again',
     'chain-changed': 'Someone else changed it meanwhile; reload and try again',
+    'chain-read-only':
+      'This video came from headquarters: it is read-only at this store (headquarters edits or unpublishes it)',
     'chain-unreachable': 'Cannot reach the object store: {{message}}',
     'chain-tls': 'The object store’s certificate is not trusted: {{message}}',
     'chain-server': 'The object store failed: {{message}}',

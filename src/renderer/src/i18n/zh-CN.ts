@@ -1017,6 +1017,7 @@ const zhCN = {
     'chain-not-found': '对象存储中没有该文件：{{message}}',
     'chain-checksum': '数据在传输中损坏，未被保存；请重试',
     'chain-changed': '已被他人修改；请刷新后重试',
+    'chain-read-only': '这个视频来自总部，在门店只读：由总部修改或下架',
     'chain-unreachable': '无法连接对象存储：{{message}}',
     'chain-tls': '对象存储的证书不受信任：{{message}}',
     'chain-server': '对象存储出错：{{message}}',

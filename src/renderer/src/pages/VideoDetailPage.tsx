@@ -48,7 +48,11 @@ export function VideoDetailPage() {
   if (query.error) return <Alert type="error" showIcon title={errorMessage(query.error)} />
   if (!video) return <Card loading />
   const playing = video.renditions.find((r) => r.label === label) ?? video.renditions[0]
-  const canEdit = user && (user.role === 'admin' || (user.role === 'staff' && video.uploaderId === user.id))
+  // Headquarters' videos are read-only at a store (the hub refuses edits with chain-read-only).
+  const canEdit =
+    video.origin !== 'chain' &&
+    user &&
+    (user.role === 'admin' || (user.role === 'staff' && video.uploaderId === user.id))
   // {标签位置} is the tapped tag's: the preview shows the first tag that delivers this video.
   const placement = (tags.data ?? []).find((x) => x.videos.some((v) => v.id === id))?.label ?? ''
 
