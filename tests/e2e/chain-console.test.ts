@@ -156,7 +156,7 @@ describe('the chain page of the console', () => {
     }
   })
 
-  it('a store offers no delete or edit for HQ’s video, and says why it is read-only in its language', async () => {
+  it('a store offers no delete for HQ’s video, in its list or on its page (the hub refuses it: read-only)', async () => {
     const fromHq = (await hubApi(storeDir)('video-list', {})).find((v) => v.origin === 'chain')!
     const page = await ownerConsole(browser, store.info.adminUrl, 'zh-CN', 1100)
     await page.getByTestId('nav-videos').click()
