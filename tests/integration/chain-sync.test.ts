@@ -359,6 +359,11 @@ describe('a chain of stores on a real Ceph RGW', () => {
     )
     expect(failed.error!.code).toBe('chain-unreachable')
     expect(failed.catalogVersion).toBe(2)
+    // `chain sync --wait` says so as every command does: exit 1 and one line on stderr (it was silent there).
+    const cli = await cliJson<ChainSync>(s.dir, ['chain', 'sync', '--wait', '--timeout', '60'], 90_000)
+    expect(cli.code).toBe(1)
+    expect(cli.out.error!.code).toBe('chain-unreachable')
+    expect(cli.stderr).toMatch(/^tapdrop: the sync failed: [^\n]+\n$/)
     // Nothing half-downloaded is served: the partial file is not a video, the old catalog stays applied.
     expect(chainFiles(s.dir).some((f) => f.endsWith('.part'))).toBe(true)
     expect((await chainVideos(s.dir)).map((v) => v.title)).not.toContain('大片 D')

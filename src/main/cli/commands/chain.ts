@@ -267,7 +267,11 @@ export function registerChain(program: Command): void {
         }
       }
       emit(json ?? false, s, () => syncLines(s).join('\n'))
-      if (opts.wait && s.state === 'waiting' && s.error) process.exitCode = 1
+      // The state goes to stdout as asked; a failed attempt is also the one-line error every command gives.
+      if (opts.wait && s.state === 'waiting' && s.error) {
+        process.stderr.write(`tapdrop: the sync failed: ${s.error.message}\n`)
+        process.exitCode = 1
+      }
     })
 
   chain
