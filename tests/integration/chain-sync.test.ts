@@ -359,6 +359,15 @@ describe('a chain of stores on a real Ceph RGW', () => {
     )
     expect(failed.error!.code).toBe('chain-unreachable')
     expect(failed.catalogVersion).toBe(2)
+    // HQ, its bucket away, still says what it last knew: the catalog, the stores (each saying it is not current).
+    // It said "nothing published yet", "no store has reported" and no job waiting.
+    const atHq = (await cliJson<ChainStatus>(hqDir, ['chain', 'status'])).out
+    expect(atHq).toMatchObject({ role: 'hq', reachable: false })
+    // The version it published last (the one this store was fetching), not null.
+    expect(atHq.catalogVersion).toBe(failed.catalogVersion! + 1)
+    expect(atHq.videos).toBeGreaterThan(0)
+    expect(atHq.stores!.map((x) => x.storeId).sort()).toEqual(Object.keys(stores).sort())
+    for (const x of atHq.stores!) expect(x.problem).toMatch(/^as last read; now: /)
     // `chain sync --wait` says so as every command does: exit 1 and one line on stderr (it was silent there).
     const cli = await cliJson<ChainSync>(s.dir, ['chain', 'sync', '--wait', '--timeout', '60'], 90_000)
     expect(cli.code).toBe(1)

@@ -72,9 +72,10 @@ async function chainStatus(
   const base = await chain.status(ctx)
   const configured = chain.setup().connection !== null
   if (base.role === 'hq') {
-    const fields =
-      configured && base.reachable ? await hq.statusFields() : { catalogVersion: null, videos: 0, pending: 0 }
-    const stores = configured && base.reachable ? await hq.stores(ctx).catch(() => []) : []
+    // The bucket away: the catalog and stores as last read, and the jobs waiting for it (they said "nothing
+    // published yet", "no store has reported" and 0 jobs while a publish waited).
+    const fields = configured ? await hq.statusFields() : { catalogVersion: null, videos: 0, pending: 0 }
+    const stores = configured ? await hq.stores(ctx).catch(() => []) : []
     return {
       ...base,
       ...fields,

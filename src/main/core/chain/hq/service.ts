@@ -33,7 +33,7 @@ import {
   PublishPayload,
   UnpublishPayload,
 } from './publish-job'
-import { listStores, type StatusCache } from './stores'
+import { cachedStores, listStores, type StatusCache } from './stores'
 import { hubText, TEXT } from '../../../../shared/contract/texts'
 
 export interface ChainHqDeps {
@@ -57,6 +57,8 @@ const FRESH_MS = 3000
  */
 export class ChainHq {
   private current: (CurrentCatalog & { readAt: number }) | null = null
+  /** The newest catalog this hub wrote or read: what HQ shows while the bucket cannot be read. */
+  private lastKnown: Catalog | null = null
   private readError: { code: string; message: string } | null = null
   /** The catalog version each publish job wrote (for the console; not kept across a restart). */
   private readonly versions = new Map<number, number>()
@@ -98,6 +100,7 @@ export class ChainHq {
     if (jobId !== null) this.versions.set(jobId, catalog.version)
     // The pointer's ETag is not known here: the next read asks again (one small GET).
     this.current = null
+    this.lastKnown = catalog
     this.changed()
   }
 
@@ -135,6 +138,7 @@ export class ChainHq {
     }
     const fresh = await readCurrentCatalog(s)
     this.current = { ...fresh, readAt: this.now() }
+    this.lastKnown = fresh.catalog
     return this.current
   }
 
@@ -149,7 +153,8 @@ export class ChainHq {
       this.readError = err instanceof HubError ? { code: err.code, message: err.message } : null
       if (!this.readError) throw err
     }
-    const c = current?.catalog
+    // The bucket away: the catalog as last known, with the reason in `error` (it said "nothing published yet").
+    const c = current?.catalog ?? (this.readError ? this.lastKnown : null)
     const byChainId = this.localVideos()
     const title = (id: string) => c?.videos.find((v) => v.id === id)?.title ?? id
     return {
@@ -183,7 +188,12 @@ export class ChainHq {
 
   async stores(ctx: CallContext): Promise<ChainStore[]> {
     this.requireHq(ctx, 'viewer')
-    return listStores(await this.d.chain.store(), this.statuses)
+    const store = await this.d.chain.store()
+    try {
+      return await listStores(store, this.statuses)
+    } catch (err) {
+      return cachedStores(store.location, this.statuses, `as last read; now: ${(err as Error).message}`)
+    }
   }
 
   /** This hub's videos by their chain id. */
@@ -446,11 +456,15 @@ export class ChainHq {
     const pending = this.d.repos.jobs
       .recentOfKinds(CHAIN_JOB_KINDS, 1000)
       .filter((j) => j.status === 'queued' || j.status === 'running').length
+    let c: Catalog | null
     try {
-      const c = (await this.catalog()).catalog
-      return { catalogVersion: c.version > 0 ? c.version : null, videos: c.videos.length, pending }
+      c = (await this.catalog()).catalog
     } catch {
-      return { catalogVersion: null, videos: 0, pending }
+      // The bucket away: the catalog as last known (if this hub has written or read one since it started).
+      c = this.lastKnown
     }
+    return c
+      ? { catalogVersion: c.version > 0 ? c.version : null, videos: c.videos.length, pending }
+      : { catalogVersion: null, videos: 0, pending }
   }
 }

@@ -34,3 +34,17 @@ export async function listStores(store: ObjectStore, seen: StatusCache): Promise
   )
   return out.sort((a, b) => a.storeId.localeCompare(b.storeId))
 }
+
+/**
+ * The stores as last read (the status cache), when the bucket cannot be listed now: HQ keeps showing what it knew,
+ * each store with `problem` saying why it is not current, rather than "no store has reported yet".
+ */
+export function cachedStores(location: string, seen: StatusCache, problem: string): ChainStore[] {
+  const out: ChainStore[] = []
+  for (const [cacheKey, { body }] of seen) {
+    if (!cacheKey.startsWith(`${location} `)) continue
+    const id = storeIdOfStatusKey(cacheKey.slice(location.length + 1))
+    if (id) out.push({ ...storeFromStatus(id, body, null), problem })
+  }
+  return out.sort((a, b) => a.storeId.localeCompare(b.storeId))
+}
