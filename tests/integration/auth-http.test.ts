@@ -127,6 +127,23 @@ describe('first run, login, roles and the audit log over HTTP', () => {
         },
       ])
     }
+    // The hub's own names for who is not an account (the console words them "command line", "not logged in").
+    for (const [username, code] of [
+      ['local-cli', 'user-exists'],
+      ['Anonymous', 'user-exists'],
+      ['ｌocal-cli', 'user-confusable'], // a full-width l
+    ] as const) {
+      const r = await post(
+        `${t.adminUrl}/api/user-create`,
+        { username, role: 'staff', password: 'staff-password-1' },
+        { Cookie: owner.cookie!, Origin: t.adminUrl },
+      )
+      expect([username, r.status, (r.json.error as { code: string } | undefined)?.code]).toEqual([
+        username,
+        409,
+        code,
+      ])
+    }
     const names = (await owner.invoke('user-list', {})).map((u) => u.username)
     expect(names.filter((n) => !/^[a-z0-9]+$/.test(n))).toEqual([])
     // A name of its own, in any script, is still welcome.

@@ -75,15 +75,19 @@ export function confusableWith(name: string, existing: Iterable<string>): string
 }
 
 /**
+ * Names the hub gives actors that are not accounts (the audit log and the videos' uploader show them in the
+ * console's words): an account of that name would be shown as "command line" or "not logged in".
+ */
+const RESERVED = ['local-cli', 'anonymous']
+
+/**
  * Refuses a new account's name that is taken, or that would look like one taken (staff pick an account from a list,
  * and the audit log names people by it): `user-exists` or `user-confusable` with the look-alike's name.
  */
 export function requireFreeUsername(users: UsersRepo, username: string): void {
-  if (users.findByUsername(username)) throw new HubError('user-exists', `the user ${username} already exists`)
-  const similar = confusableWith(
-    username,
-    users.list().map((u) => u.username),
-  )
+  if (users.findByUsername(username) || RESERVED.includes(username))
+    throw new HubError('user-exists', `the user ${username} already exists`)
+  const similar = confusableWith(username, [...RESERVED, ...users.list().map((u) => u.username)])
   if (similar)
     throw new HubError(
       'user-confusable',

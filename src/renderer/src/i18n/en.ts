@@ -529,8 +529,14 @@ const en: Messages = {
     waitService: 'The reader service is unavailable: nothing can be written now',
     waitServiceHint:
       'The batch goes on: once the reader service (pcscd) is back, tags placed are written as usual.',
+    waitOff: 'NFC is switched off in Settings: nothing can be written now',
+    waitOffHint: 'Switch NFC on in Settings and the tags placed are written as usual; or stop the batch.',
+    waitModule: 'The NFC module could not be loaded: nothing can be written',
+    waitModuleHint:
+      'Install the PC/SC development package, reinstall the dependencies and start again; stop this batch meanwhile.',
     waitReader: 'No reader is connected: nothing can be written now',
-    waitReaderHint: 'The batch goes on: plug in the USB reader, then place the tags.',
+    waitReaderHint:
+      'The batch goes on: plug in the USB reader (the one this batch uses, if it names one), then place the tags.',
     stop: 'End batch',
     newBatch: 'New batch',
     labels: 'Print labels (PDF)',

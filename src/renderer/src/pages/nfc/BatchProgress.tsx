@@ -25,13 +25,21 @@ export function BatchProgress({ batch, status }: { batch: Batch; status: NfcStat
   const ok = batch.items.filter((i) => i.state === 'ok').length
   const working = batch.items.some((i) => i.state === 'working')
   const labels = labelsUrl(batch, i18n.language)
+  // The batch's own reader if it was given one, else any.
+  const readerThere =
+    status !== undefined &&
+    (batch.reader ? status.readers.some((r) => r.name === batch.reader) : status.readers.length > 0)
   const blocked = !status
     ? null
-    : status.service !== 'ready' && status.service !== 'starting'
-      ? 'waitService'
-      : status.service === 'ready' && status.readers.length === 0
-        ? 'waitReader'
-        : null
+    : status.service === 'off'
+      ? 'waitOff'
+      : status.service === 'module-missing'
+        ? 'waitModule'
+        : status.service === 'unavailable'
+          ? 'waitService'
+          : status.service === 'ready' && !readerThere
+            ? 'waitReader'
+            : null
 
   if (!batch.active)
     return (
