@@ -44,6 +44,9 @@ describe('the chain in Settings', () => {
     await page.getByTestId('settings-chain-bucket').fill(BUCKET)
     await page.getByTestId('settings-chain-access-key').fill(accessKeyId)
     await page.getByTestId('settings-chain-secret-key').fill(secretAccessKey)
+    await page.getByTestId('settings-save').click()
+    // What is still missing is named as the form names it (it said "chainStoreId").
+    await page.getByTestId('chain-card').getByText('Still to set: Store ID').waitFor()
     await page.getByTestId('settings-chain-store-id').fill('sh-xujiahui-01')
     await page.getByTestId('settings-save').click()
     await page.getByText(`Reachable: ${BUCKET} at ${endpoint}`).waitFor()

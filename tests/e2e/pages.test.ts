@@ -11,7 +11,8 @@ beforeAll(async () => {
   t = await startTestHub()
   owner = await setupOwner(t)
   // Something for the audit log to word: an account with a role.
-  await owner.invoke('user-create', { username: 'kiosk', role: 'viewer', password: 'kiosk-password' })
+  const kiosk = await owner.invoke('user-create', { username: 'kiosk', role: 'viewer', password: 'kiosk-password' })
+  await owner.invoke('user-set-role', { userId: kiosk.id, role: 'staff' })
   browser = await launchChromium()
 })
 afterAll(async () => {
@@ -83,6 +84,7 @@ describe('every console page', () => {
           expect(audit).not.toContain('anonymous')
           // Values too: a role as the console names it (it showed "角色: viewer").
           expect(audit).toContain(lang === 'en' ? 'role: Viewer' : '角色: 只读')
+          expect(audit).toContain(lang === 'en' ? 'was: Viewer · now: Staff' : '原为: 只读 · 改为: 店员')
           expect(audit).not.toMatch(/\bviewer\b/)
         }
         const name = p.path.slice(1) || 'dashboard'

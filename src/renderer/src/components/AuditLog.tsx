@@ -40,11 +40,12 @@ export function AuditLog() {
     const group = VALUE_WORDS[k]
     return group && i18n.exists(`label.${group}.${String(v)}`) ? t(`label.${group}.${String(v)}`) : String(v)
   }
-  const details = (d: Record<string, unknown> | null) =>
+  const details = (action: string, d: Record<string, unknown> | null) =>
     d
       ? Object.entries(d)
           .filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0))
-          .map(([k, v]) => `${fieldLabel(k)}: ${value(k, v)}`)
+          // A role change records its roles as `from` and `to` at the top: worded as roles.
+          .map(([k, v]) => `${fieldLabel(k)}: ${value(action === 'user.role-change' ? 'role' : k, v)}`)
           .join(' · ')
       : ''
 
@@ -69,8 +70,8 @@ export function AuditLog() {
           {
             title: t('users.auditDetails'),
             dataIndex: 'details',
-            render: (d: Record<string, unknown> | null) => (
-              <Typography.Text type="secondary">{details(d)}</Typography.Text>
+            render: (d: Record<string, unknown> | null, row: AuditEntry) => (
+              <Typography.Text type="secondary">{details(row.action, d)}</Typography.Text>
             ),
           },
         ]}

@@ -1,6 +1,7 @@
 import { Alert, Button, Card, Flex, Tag, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { useChainStatus } from '../../api/chain'
+import { SETTINGS_FIELDS } from './fields'
 
 /** Whether the chain's object store answers with the saved settings, and why not. */
 export function ChainCard() {
@@ -33,7 +34,15 @@ export function ChainCard() {
             <Alert
               type="warning"
               showIcon
-              title={t('settings.chainMissing', { keys: s.missing.join(', ') })}
+              title={t('settings.chainMissing', {
+                // Named as the form names them (it said "chainStoreId").
+                keys: s.missing
+                  .map((k) => {
+                    const f = SETTINGS_FIELDS.find((x) => x.key === k)
+                    return f ? t(f.label) : k
+                  })
+                  .join(' · '),
+              })}
             />
           ) : null}
           {s.reachable === true && (
