@@ -214,6 +214,12 @@ describe('a chain of stores on a real Ceph RGW', () => {
     const missing = await runCli(['chain', 'publish', '999', '--data-dir', hqDir, '--json'])
     expect(missing.code).toBe(1)
     expect(missing.stderr).toMatch(/no video with id 999/)
+    // A published video cannot be deleted at HQ, even by force, until it is unpublished: deleting it left the
+    // stores a catalog entry that `chain unpublish <id>` could no longer name.
+    const kept = await refusal(api(hqDir)('video-delete', { id: videoA.id, force: true }))
+    expect(kept.code).toBe('video-in-use')
+    expect(kept.message).toContain(`tapdrop chain unpublish ${videoA.id}`)
+    expect((await api(hqDir)('video-list', {})).map((v) => v.id)).toContain(videoA.id)
   })
 
   it('three store hubs sync it; their tags deliver the chain’s video, byte for byte HQ’s rendition', async () => {

@@ -250,6 +250,9 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
     queue,
     tagsUsing: (videoId) => repos.tags.countUsingVideo(videoId),
     templatesUsing: (videoId) => repos.remix.templatesUsingVideo(videoId),
+    // chainHq is made further down (it needs the chain's queue); only HQ has a catalog of its own videos.
+    publishedToStores: async (videoId) =>
+      config.values.chainRole === 'hq' && chainHq !== null && (await chainHq.isPublished(videoId)),
   })
   pools = new VariantPools({
     repos,

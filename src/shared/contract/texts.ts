@@ -100,6 +100,8 @@ export const TEXT = {
   settingFromEnv: '{{key}} is set by the environment variable {{env}}; change it there',
   settingFromFlag: '{{key}} is set by a command-line flag; change it there',
   videoInTemplates: 'the remix templates {{names}} use this video: take it out of them or delete them first',
+  videoPublished:
+    'this video is published to the stores: unpublish it first (Chain page, or tapdrop chain unpublish {{id}})',
   videoOnTags: '{{n}} tag(s) deliver this video; delete anyway to leave them without it',
   zipNotZip: 'not a readable .zip archive (no zip header at its start)',
   zipCutShort: 'not a readable .zip archive (its end is missing: was the file cut short?)',

@@ -48,6 +48,11 @@ export interface VideoServiceDeps {
   tagsUsing: (videoId: number) => number
   /** Remix templates that cut clips from a video: it cannot be deleted from under them, even by force. */
   templatesUsing?: (videoId: number) => Array<{ id: number; name: string }>
+  /**
+   * At headquarters: whether the chain's catalog carries the video. Deleting it would leave the stores a catalog
+   * entry nobody can unpublish by the video's id.
+   */
+  publishedToStores?: (videoId: number) => Promise<boolean>
   now?: () => number
 }
 
@@ -303,6 +308,8 @@ export class VideoService {
         hubText('videoInTemplates', { names: templates.map((x) => `“${x.name || `#${x.id}`}”`).join(', ') }),
         { templates: templates.map((x) => x.id) },
       )
+    if (await this.d.publishedToStores?.(v.id))
+      throw refusal('video-in-use', hubText('videoPublished', { id: v.id }), { published: true })
     const tags = this.d.tagsUsing(v.id)
     if (tags > 0 && !input.force) throw refusal('video-in-use', hubText('videoOnTags', { n: tags }), { tags })
     const job = this.d.repos.jobs.latestForVideo(v.id)

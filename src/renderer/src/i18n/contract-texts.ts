@@ -90,6 +90,7 @@ const zhCN: Record<TextKey, string> = {
   settingFromEnv: '{{key}} 由环境变量 {{env}} 设定，请在那里修改',
   settingFromFlag: '{{key}} 由启动参数设定，请在那里修改',
   videoInTemplates: '混剪模板 {{names}} 用到了这个视频：请先从模板中移除它，或删除这些模板',
+  videoPublished: '这个视频已发布到门店：请先下架（「连锁门店」页，或 tapdrop chain unpublish {{id}}）',
   videoOnTags: '有 {{n}} 个标签正在投放这个视频；仍要删除，这些标签将不再有它',
   zipNotZip: '不是可读的 .zip 压缩包（开头没有 zip 文件头）',
   zipCutShort: '不是可读的 .zip 压缩包（缺少结尾：文件是否没传完整？）',

@@ -196,6 +196,23 @@ export class ChainHq {
     }
   }
 
+  /**
+   * Whether the catalog carries this hub's video (HQ refuses deleting it until unpublished): read now, or as last
+   * known while the bucket cannot be read.
+   */
+  async isPublished(videoId: number): Promise<boolean> {
+    const v = this.d.repos.videos.findById(videoId)
+    if (!v || v.origin !== 'local') return false
+    let c: Catalog | null
+    try {
+      c = (await this.catalog()).catalog
+    } catch {
+      c = this.lastKnown
+    }
+    const id = chainIdOf(v.sha256)
+    return c?.videos.some((x) => x.id === id) ?? false
+  }
+
   /** This hub's videos by their chain id. */
   private localVideos(): Map<string, number> {
     return new Map(
