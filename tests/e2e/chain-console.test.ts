@@ -156,7 +156,7 @@ describe('the chain page of the console', () => {
     }
   })
 
-  it('a store offers no delete for HQ’s video, in its list or on its page (the hub refuses it: read-only)', async () => {
+  it('a store offers no delete for HQ’s video, and its tags list says which tag plays HQ’s campaign', async () => {
     const fromHq = (await hubApi(storeDir)('video-list', {})).find((v) => v.origin === 'chain')!
     const page = await ownerConsole(browser, store.info.adminUrl, 'zh-CN', 1100)
     await page.getByTestId('nav-videos').click()
@@ -167,6 +167,10 @@ describe('the chain page of the console', () => {
     await page.goto(`${store.info.adminUrl}/videos/${fromHq.id}`)
     await page.getByTestId('renditions-table').waitFor()
     expect(await page.getByRole('button', { name: /删除/ }).count()).toBe(0)
+    // The tags list says the tag at 收银台 plays HQ's campaign today (it showed only the tag's own video).
+    await page.getByTestId('nav-tags').click()
+    await page.locator('[data-testid^="tag-campaign-"]').getByText('今天播总部活动：双十二活动').waitFor()
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('chain-store-tags-zh') })
     await page.context().close()
   })
 

@@ -256,6 +256,12 @@ describe('a chain of stores on a real Ceph RGW', () => {
       expect(state.bindings).toEqual([
         expect.objectContaining({ label: '收银台', active: true, tags: [{ id: tag.id, label: '收银台' }] }),
       ])
+      // The tags list says what the tag plays today (it showed only its own video, A).
+      const listed = await api(s.dir)('tag-list', {})
+      expect(listed.find((x) => x.id === tag.id)!.chainCampaign).toEqual({
+        videos: [{ id: chain.find((v) => v.title === '双十二 B')!.id, title: '双十二 B' }],
+      })
+      expect(listed.find((x) => x.id === door.id)!.chainCampaign).toBeNull()
     }
   })
 

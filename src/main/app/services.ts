@@ -413,6 +413,7 @@ export function buildServices(i: ServiceInputs): { services: HubServices; phones
     logger: logger('tags'),
     publicUrl: () => phones.publicUrl(),
     reachableOrigins: () => phones.reachableOrigins(),
+    campaignFor: (tag, now) => chainSync.bindings.poolFor(tag, now),
   })
   // The tap path caches tags and titles; any edit clears the cache.
   // A deleted tag's id may be the next new tag's: what delivery keeps by tag id goes with it.

@@ -42,6 +42,11 @@ export const TagSchema = z.object({
   storeActions: z.array(StoreActionSchema),
   /** A remix tag: every tap gets an unused variant of this template (issue 19); null = its videos. */
   templateId: z.number().nullable(),
+  /**
+   * At a chain store: headquarters' campaign this tag plays today instead of its own videos (a binding naming its
+   * placement label), or null.
+   */
+  chainCampaign: z.object({ videos: z.array(z.object({ id: z.number(), title: z.string() })) }).nullable(),
 })
 export type Tag = z.infer<typeof TagSchema>
 

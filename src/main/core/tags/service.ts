@@ -28,6 +28,8 @@ export interface TagsDeps {
   publicUrl: () => string
   /** Origins phones can reach this hub at right now (for the "issued for another address" warning). */
   reachableOrigins: () => Set<string>
+  /** At a chain store: the videos HQ's campaign plays on a tag of this label today, else null (the chain's sync). */
+  campaignFor?: (tag: { label: string }, now: number) => { videoIds: number[] } | null
   now?: () => number
 }
 
@@ -361,7 +363,15 @@ export class TagsService {
       captionCount: captions.get(t.id) ?? 0,
       storeActions: t.storeActions,
       templateId: t.templateId,
+      chainCampaign: this.campaign(t, titles),
     }
+  }
+
+  private campaign(t: TagRecord, titles: Map<number, { title: string }>): Tag['chainCampaign'] {
+    const pool = this.d.campaignFor?.(t, this.now()) ?? null
+    return pool
+      ? { videos: pool.videoIds.map((id) => ({ id, title: titles.get(id)?.title ?? `#${id}` })) }
+      : null
   }
 
   /** How many tags were issued for each base URL, and whether phones can still reach it. */

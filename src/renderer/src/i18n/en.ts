@@ -442,6 +442,8 @@ const en: Messages = {
     },
   },
   tags: {
+    chainCampaign: 'Today HQ’s campaign: {{titles}}',
+    ownVideos: 'Otherwise',
     remixOf: 'Remix: {{name}}',
     title: 'NFC tags',
     subtitle: 'Each tag carries one address; a tap opens it. Rebinding videos needs no rewriting of the tag.',

@@ -435,6 +435,8 @@ const zhCN = {
     },
   },
   tags: {
+    chainCampaign: '今天播总部活动：{{titles}}',
+    ownVideos: '活动外',
     remixOf: '混剪：{{name}}',
     title: 'NFC 标签',
     subtitle: '每个标签对应一个地址；顾客碰一碰就打开它。改绑视频不需要重写标签。',

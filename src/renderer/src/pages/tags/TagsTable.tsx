@@ -150,7 +150,24 @@ export function TagsTable({
                     {t('tags.remixOf', { name: templateName(tag.templateId) })}
                   </AntTag>
                 )}
-                <Typography.Text ellipsis style={{ maxWidth: 260 }}>
+                {tag.chainCampaign && (
+                  // At a chain store: HQ's campaign plays on this tag today; its own videos come back after.
+                  <AntTag
+                    color="geekblue"
+                    style={{ width: 'fit-content', marginBottom: 2, whiteSpace: 'normal' }}
+                    data-testid={`tag-campaign-${tag.id}`}
+                  >
+                    {t('tags.chainCampaign', {
+                      titles: tag.chainCampaign.videos.map((v) => v.title).join(' · '),
+                    })}
+                  </AntTag>
+                )}
+                <Typography.Text
+                  ellipsis
+                  type={tag.chainCampaign ? 'secondary' : undefined}
+                  style={{ maxWidth: 260 }}
+                >
+                  {tag.chainCampaign ? `${t('tags.ownVideos')}: ` : ''}
                   {tag.videos.map((v) => v.title).join(' · ')}
                 </Typography.Text>
                 {tag.videos.length > 1 && (
