@@ -148,10 +148,17 @@ describe('brand profiles in the hub', () => {
 
 describe('a brand chosen by environment', () => {
   it('is in effect from the start and cannot be switched from the console', async () => {
-    const pinned = await startTestHub({ env: { TAPDROP_NFC: 'false', TAPDROP_BRAND: 'shoptap' } })
+    const pinned = await startTestHub({
+      env: { TAPDROP_NFC: 'false', TAPDROP_BRAND: 'shoptap', TAPDROP_MDNS: 'false' },
+    })
     try {
       const o = await setupOwner(pinned)
       expect((await o.invoke('brand-get', {})).id).toBe('shoptap')
+      // Settings say which values the environment holds, the LAN announcement too (the console locks them).
+      expect((await o.invoke('settings-get', {})).mdns).toMatchObject({ enabled: false, source: 'env' })
+      await expect(o.invoke('settings-update', { mdns: true })).rejects.toMatchObject({
+        message: expect.stringContaining('TAPDROP_MDNS'),
+      })
       await expect(o.invoke('brand-select', { id: 'tapdrop' })).rejects.toMatchObject({
         code: 'brand-locked',
         message: expect.stringContaining('TAPDROP_BRAND'),
