@@ -82,11 +82,11 @@ async function phone(
 }
 
 /** What the hub drew for this page's transfer, as the first platform receives it (what "复制文案" copies). */
-function drawnFor(hub: TestHub, token: string, lang: 'zh-CN' | 'en'): Record<Platform, string> {
+function drawnFor(hub: TestHub, token: string): Record<Platform, string> {
   hub.hub.services.delivery.flush()
   const found = hub.hub.services.delivery.pageTransfer(token)!
   const r = found.transfer.record
-  const caption = hub.hub.services.captions.shown(r.captionId!, r.tagId!, { language: lang })!
+  const caption = hub.hub.services.captions.shown(r.captionId!, r.tagId!)!
   const rendered = renderCaption(caption, found.tag!.platforms, hub.hub.services.publish.limits())
   return Object.fromEntries(rendered.map((c) => [c.platform, c.text])) as Record<Platform, string>
 }
@@ -155,7 +155,7 @@ for (const [device, locale, lang, shot] of [
         const context = await phone(device, locale, new URL(tagUrl).origin)
         const { page, token, bytes } = await openTag(context)
         expect(bytes).toBeLessThan(30_000)
-        const drawn = drawnFor(t, token, lang)
+        const drawn = drawnFor(t, token)
         expect(await page.locator('#cap').textContent()).toBe(drawn.douyin)
 
         await page.locator('#copy').click()
@@ -275,7 +275,7 @@ describe('copying where the clipboard API is missing or refused', () => {
     // Read back from a page that still has the clipboard API: the system clipboard is shared.
     const reader = await (await phone('Pixel 7', 'zh-CN', new URL(tagUrl).origin)).newPage()
     await reader.goto(`${new URL(tagUrl).origin}/healthz`)
-    expect(await clipboard(reader)).toBe(drawnFor(t, token, 'zh-CN').douyin)
+    expect(await clipboard(reader)).toBe(drawnFor(t, token).douyin)
     await reader.context().close()
     await context.close()
   })
@@ -293,9 +293,7 @@ describe('copying where the clipboard API is missing or refused', () => {
       await page.locator('#copy').click()
       await page.locator('#copy-fail').waitFor()
       expect(await page.locator('#copy-ok').isHidden()).toBe(true)
-      expect(await page.evaluate(() => window.getSelection()?.toString())).toBe(
-        drawnFor(t, token, 'zh-CN').douyin,
-      )
+      expect(await page.evaluate(() => window.getSelection()?.toString())).toBe(drawnFor(t, token).douyin)
       expect(await page.locator('#copy-fail').textContent()).toContain('长按')
       // The step is counted all the same: the customer pressed copy and has the words selected.
       await stepsArrive(t, token, ['caption-copied'])
@@ -316,7 +314,7 @@ describe('inside WeChat', () => {
       expect(await page.locator('#pub .warn').first().textContent()).toContain('在浏览器打开')
       await page.locator('#copy').click()
       await page.locator('#copy-ok').waitFor()
-      expect(await clipboard(page)).toBe(drawnFor(t, token, 'zh-CN').douyin)
+      expect(await clipboard(page)).toBe(drawnFor(t, token).douyin)
       await page.locator('.plat[data-p="channels"]').click()
       await page.locator('#steps').waitFor()
       expect(await page.locator('#steps').textContent()).toContain('视频号')
@@ -367,7 +365,6 @@ describe('Douyin’s one-tap publish', () => {
       const caption = t.hub.services.captions.shown(
         t.hub.services.delivery.pageTransfer(token)!.transfer.record.captionId!,
         tagId,
-        { language: 'zh-CN' },
       )!
       expect(JSON.parse(q.get('hashtag_list')!)).toEqual(caption.hashtags)
       expect(q.get('title')).toContain(caption.text)
@@ -510,7 +507,7 @@ describe('on HTTPS', () => {
             size: statSync(file).size,
           },
         ],
-        text: drawnFor(secure, token, 'zh-CN').douyin,
+        text: drawnFor(secure, token).douyin,
         title: '春季新品 · 门店限定',
       },
     ])

@@ -341,6 +341,16 @@ describe('a tag draws its captions on the real hub', () => {
       expect(page.html).toContain(`${captionDate(Date.now(), 'zh-CN')}来吧台打卡`)
       expect(page.html).not.toContain(`${captionDate(Date.now(), 'en')}来吧台打卡`)
     }
+    // The console's preview of the English page shows what an English phone gets.
+    const preview = await staff.invoke('tag-page-preview', {
+      tagId: tag.id,
+      videoId: videoA,
+      label: '吧台',
+      platforms: ['douyin'],
+      captionStrategy: 'rotate',
+      lang: 'en',
+    })
+    expect(preview.html).toContain(`${captionDate(Date.now(), 'zh-CN')}来吧台打卡`)
     await owner.invoke('tag-delete', { id: tag.id })
   })
 

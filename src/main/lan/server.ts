@@ -315,7 +315,6 @@ export class LanServer {
     if (!/^[A-Za-z0-9.:[\]-]{1,255}$/.test(host)) return this.json(res, 400, { fallback: 'bad-input' })
     const answer = this.deps.douyin.share(token, {
       videoUrl: `${this.scheme}://${host}/m/${token}`,
-      language: this.lang(req),
       ip: clientIp(req),
     })
     void Promise.resolve(answer).then((a) => {

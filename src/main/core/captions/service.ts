@@ -24,10 +24,12 @@ export interface DrawnCaption extends FilledCaption {
   captionId: number
 }
 
-/** Defaults of a draw: now, and the hub's language for `{日期}`. */
+/**
+ * When a draw happens (default: now). `{日期}` is always in the hub's language, on every page and in every link, as
+ * the caption is the store's text: there is no per-phone language here.
+ */
 export interface DrawContext {
   now?: number
-  language?: Language
 }
 
 export interface CaptionsDeps {
@@ -101,7 +103,7 @@ export class CaptionsService {
     set.memory.previous = c.id
     const now = context.now ?? this.now()
     this.library.used(c, now)
-    return this.filled(c, tag, now, context.language)
+    return this.filled(c, tag, now)
   }
 
   /**
@@ -112,7 +114,7 @@ export class CaptionsService {
     const c = this.library.caption(captionId)
     const tag = this.library.tag(tagId)
     if (!c || !tag) return null
-    return this.filled(c, tag, context.now ?? this.now(), context.language)
+    return this.filled(c, tag, context.now ?? this.now())
   }
 
   /**
@@ -137,16 +139,16 @@ export class CaptionsService {
     const pick = pickCaption(q.strategy, set.list, memory)
     if (!pick) return null
     const tag = { label: q.label, captionStrategy: q.strategy }
-    return this.filled(set.list[pick.index]!, tag, context.now ?? this.now(), context.language)
+    return this.filled(set.list[pick.index]!, tag, context.now ?? this.now())
   }
 
-  private filled(c: HeldCaption, tag: TagDrawInfo, now: number, language?: Language): DrawnCaption {
+  private filled(c: HeldCaption, tag: TagDrawInfo, now: number): DrawnCaption {
     const r = c.record
     return {
       captionId: c.id,
       ...fillCaption(r, {
         store: this.d.storeName() ?? '',
-        date: captionDate(now, language ?? this.d.language()),
+        date: captionDate(now, this.d.language()),
         placement: tag.label,
       }),
     }

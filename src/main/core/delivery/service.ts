@@ -433,8 +433,6 @@ export class DeliveryService {
   }
 
   private drawContext(tap: Tap): DrawContext {
-    // `{日期}` in the hub's language, not the phone's: the caption is the store's text, posted as it stands ("December 5"
-    // inside a Chinese caption on an English page read as a mistake).
     return { now: tap.now }
   }
 

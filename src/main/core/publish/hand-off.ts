@@ -1,6 +1,5 @@
 import { renderForPlatform } from '../../../shared/captions/render'
 import type { PlatformLimitsMap } from '../../../shared/contract/publish'
-import type { Language } from '../../../shared/languages'
 import type { DrawnCaption } from '../captions/service'
 import { RateLimiter } from '../delivery/rate-limit'
 import type { DouyinShareAnswer, DouyinShareRequest } from './douyin/publisher'
@@ -65,7 +64,7 @@ export class DouyinHandOff {
    */
   share(
     token: string,
-    q: { videoUrl: string; language: Language; ip: string | null },
+    q: { videoUrl: string; ip: string | null },
   ): Promise<DouyinShareAnswer> | DouyinShareAnswer {
     if (q.ip && !this.limiter.take(q.ip)) return { fallback: 'bad-input' }
     const t = this.d.transfer(token)
@@ -74,8 +73,7 @@ export class DouyinHandOff {
     const now = this.now()
     const held = this.kept.get(t.id)
     if (held && now - held.at < KEEP_MS) return held.answer
-    const caption =
-      t.captionId !== null && t.tagId !== null ? this.d.caption(t.captionId, t.tagId) : null
+    const caption = t.captionId !== null && t.tagId !== null ? this.d.caption(t.captionId, t.tagId) : null
     const douyin = caption ? renderForPlatform(caption, 'douyin', this.d.limits().douyin) : null
     const answer = this.d.shareFor({
       transferToken: token,

@@ -42,10 +42,13 @@ export function tagPagePreview(
     const brand = d.brand()
     const video = q.videoId === null ? null : videoOf(d.videos, ctx, q.videoId)
     const title = video?.title ?? (q.lang === 'en' ? 'New arrivals' : '春季新品')
-    const caption = d.captions.sample(
-      { tagId: q.tagId, videoId: q.videoId, label: q.label, strategy: q.captionStrategy },
-      { language: q.lang },
-    )
+    // `{日期}` as phones get it: in the hub's language, whichever language the preview shows the page in.
+    const caption = d.captions.sample({
+      tagId: q.tagId,
+      videoId: q.videoId,
+      label: q.label,
+      strategy: q.captionStrategy,
+    })
     const html = render({
       lang: q.lang,
       brand,
