@@ -203,14 +203,17 @@ export class ChainHq {
   async isPublished(videoId: number): Promise<boolean> {
     const v = this.d.repos.videos.findById(videoId)
     if (!v || v.origin !== 'local') return false
-    let c: Catalog | null
-    try {
-      c = (await this.catalog()).catalog
-    } catch {
-      c = this.lastKnown
-    }
     const id = chainIdOf(v.sha256)
-    return c?.videos.some((x) => x.id === id) ?? false
+    return (await this.catalogOrLastKnown())?.videos.some((x) => x.id === id) ?? false
+  }
+
+  /** The catalog read now, or while the bucket cannot be read the last this hub wrote or read (null: none yet). */
+  private async catalogOrLastKnown(): Promise<Catalog | null> {
+    try {
+      return (await this.catalog()).catalog
+    } catch {
+      return this.lastKnown
+    }
   }
 
   /** This hub's videos by their chain id. */
@@ -473,13 +476,7 @@ export class ChainHq {
     const pending = this.d.repos.jobs
       .recentOfKinds(CHAIN_JOB_KINDS, 1000)
       .filter((j) => j.status === 'queued' || j.status === 'running').length
-    let c: Catalog | null
-    try {
-      c = (await this.catalog()).catalog
-    } catch {
-      // The bucket away: the catalog as last known (if this hub has written or read one since it started).
-      c = this.lastKnown
-    }
+    const c = await this.catalogOrLastKnown()
     return c
       ? { catalogVersion: c.version > 0 ? c.version : null, videos: c.videos.length, pending }
       : { catalogVersion: null, videos: 0, pending }

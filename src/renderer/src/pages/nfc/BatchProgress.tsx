@@ -13,6 +13,13 @@ import { errorMessage } from '../../api/client'
 import { useStopBatch } from '../../api/nfc'
 import { labelsUrl } from './batchState'
 
+/** What a running batch says while the reader service cannot read a tag (texts `nfc.<key>` and `nfc.<key>Hint`). */
+const SERVICE_WAIT: Partial<Record<NfcStatus['service'], string>> = {
+  off: 'waitOff',
+  'module-missing': 'waitModule',
+  unavailable: 'waitService',
+}
+
 /**
  * The batch at the counter: while it runs, "place a tag", how many are done, the label sheet and the stop button;
  * once it has ended, how many were written and the label sheet. While the reader service is down or no reader is
@@ -31,15 +38,7 @@ export function BatchProgress({ batch, status }: { batch: Batch; status: NfcStat
     (batch.reader ? status.readers.some((r) => r.name === batch.reader) : status.readers.length > 0)
   const blocked = !status
     ? null
-    : status.service === 'off'
-      ? 'waitOff'
-      : status.service === 'module-missing'
-        ? 'waitModule'
-        : status.service === 'unavailable'
-          ? 'waitService'
-          : status.service === 'ready' && !readerThere
-            ? 'waitReader'
-            : null
+    : (SERVICE_WAIT[status.service] ?? (status.service === 'ready' && !readerThere ? 'waitReader' : null))
 
   if (!batch.active)
     return (
