@@ -50,3 +50,16 @@ export function receive(
 ): Receive
 /** Ends a receive early; its `done` follows with -ECANCELED. Safe after it finished. */
 export function cancelReceive(handle: Receive): void
+
+/** A BLAKE3 hasher (hash.c): the official C implementation, vendored in blake3/. */
+export type Blake3 = object & { readonly __brand: 'blake3' }
+export function blake3New(): Blake3
+/** Hashes bytes in memory. */
+export function blake3Update(hasher: Blake3, bytes: Buffer): void
+/**
+ * Reads `length` bytes of `fd` from `offset` and hashes them, synchronously (call it off the event loop). Returns the
+ * bytes hashed, fewer when the file ends first, or a negative errno.
+ */
+export function blake3UpdateFromFile(hasher: Blake3, fd: number, offset: number, length: number): number
+/** The digest so far (32 bytes) as lower-case hex; the hasher can go on. */
+export function blake3Hex(hasher: Blake3): string

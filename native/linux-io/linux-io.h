@@ -2,6 +2,7 @@
 //   sendfile.c   media responses by sendfile(2), waiting for socket room on Node's event loop
 //   writeback.c  uploads: start writing a file range to disk early with sync_file_range(2), off the event loop
 //   receive.c    uploads: the body from the socket to the file on a pool thread, no JavaScript buffer per read
+//   hash.c       chain downloads: BLAKE3 (vendored in blake3/) over a file's bytes, for the store's checksum
 // module.c puts them on one exports object.
 #pragma once
 #include <node_api.h>
@@ -9,3 +10,4 @@
 napi_status register_sendfile(napi_env env, napi_value exports);
 napi_status register_writeback(napi_env env, napi_value exports);
 napi_status register_receive(napi_env env, napi_value exports);
+napi_status register_hash(napi_env env, napi_value exports);

@@ -1,53 +1,107 @@
-// Upload bodies straight from the socket to the file (Linux). Part of @tapdrop/linux-io; see linux-io.h.
+// Bodies straight from the socket to the file (Linux): uploads to the hub and the chain's downloads. Part of
+// @tapdrop/linux-io; see linux-io.h.
 //
-// Through Node's HTTP parser every 64 KiB a socket read becomes a JavaScript buffer. A multi-GB upload makes tens
-// of thousands of them, and on the hub's heap they cost dozens of full garbage collections per upload (measured:
-// 70-90 for 2.2 GB with --trace-gc; a bare script with a small heap has none). Here a thread of libuv's pool reads
-// the rest of the body into one 8 MiB buffer of its own and writes it to the file, starting the disk's writeback
-// every 32 MiB as uploads do; JavaScript only hears how far it got.
+// Through Node's HTTP parser every 64 KiB a socket read becomes a JavaScript buffer, and its write to the file wakes
+// a thread of libuv's pool. A multi-GB upload makes tens of thousands of them: on the hub's heap they cost dozens of
+// full garbage collections per upload (measured: 70-90 for 2.2 GB with --trace-gc), and 20 stores' syncs spent ~2 s
+// of the event loop per 4 GB in the writes' wake-ups alone (bench:chain). Here threads of this addon serve every
+// body at once (two of them, each with its share): epoll tells it which sockets have bytes, it reads them into one
+// 128 KiB buffer and writes them to their files, starting the disk's writeback every 32 MiB; JavaScript only hears
+// how far each got.
+//
+// Why these sizes (bench:chain, 40 downloads at once on 2 cores): with an 8 MiB buffer each byte left the CPU's
+// cache between its read and its write, and the receiving threads used 2.1-2.5 s each per 4 GB; 512 KiB: 1.4-1.6 s;
+// 128 KiB: 0.6-0.75 s (64 KiB: no better). A socket wakes the thread only once 64 KiB are waiting (SO_RCVLOWAT), not
+// for every packet. Why one thread of our own rather than libuv's pool (where this ran before): a receive lasts as
+// long as its body, and on the pool's 4 threads a sync's two downloads and two uploads would have left none for the
+// hub's file system calls.
 //
 //   receive(socketFd, fileFd, offset, length, silenceMs, progress, done) -> handle
 //       reads exactly `length` bytes from the socket (a duplicate of it: Node keeps its own) and writes them to
-//       `fileFd` from `offset`. progress(written) after each write (throttled by the buffer size); done(status,
-//       written): 0, or -errno (-ECONNRESET: the client closed early, -ETIMEDOUT: no byte for silenceMs,
-//       -ECANCELED: cancelled, -ENOSPC ...). After a failed write the rest of the body is read and dropped before
-//       done reports the write's error. The caller stops Node reading the socket first and keeps fileFd open
-//       until done.
+//       `fileFd` from `offset`. progress(written) every 4 MiB or so; done(status, written): 0, or -errno
+//       (-ECONNRESET: the peer closed early, -ETIMEDOUT: no byte for silenceMs, -ECANCELED: cancelled, -ENOSPC ...).
+//       After a failed write the rest of the body is read and dropped before done reports the write's error (an
+//       upload's client has then finished sending when it is answered). The caller stops Node reading the socket
+//       first and keeps fileFd open until done.
 //   cancelReceive(handle)   ends a receive early (the socket closed, the hub stops); done follows. Safe to repeat.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <node_api.h>
 
 #include "linux-io.h"
 
-#define BUFFER (8 << 20)
+#define BUFFER (128 << 10)
+#define LOWAT (64 << 10)
+/** Bytes one connection may take per wake-up before the others get their turn. */
+#define TURN (1 << 20)
 #define WRITEBACK_STEP (32 << 20)
+#define PROGRESS_STEP (4 << 20)
+/** Every connection is read at least this often, whatever SO_RCVLOWAT: a slow sender's bytes are not left waiting. */
+#define SWEEP_MS 1000
+/** Threads: two, so that a 2-core store PC receives on both cores (one thread held bench:chain to 0.9-1.0x). */
+#define WORKERS 2
 
+enum { EV_PROGRESS, EV_DONE };
 typedef struct {
-  napi_async_work work;
-  napi_threadsafe_function progress;
-  napi_ref done;
-  int sock;          // our duplicate of the socket
-  int file;
-  int cancel[2];     // a pipe: cancelReceive writes a byte, the thread polls the read end
-  int64_t offset;
-  int64_t length;
-  int silence_ms;
-  int64_t written;
+  int kind;
   int status;
-  int completed;     // done has run: the pipe is closed
-  int finalized;     // the JS handle is gone
+  int64_t written;
+} event_t;
+
+struct worker;
+
+typedef struct receive_s {
+  struct receive_s *next;          // the thread's list of receives, or the queue of new ones
+  struct worker *worker;           // the thread serving it
+  napi_threadsafe_function events; // progress and done, in order, on the JavaScript thread
+  napi_ref done;
+  int sock;                        // our duplicate of the socket
+  int file;
+  int64_t offset, length;
+  int silence_ms;
+  // The thread's own from here on.
+  int64_t received, written, flushed, reported;
+  int64_t last_byte_ms, last_read_ms;
+  int lowat;
+  int write_failed;
+  int over;
+  int status;
+  atomic_int cancelled;
+  // The JavaScript thread's.
+  int completed;  // done has run
+  int finalized;  // the handle is gone
 } receive_t;
 
-static void maybe_free(receive_t *r) {
-  if (r->completed && r->finalized) free(r);
+/** A receiving thread: its epoll, the eventfd that wakes it, its buffer, and the receives handed to it. */
+typedef struct worker {
+  int epfd, wakefd;
+  char *buffer;
+  pthread_mutex_t lock;
+  receive_t *incoming;  // under lock
+  atomic_int jobs;      // receives it serves: a new one goes to the thread with fewer
+} worker_t;
+
+static pthread_once_t started = PTHREAD_ONCE_INIT;
+static int workers_started = 0;
+static worker_t workers[WORKERS];
+
+static int64_t now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
 static int write_all(int fd, const char *buf, size_t len, int64_t at) {
@@ -63,106 +117,200 @@ static int write_all(int fd, const char *buf, size_t len, int64_t at) {
   return 0;
 }
 
-static void execute(napi_env env, void *data) {
-  (void)env;
-  receive_t *r = data;
-  char *buf = malloc(BUFFER);
-  if (!buf) {
-    r->status = -ENOMEM;
-    return;
-  }
-  int64_t received = 0, flushed = 0;
-  size_t fill = 0;
-  int status = 0;
-  // A write failed (the disk is full): the rest of the body is still read, and dropped, so that the client has
-  // finished sending when the answer comes. Closing a socket with unread bytes resets the connection, and the
-  // browser would show a network error instead of the reason.
-  int write_failed = 0;
-  while (received < r->length) {
-    size_t want = BUFFER - fill;
-    if ((int64_t)want > r->length - received) want = (size_t)(r->length - received);
-    ssize_t n = recv(r->sock, buf + fill, want, MSG_DONTWAIT);
+static void post(receive_t *r, int kind, int status, napi_threadsafe_function_call_mode mode) {
+  event_t *e = malloc(sizeof(*e));
+  if (!e) return;
+  e->kind = kind;
+  e->status = status;
+  e->written = r->written;
+  if (napi_call_threadsafe_function(r->events, e, mode) != napi_ok) free(e);
+}
+
+/** Reads what the socket has (up to a turn's worth) and writes it. Sets `over` when the body is complete or failed. */
+static void pump(receive_t *r) {
+  char *buffer = r->worker->buffer;
+  int64_t turn = 0;
+  r->last_read_ms = now_ms();
+  while (r->received < r->length && turn < TURN) {
+    size_t want = BUFFER;
+    if ((int64_t)want > r->length - r->received) want = (size_t)(r->length - r->received);
+    ssize_t n = recv(r->sock, buffer, want, MSG_DONTWAIT);
     if (n > 0) {
-      fill += (size_t)n;
-      received += n;
-      if (fill < BUFFER && received < r->length) continue;
-      if (write_failed) {
-        fill = 0;
-        continue;
-      }
-      if ((write_failed = write_all(r->file, buf, fill, r->offset + r->written)) != 0) {
-        fill = 0;
-        continue;
-      }
-      r->written += (int64_t)fill;
-      fill = 0;
-      if (r->written - flushed >= WRITEBACK_STEP) {
+      r->received += n;
+      turn += n;
+      r->last_byte_ms = r->last_read_ms;
+      if (r->write_failed) continue;
+      if ((r->write_failed = write_all(r->file, buffer, (size_t)n, r->offset + r->written)) != 0) continue;
+      r->written += n;
+      if (r->written - r->flushed >= WRITEBACK_STEP) {
         // Only starts the writeback (no barrier); an error just leaves it to the caller's final fdatasync.
-        sync_file_range(r->file, r->offset + flushed, r->written - flushed, SYNC_FILE_RANGE_WRITE);
-        flushed = r->written;
+        sync_file_range(r->file, r->offset + r->flushed, r->written - r->flushed, SYNC_FILE_RANGE_WRITE);
+        r->flushed = r->written;
       }
-      // Non-blocking: if JavaScript is behind, the next report carries a larger count anyway.
-      napi_call_threadsafe_function(r->progress, (void *)(intptr_t)r->written, napi_tsfn_nonblocking);
+      if (r->written - r->reported >= PROGRESS_STEP) {
+        // Non-blocking: if JavaScript is behind, the next report carries a larger count anyway.
+        post(r, EV_PROGRESS, 0, napi_tsfn_nonblocking);
+        r->reported = r->written;
+      }
       continue;
     }
     if (n == 0) {
-      status = -ECONNRESET;  // the client closed before the promised length
-      break;
+      r->status = -ECONNRESET;  // the peer closed before the promised length
+      r->over = 1;
+      return;
     }
     if (errno == EINTR) continue;
-    if (errno != EAGAIN && errno != EWOULDBLOCK) {
-      status = -errno;
-      break;
-    }
-    struct pollfd fds[2] = {{.fd = r->sock, .events = POLLIN}, {.fd = r->cancel[0], .events = POLLIN}};
-    int rc = poll(fds, 2, r->silence_ms);
-    if (rc < 0 && errno == EINTR) continue;
-    if (rc < 0) {
-      status = -errno;
-      break;
-    }
-    if (rc == 0) {
-      status = -ETIMEDOUT;
-      break;
-    }
-    if (fds[1].revents) {
-      status = -ECANCELED;
-      break;
-    }
-    // Readable, hung up or failed: the next recv says which.
-  }
-  free(buf);
-  // A client that left while the rest was dropped is reported as gone: nobody is left to answer.
-  r->status = status != 0 ? status : write_failed;
-}
-
-static void call_progress(napi_env env, napi_value fn, void *context, void *data) {
-  (void)context;
-  if (!env || !fn) return;
-  napi_value global, arg;
-  if (napi_get_global(env, &global) == napi_ok && napi_create_int64(env, (int64_t)(intptr_t)data, &arg) == napi_ok)
-    napi_call_function(env, global, fn, 1, &arg, NULL);
-}
-
-static void complete(napi_env env, napi_status status, void *data) {
-  receive_t *r = data;
-  napi_value fn, global, argv[2];
-  if (napi_get_reference_value(env, r->done, &fn) == napi_ok && napi_get_global(env, &global) == napi_ok &&
-      napi_create_int32(env, status == napi_ok ? r->status : -ECANCELED, &argv[0]) == napi_ok &&
-      napi_create_int64(env, r->written, &argv[1]) == napi_ok) {
-    close(r->sock);
-    close(r->cancel[0]);
-    close(r->cancel[1]);
-    r->cancel[1] = -1;
-    napi_release_threadsafe_function(r->progress, napi_tsfn_release);
-    napi_delete_reference(env, r->done);
-    napi_delete_async_work(env, r->work);
-    r->completed = 1;
-    napi_call_function(env, global, fn, 2, argv, NULL);
-    maybe_free(r);
+    if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+    r->status = -errno;
+    r->over = 1;
     return;
   }
-  napi_throw_error(env, NULL, "receive: could not report the result");
+  if (r->received >= r->length) {
+    // A write that failed is reported once the rest was read.
+    r->status = r->write_failed;
+    r->over = 1;
+    return;
+  }
+  int lowat = LOWAT;
+  if ((int64_t)lowat > r->length - r->received) lowat = (int)(r->length - r->received);
+  if (lowat != r->lowat && setsockopt(r->sock, SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof lowat) == 0) r->lowat = lowat;
+}
+
+/** The receive's end: the socket is let go and done is queued. The thread does not touch `r` after this. */
+static void finish(receive_t *r) {
+  worker_t *w = r->worker;
+  epoll_ctl(w->epfd, EPOLL_CTL_DEL, r->sock, NULL);
+  close(r->sock);
+  atomic_fetch_sub(&w->jobs, 1);
+  post(r, EV_DONE, r->status, napi_tsfn_blocking);
+}
+
+static void *run(void *arg) {
+  worker_t *w = arg;
+  receive_t *active = NULL;
+  struct epoll_event ready[64];
+  for (;;) {
+    int64_t now = now_ms();
+    int timeout = -1;
+    for (receive_t *r = active; r; r = r->next) {
+      int64_t due = r->last_read_ms + SWEEP_MS - now;
+      if (r->last_byte_ms + r->silence_ms - now < due) due = r->last_byte_ms + r->silence_ms - now;
+      if (due < 0) due = 0;
+      if (timeout < 0 || due < timeout) timeout = (int)due;
+    }
+    int n = epoll_wait(w->epfd, ready, 64, timeout);
+    for (int i = 0; i < n; i++) {
+      receive_t *r = ready[i].data.ptr;
+      if (!r) {
+        uint64_t ignored;
+        ssize_t got = read(w->wakefd, &ignored, sizeof ignored);
+        (void)got;
+      } else if (!r->over) {
+        pump(r);
+      }
+    }
+    pthread_mutex_lock(&w->lock);
+    receive_t *added = w->incoming;
+    w->incoming = NULL;
+    pthread_mutex_unlock(&w->lock);
+    while (added) {
+      receive_t *r = added;
+      added = r->next;
+      r->next = active;
+      active = r;
+      r->last_byte_ms = r->last_read_ms = now_ms();
+      struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP, .data.ptr = r};
+      if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, r->sock, &ev) != 0) {
+        r->status = -errno;
+        r->over = 1;
+      } else {
+        pump(r);
+      }
+    }
+    // Ended, cancelled, silent, or due for a look (a slow sender below the wake-up mark).
+    now = now_ms();
+    for (receive_t **at = &active; *at;) {
+      receive_t *r = *at;
+      if (!r->over && atomic_load(&r->cancelled)) r->status = -ECANCELED, r->over = 1;
+      if (!r->over && now - r->last_read_ms >= SWEEP_MS) pump(r);
+      if (!r->over && now - r->last_byte_ms >= r->silence_ms) r->status = -ETIMEDOUT, r->over = 1;
+      if (r->over) {
+        *at = r->next;
+        finish(r);
+      } else {
+        at = &r->next;
+      }
+    }
+  }
+  return NULL;
+}
+
+/** Starts the threads (once per process, at the first receive); those that could not start are not used. */
+static void start(void) {
+  pthread_attr_t attr;
+  sigset_t all, previous;
+  // The threads take no signals: they stay Node's.
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &previous);
+  pthread_attr_init(&attr);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  for (int i = 0; i < WORKERS; i++) {
+    worker_t *w = &workers[workers_started];
+    pthread_t thread;
+    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
+    w->buffer = malloc(BUFFER);
+    w->epfd = epoll_create1(EPOLL_CLOEXEC);
+    w->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    pthread_mutex_init(&w->lock, NULL);
+    atomic_init(&w->jobs, 0);
+    if (!w->buffer || w->epfd < 0 || w->wakefd < 0 || epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->wakefd, &ev) != 0 ||
+        pthread_create(&thread, &attr, run, w) != 0) {
+      free(w->buffer);
+      if (w->epfd >= 0) close(w->epfd);
+      if (w->wakefd >= 0) close(w->wakefd);
+      continue;
+    }
+    workers_started++;
+  }
+  pthread_attr_destroy(&attr);
+  pthread_sigmask(SIG_SETMASK, &previous, NULL);
+}
+
+static void wake(worker_t *w) {
+  uint64_t one = 1;
+  ssize_t ignored = write(w->wakefd, &one, sizeof one);
+  (void)ignored;
+}
+
+static void maybe_free(receive_t *r) {
+  if (r->completed && r->finalized) free(r);
+}
+
+/** On the JavaScript thread, in the order the receive thread posted them. */
+static void deliver(napi_env env, napi_value progress, void *context, void *data) {
+  receive_t *r = context;
+  event_t *e = data;
+  if (!env) {
+    // The environment is going away: nothing to call.
+    free(e);
+    return;
+  }
+  napi_value global, fn, argv[2];
+  napi_get_global(env, &global);
+  if (e->kind == EV_PROGRESS) {
+    if (!r->completed && napi_create_int64(env, e->written, &argv[0]) == napi_ok)
+      napi_call_function(env, global, progress, 1, argv, NULL);
+  } else {
+    r->completed = 1;
+    int have = napi_get_reference_value(env, r->done, &fn) == napi_ok;
+    napi_delete_reference(env, r->done);
+    napi_release_threadsafe_function(r->events, napi_tsfn_release);
+    if (have && napi_create_int32(env, e->status, &argv[0]) == napi_ok &&
+        napi_create_int64(env, e->written, &argv[1]) == napi_ok)
+      napi_call_function(env, global, fn, 2, argv, NULL);
+    maybe_free(r);
+  }
+  free(e);
 }
 
 static void finalize(napi_env env, void *data, void *hint) {
@@ -188,14 +336,18 @@ static napi_value js_receive(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "receive(socketFd, fileFd, offset, length, silenceMs, progress, done)");
     return NULL;
   }
+  pthread_once(&started, start);
+  if (workers_started == 0) {
+    napi_throw_error(env, NULL, "receive: the receiving thread could not start");
+    return NULL;
+  }
   receive_t *r = calloc(1, sizeof(*r));
   if (!r) {
     napi_throw_error(env, NULL, "receive: out of memory");
     return NULL;
   }
   r->sock = fcntl(sock, F_DUPFD_CLOEXEC, 0);
-  if (r->sock < 0 || pipe2(r->cancel, O_CLOEXEC | O_NONBLOCK) != 0) {
-    if (r->sock >= 0) close(r->sock);
+  if (r->sock < 0) {
     free(r);
     napi_throw_error(env, NULL, "receive: could not duplicate the socket");
     return NULL;
@@ -204,27 +356,37 @@ static napi_value js_receive(napi_env env, napi_callback_info info) {
   r->offset = offset;
   r->length = length;
   r->silence_ms = silence;
+  r->lowat = 1;
+  atomic_init(&r->cancelled, 0);
   napi_value name, handle;
   if (napi_create_string_utf8(env, "tapdrop:receive", NAPI_AUTO_LENGTH, &name) != napi_ok ||
-      napi_create_threadsafe_function(env, argv[5], NULL, name, 0, 1, NULL, NULL, NULL, call_progress,
-                                      &r->progress) != napi_ok) {
+      napi_create_threadsafe_function(env, argv[5], NULL, name, 0, 1, NULL, NULL, r, deliver, &r->events) !=
+          napi_ok) {
     close(r->sock);
-    close(r->cancel[0]);
-    close(r->cancel[1]);
     free(r);
-    napi_throw_error(env, NULL, "receive: could not set up progress reports");
+    napi_throw_error(env, NULL, "receive: could not set up its reports");
     return NULL;
   }
   if (napi_create_reference(env, argv[6], 1, &r->done) != napi_ok ||
-      napi_create_async_work(env, NULL, name, execute, complete, r, &r->work) != napi_ok ||
       napi_create_external(env, r, finalize, NULL, &handle) != napi_ok) {
+    // Nothing was handed to the thread: undo here (the reports' function holds no event yet).
+    if (r->done) napi_delete_reference(env, r->done);
+    napi_release_threadsafe_function(r->events, napi_tsfn_abort);
+    close(r->sock);
+    free(r);
     napi_throw_error(env, NULL, "receive: could not start");
     return NULL;
   }
-  if (napi_queue_async_work(env, r->work) != napi_ok) {
-    napi_throw_error(env, NULL, "receive: could not queue");
-    return NULL;
-  }
+  worker_t *w = &workers[0];
+  for (int i = 1; i < workers_started; i++)
+    if (atomic_load(&workers[i].jobs) < atomic_load(&w->jobs)) w = &workers[i];
+  atomic_fetch_add(&w->jobs, 1);
+  r->worker = w;
+  pthread_mutex_lock(&w->lock);
+  r->next = w->incoming;
+  w->incoming = r;
+  pthread_mutex_unlock(&w->lock);
+  wake(w);
   return handle;
 }
 
@@ -238,9 +400,9 @@ static napi_value js_cancel(napi_env env, napi_callback_info info) {
     return NULL;
   }
   receive_t *r = data;
-  if (!r->completed && r->cancel[1] >= 0) {
-    ssize_t ignored = write(r->cancel[1], "x", 1);
-    (void)ignored;
+  if (!r->completed) {
+    atomic_store(&r->cancelled, 1);
+    wake(r->worker);
   }
   return NULL;
 }

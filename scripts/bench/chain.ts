@@ -2,7 +2,7 @@
 // The chain of stores against a real single-node Ceph RGW (scripts/chain/ceph-cluster.ts), in one run:
 //   sync: `--stores` store sync clients at once, each fetching a campaign of `--mb` MB (`--videos` videos: one
 //   rendition each plus poster and thumbnail) with the hub's own sync code — pointer, catalog and metadata read and
-//   checked, then fetchFiles (download.ts: SHA-256 checked, resumable, a partial file never visible, 2 at once per
+//   checked, then fetchFiles (download.ts: BLAKE3 checked, or SHA-256 without our addon, resumable, a partial file never visible, 2 at once per
 //   store, no bandwidth limit) — vs a plain loop over @aws-sdk/client-s3 fetching the same objects to files (2 at
 //   once per store as well), `--rounds` times, alternating. Prints time, throughput and CPU of each run (ours, Ceph's,
 //   the machine's busy share) and the ratio per round; the verdict is the median. Target: ≥ 0.8×.
@@ -35,6 +35,7 @@ import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client
 import pino from 'pino'
 import { S3ObjectStore } from '../../src/main/chain/s3-store'
 import { parseCatalog, parseMeta, type Catalog, type FileRef } from '../../src/main/core/chain/catalog'
+import { blake3Here, CHECKSUM_NAMES, checksumFor, Digests } from '../../src/main/core/chain/checksum'
 import { CATALOG_POINTER, mediaKey, metaKey } from '../../src/main/core/chain/keys'
 import type { ObjectStore } from '../../src/main/core/chain/object-store'
 import { readPointed, readPointer, writeThenPoint } from '../../src/main/core/chain/pointer'
@@ -82,7 +83,16 @@ async function publishCampaign(store: ObjectStore, videos: number, bytes: number
   }
   const all: FileRef[] = []
   const put = async (body: Buffer, ext: 'mp4' | 'jpg'): Promise<FileRef> => {
-    const ref = { key: mediaKey(sha(body), ext), sha256: sha(body), size: body.length }
+    // Named as HQ names them: by SHA-256, and by BLAKE3 where the addon is here (what the stores then check).
+    const d = new Digests(blake3Here() ? ['sha256', 'blake3'] : ['sha256'])
+    d.update(body)
+    const { sha256, blake3 } = d.digest()
+    const ref: FileRef = {
+      key: mediaKey(sha256!, ext),
+      sha256: sha256!,
+      ...(blake3 ? { blake3 } : {}),
+      size: body.length,
+    }
     await store.put(ref.key, body, { contentType: ext === 'mp4' ? 'video/mp4' : 'image/jpeg' })
     all.push(ref)
     return ref
@@ -160,6 +170,7 @@ async function syncStore(store: ObjectStore, dir: string): Promise<number> {
     repos,
     reserveBytes: 0,
     throttle: (n) => noLimit.take(n),
+    limited: () => noLimit.limited(),
     damaged: new Map(),
     concurrency: PER_STORE,
     hasher,
@@ -423,7 +434,8 @@ async function main(): Promise<void> {
         : await publishCampaign(new S3ObjectStore(connection('bench-campaign')), VIDEOS, MB * 1e6)
     await publishCampaign(new S3ObjectStore(connection('bench-idle')), 1, 200_000)
     console.log(
-      `published ${files.length} objects, ${(files.reduce((n, f) => n + f.size, 0) / 1e6).toFixed(0)} MB`,
+      `published ${files.length} objects, ${(files.reduce((n, f) => n + f.size, 0) / 1e6).toFixed(0)} MB;` +
+        ` the stores check each file's ${CHECKSUM_NAMES[checksumFor(files[0] ?? {})]}`,
     )
 
     if (ONLY !== 'idle') {

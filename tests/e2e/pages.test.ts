@@ -11,7 +11,11 @@ beforeAll(async () => {
   t = await startTestHub()
   owner = await setupOwner(t)
   // Something for the audit log to word: an account with a role.
-  const kiosk = await owner.invoke('user-create', { username: 'kiosk', role: 'viewer', password: 'kiosk-password' })
+  const kiosk = await owner.invoke('user-create', {
+    username: 'kiosk',
+    role: 'viewer',
+    password: 'kiosk-password',
+  })
   await owner.invoke('user-set-role', { userId: kiosk.id, role: 'staff' })
   browser = await launchChromium()
 })

@@ -10,10 +10,12 @@ import { S3ObjectStore, type S3StoreOptions } from '../../src/main/chain/s3-stor
 import { downloadToFile, partPath } from '../../src/main/core/chain/download'
 import { HashPool } from '../../src/main/core/chain/file-hasher'
 import { listAll } from '../../src/main/core/chain/listing'
+import { linuxIo } from '../../src/main/core/fsutil/linux-io'
 import { ObjectStoreError, type ObjectStoreFailure } from '../../src/main/core/chain/object-store'
 import { readPointed, readPointer, writeThenPoint } from '../../src/main/core/chain/pointer'
 import { silentLogger } from '../../src/main/core/logger'
 import { startTestCluster, type TestCluster } from '../helpers/ceph'
+import { CutProxy } from '../helpers/cut-proxy'
 import { TamperProxy } from '../helpers/tamper-proxy'
 import { tempDir } from '../helpers/tmp'
 
@@ -522,3 +524,124 @@ describe('object store port on Ceph RGW', () => {
     expect(readFileSync(dest).equals(data)).toBe(true)
   })
 })
+
+describe.runIf(process.platform === 'linux' && linuxIo() !== null)(
+  'downloads read by the addon (direct-download.ts)',
+  () => {
+    it('receives the body straight into the file: every byte, the ones Node had read first included', async () => {
+      const s = store()
+      for (const size of [1, 70_000, 24 * 1024 * 1024 + 5]) {
+        const data = randomBytes(size)
+        await s.put(`t/direct-${size}.bin`, data)
+        const dest = join(files.path, `direct-${size}.bin`)
+        const r = await downloadToFile(s, `t/direct-${size}.bin`, dest, { direct: true, hasher: hashing })
+        expect(r, `${size} bytes`).toMatchObject({ size, fetched: size, reopened: 0, checked: 'sha256' })
+        expect(readFileSync(dest).equals(data), `${size} bytes`).toBe(true)
+      }
+      // A 1-byte body is all in Node's hands already; a large one mostly in the addon's.
+      const big = await downloadToFile(s, 't/direct-25165829.bin', join(files.path, 'direct-again.bin'), {
+        direct: true,
+      })
+      expect(big.direct).toBe(true)
+    })
+
+    it('continues after the connection is cut mid-body, from the byte it reached, and counts no byte twice', async () => {
+      const data = randomBytes(32 * 1024 * 1024)
+      const proxy = new CutProxy({ host: '127.0.0.1', port: ceph.cluster.info.rgwPort })
+      await proxy.start()
+      try {
+        const s = store({ endpoint: proxy.url })
+        await s.put('t/direct-cut.bin', data)
+        const dest = join(files.path, 'direct-cut.bin')
+        let cut = false
+        const r = await downloadToFile(s, 't/direct-cut.bin', dest, {
+          direct: true,
+          hasher: hashing,
+          onProgress: (received) => {
+            // Drops the connection open now; the next one passes.
+            if (!cut && received >= 8 * 1024 * 1024) {
+              cut = true
+              proxy.set('pass')
+            }
+          },
+        })
+        expect(cut).toBe(true)
+        expect(r).toMatchObject({ direct: true, fetched: data.length, size: data.length })
+        expect(r.reopened).toBeGreaterThanOrEqual(1)
+        expect(readFileSync(dest).equals(data)).toBe(true)
+      } finally {
+        await proxy.stop()
+      }
+    })
+
+    it.runIf(process.getuid?.() === 0)(
+      'says the disk is full as the file system does (ENOSPC), and frees nothing it should keep',
+      async () => {
+        // A real full disk: the download's folder on an 8 MiB tmpfs (mounting needs root, as disk-full.test.ts).
+        const mount = tempDir('tapdrop-chain-full-')
+        execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mount.path])
+        try {
+          const s = store()
+          const data = randomBytes(24 * 1024 * 1024)
+          await s.put('t/direct-full.bin', data)
+          const dest = join(mount.path, 'direct-full.bin')
+          const err = (await downloadToFile(s, 't/direct-full.bin', dest, { direct: true }).then(
+            () => null,
+            (e: unknown) => e,
+          )) as NodeJS.ErrnoException | null
+          expect(err?.code).toBe('ENOSPC')
+          expect(existsSync(dest)).toBe(false)
+          // What fitted is kept for a try once there is room (the sync's own reserve check frees or refuses first).
+          expect(statSync(partPath(dest)).size).toBeGreaterThan(4 * 1024 * 1024)
+        } finally {
+          execFileSync('umount', [mount.path])
+          mount.cleanup()
+        }
+      },
+    )
+
+    it('stops when aborted, and gives up on a silent connection, keeping the bytes it has for the next try', async () => {
+      const data = randomBytes(32 * 1024 * 1024)
+      const proxy = new CutProxy({ host: '127.0.0.1', port: ceph.cluster.info.rgwPort })
+      await proxy.start()
+      try {
+        const s = store({ endpoint: proxy.url, idleTimeoutMs: 400 })
+        await s.put('t/direct-stall.bin', data)
+        const dest = join(files.path, 'direct-stall.bin')
+        // Each connection brings ~6 MiB of the answer, then falls silent (stays open).
+        proxy.stallAfter = 6 * 1024 * 1024
+        proxy.set('pass')
+        const stop = new AbortController()
+        let at = 0
+        const aborted = downloadToFile(s, 't/direct-stall.bin', dest, {
+          direct: true,
+          signal: stop.signal,
+          onProgress: (received) => {
+            at = received
+            if (received >= 4 * 1024 * 1024)
+              setTimeout(() => stop.abort(new Error('the sync was stopped')), 100)
+          },
+        })
+        await expect(aborted).rejects.toThrow('the sync was stopped')
+        const kept = statSync(partPath(dest)).size
+        expect(kept).toBeGreaterThanOrEqual(4 * 1024 * 1024)
+        expect(kept).toBeLessThan(data.length)
+
+        // Silent connections: each is given up after the store's idle limit (400 ms here, not Node's timer, which
+        // sees none of the addon's bytes) and the next goes on from the byte reached.
+        proxy.set('pass')
+        const t0 = Date.now()
+        const r = await downloadToFile(s, 't/direct-stall.bin', dest, { direct: true })
+        const silences = Math.ceil((data.length - kept) / (6 * 1024 * 1024)) - 1
+        expect(r).toMatchObject({ direct: true, resumedFrom: kept, fetched: data.length - kept })
+        expect(r.reopened).toBe(silences)
+        expect(Date.now() - t0).toBeGreaterThanOrEqual(silences * 400)
+        expect(Date.now() - t0).toBeLessThan(silences * 400 + 10_000)
+        expect(readFileSync(dest).equals(data)).toBe(true)
+        expect(at).toBeGreaterThan(0)
+      } finally {
+        await proxy.stop()
+      }
+    })
+  },
+)

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { downloadToFile, partPath } from '../../src/main/core/chain/download'
 import { HashPool } from '../../src/main/core/chain/file-hasher'
+import { linuxIo, replaceLinuxIo } from '../../src/main/core/fsutil/linux-io'
 import { ObjectStoreError } from '../../src/main/core/chain/object-store'
 import { silentLogger } from '../../src/main/core/logger'
 import { MemoryStore } from '../helpers/memory-store'
@@ -15,6 +16,12 @@ import { tempDir } from '../helpers/tmp'
  */
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex')
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex')
+const blake3 = (b: Buffer) => {
+  const io = linuxIo()!
+  const h = io.blake3New()
+  io.blake3Update(h, b)
+  return io.blake3Hex(h)
+}
 
 let files: ReturnType<typeof tempDir>
 let pool: HashPool
@@ -147,5 +154,91 @@ describe('downloads checked on the hashing thread', () => {
       ),
     )
     expect(results.map((r) => r.sha256)).toEqual(bodies.map(sha256))
+  })
+})
+
+describe.runIf(linuxIo() !== null)('downloads a catalog names by BLAKE3 as well (checksum.ts)', () => {
+  it('checks the BLAKE3, on the thread, and keeps the file', async () => {
+    const store = new MemoryStore()
+    const data = randomBytes(5 * 1024 * 1024 + 3)
+    await store.put('t/b3', data)
+    const dest = join(files.path, 'b3.bin')
+    const r = await downloadToFile(store, 't/b3', dest, {
+      hasher: pool,
+      sha256: sha256(data),
+      blake3: blake3(data),
+    })
+    expect(r).toMatchObject({ checked: 'blake3', sha256: sha256(data), size: data.length })
+    expect(readFileSync(dest).equals(data)).toBe(true)
+    expect(pool.threaded).toBe(true)
+  })
+
+  it('refuses bytes that do not match the BLAKE3, even when the SHA-256 named beside it does', async () => {
+    const store = new MemoryStore()
+    const data = randomBytes(1024 * 1024)
+    await store.put('t/b3-wrong', data)
+    const dest = join(files.path, 'b3-wrong.bin')
+    const other = blake3(Buffer.concat([data, Buffer.from([1])]))
+    const refused = downloadToFile(store, 't/b3-wrong', dest, {
+      hasher: pool,
+      sha256: sha256(data),
+      blake3: other,
+    })
+    await expect(refused).rejects.toThrow(`BLAKE3 ${blake3(data)} instead of ${other}`)
+    expect(existsSync(dest)).toBe(false)
+    expect(existsSync(partPath(dest))).toBe(false)
+  })
+
+  it('catches a damaged byte in the part kept from before a resume', async () => {
+    const store = new MemoryStore()
+    const data = randomBytes(6 * 1024 * 1024)
+    await store.put('t/b3-resume', data)
+    const dest = join(files.path, 'b3-resume.bin')
+    const names = { sha256: sha256(data), blake3: blake3(data) }
+    const stop = new AbortController()
+    await expect(
+      downloadToFile(store, 't/b3-resume', dest, {
+        ...names,
+        hasher: pool,
+        signal: stop.signal,
+        onProgress: (received) => received >= 3 * 1024 * 1024 && stop.abort(),
+      }),
+    ).rejects.toThrow()
+    const partial = readFileSync(partPath(dest))
+    partial[1000] = partial[1000]! ^ 1
+    writeFileSync(partPath(dest), partial)
+    expect(await reason(downloadToFile(store, 't/b3-resume', dest, { ...names, hasher: pool }))).toBe(
+      'checksum',
+    )
+    expect(existsSync(partPath(dest))).toBe(false)
+    const again = await downloadToFile(store, 't/b3-resume', dest, { ...names, hasher: pool })
+    expect(again).toMatchObject({ checked: 'blake3', resumedFrom: 0 })
+    expect(readFileSync(dest).equals(data)).toBe(true)
+  })
+
+  it('checks the SHA-256 where the addon is not loaded (Windows, macOS, TAPDROP_LINUX_IO=0)', async () => {
+    const store = new MemoryStore()
+    const data = randomBytes(1024 * 1024)
+    await store.put('t/b3-none', data)
+    const names = { sha256: sha256(data), blake3: blake3(data) }
+    replaceLinuxIo(null)
+    try {
+      const r = await downloadToFile(store, 't/b3-none', join(files.path, 'b3-none.bin'), {
+        ...names,
+        hasher: pool,
+      })
+      expect(r).toMatchObject({ checked: 'sha256', sha256: sha256(data) })
+      // And refuses by it: the BLAKE3 named cannot be checked here, the SHA-256 can.
+      const bad = await reason(
+        downloadToFile(store, 't/b3-none', join(files.path, 'b3-none-2.bin'), {
+          sha256: sha256(Buffer.from('other')),
+          blake3: names.blake3,
+          hasher: pool,
+        }),
+      )
+      expect(bad).toBe('checksum')
+    } finally {
+      replaceLinuxIo(undefined)
+    }
   })
 })

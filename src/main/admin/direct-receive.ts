@@ -1,17 +1,14 @@
 import { createHash } from 'node:crypto'
 import { close, open, read, write } from 'node:fs'
 import type { IncomingMessage } from 'node:http'
-import type { Socket } from 'node:net'
 import { promisify } from 'node:util'
 import { linuxIo, type LinuxIo } from '../core/fsutil/linux-io'
+import { handoffFd, stillHolds, stopNodeReading } from '../core/fsutil/socket-handoff'
 
 const openAsync = promisify(open)
 const closeAsync = promisify(close)
 const writeAsync = promisify(write)
 const readAsync = promisify(read)
-
-type Handle = { fd?: number; reading?: boolean; readStop?: () => number }
-type PlainSocket = Socket & { _handle?: Handle | null; encrypted?: boolean; _paused?: boolean }
 
 /** A connection silent this long while an upload is due is given up (the server's own idle limit, which it no
  * longer sees while the thread reads). */
@@ -35,12 +32,8 @@ export class ReceiveError extends Error {
  */
 export function canReceiveDirect(req: IncomingMessage): boolean {
   if (process.env.TAPDROP_DIRECT_UPLOAD === '0' || !linuxIo()) return false
-  const s = req.socket as PlainSocket
   return (
-    !s.encrypted &&
-    typeof s._handle?.fd === 'number' &&
-    s._handle.fd >= 0 &&
-    typeof s._handle.readStop === 'function' &&
+    handoffFd(req.socket) !== null &&
     req.headers['content-length'] !== undefined &&
     req.headers['transfer-encoding'] === undefined
   )
@@ -65,14 +58,9 @@ export async function receiveDirect(
   silenceMs = SILENCE_MS,
 ): Promise<{ bytes: number; sha256: string }> {
   const io = linuxIo() as LinuxIo
-  const socket = req.socket as PlainSocket
-  const handle = socket._handle!
-  // Stop Node reading, and keep it stopped: the server resumes a socket only when `_paused` is false.
-  // (`reading` is not kept up to date for a socket Node's parser consumes directly: stop unconditionally.)
-  socket._paused = true
-  socket.pause() // no longer flowing: its own stream machinery would call readStart again
-  handle.reading = false
-  handle.readStop!()
+  const socket = req.socket
+  const socketFd = handoffFd(socket)!
+  stopNodeReading(socket)
   // Bytes Node already read after the headers are parsed once this request's handler returns: let that happen,
   // then take them from the request.
   await new Promise((resolve) => setImmediate(resolve))
@@ -120,11 +108,11 @@ export async function receiveDirect(
 
     // The socket may have closed while the file opened; then its descriptor number may already be someone
     // else's. Checked and handed over in one synchronous step, so it cannot close in between.
-    if (socket.destroyed || socket._handle !== handle) throw new ReceiveError('the client went away', true)
+    if (!stillHolds(socket, socketFd)) throw new ReceiveError('the client went away', true)
     socket.setTimeout(0)
     const [status, written] = await new Promise<[number, number]>((resolve) => {
       const job = io.receive(
-        handle.fd!,
+        socketFd,
         fd,
         head.length,
         rest,

@@ -103,6 +103,7 @@ export class S3ObjectStore implements ObjectStore {
   readonly location: string
   private readonly client: S3Client
   private readonly bucket: string
+  private readonly idleMs: number
   private readonly endpoint: string
   private readonly attempts: number
   private readonly retryBaseMs: number
@@ -138,6 +139,7 @@ export class S3ObjectStore implements ObjectStore {
         )
       }
     }
+    this.idleMs = options.idleTimeoutMs ?? 30_000
     this.client = new S3Client({
       endpoint: options.endpoint,
       region: options.region,
@@ -149,7 +151,7 @@ export class S3ObjectStore implements ObjectStore {
       systemClockOffset: options.clockOffsetMs ?? 0,
       requestHandler: {
         connectionTimeout: options.connectTimeoutMs ?? 5000,
-        socketTimeout: options.idleTimeoutMs ?? 30_000,
+        socketTimeout: this.idleMs,
         httpAgent: new HttpAgent(agent),
         httpsAgent: new HttpsAgent({ ...agent, ...(ca ? { ca } : {}) }),
       },
@@ -415,7 +417,7 @@ export class S3ObjectStore implements ObjectStore {
       )
       // "bytes 100-199/200": the whole object's size is after the slash.
       const total = out.ContentRange ? Number(out.ContentRange.split('/')[1]) : (out.ContentLength ?? 0)
-      return { info: this.info(key, out, total), start, body: out.Body as Readable }
+      return { info: this.info(key, out, total), start, body: out.Body as Readable, idleMs: this.idleMs }
     } catch (err) {
       // Nothing left to read (S3 answers 416 to a range starting at the end): an empty body.
       if ((err as ObjectStoreError).details?.status === 416) {

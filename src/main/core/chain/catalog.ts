@@ -17,10 +17,18 @@ import { ObjectStoreError } from './object-store'
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/)
 
-/** One object in the bucket, as a catalog or a metadata object names it: readers check size and SHA-256. */
+/**
+ * One object in the bucket, as a catalog or a metadata object names it: readers check its size and its SHA-256, or
+ * its BLAKE3 where it has one and the reader can compute it (checksum.ts). Headquarters without our addon names no
+ * BLAKE3; a store without it checks the SHA-256.
+ */
 export const FileRefSchema = z.object({
   key: z.string().min(1).max(1024),
   sha256: Sha256,
+  blake3: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   size: z.number().int().nonnegative(),
 })
 export type FileRef = z.infer<typeof FileRefSchema>

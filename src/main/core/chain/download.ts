@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { open, rename, writeFile } from 'node:fs/promises'
+import { constants } from 'node:os'
 import { dirname } from 'node:path'
 import type { Readable } from 'node:stream'
 import { finished } from 'node:stream/promises'
 import { syncDirAsync } from '../fsutil/atomic'
 import { unlinkIfThereAsync } from '../fsutil/unlink'
+import { CHECKSUM_NAMES, checksumFor, type ChecksumKind } from './checksum'
+import { directBody, receiveDirect } from './direct-download'
 import { hashOnThisThread, type FileHasher } from './file-hasher'
 import { ObjectStoreError, isObjectStoreError, type ObjectStore } from './object-store'
 import { PartWriter, WriteFailed } from './part-writer'
@@ -18,12 +21,22 @@ export interface DownloadOptions {
    * MD5 of a single-part ETag; else only the size is checked.
    */
   sha256?: string
+  /**
+   * The content's BLAKE3 (hex), where the catalog names one: checked instead of the SHA-256 on a machine with our
+   * addon (checksum.ts), at a quarter of the CPU.
+   */
+  blake3?: string
   onProgress?: (received: number, total: number) => void
   /**
    * Asked before each chunk is written: a bandwidth limit shared by several downloads answers a promise to wait
    * for, or null when the chunk may go now.
    */
   throttle?: (bytes: number) => Promise<void> | null
+  /**
+   * The body may be read by our addon straight into the file where the connection allows (direct-download.ts):
+   * only when no bandwidth limit applies, since the addon's thread cannot wait for `throttle`. Default false.
+   */
+  direct?: boolean
   signal?: AbortSignal
   /** Breaks of the stream in a row, with no byte received in between, before giving up. Default 3. */
   maxBreaks?: number
@@ -38,7 +51,12 @@ export interface DownloadResult {
   path: string
   size: number
   etag: string
-  sha256: string
+  /** The content's SHA-256: the one wanted and checked, or computed; null when it was checked by BLAKE3 only. */
+  sha256: string | null
+  /** What the bytes were checked against (null: a foreign object with nothing to check but its size). */
+  checked: ChecksumKind | 'md5' | null
+  /** The body was read by our addon straight into the file (direct-download.ts), for some or all of its bytes. */
+  direct: boolean
   /** Bytes already there from an earlier, interrupted download (0 for a fresh one). */
   resumedFrom: number
   /** Bytes received by this call. */
@@ -89,6 +107,34 @@ const PLAIN_MD5_ETAG = /^"?([0-9a-f]{32})"?$/i
 
 function abortError(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : new Error('download aborted')
+}
+
+/** A direct read's silence limit when the store names none (S3ObjectStore's own idle timeout by default). */
+const DIRECT_SILENCE_MS = 30_000
+/** A direct read's failures that are the connection's (the next try reopens it), not the disk's. */
+const NETWORK_ERRNOS = new Set(
+  [
+    'ECONNRESET',
+    'ETIMEDOUT',
+    'ECANCELED',
+    'EPROTO',
+    'EPIPE',
+    'ENOTCONN',
+    'ECONNABORTED',
+    'EHOSTUNREACH',
+    'ENETDOWN',
+  ]
+    .map((name) => constants.errno[name as keyof typeof constants.errno])
+    .filter((n) => n !== undefined),
+)
+
+const errnoName = (status: number): string =>
+  Object.entries(constants.errno).find(([, n]) => n === -status)?.[0] ?? `errno ${-status}`
+
+/** A direct read's disk failure as Node's fs reports one (`code` ENOSPC …), for the caller's disk-full handling. */
+function diskError(status: number): Error {
+  const code = errnoName(status)
+  return Object.assign(new Error(`${code}: writing the download failed`), { code, errno: status })
 }
 
 /** The partial bytes belong to an object replaced since: start again from nothing. */
@@ -174,10 +220,12 @@ async function attempt(
 
   const handle = await open(part, record ? 'r+' : 'w')
   // The MD5 is only for a foreign object without a SHA-256 to check against; a catalog always names one.
-  const job = (options.hasher ?? hashOnThisThread).begin(part, { md5: options.sha256 === undefined })
+  const check = checksumFor(options)
+  const job = (options.hasher ?? hashOnThisThread).begin(part, { check, md5: options.sha256 === undefined })
   let fetched = 0
   let reopened = 0
   let breaks = 0
+  let direct = false
   try {
     if (record) await handle.truncate(offset)
     job.written(offset)
@@ -201,6 +249,34 @@ async function attempt(
       }
       const total = record.size
       const before = offset
+      const body = options.direct ? directBody(opened.body, total - offset) : null
+      if (body) {
+        direct = true
+        const reached = (n: number) => {
+          fetched += before + n - offset
+          offset = before + n
+          job.written(offset)
+          options.onProgress?.(offset, total)
+        }
+        const got = await receiveDirect(body, handle.fd, offset, total - offset, {
+          silenceMs: opened.idleMs ?? DIRECT_SILENCE_MS,
+          signal: options.signal,
+          onWritten: reached,
+        })
+        if (before + got.written !== offset) reached(got.written)
+        if (got.status === 0) continue
+        if (options.signal?.aborted) throw abortError(options.signal)
+        if (!NETWORK_ERRNOS.has(-got.status)) throw diskError(got.status)
+        breaks = offset > before ? 1 : breaks + 1
+        if (breaks > maxBreaks)
+          throw new ObjectStoreError(
+            'network',
+            `the download of ${key} broke ${breaks} times in a row (${errnoName(got.status)}); ${offset} of ${total} bytes are kept and the next try continues from there`,
+            { op: 'download', key },
+          )
+        reopened++
+        continue
+      }
       const writer = new PartWriter(handle, offset, (upTo) => job.written(upTo))
       try {
         await receive(opened.body, options.signal, (buf) => {
@@ -259,16 +335,18 @@ async function attempt(
   const size = statSync(part).size
   // A file of the wrong size is refused without its hash.
   const hashes = size === record.size ? await job.finish(size) : (job.drop(), null)
-  const gotSha = hashes?.sha256 ?? ''
   const gotMd5 = hashes?.md5 ?? null
   const wantSha = options.sha256 ?? record.sha256
+  const want = check === 'blake3' ? options.blake3! : wantSha
+  const got = (check === 'blake3' ? hashes?.blake3 : hashes?.sha256) ?? ''
   const plainMd5 = PLAIN_MD5_ETAG.exec(record.etag)?.[1]?.toLowerCase()
+  const checked = want ? check : plainMd5 ? 'md5' : null
   const problem =
     size !== record.size
       ? `${size} bytes instead of ${record.size}`
-      : wantSha && wantSha.toLowerCase() !== gotSha
-        ? `SHA-256 ${gotSha} instead of ${wantSha}`
-        : !wantSha && plainMd5 && plainMd5 !== gotMd5
+      : want && want.toLowerCase() !== got
+        ? `${CHECKSUM_NAMES[check]} ${got} instead of ${want}`
+        : !want && plainMd5 && plainMd5 !== gotMd5
           ? `MD5 ${gotMd5} instead of the ETag's ${plainMd5}`
           : null
   if (problem) {
@@ -281,5 +359,15 @@ async function attempt(
   await rename(part, dest)
   await unlinkIfThereAsync(recordPath(dest))
   await syncDirAsync(dirname(dest))
-  return { path: dest, size, etag: record.etag, sha256: gotSha, resumedFrom, fetched, reopened }
+  return {
+    path: dest,
+    size,
+    etag: record.etag,
+    sha256: check === 'sha256' ? got : (wantSha ?? null),
+    checked,
+    direct,
+    resumedFrom,
+    fetched,
+    reopened,
+  }
 }

@@ -5,11 +5,21 @@ import { join } from 'node:path'
 import type { Worker } from 'node:worker_threads'
 import type { Logger } from 'pino'
 import { startThreadFile } from '../../db/threads/spawn'
+import { Digests, type ChecksumKind } from './checksum'
 
-/** What a downloaded file is checked against: its SHA-256, and the MD5 where a foreign object has only that. */
+/**
+ * What a downloaded file is checked against: the checksum asked for (checksum.ts says which), and the MD5 where a
+ * foreign object has only that.
+ */
 export interface FileHashes {
-  sha256: string
+  sha256?: string
+  blake3?: string
   md5: string | null
+}
+
+export interface HashOptions {
+  check: ChecksumKind
+  md5: boolean
 }
 
 /** One file hashed from the disk while it is written, so its hash covers the bytes kept, resumed ones included. */
@@ -23,37 +33,37 @@ export interface HashJob {
 }
 
 export interface FileHasher {
-  begin(path: string, options: { md5: boolean }): HashJob
+  begin(path: string, options: HashOptions): HashJob
 }
 
 // The thread's messages (file-hash-thread.ts).
 export type HashRequest =
-  | { op: 'open'; id: number; path: string; md5: boolean }
+  | { op: 'open'; id: number; path: string; check: ChecksumKind; md5: boolean }
   | { op: 'advance'; id: number; upTo: number }
   | { op: 'finish'; id: number; size: number }
   | { op: 'drop'; id: number }
-export type HashReply = { id: number; sha256: string; md5: string | null } | { id: number; error: string }
+export type HashReply = ({ id: number } & FileHashes) | { id: number; error: string }
 
 /** Reads `size` bytes of the file and hashes them here, on the calling thread (reads in libuv's pool). */
-export async function hashFileHere(path: string, size: number, md5: boolean): Promise<FileHashes> {
-  const sha = createHash('sha256')
-  const m = md5 ? createHash('md5') : null
+export async function hashFileHere(path: string, size: number, o: HashOptions): Promise<FileHashes> {
+  const digests = new Digests([o.check])
+  const m = o.md5 ? createHash('md5') : null
   let read = 0
   if (size > 0)
     for await (const chunk of createReadStream(path, { start: 0, end: size - 1 })) {
-      sha.update(chunk as Buffer)
+      digests.update(chunk as Buffer)
       m?.update(chunk as Buffer)
       read += (chunk as Buffer).length
     }
   if (read !== size) throw new Error(`${path} ended at ${read} bytes, before ${size}`)
-  return { sha256: sha.digest('hex'), md5: m?.digest('hex') ?? null }
+  return { ...digests.digest(), md5: m?.digest('hex') ?? null }
 }
 
 /** The file hashed on the calling thread when it is complete: the fallback, and the default of downloadToFile. */
 export const hashOnThisThread: FileHasher = {
-  begin: (path, { md5 }) => ({
+  begin: (path, o) => ({
     written: () => {},
-    finish: (size) => hashFileHere(path, size, md5),
+    finish: (size) => hashFileHere(path, size, o),
     drop: () => {},
   }),
 }
@@ -74,7 +84,7 @@ class PoolJob implements HashJob {
     readonly thread: Thread,
     readonly id: number,
     private readonly path: string,
-    private readonly md5: boolean,
+    private readonly options: HashOptions,
   ) {}
 
   written(bytes: number): void {
@@ -91,9 +101,10 @@ class PoolJob implements HashJob {
         this.waiter = resolve
         this.pool.post(this.thread, { op: 'finish', id: this.id, size })
       }))
-    if (r === 'here') return hashFileHere(this.path, size, this.md5)
+    if (r === 'here') return hashFileHere(this.path, size, this.options)
     if ('error' in r) throw new Error(`${this.path} could not be hashed: ${r.error}`)
-    return { sha256: r.sha256, md5: r.md5 }
+    const { id: _id, ...hashes } = r
+    return hashes
   }
 
   drop(): void {
@@ -115,7 +126,7 @@ class PoolJob implements HashJob {
 const defaultThreads = () => Math.max(1, Math.min(2, availableParallelism() - 1))
 
 /**
- * The downloads' checksums on threads of their own (file-hash-thread.ts), so 200 MB of SHA-256 per file never runs
+ * The downloads' checksums on threads of their own (file-hash-thread.ts), so 200 MB of hashing per file never runs
  * on the event loop that serves phones' taps (bench:chain: ~0.5 s of that loop's ~2.4 s of CPU per GB synced). Each
  * job is told as its file's bytes are written and reads them back from the page cache on its thread, so the hash
  * keeps pace with the download, covers bytes resumed from an earlier run, and is of what is on the disk. The
@@ -129,13 +140,13 @@ export class HashPool implements FileHasher {
 
   constructor(private readonly o: { logger: Logger; threads?: number }) {}
 
-  begin(path: string, options: { md5: boolean }): HashJob {
+  begin(path: string, options: HashOptions): HashJob {
     const thread = this.pick()
     if (!thread) return hashOnThisThread.begin(path, options)
-    const job = new PoolJob(this, thread, ++this.seq, path, options.md5)
+    const job = new PoolJob(this, thread, ++this.seq, path, options)
     thread.jobs.set(job.id, job)
     if (thread.jobs.size === 1) thread.worker.ref()
-    this.post(thread, { op: 'open', id: job.id, path, md5: options.md5 })
+    this.post(thread, { op: 'open', id: job.id, path, ...options })
     return job
   }
 

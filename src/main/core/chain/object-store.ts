@@ -97,6 +97,8 @@ export interface OpenedRead {
   /** The first byte's offset (the `start` asked for). */
   start: number
   body: Readable
+  /** How long the body may be silent before the store's client gives up (a reader taking the socket over keeps it). */
+  idleMs?: number
 }
 
 export interface ListOptions {

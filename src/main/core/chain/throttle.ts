@@ -25,6 +25,11 @@ export class TokenBucket {
     return Math.max(64 * 1024, rate / 5)
   }
 
+  /** A limit is set now (the rate is read at every call). */
+  limited(): boolean {
+    return this.rate() > 0
+  }
+
   /** Null when the chunk may go now (no await on the common path: a download takes once per network chunk). */
   take(bytes: number): Promise<void> | null {
     const rate = this.rate()

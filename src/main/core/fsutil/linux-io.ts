@@ -11,6 +11,10 @@ export interface ReceiveHandle {
   readonly __brand: 'receive'
 }
 
+export interface Blake3Hasher {
+  readonly __brand: 'blake3'
+}
+
 export interface LinuxIo {
   open(socketFd: number): SendfileConnection
   send(conn: SendfileConnection, fileFd: number, offset: number, length: number): number
@@ -28,6 +32,10 @@ export interface LinuxIo {
     done: (status: number, written: number) => void,
   ): ReceiveHandle
   cancelReceive(handle: ReceiveHandle): void
+  blake3New(): Blake3Hasher
+  blake3Update(hasher: Blake3Hasher, bytes: Buffer): void
+  blake3UpdateFromFile(hasher: Blake3Hasher, fd: number, offset: number, length: number): number
+  blake3Hex(hasher: Blake3Hasher): string
 }
 
 let loaded: LinuxIo | null | undefined

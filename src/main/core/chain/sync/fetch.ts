@@ -47,6 +47,8 @@ export async function fetchFiles(o: {
   repos: Repos
   reserveBytes: number
   throttle: (bytes: number) => Promise<void> | null
+  /** A bandwidth limit applies now: the downloads go through Node, where `throttle` can pace them. */
+  limited: () => boolean
   damaged: Map<string, string>
   concurrency: number
   /** Who hashes each file to check it (the sync's HashPool: off the event loop). */
@@ -136,7 +138,9 @@ async function fetchOne(
   try {
     const r = await downloadToFile(o.store, f.key, dest, {
       sha256: f.sha256,
+      blake3: f.blake3,
       throttle: o.throttle,
+      direct: !o.limited(),
       hasher: o.hasher,
       onProgress: (received) => onBytes(received),
       signal,
@@ -155,7 +159,7 @@ async function fetchOne(
       if (info) o.damaged.set(f.key, info.etag)
       throw new ObjectStoreError(
         'checksum',
-        `${f.key} (named by catalog version ${v}) arrived damaged: its bytes do not match the SHA-256 the catalog names. It was not kept; the last good catalog stays applied`,
+        `${f.key} (named by catalog version ${v}) arrived damaged: its bytes do not match the checksum the catalog names. It was not kept; the last good catalog stays applied`,
         { op: 'sync', key: f.key },
       )
     }

@@ -326,6 +326,7 @@ export class ChainSync {
         repos: this.d.repos,
         reserveBytes: this.d.config.values.minFreeDiskMegabytes * 1024 * 1024,
         throttle: (n) => this.bucket.take(n),
+        limited: () => this.bucket.limited(),
         damaged: this.damaged,
         concurrency: this.d.concurrency ?? 2,
         hasher: this.hasher,
