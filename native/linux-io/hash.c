@@ -28,15 +28,17 @@
 
 typedef struct {
   blake3_hasher state;
-  uint8_t *buffer;
 } hasher_t;
+
+static const napi_type_tag HASHER_TAG = {0x7461706472306233ULL, 0x6861736865723031ULL};
+
+/** The file reads' buffer: one per thread that hashes files (the hub's hashing thread), kept for its life. */
+static __thread uint8_t *read_buffer = NULL;
 
 static void hasher_free(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
-  hasher_t *h = data;
-  free(h->buffer);
-  free(h);
+  free(data);
 }
 
 static napi_value js_new(napi_env env, napi_callback_info info) {
@@ -53,13 +55,20 @@ static napi_value js_new(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "could not create the hasher");
     return NULL;
   }
+  if (napi_type_tag_object(env, out, &HASHER_TAG) != napi_ok) {
+    napi_throw_error(env, NULL, "could not create the hasher");
+    return NULL;
+  }
   return out;
 }
 
 static hasher_t *hasher_arg(napi_env env, napi_value v) {
   napi_valuetype type;
+  bool ours = false;
   void *h = NULL;
-  if (napi_typeof(env, v, &type) != napi_ok || type != napi_external || napi_get_value_external(env, v, &h) != napi_ok)
+  if (napi_typeof(env, v, &type) != napi_ok || type != napi_external ||
+      napi_check_object_type_tag(env, v, &HASHER_TAG, &ours) != napi_ok || !ours ||
+      napi_get_value_external(env, v, &h) != napi_ok)
     return NULL;
   return h;
 }
@@ -94,20 +103,20 @@ static napi_value js_update_from_file(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "blake3UpdateFromFile(hasher, fd, offset, length)");
     return NULL;
   }
-  if (!h->buffer && !(h->buffer = malloc(READ_SIZE))) {
+  if (!read_buffer && !(read_buffer = malloc(READ_SIZE))) {
     napi_throw_error(env, NULL, "out of memory");
     return NULL;
   }
   while (done < length) {
     size_t want = length - done < READ_SIZE ? (size_t)(length - done) : READ_SIZE;
-    ssize_t n = pread(fd, h->buffer, want, offset + done);
+    ssize_t n = pread(fd, read_buffer, want, offset + done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       done = -errno;
       break;
     }
     if (n == 0) break;
-    blake3_hasher_update(&h->state, h->buffer, (size_t)n);
+    blake3_hasher_update(&h->state, read_buffer, (size_t)n);
     done += n;
   }
   napi_create_int64(env, done, &out);

@@ -34,10 +34,12 @@ export function startWriteback(
 export type Receive = object & { readonly __brand: 'receive' }
 /**
  * Reads exactly `length` bytes from the socket (a duplicate of `socketFd`) and writes them to `fileFd` from
- * `offset`, on libuv's thread pool, starting the disk's writeback every 32 MiB. The caller has stopped Node reading
- * the socket. `progress(written)` after each 8 MiB write (may arrive after `done`); `done(status, written)`:
- * 0 or -errno (-ECONNRESET: closed early, -ETIMEDOUT: silent for `silenceMs`, -ECANCELED: cancelled,
- * -ENOSPC: the disk is full; the rest of the body was read and dropped, so the client can be answered).
+ * `offset`, on the addon's receiving threads (epoll; receive.c), starting the disk's writeback every 32 MiB. The
+ * caller has stopped Node reading the socket. `progress(written)` every 4 MiB or so, never after `done`;
+ * `done(status, written, writeError)`: status 0 or -errno (-ECONNRESET: closed early, -ETIMEDOUT: silent for
+ * `silenceMs`, -ECANCELED: cancelled, -ENOSPC: the disk is full …); writeError: 0 or the -errno of the first failed
+ * write. After a failed write the rest of the body is read and dropped (so an upload's client can be answered),
+ * unless `stopOnWriteError`. Throws when no receiving thread can start.
  */
 export function receive(
   socketFd: number,
@@ -46,7 +48,8 @@ export function receive(
   length: number,
   silenceMs: number,
   progress: (written: number) => void,
-  done: (status: number, written: number) => void,
+  done: (status: number, written: number, writeError: number) => void,
+  stopOnWriteError?: boolean,
 ): Receive
 /** Ends a receive early; its `done` follows with -ECANCELED. Safe after it finished. */
 export function cancelReceive(handle: Receive): void

@@ -16,13 +16,18 @@
 // long as its body, and on the pool's 4 threads a sync's two downloads and two uploads would have left none for the
 // hub's file system calls.
 //
-//   receive(socketFd, fileFd, offset, length, silenceMs, progress, done) -> handle
+//   receive(socketFd, fileFd, offset, length, silenceMs, progress, done[, stopOnWriteError]) -> handle
 //       reads exactly `length` bytes from the socket (a duplicate of it: Node keeps its own) and writes them to
-//       `fileFd` from `offset`. progress(written) every 4 MiB or so; done(status, written): 0, or -errno
-//       (-ECONNRESET: the peer closed early, -ETIMEDOUT: no byte for silenceMs, -ECANCELED: cancelled, -ENOSPC ...).
-//       After a failed write the rest of the body is read and dropped before done reports the write's error (an
-//       upload's client has then finished sending when it is answered). The caller stops Node reading the socket
-//       first and keeps fileFd open until done.
+//       `fileFd` from `offset`. progress(written) every 4 MiB or so; done(status, written, writeError): status 0, or
+//       -errno (-ECONNRESET: the peer closed early, -ETIMEDOUT: no byte for silenceMs, -ECANCELED: cancelled,
+//       -ENOSPC ...); writeError: 0, or the -errno of the first failed write (the disk's side, whatever the socket
+//       did after). After a failed write the rest of the body is read and dropped before done (an upload's client
+//       has then finished sending when it is answered), unless stopOnWriteError (a download: no point fetching the
+//       rest). The caller stops Node reading the socket first and keeps fileFd open until done. The socket's
+//       SO_RCVLOWAT is set back to 1 at the end.
+//
+// A write that blocks (a disk far behind, dirty-page throttling) holds the other receives of its thread meanwhile:
+// the two threads share the bodies, and a store PC's one disk is behind for all of them alike.
 //   cancelReceive(handle)   ends a receive early (the socket closed, the hub stops); done follows. Safe to repeat.
 #define _GNU_SOURCE
 #include <errno.h>
@@ -67,7 +72,15 @@ typedef struct receive_s {
   struct receive_s *next;          // the thread's list of receives, or the queue of new ones
   struct worker *worker;           // the thread serving it
   napi_threadsafe_function events; // progress and done, in order, on the JavaScript thread
+  napi_env env;
   napi_ref done;
+  event_t done_event;              // posted once, from here: an allocation that fails cannot lose it
+  int stop_on_write_error;
+  // Between the thread and an environment being torn down (see env_gone): under m.
+  pthread_mutex_t m;
+  pthread_cond_t cv;
+  int detached;                    // the environment is going away: post nothing more
+  int thread_done;                 // the thread let go of the receive
   int sock;                        // our duplicate of the socket
   int file;
   int64_t offset, length;
@@ -94,8 +107,10 @@ typedef struct worker {
   atomic_int jobs;      // receives it serves: a new one goes to the thread with fewer
 } worker_t;
 
-static pthread_once_t started = PTHREAD_ONCE_INIT;
-static int workers_started = 0;
+static pthread_mutex_t starting = PTHREAD_MUTEX_INITIALIZER;
+static int workers_started = 0;  // under starting until it is non-zero, read-only after
+
+static const napi_type_tag RECEIVE_TAG = {0x7461706472307031ULL, 0x7265636569766531ULL};
 static worker_t workers[WORKERS];
 
 static int64_t now_ms(void) {
@@ -117,13 +132,16 @@ static int write_all(int fd, const char *buf, size_t len, int64_t at) {
   return 0;
 }
 
-static void post(receive_t *r, int kind, int status, napi_threadsafe_function_call_mode mode) {
+/** A progress report, unless the environment is going away. Dropped when memory is short: the next one says more. */
+static void post_progress(receive_t *r) {
   event_t *e = malloc(sizeof(*e));
   if (!e) return;
-  e->kind = kind;
-  e->status = status;
+  e->kind = EV_PROGRESS;
+  e->status = 0;
   e->written = r->written;
-  if (napi_call_threadsafe_function(r->events, e, mode) != napi_ok) free(e);
+  pthread_mutex_lock(&r->m);
+  if (r->detached || napi_call_threadsafe_function(r->events, e, napi_tsfn_nonblocking) != napi_ok) free(e);
+  pthread_mutex_unlock(&r->m);
 }
 
 /** Reads what the socket has (up to a turn's worth) and writes it. Sets `over` when the body is complete or failed. */
@@ -140,7 +158,12 @@ static void pump(receive_t *r) {
       turn += n;
       r->last_byte_ms = r->last_read_ms;
       if (r->write_failed) continue;
-      if ((r->write_failed = write_all(r->file, buffer, (size_t)n, r->offset + r->written)) != 0) continue;
+      if ((r->write_failed = write_all(r->file, buffer, (size_t)n, r->offset + r->written)) != 0) {
+        if (!r->stop_on_write_error) continue;
+        r->status = r->write_failed;
+        r->over = 1;
+        return;
+      }
       r->written += n;
       if (r->written - r->flushed >= WRITEBACK_STEP) {
         // Only starts the writeback (no barrier); an error just leaves it to the caller's final fdatasync.
@@ -149,7 +172,7 @@ static void pump(receive_t *r) {
       }
       if (r->written - r->reported >= PROGRESS_STEP) {
         // Non-blocking: if JavaScript is behind, the next report carries a larger count anyway.
-        post(r, EV_PROGRESS, 0, napi_tsfn_nonblocking);
+        post_progress(r);
         r->reported = r->written;
       }
       continue;
@@ -179,10 +202,20 @@ static void pump(receive_t *r) {
 /** The receive's end: the socket is let go and done is queued. The thread does not touch `r` after this. */
 static void finish(receive_t *r) {
   worker_t *w = r->worker;
+  int one = 1;
   epoll_ctl(w->epfd, EPOLL_CTL_DEL, r->sock, NULL);
+  // The socket is Node's again (through its own descriptor): a mark left set would hide its next small reads.
+  if (r->lowat != 1) setsockopt(r->sock, SOL_SOCKET, SO_RCVLOWAT, &one, sizeof one);
   close(r->sock);
   atomic_fetch_sub(&w->jobs, 1);
-  post(r, EV_DONE, r->status, napi_tsfn_blocking);
+  r->done_event.kind = EV_DONE;
+  r->done_event.status = r->status;
+  r->done_event.written = r->written;
+  pthread_mutex_lock(&r->m);
+  if (!r->detached) napi_call_threadsafe_function(r->events, &r->done_event, napi_tsfn_blocking);
+  r->thread_done = 1;
+  pthread_cond_signal(&r->cv);
+  pthread_mutex_unlock(&r->m);
 }
 
 static void *run(void *arg) {
@@ -283,7 +316,26 @@ static void wake(worker_t *w) {
 }
 
 static void maybe_free(receive_t *r) {
-  if (r->completed && r->finalized) free(r);
+  if (r->completed && r->finalized) {
+    pthread_mutex_destroy(&r->m);
+    pthread_cond_destroy(&r->cv);
+    free(r);
+  }
+}
+
+/**
+ * The receive's environment is being torn down (the app quits, a worker thread ends) before its done arrived: the
+ * thread must not post to its reporting function, which the environment frees next. Cancels the receive and waits
+ * the few milliseconds until the thread has let go of it. The receive's memory is left to the process's end.
+ */
+static void env_gone(void *arg) {
+  receive_t *r = arg;
+  pthread_mutex_lock(&r->m);
+  r->detached = 1;
+  atomic_store(&r->cancelled, 1);
+  wake(r->worker);
+  while (!r->thread_done) pthread_cond_wait(&r->cv, &r->m);
+  pthread_mutex_unlock(&r->m);
 }
 
 /** On the JavaScript thread, in the order the receive thread posted them. */
@@ -292,7 +344,7 @@ static void deliver(napi_env env, napi_value progress, void *context, void *data
   event_t *e = data;
   if (!env) {
     // The environment is going away: nothing to call.
-    free(e);
+    if (e != &r->done_event) free(e);
     return;
   }
   napi_value global, fn, argv[2];
@@ -300,17 +352,20 @@ static void deliver(napi_env env, napi_value progress, void *context, void *data
   if (e->kind == EV_PROGRESS) {
     if (!r->completed && napi_create_int64(env, e->written, &argv[0]) == napi_ok)
       napi_call_function(env, global, progress, 1, argv, NULL);
-  } else {
-    r->completed = 1;
-    int have = napi_get_reference_value(env, r->done, &fn) == napi_ok;
-    napi_delete_reference(env, r->done);
-    napi_release_threadsafe_function(r->events, napi_tsfn_release);
-    if (have && napi_create_int32(env, e->status, &argv[0]) == napi_ok &&
-        napi_create_int64(env, e->written, &argv[1]) == napi_ok)
-      napi_call_function(env, global, fn, 2, argv, NULL);
-    maybe_free(r);
+    free(e);
+    return;
   }
-  free(e);
+  napi_value args[3];
+  r->completed = 1;
+  napi_remove_env_cleanup_hook(env, env_gone, r);
+  int have = napi_get_reference_value(env, r->done, &fn) == napi_ok;
+  napi_delete_reference(env, r->done);
+  napi_release_threadsafe_function(r->events, napi_tsfn_release);
+  if (have && napi_create_int32(env, e->status, &args[0]) == napi_ok &&
+      napi_create_int64(env, e->written, &args[1]) == napi_ok &&
+      napi_create_int32(env, r->write_failed, &args[2]) == napi_ok)
+    napi_call_function(env, global, fn, 3, args, NULL);
+  maybe_free(r);
 }
 
 static void finalize(napi_env env, void *data, void *hint) {
@@ -322,21 +377,27 @@ static void finalize(napi_env env, void *data, void *hint) {
 }
 
 static napi_value js_receive(napi_env env, napi_callback_info info) {
-  size_t argc = 7;
-  napi_value argv[7];
+  size_t argc = 8;
+  napi_value argv[8];
   int32_t sock, file, silence;
   int64_t offset, length;
+  bool stop_on_write_error = false;
   napi_valuetype t5, t6;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 7 ||
+      (argc >= 8 && napi_get_value_bool(env, argv[7], &stop_on_write_error) != napi_ok) ||
       napi_get_value_int32(env, argv[0], &sock) != napi_ok || napi_get_value_int32(env, argv[1], &file) != napi_ok ||
       napi_get_value_int64(env, argv[2], &offset) != napi_ok || napi_get_value_int64(env, argv[3], &length) != napi_ok ||
       napi_get_value_int32(env, argv[4], &silence) != napi_ok || napi_typeof(env, argv[5], &t5) != napi_ok ||
       napi_typeof(env, argv[6], &t6) != napi_ok || t5 != napi_function || t6 != napi_function || sock < 0 ||
       file < 0 || offset < 0 || length < 0 || silence <= 0) {
-    napi_throw_type_error(env, NULL, "receive(socketFd, fileFd, offset, length, silenceMs, progress, done)");
+    napi_throw_type_error(env, NULL,
+                          "receive(socketFd, fileFd, offset, length, silenceMs, progress, done[, stopOnWriteError])");
     return NULL;
   }
-  pthread_once(&started, start);
+  // Tried again at the next receive if no thread could start (the caller falls back to Node meanwhile).
+  pthread_mutex_lock(&starting);
+  if (workers_started == 0) start();
+  pthread_mutex_unlock(&starting);
   if (workers_started == 0) {
     napi_throw_error(env, NULL, "receive: the receiving thread could not start");
     return NULL;
@@ -357,6 +418,10 @@ static napi_value js_receive(napi_env env, napi_callback_info info) {
   r->length = length;
   r->silence_ms = silence;
   r->lowat = 1;
+  r->stop_on_write_error = stop_on_write_error;
+  r->env = env;
+  pthread_mutex_init(&r->m, NULL);
+  pthread_cond_init(&r->cv, NULL);
   atomic_init(&r->cancelled, 0);
   napi_value name, handle;
   if (napi_create_string_utf8(env, "tapdrop:receive", NAPI_AUTO_LENGTH, &name) != napi_ok ||
@@ -367,10 +432,18 @@ static napi_value js_receive(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "receive: could not set up its reports");
     return NULL;
   }
+  // The handle's finalizer is attached last: until then a failure can free `r` (the handle never reaches JavaScript).
+  int hooked = 0;
   if (napi_create_reference(env, argv[6], 1, &r->done) != napi_ok ||
-      napi_create_external(env, r, finalize, NULL, &handle) != napi_ok) {
+      napi_create_external(env, r, NULL, NULL, &handle) != napi_ok ||
+      napi_type_tag_object(env, handle, &RECEIVE_TAG) != napi_ok ||
+      !(hooked = napi_add_env_cleanup_hook(env, env_gone, r) == napi_ok) ||
+      napi_add_finalizer(env, handle, r, finalize, NULL, NULL) != napi_ok) {
     // Nothing was handed to the thread: undo here (the reports' function holds no event yet).
+    if (hooked) napi_remove_env_cleanup_hook(env, env_gone, r);
     if (r->done) napi_delete_reference(env, r->done);
+    pthread_mutex_destroy(&r->m);
+    pthread_cond_destroy(&r->cv);
     napi_release_threadsafe_function(r->events, napi_tsfn_abort);
     close(r->sock);
     free(r);
@@ -394,7 +467,9 @@ static napi_value js_cancel(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   void *data = NULL;
+  bool ours = false;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
+      napi_check_object_type_tag(env, argv[0], &RECEIVE_TAG, &ours) != napi_ok || !ours ||
       napi_get_value_external(env, argv[0], &data) != napi_ok || !data) {
     napi_throw_type_error(env, NULL, "cancelReceive(handle)");
     return NULL;

@@ -10,7 +10,7 @@ import { S3ObjectStore, type S3StoreOptions } from '../../src/main/chain/s3-stor
 import { downloadToFile, partPath } from '../../src/main/core/chain/download'
 import { HashPool } from '../../src/main/core/chain/file-hasher'
 import { listAll } from '../../src/main/core/chain/listing'
-import { linuxIo } from '../../src/main/core/fsutil/linux-io'
+import { linuxIo, replaceLinuxIo } from '../../src/main/core/fsutil/linux-io'
 import { ObjectStoreError, type ObjectStoreFailure } from '../../src/main/core/chain/object-store'
 import { readPointed, readPointer, writeThenPoint } from '../../src/main/core/chain/pointer'
 import { silentLogger } from '../../src/main/core/logger'
@@ -543,6 +543,35 @@ describe.runIf(process.platform === 'linux' && linuxIo() !== null)(
         direct: true,
       })
       expect(big.direct).toBe(true)
+    })
+
+    it('goes on through Node when the addon cannot take the body, and ends the download when a listener throws', async () => {
+      const s = store()
+      const data = randomBytes(12 * 1024 * 1024)
+      await s.put('t/direct-fallback.bin', data)
+      const real = linuxIo()!
+      replaceLinuxIo({
+        ...real,
+        receive: () => {
+          throw new Error('receive: the receiving thread could not start')
+        },
+      })
+      try {
+        const dest = join(files.path, 'direct-fallback.bin')
+        const r = await downloadToFile(s, 't/direct-fallback.bin', dest, { direct: true })
+        expect(r).toMatchObject({ direct: false, reopened: 1, fetched: data.length })
+        expect(readFileSync(dest).equals(data)).toBe(true)
+      } finally {
+        replaceLinuxIo(undefined)
+      }
+      // A progress listener that throws fails this download (as on the stream path), not the process.
+      const thrown = downloadToFile(s, 't/direct-fallback.bin', join(files.path, 'direct-throws.bin'), {
+        direct: true,
+        onProgress: (received) => {
+          if (received >= 4 * 1024 * 1024) throw new Error('the listener broke')
+        },
+      })
+      await expect(thrown).rejects.toThrow('the listener broke')
     })
 
     it('continues after the connection is cut mid-body, from the byte it reached, and counts no byte twice', async () => {

@@ -154,15 +154,23 @@ describe('uploading videos over the admin API', () => {
         receive: (socketFd, _fileFd, offset, length, silenceMs, progress, done) => {
           const full = openSync('/dev/full', 'w')
           swapped++
-          return real.receive(socketFd, full, offset, length, silenceMs, progress, (status, written) => {
-            closeSync(full)
-            done(status, written)
-          })
+          return real.receive(
+            socketFd,
+            full,
+            offset,
+            length,
+            silenceMs,
+            progress,
+            (status, written, writeError) => {
+              closeSync(full)
+              done(status, written, writeError)
+            },
+          )
         },
       })
       const dir = tempDir()
       try {
-        // Larger than the thread's 8 MiB buffer: after the first failed write it still has 12 MiB to read.
+        // Much larger than the thread's 128 KiB reads: after the first failed write it still has ~20 MiB to read.
         const file = join(dir.path, 'too-much.mp4')
         writeFileSync(file, randomBytes(20 << 20))
         const before = traces()

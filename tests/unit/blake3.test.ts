@@ -65,6 +65,8 @@ describe.runIf(process.platform === 'linux' && linuxIo() !== null)('BLAKE3 in th
     expect(io.blake3UpdateFromFile(io.blake3New(), fd, 0, 10)).toBe(-9) // EBADF: closed
     expect(() => io.blake3UpdateFromFile(io.blake3New(), -1, 0, 10)).toThrow(/blake3UpdateFromFile/)
     expect(() => io.blake3Update({} as never, Buffer.alloc(1))).toThrow(/blake3Update/)
+    // A handle of another kind is refused, not written through (the receive's cancel takes only its own).
+    expect(() => io.cancelReceive(io.blake3New() as never)).toThrow(/cancelReceive/)
   })
 
   it('gives headquarters both digests in one pass', () => {

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto'
-import { close, open, read, write } from 'node:fs'
+import { close, open, read } from 'node:fs'
 import type { IncomingMessage } from 'node:http'
 import { promisify } from 'node:util'
 import { linuxIo, type LinuxIo } from '../core/fsutil/linux-io'
-import { handoffFd, stillHolds, stopNodeReading } from '../core/fsutil/socket-handoff'
+import { handoffFd, stillHolds, stopNodeReading, writeFully } from '../core/fsutil/socket-handoff'
 
 const openAsync = promisify(open)
 const closeAsync = promisify(close)
-const writeAsync = promisify(write)
 const readAsync = promisify(read)
 
 /** A connection silent this long while an upload is due is given up (the server's own idle limit, which it no
@@ -44,9 +43,9 @@ export function canReceiveDirect(req: IncomingMessage): boolean {
  *
  * Why: through Node's HTTP parser, every 64 KiB socket read becomes a JavaScript buffer; on the hub's heap a 2 GB
  * upload then costs 70–90 full garbage collections (measured with --trace-gc) and runs well behind `cp`. Here Node
- * stops reading the socket, the bytes it already parsed are written first, and a pool thread of the addon reads
- * the rest straight into the file (one 8 MiB buffer of its own, writeback started every 32 MiB). The hash is taken
- * by reading the new file back in 8 MiB pieces as it grows (page cache, one reused buffer).
+ * stops reading the socket, the bytes it already parsed are written first, and the addon's receiving threads read
+ * the rest straight into the file (receive.c: 128 KiB reads, writeback started every 32 MiB). The hash is taken by
+ * reading the new file back in 8 MiB pieces as it grows (page cache, one reused buffer).
  *
  * Node's parser never sees the bytes the thread read, so the connection cannot carry another request: the caller
  * must answer with `Connection: close` (res.shouldKeepAlive = false) and must not resume `req`.
@@ -75,7 +74,7 @@ export async function receiveDirect(
   let hashing: Promise<void> | null = null
   try {
     if (head.length > 0) {
-      await writeAsync(fd, head, 0, head.length, 0)
+      await writeFully(fd, head, 0)
       hash.update(head)
     }
     const rest = length - head.length

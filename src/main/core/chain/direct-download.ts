@@ -1,18 +1,14 @@
-import { write } from 'node:fs'
 import { IncomingMessage } from 'node:http'
 import type { Readable } from 'node:stream'
-import { promisify } from 'node:util'
 import { linuxIo } from '../fsutil/linux-io'
-import { handoffFd, stillHolds, stopNodeReading, takeUnparsed } from '../fsutil/socket-handoff'
-
-const writeAsync = promisify(write)
+import { handoffFd, stillHolds, stopNodeReading, takeUnparsed, writeFully } from '../fsutil/socket-handoff'
 
 /**
  * A download's body read by our addon (`receive`, native/linux-io/receive.c) straight from the socket into the
- * partial file, on a pool thread, as uploads to the hub are (admin/direct-receive.ts). Through Node, every 64 KiB
- * socket read becomes a JavaScript buffer, is parsed, then handed to a pool thread by a write that wakes it:
- * bench:chain measured ~2 s of the event loop per 4 GB in those writes alone (about what the plain S3 loop spends
- * too) and the sync's CPU decided its speed. Here JavaScript hears only how far the thread got.
+ * partial file, on the addon's receiving threads, as uploads to the hub are (admin/direct-receive.ts). Through Node,
+ * every 64 KiB socket read becomes a JavaScript buffer, is parsed, then handed to libuv's pool by a write that wakes
+ * a thread: bench:chain measured ~2 s of the event loop per 4 GB in those writes alone (about what the plain S3 loop
+ * spends too), and the sync's CPU decided its speed. Here JavaScript hears only how far the thread got.
  *
  * Used when the body is a plain-HTTP response with a Content-Length, on Linux with the addon, without a bandwidth
  * limit (the thread cannot wait for a token bucket); everything else streams through Node (download.ts).
@@ -33,15 +29,19 @@ export function directBody(body: Readable, length: number): IncomingMessage | nu
 export interface DirectOutcome {
   /** Bytes written to the file from `offset`. */
   written: number
-  /** 0, or -errno: -ECONNRESET (closed early), -ETIMEDOUT (silent), -ECANCELED (aborted), -ENOSPC … */
+  /** 0, or the connection's -errno: -ECONNRESET (closed early), -ETIMEDOUT (silent), -ECANCELED (aborted) … */
   status: number
+  /** 0, or the -errno of the write that failed (ENOSPC …): the disk's side, whatever the connection did. */
+  writeError: number
+  /** The addon could not take the body (no receiving thread, no descriptor left): go through Node next time. */
+  unavailable?: boolean
 }
 
 /**
- * Reads the rest of `body` (`length` bytes) into `fd` from `offset`: first the bytes Node had parsed already, then
- * the socket's by the addon's thread. `onWritten(bytes)` as it goes (bytes from `offset`, a prefix of the file).
- * Never rejects for the network's reasons: the outcome says how far it got; a write error of the disk rejects.
- * The connection is closed at the end either way.
+ * Reads the rest of `body` (`length` bytes) into `fd` from `offset`: first the bytes Node had already, then the
+ * socket's by the addon. `onWritten(bytes)` as it goes (bytes from `offset`, a prefix of the file). Resolves with how
+ * far it got and why it stopped; rejects only with what `onWritten` threw or a write of Node's bytes failed. The
+ * connection is closed at the end either way.
  */
 export async function receiveDirect(
   body: IncomingMessage,
@@ -61,39 +61,55 @@ export async function receiveDirect(
     for (let c = body.read() as Buffer | null; c !== null; c = body.read() as Buffer | null) parsed.push(c)
     let head = 0
     for (const c of [...parsed, ...takeUnparsed(socket)]) {
-      if (head + c.length > length) return { written: head, status: -71 /* EPROTO: longer than announced */ }
-      await writeAsync(fd, c, 0, c.length, offset + head)
+      if (head + c.length > length)
+        return { written: head, status: -71 /* EPROTO: longer than announced */, writeError: 0 }
+      await writeFully(fd, c, offset + head)
       head += c.length
     }
     if (head > 0) o.onWritten(head)
-    if (head === length) return { written: head, status: 0 }
-    if (o.signal?.aborted) return { written: head, status: -125 /* ECANCELED */ }
+    if (head === length) return { written: head, status: 0, writeError: 0 }
+    if (o.signal?.aborted) return { written: head, status: -125 /* ECANCELED */, writeError: 0 }
     // Checked and handed over in one synchronous step: a socket that closed meanwhile may have lent its number.
-    if (!stillHolds(socket, socketFd)) return { written: head, status: -104 /* ECONNRESET */ }
+    if (!stillHolds(socket, socketFd)) return { written: head, status: -104 /* ECONNRESET */, writeError: 0 }
     // The thread watches for silence itself; Node's timer would see none of its bytes and cut a healthy download.
     socket.setTimeout(0)
-    return await new Promise<DirectOutcome>((resolve) => {
-      let over = false
-      const job = linuxIo()!.receive(
-        socketFd,
-        fd,
-        offset + head,
-        length - head,
-        o.silenceMs,
-        (n) => {
-          if (!over) o.onWritten(head + n)
-        },
-        (status, n) => {
-          over = true
-          socket.off('close', cancel)
-          o.signal?.removeEventListener('abort', cancel)
-          resolve({ written: head + n, status })
-        },
-      )
+    let thrown: unknown = null
+    const outcome = await new Promise<DirectOutcome>((resolve) => {
+      let job: ReturnType<NonNullable<ReturnType<typeof linuxIo>>['receive']>
       const cancel = () => linuxIo()!.cancelReceive(job)
+      try {
+        job = linuxIo()!.receive(
+          socketFd,
+          fd,
+          offset + head,
+          length - head,
+          o.silenceMs,
+          (n) => {
+            // A report's listener that throws ends this download (as in the stream path), not the process.
+            if (thrown) return
+            try {
+              o.onWritten(head + n)
+            } catch (err) {
+              thrown = err
+              cancel()
+            }
+          },
+          (status, n, writeError) => {
+            socket.off('close', cancel)
+            o.signal?.removeEventListener('abort', cancel)
+            resolve({ written: head + n, status, writeError })
+          },
+          true,
+        )
+      } catch {
+        resolve({ written: head, status: 0, writeError: 0, unavailable: true })
+        return
+      }
       socket.once('close', cancel)
       o.signal?.addEventListener('abort', cancel, { once: true })
     })
+    if (thrown) throw thrown
+    return outcome
   } finally {
     body.destroy()
     socket.destroy()

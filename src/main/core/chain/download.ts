@@ -51,7 +51,10 @@ export interface DownloadResult {
   path: string
   size: number
   etag: string
-  /** The content's SHA-256: the one wanted and checked, or computed; null when it was checked by BLAKE3 only. */
+  /**
+   * The content's SHA-256: computed and checked; or, when BLAKE3 was checked instead, the SHA-256 the catalog names
+   * beside it (not recomputed). Null only for a foreign object with no SHA-256 of its own and nothing computed.
+   */
   sha256: string | null
   /** What the bytes were checked against (null: a foreign object with nothing to check but its size). */
   checked: ChecksumKind | 'md5' | null
@@ -111,23 +114,6 @@ function abortError(signal: AbortSignal): Error {
 
 /** A direct read's silence limit when the store names none (S3ObjectStore's own idle timeout by default). */
 const DIRECT_SILENCE_MS = 30_000
-/** A direct read's failures that are the connection's (the next try reopens it), not the disk's. */
-const NETWORK_ERRNOS = new Set(
-  [
-    'ECONNRESET',
-    'ETIMEDOUT',
-    'ECANCELED',
-    'EPROTO',
-    'EPIPE',
-    'ENOTCONN',
-    'ECONNABORTED',
-    'EHOSTUNREACH',
-    'ENETDOWN',
-  ]
-    .map((name) => constants.errno[name as keyof typeof constants.errno])
-    .filter((n) => n !== undefined),
-)
-
 const errnoName = (status: number): string =>
   Object.entries(constants.errno).find(([, n]) => n === -status)?.[0] ?? `errno ${-status}`
 
@@ -226,6 +212,7 @@ async function attempt(
   let reopened = 0
   let breaks = 0
   let direct = false
+  let directAllowed = options.direct === true
   try {
     if (record) await handle.truncate(offset)
     job.written(offset)
@@ -249,9 +236,8 @@ async function attempt(
       }
       const total = record.size
       const before = offset
-      const body = options.direct ? directBody(opened.body, total - offset) : null
+      const body = directAllowed ? directBody(opened.body, total - offset) : null
       if (body) {
-        direct = true
         const reached = (n: number) => {
           fetched += before + n - offset
           offset = before + n
@@ -264,9 +250,17 @@ async function attempt(
           onWritten: reached,
         })
         if (before + got.written !== offset) reached(got.written)
+        if (got.writeError) throw diskError(got.writeError)
+        if (got.unavailable) {
+          // The addon could not take it (no receiving thread, no descriptor left): Node reads from here on.
+          directAllowed = false
+          reopened++
+          continue
+        }
+        direct = true
         if (got.status === 0) continue
         if (options.signal?.aborted) throw abortError(options.signal)
-        if (!NETWORK_ERRNOS.has(-got.status)) throw diskError(got.status)
+        // Every other ending is the connection's (reset, silent, cut by a proxy): the next try reopens it.
         breaks = offset > before ? 1 : breaks + 1
         if (breaks > maxBreaks)
           throw new ObjectStoreError(

@@ -42,7 +42,11 @@ export type HashRequest =
   | { op: 'advance'; id: number; upTo: number }
   | { op: 'finish'; id: number; size: number }
   | { op: 'drop'; id: number }
-export type HashReply = ({ id: number } & FileHashes) | { id: number; error: string }
+export type HashReply =
+  | ({ id: number } & FileHashes)
+  | { id: number; error: string }
+  /** The thread cannot compute the checksum asked for (the addon did not load there): hash on the caller's thread. */
+  | { id: number; unsupported: true }
 
 /** Reads `size` bytes of the file and hashes them here, on the calling thread (reads in libuv's pool). */
 export async function hashFileHere(path: string, size: number, o: HashOptions): Promise<FileHashes> {
@@ -101,7 +105,7 @@ class PoolJob implements HashJob {
         this.waiter = resolve
         this.pool.post(this.thread, { op: 'finish', id: this.id, size })
       }))
-    if (r === 'here') return hashFileHere(this.path, size, this.options)
+    if (r === 'here' || 'unsupported' in r) return hashFileHere(this.path, size, this.options)
     if ('error' in r) throw new Error(`${this.path} could not be hashed: ${r.error}`)
     const { id: _id, ...hashes } = r
     return hashes

@@ -29,7 +29,8 @@ export interface LinuxIo {
     length: number,
     silenceMs: number,
     progress: (written: number) => void,
-    done: (status: number, written: number) => void,
+    done: (status: number, written: number, writeError: number) => void,
+    stopOnWriteError?: boolean,
   ): ReceiveHandle
   cancelReceive(handle: ReceiveHandle): void
   blake3New(): Blake3Hasher

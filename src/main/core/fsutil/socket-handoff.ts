@@ -1,8 +1,12 @@
+import { write } from 'node:fs'
 import type { Socket } from 'node:net'
+import { promisify } from 'node:util'
+
+const writeAsync = promisify(write)
 
 /**
- * Handing a connection's remaining bytes from Node to our addon's `receive` (a pool thread reads the socket
- * straight into a file): for uploads to the hub (admin/direct-receive.ts) and the chain's downloads
+ * Handing a connection's remaining bytes from Node to our addon's `receive` (its threads read the socket straight
+ * into a file): for uploads to the hub (admin/direct-receive.ts) and the chain's downloads
  * (core/chain/direct-download.ts). These reach into Node's socket internals (`_handle`, `_paused`), the same ones
  * Node's own HTTP server uses to pause a connection; both callers fall back to Node's streams where they are absent.
  */
@@ -54,4 +58,17 @@ export function takeUnparsed(socket: Socket): Buffer[] {
   const out: Buffer[] = []
   for (let c = socket.read() as Buffer | null; c !== null; c = socket.read() as Buffer | null) out.push(c)
   return out
+}
+
+/**
+ * Writes all of `bytes` at `position` (the bytes Node had before the handover): a short write (a disk filling up)
+ * goes on from where it stopped, so the next write says why (ENOSPC) instead of leaving a hole.
+ */
+export async function writeFully(fd: number, bytes: Buffer, position: number): Promise<void> {
+  for (let at = 0; at < bytes.length;) {
+    const { bytesWritten } = await writeAsync(fd, bytes, at, bytes.length - at, position + at)
+    if (bytesWritten === 0)
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
+    at += bytesWritten
+  }
 }
