@@ -46,6 +46,8 @@ describe('admin console in Chromium', () => {
     await page.getByTestId('user-menu').click()
     await page.getByTestId('logout').click()
     await page.getByTestId('login-submit').waitFor()
+    // Two-character labels read as words (antd spaced them out: 登 录, 下 架, 删 除).
+    expect(await page.getByTestId('login-submit').innerText()).toBe('登录')
     await page.screenshot({ animations: 'disabled', path: screenshotPath('02-login-zh') })
     await login(page, 'owner', 'wrong-password')
     await page.getByTestId('login-error').waitFor()
