@@ -35,7 +35,7 @@ import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client
 import pino from 'pino'
 import { S3ObjectStore } from '../../src/main/chain/s3-store'
 import { parseCatalog, parseMeta, type Catalog, type FileRef } from '../../src/main/core/chain/catalog'
-import { blake3Here, CHECKSUM_NAMES, checksumFor, Digests } from '../../src/main/core/chain/checksum'
+import { CHECKSUM_NAMES, checksumFor, namingDigests } from '../../src/main/core/chain/checksum'
 import { CATALOG_POINTER, mediaKey, metaKey } from '../../src/main/core/chain/keys'
 import type { ObjectStore } from '../../src/main/core/chain/object-store'
 import { readPointed, readPointer, writeThenPoint } from '../../src/main/core/chain/pointer'
@@ -84,15 +84,10 @@ async function publishCampaign(store: ObjectStore, videos: number, bytes: number
   const all: FileRef[] = []
   const put = async (body: Buffer, ext: 'mp4' | 'jpg'): Promise<FileRef> => {
     // Named as HQ names them: by SHA-256, and by BLAKE3 where the addon is here (what the stores then check).
-    const d = new Digests(blake3Here() ? ['sha256', 'blake3'] : ['sha256'])
+    const d = namingDigests()
     d.update(body)
-    const { sha256, blake3 } = d.digest()
-    const ref: FileRef = {
-      key: mediaKey(sha256!, ext),
-      sha256: sha256!,
-      ...(blake3 ? { blake3 } : {}),
-      size: body.length,
-    }
+    const names = d.names()
+    const ref: FileRef = { key: mediaKey(names.sha256, ext), ...names, size: body.length }
     await store.put(ref.key, body, { contentType: ext === 'mp4' ? 'video/mp4' : 'image/jpeg' })
     all.push(ref)
     return ref

@@ -38,11 +38,34 @@ export class Digests {
     if (this.b3) linuxIo()!.blake3Update(this.b3, bytes)
   }
 
+  /**
+   * Reads `length` bytes of `fd` from `offset` and hashes them in the addon, without a JavaScript buffer: the bytes
+   * hashed (fewer when the file ends first) or -errno. Null unless BLAKE3 alone was asked for: then use `update`.
+   */
+  updateFromFile(fd: number, offset: number, length: number): number | null {
+    return this.b3 && !this.sha ? linuxIo()!.blake3UpdateFromFile(this.b3, fd, offset, length) : null
+  }
+
   /** The hex digests asked for at construction. */
   digest(): { sha256?: string; blake3?: string } {
     return {
       ...(this.sha ? { sha256: this.sha.digest('hex') } : {}),
       ...(this.b3 ? { blake3: linuxIo()!.blake3Hex(this.b3) } : {}),
     }
+  }
+}
+
+/** A file's names as headquarters gives them: its SHA-256 (its key in the bucket) and, with our addon, its BLAKE3. */
+export function namingDigests(): {
+  update(bytes: Buffer): void
+  names(): { sha256: string; blake3?: string }
+} {
+  const d = new Digests(blake3Here() ? ['sha256', 'blake3'] : ['sha256'])
+  return {
+    update: (bytes) => d.update(bytes),
+    names: () => {
+      const { sha256, blake3 } = d.digest()
+      return { sha256: sha256!, ...(blake3 ? { blake3 } : {}) }
+    },
   }
 }

@@ -3,14 +3,13 @@
 import { createHash, type Hash } from 'node:crypto'
 import { closeSync, openSync, readSync } from 'node:fs'
 import { parentPort } from 'node:worker_threads'
-import { linuxIo, type Blake3Hasher } from '../fsutil/linux-io'
-import type { FileHashes, HashReply, HashRequest } from './file-hasher'
+import { blake3Here, Digests } from './checksum'
+import type { HashReply, HashRequest } from './file-hasher'
 
 interface Job {
   fd: number
-  /** One of the two, as asked: BLAKE3 reads and hashes in the addon, without a JavaScript buffer. */
-  sha: Hash | null
-  b3: Blake3Hasher | null
+  /** The checksum asked for: BLAKE3 alone reads and hashes in the addon, without a JavaScript buffer. */
+  digests: Digests
   md5: Hash | null
   /** Bytes hashed so far. */
   at: number
@@ -20,8 +19,8 @@ const jobs = new Map<number, Job>()
 const buffer = Buffer.allocUnsafe(1024 * 1024)
 
 function hashTo(job: Job, upTo: number): void {
-  if (job.b3 && !job.md5) {
-    const n = linuxIo()!.blake3UpdateFromFile(job.b3, job.fd, job.at, upTo - job.at)
+  const n = job.md5 ? null : job.digests.updateFromFile(job.fd, job.at, upTo - job.at)
+  if (n !== null) {
     if (n < 0) throw new Error(`the file could not be read (errno ${-n})`)
     job.at += n
     if (job.at < upTo) throw new Error(`the file ended at ${job.at} bytes, before ${upTo}`)
@@ -31,8 +30,7 @@ function hashTo(job: Job, upTo: number): void {
     const n = readSync(job.fd, buffer, 0, Math.min(buffer.length, upTo - job.at), job.at)
     if (n === 0) throw new Error(`the file ended at ${job.at} bytes, before ${upTo}`)
     const chunk = buffer.subarray(0, n)
-    job.sha?.update(chunk)
-    if (job.b3) linuxIo()!.blake3Update(job.b3, chunk)
+    job.digests.update(chunk)
     job.md5?.update(chunk)
     job.at += n
   }
@@ -45,24 +43,14 @@ function end(id: number): void {
   closeSync(job.fd)
 }
 
-function digests(job: Job): FileHashes {
-  return {
-    ...(job.sha ? { sha256: job.sha.digest('hex') } : {}),
-    ...(job.b3 ? { blake3: linuxIo()!.blake3Hex(job.b3) } : {}),
-    md5: job.md5?.digest('hex') ?? null,
-  }
-}
-
 function handle(m: HashRequest): HashReply | null {
   if (m.op === 'open') {
-    const io = m.check === 'blake3' ? linuxIo() : null
     // The caller hashes it instead (file-hasher.ts): the check must not fail for want of this thread's addon.
-    if (m.check === 'blake3' && !io) return { id: m.id, unsupported: true }
+    if (m.check === 'blake3' && !blake3Here()) return { id: m.id, unsupported: true }
     const fd = openSync(m.path, 'r')
     jobs.set(m.id, {
       fd,
-      sha: m.check === 'sha256' ? createHash('sha256') : null,
-      b3: io ? io.blake3New() : null,
+      digests: new Digests([m.check]),
       md5: m.md5 ? createHash('md5') : null,
       at: 0,
     })
@@ -75,7 +63,7 @@ function handle(m: HashRequest): HashReply | null {
   if (m.op === 'advance') return (hashTo(job, m.upTo), null)
   hashTo(job, m.size)
   end(m.id)
-  return { id: m.id, ...digests(job) }
+  return { id: m.id, ...job.digests.digest(), md5: job.md5?.digest('hex') ?? null }
 }
 
 parentPort!.on('message', (m: HashRequest) => {

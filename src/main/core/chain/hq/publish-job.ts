@@ -12,7 +12,7 @@ import type { Repos } from '../../../db/repos'
 import type { VideoRecord } from '../../../db/repos/videos'
 import type { JobContext, JobKind, JobOutcome, JobQueue } from '../../jobs/queue'
 import type { VideoStorage } from '../../videos/storage'
-import { blake3Here, Digests } from '../checksum'
+import { namingDigests } from '../checksum'
 import { defaultStrategy, type Catalog, type FileRef, type VideoMeta } from '../catalog'
 import { editCatalog } from '../catalog-io'
 import { contentTypeOf, mediaKey, metaKey } from '../keys'
@@ -90,14 +90,13 @@ async function digestsOfFile(
   onBytes: (n: number) => void,
   signal: AbortSignal,
 ): Promise<{ sha256: string; blake3?: string }> {
-  const h = new Digests(blake3Here() ? ['sha256', 'blake3'] : ['sha256'])
+  const h = namingDigests()
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
     if (signal.aborted) throw new Error('aborted')
     h.update(chunk as Buffer)
     onBytes((chunk as Buffer).length)
   }
-  const { sha256, blake3 } = h.digest()
-  return { sha256: sha256!, ...(blake3 ? { blake3 } : {}) }
+  return h.names()
 }
 
 /**
@@ -166,8 +165,8 @@ async function publish(d: PublishJobDeps, ctx: JobContext): Promise<JobOutcome> 
   const store = await d.store()
   const refs = new Map<LocalFile, FileRef>()
   for (const f of all) {
-    const { sha256, blake3 } = await digestsOfFile(f.path, tick, ctx.signal)
-    refs.set(f, { key: mediaKey(sha256, f.ext), sha256, ...(blake3 ? { blake3 } : {}), size: f.size })
+    const names = await digestsOfFile(f.path, tick, ctx.signal)
+    refs.set(f, { key: mediaKey(names.sha256, f.ext), ...names, size: f.size })
   }
   let uploaded = 0
   let skipped = 0
